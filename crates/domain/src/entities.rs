@@ -1,0 +1,116 @@
+//! The rows of DESIGN.md's data model, as the rest of the code sees them.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::hours::OpeningHours;
+use crate::lifecycle::Event;
+use crate::*;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub name: String,
+    pub phone_number: String,
+    pub status: TenantStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TenantConfig {
+    pub id: TenantConfigId,
+    pub tenant_id: TenantId,
+    pub template_type: TemplateType,
+    pub business_name: String,
+    pub language: Language,
+    pub hours: OpeningHours,
+    /// Per-tenant replacements for template texts (the bot engine's keys).
+    pub overrides: serde_json::Map<String, serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatsappSession {
+    pub id: SessionId,
+    pub tenant_id: TenantId,
+    pub state: SessionState,
+    pub last_qr: Option<String>,
+    pub qr_expires_at: Option<DateTime<Utc>>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MessageLog {
+    pub id: MessageLogId,
+    pub tenant_id: TenantId,
+    pub direction: Direction,
+    pub from_number: String,
+    pub to_number: String,
+    pub message_text: String,
+    pub wa_message_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WorkerProcess {
+    pub id: WorkerProcessId,
+    pub tenant_id: TenantId,
+    pub process_name: String,
+    pub status: WorkerStatus,
+    pub pid: Option<u32>,
+    pub last_heartbeat_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub restarts: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl WorkerProcess {
+    /// The unique process name a tenant's worker runs under.
+    pub fn process_name_for(tenant: TenantId) -> String {
+        format!("flowhq-worker-{tenant}")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct User {
+    pub id: UserId,
+    pub tenant_id: Option<TenantId>,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub role: Role,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SetupRequest {
+    pub id: SetupRequestId,
+    pub tenant_id: TenantId,
+    pub user_id: Option<UserId>,
+    pub template_type: TemplateType,
+    pub whatsapp_number: String,
+    pub status: SetupRequestStatus,
+    pub notes: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One row of a tenant's status audit trail.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TenantEvent {
+    pub id: TenantEventId,
+    pub tenant_id: TenantId,
+    pub from_status: TenantStatus,
+    pub to_status: TenantStatus,
+    pub event: Event,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}

@@ -1,0 +1,16 @@
+//! Flow HQ's pure core.
+//!
+//! Nothing in this crate performs I/O: ids, entities, enums, validated value
+//! types, the tenant status machine and the bot engine are plain data and
+//! plain functions of their inputs (and of the current time, passed in), so
+//! they are tested exhaustively without a database or a network.
+
+pub mod entities;
+pub mod enums;
+pub mod hours;
+pub mod ids;
+pub mod lifecycle;
+pub mod values;
+
+pub use enums::*;
+pub use ids::*;
