@@ -143,7 +143,10 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", status.as_str()));
         }
         for template in TemplateType::ALL {
-            assert_eq!(template.as_str().parse::<TemplateType>().unwrap(), *template);
+            assert_eq!(
+                template.as_str().parse::<TemplateType>().unwrap(),
+                *template
+            );
         }
     }
 

@@ -7,7 +7,10 @@
 
 use std::fmt;
 
-use chrono::Weekday;
+use chrono::{
+    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc,
+    Weekday,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -44,6 +47,12 @@ impl TimeOfDay {
     pub fn minutes(self) -> u16 {
         self.0
     }
+
+    /// This time on `date`; `24:00` is midnight of the next day.
+    fn on(self, date: NaiveDate) -> Option<NaiveDateTime> {
+        let midnight = date.and_hms_opt(0, 0, 0)?;
+        midnight.checked_add_signed(TimeDelta::minutes(i64::from(self.0)))
+    }
 }
 
 impl fmt::Display for TimeOfDay {
@@ -69,7 +78,10 @@ impl TimeRange {
         }
         if end == TimeOfDay::MIDNIGHT {
             // "22:00"–"00:00" means until the end of the day; keep one spelling.
-            return Ok(Self { start, end: TimeOfDay::END_OF_DAY });
+            return Ok(Self {
+                start,
+                end: TimeOfDay::END_OF_DAY,
+            });
         }
         Ok(Self { start, end })
     }
@@ -98,8 +110,14 @@ impl OpeningHours {
     /// Open every day, all day, in UTC: the default for a tenant that has not
     /// said otherwise.
     pub fn always_open() -> Self {
-        let all_day = TimeRange { start: TimeOfDay::MIDNIGHT, end: TimeOfDay::END_OF_DAY };
-        Self { timezone: Tz::UTC, days: std::array::from_fn(|_| vec![all_day]) }
+        let all_day = TimeRange {
+            start: TimeOfDay::MIDNIGHT,
+            end: TimeOfDay::END_OF_DAY,
+        };
+        Self {
+            timezone: Tz::UTC,
+            days: std::array::from_fn(|_| vec![all_day]),
+        }
     }
 
     pub fn ranges(&self, day: Weekday) -> &[TimeRange] {
@@ -122,11 +140,17 @@ impl OpeningHours {
             Some(serde_json::Value::String(name)) => name
                 .parse::<Tz>()
                 .map_err(|_| InvalidValue(format!("timezone {name:?} is not an IANA time zone")))?,
-            _ => return Err(InvalidValue("timezone is required, e.g. \"Europe/Madrid\"".into())),
+            _ => {
+                return Err(InvalidValue(
+                    "timezone is required, e.g. \"Europe/Madrid\"".into(),
+                ));
+            }
         };
         let mut days: [Vec<TimeRange>; 7] = Default::default();
         for (index, key) in DAY_KEYS.iter().enumerate() {
-            let Some(value) = object.get(*key) else { continue };
+            let Some(value) = object.get(*key) else {
+                continue;
+            };
             days[index] = parse_day(value).map_err(|e| InvalidValue(format!("{key}: {}", e.0)))?;
         }
         Ok(Self { timezone, days })
@@ -143,6 +167,136 @@ impl OpeningHours {
             object.insert((*key).into(), ranges.into());
         }
         object.into()
+    }
+}
+
+/// Open and closed, at an instant.
+///
+/// A range is read as wall-clock time on its day in the business's time zone
+/// and becomes one real interval `[start, end)`. Days on which the clocks
+/// change need two rules, chosen so that a range opens at most once:
+/// - a local time that does not exist (the clocks jumped over it) means the
+///   instant the clocks land after the jump: a 02:30 opening on the night
+///   Madrid goes 02:00→03:00 opens at 03:00;
+/// - a local time that happens twice (the clocks went back) means the first
+///   time it happens.
+impl OpeningHours {
+    /// Whether the business is open at `at`.
+    pub fn is_open(&self, at: DateTime<Utc>) -> bool {
+        let Some(today) = self.local_time(at).map(|t| t.date()) else {
+            return false;
+        };
+        // A range from the day before may run past midnight into today; the
+        // day after is checked because a clock change at midnight can make
+        // tomorrow's first range start before today's last local minute.
+        let (Some(from), Some(to)) = (
+            today.checked_sub_days(ONE_DAY),
+            today.checked_add_days(ONE_DAY),
+        ) else {
+            return false;
+        };
+        let mut open = false;
+        self.for_each_interval(from, to, |start, end| open |= start <= at && at < end);
+        open
+    }
+
+    /// The next time the business opens strictly after `after`: when it is
+    /// closed at `after`, the end of that closed spell; when it is open, the
+    /// start of the next spell after this one closes. Ranges that touch (a
+    /// day ending at `24:00` and the next one starting at `00:00`) are one
+    /// spell, so midnight is not an opening. `None` when it does not open in
+    /// the coming week: it has no hours at all, or it never closes.
+    pub fn next_opening(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let today = self.local_time(after)?.date();
+        // Two days back catches a spell that is already open at `after`;
+        // eight ahead covers a whole week even when this week's only range
+        // falls into a clock change.
+        let from = today.checked_sub_days(chrono::Days::new(2))?;
+        let to = today.checked_add_days(chrono::Days::new(8))?;
+        let mut intervals = Vec::with_capacity(16);
+        self.for_each_interval(from, to, |start, end| intervals.push((start, end)));
+        intervals.sort_unstable();
+        let mut covered_until: Option<DateTime<Utc>> = None;
+        for (start, end) in intervals {
+            let continues_a_spell = covered_until.is_some_and(|until| start <= until);
+            if !continues_a_spell && start > after {
+                return Some(start);
+            }
+            covered_until = Some(covered_until.map_or(end, |until| until.max(end)));
+        }
+        None
+    }
+
+    /// The wall-clock time at `at` in the business's time zone; `None` only
+    /// at the very ends of the calendar, where chrono would panic.
+    pub fn local_time(&self, at: DateTime<Utc>) -> Option<NaiveDateTime> {
+        let offset = self
+            .timezone
+            .offset_from_utc_datetime(&at.naive_utc())
+            .fix();
+        at.naive_utc().checked_add_offset(offset)
+    }
+
+    /// Calls `visit(start, end)` with the real interval of every range that
+    /// starts on a local date in `from..=to`.
+    fn for_each_interval(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        mut visit: impl FnMut(DateTime<Utc>, DateTime<Utc>),
+    ) {
+        let mut date = from;
+        while date <= to {
+            for range in self.ranges(date.weekday()) {
+                let end_date = if range.crosses_midnight() {
+                    date.succ_opt()
+                } else {
+                    Some(date)
+                };
+                let start = range
+                    .start
+                    .on(date)
+                    .and_then(|local| resolve(self.timezone, local));
+                let end = end_date
+                    .and_then(|end_date| range.end.on(end_date))
+                    .and_then(|local| resolve(self.timezone, local));
+                if let (Some(start), Some(end)) = (start, end) {
+                    // A range that lies wholly inside a skipped hour is empty.
+                    if start < end {
+                        visit(start, end);
+                    }
+                }
+            }
+            match date.succ_opt() {
+                Some(next) => date = next,
+                None => break,
+            }
+        }
+    }
+}
+
+const ONE_DAY: chrono::Days = chrono::Days::new(1);
+
+/// The instant a wall-clock time in `tz` means (see `impl OpeningHours` for
+/// the two clock-change rules).
+fn resolve(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(at) => Some(at.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, second) => Some(first.min(second).with_timezone(&Utc)),
+        LocalResult::None => {
+            // Skipped by a jump forward: walk to the first minute that
+            // exists, which is when the clocks land. Jumps are whole minutes
+            // and rarely over an hour (Samoa skipped a whole day in 2011),
+            // so this loop is short and runs only on such days.
+            let mut probe = local;
+            for _ in 0..(2 * 24 * 60) {
+                probe = probe.checked_add_signed(TimeDelta::minutes(1))?;
+                if let Some(at) = tz.from_local_datetime(&probe).earliest() {
+                    return Some(at.with_timezone(&Utc));
+                }
+            }
+            None
+        }
     }
 }
 
@@ -166,7 +320,10 @@ fn parse_day(value: &serde_json::Value) -> Result<Vec<TimeRange>, InvalidValue> 
             .filter(|pair| pair.len() == 2)
             .and_then(|pair| Some((pair[0].as_str()?, pair[1].as_str()?)))
             .ok_or_else(|| InvalidValue("each range must be [\"HH:MM\",\"HH:MM\"]".into()))?;
-        parsed.push(TimeRange::new(TimeOfDay::parse(pair.0)?, TimeOfDay::parse(pair.1)?)?);
+        parsed.push(TimeRange::new(
+            TimeOfDay::parse(pair.0)?,
+            TimeOfDay::parse(pair.1)?,
+        )?);
     }
     Ok(parsed)
 }
@@ -214,12 +371,27 @@ mod tests {
             (json!({"mon": []}), "timezone is required"),
             (json!({"timezone": "Mars/Olympus"}), "not an IANA time zone"),
             (json!({"timezone": "UTC", "monday": []}), "unknown key"),
-            (json!({"timezone": "UTC", "mon": [["9:00", "10:00"]]}), "mon:"),
-            (json!({"timezone": "UTC", "tue": [["25:00", "26:00"]]}), "tue:"),
-            (json!({"timezone": "UTC", "wed": [["24:00", "02:00"]]}), "24:00 can only end"),
-            (json!({"timezone": "UTC", "thu": [["10:00", "10:00"]]}), "empty range"),
+            (
+                json!({"timezone": "UTC", "mon": [["9:00", "10:00"]]}),
+                "mon:",
+            ),
+            (
+                json!({"timezone": "UTC", "tue": [["25:00", "26:00"]]}),
+                "tue:",
+            ),
+            (
+                json!({"timezone": "UTC", "wed": [["24:00", "02:00"]]}),
+                "24:00 can only end",
+            ),
+            (
+                json!({"timezone": "UTC", "thu": [["10:00", "10:00"]]}),
+                "empty range",
+            ),
             (json!({"timezone": "UTC", "fri": [["10:00"]]}), "each range"),
-            (json!({"timezone": "UTC", "sat": "9-5"}), "sat: must be a list"),
+            (
+                json!({"timezone": "UTC", "sat": "9-5"}),
+                "sat: must be a list",
+            ),
         ];
         for (input, expected) in cases {
             let err = OpeningHours::from_json(&input).unwrap_err();
@@ -236,5 +408,216 @@ mod tests {
         .unwrap();
         assert_eq!(range.end, TimeOfDay::END_OF_DAY);
         assert!(!range.crosses_midnight());
+    }
+
+    fn hours(value: serde_json::Value) -> OpeningHours {
+        OpeningHours::from_json(&value).unwrap()
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn open_within_a_range_and_closed_at_its_end() {
+        // 2024-06-03 is a Monday; Madrid is UTC+2 in summer.
+        let h = hours(
+            json!({"timezone": "Europe/Madrid", "mon": [["09:00", "13:00"], ["15:00", "19:00"]]}),
+        );
+        assert!(!h.is_open(utc("2024-06-03T06:59:59Z")));
+        assert!(h.is_open(utc("2024-06-03T07:00:00Z")));
+        assert!(h.is_open(utc("2024-06-03T10:59:59Z")));
+        assert!(
+            !h.is_open(utc("2024-06-03T11:00:00Z")),
+            "13:00 is closing time"
+        );
+        assert!(!h.is_open(utc("2024-06-03T12:30:00Z")));
+        assert!(h.is_open(utc("2024-06-03T13:00:00Z")));
+        assert_eq!(
+            h.next_opening(utc("2024-06-03T11:30:00Z")),
+            Some(utc("2024-06-03T13:00:00Z"))
+        );
+        // After Monday's last range the next opening is next Monday.
+        assert_eq!(
+            h.next_opening(utc("2024-06-03T18:00:00Z")),
+            Some(utc("2024-06-10T07:00:00Z"))
+        );
+        // While open, the next opening is the next spell.
+        assert_eq!(
+            h.next_opening(utc("2024-06-03T08:00:00Z")),
+            Some(utc("2024-06-03T13:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn ranges_past_midnight_belong_to_the_day_they_start() {
+        // Friday 22:00 to Saturday 02:00, UTC. 2024-06-07 is a Friday.
+        let h = hours(json!({"timezone": "UTC", "fri": [["22:00", "02:00"]]}));
+        assert!(!h.is_open(utc("2024-06-07T21:59:00Z")));
+        assert!(h.is_open(utc("2024-06-07T23:00:00Z")));
+        assert!(
+            h.is_open(utc("2024-06-08T01:59:59Z")),
+            "Saturday early hours are Friday's"
+        );
+        assert!(!h.is_open(utc("2024-06-08T02:00:00Z")));
+        assert!(
+            !h.is_open(utc("2024-06-08T23:00:00Z")),
+            "Saturday night has no range"
+        );
+        assert_eq!(
+            h.next_opening(utc("2024-06-08T03:00:00Z")),
+            Some(utc("2024-06-14T22:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn end_of_day_then_start_of_day_is_one_spell() {
+        let h = hours(json!({
+            "timezone": "UTC",
+            "mon": [["18:00", "24:00"]],
+            "tue": [["00:00", "03:00"], ["09:00", "10:00"]]
+        }));
+        assert!(h.is_open(utc("2024-06-03T23:59:59Z")));
+        assert!(h.is_open(utc("2024-06-04T00:00:00Z")));
+        assert!(!h.is_open(utc("2024-06-04T03:00:00Z")));
+        // Midnight is not an opening: from Monday evening the next one is 09:00.
+        assert_eq!(
+            h.next_opening(utc("2024-06-03T19:00:00Z")),
+            Some(utc("2024-06-04T09:00:00Z"))
+        );
+        assert_eq!(
+            h.next_opening(utc("2024-06-03T17:00:00Z")),
+            Some(utc("2024-06-03T18:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn empty_days_and_no_hours() {
+        let h =
+            hours(json!({"timezone": "America/Sao_Paulo", "sat": [["10:00", "14:00"]], "sun": []}));
+        // Only Saturdays: from a Sunday the next opening is six days away.
+        assert_eq!(
+            h.next_opening(utc("2024-06-09T12:00:00Z")),
+            Some(utc("2024-06-15T13:00:00Z"))
+        );
+        assert!(!h.is_open(utc("2024-06-09T14:00:00Z")));
+        let never = hours(json!({"timezone": "UTC"}));
+        assert!(!never.is_open(utc("2024-06-03T12:00:00Z")));
+        assert_eq!(never.next_opening(utc("2024-06-03T12:00:00Z")), None);
+        let always = OpeningHours::always_open();
+        assert!(always.is_open(utc("2024-06-03T00:00:00Z")));
+        assert_eq!(
+            always.next_opening(utc("2024-06-03T12:00:00Z")),
+            None,
+            "never closes"
+        );
+    }
+
+    #[test]
+    fn sao_paulo_spring_forward_at_midnight_2018() {
+        // 2018-11-04 (a Sunday): 00:00 -03 jumped to 01:00 -02, at 03:00Z.
+        let h = hours(json!({"timezone": "America/Sao_Paulo", "sun": [["00:00", "02:00"]]}));
+        assert!(!h.is_open(utc("2018-11-04T02:59:59Z")));
+        assert!(
+            h.is_open(utc("2018-11-04T03:00:00Z")),
+            "opens when the clocks land at 01:00"
+        );
+        assert!(
+            !h.is_open(utc("2018-11-04T04:00:00Z")),
+            "02:00 -02 is 04:00Z"
+        );
+        assert_eq!(
+            h.next_opening(utc("2018-11-03T20:00:00Z")),
+            Some(utc("2018-11-04T03:00:00Z"))
+        );
+        // A Saturday range past midnight ends by the new clock.
+        let late = hours(json!({"timezone": "America/Sao_Paulo", "sat": [["22:00", "01:30"]]}));
+        assert!(late.is_open(utc("2018-11-04T01:00:00Z")), "22:00 -03");
+        assert!(late.is_open(utc("2018-11-04T03:29:00Z")), "01:29 -02");
+        assert!(!late.is_open(utc("2018-11-04T03:30:00Z")));
+    }
+
+    #[test]
+    fn sao_paulo_fall_back_at_midnight_2019() {
+        // 2019-02-17 00:00 -02 went back to 2019-02-16 23:00 -03, at 02:00Z:
+        // Saturday's 23:00–23:59 happened twice.
+        let h = hours(
+            json!({"timezone": "America/Sao_Paulo", "sat": [["22:00", "24:00"]], "sun": [["09:00", "12:00"]]}),
+        );
+        assert!(h.is_open(utc("2019-02-17T00:00:00Z")), "22:00 -02");
+        assert!(
+            h.is_open(utc("2019-02-17T02:30:00Z")),
+            "the second 23:30, now -03"
+        );
+        assert!(!h.is_open(utc("2019-02-17T03:00:00Z")), "24:00 -03");
+        assert_eq!(
+            h.next_opening(utc("2019-02-17T02:30:00Z")),
+            Some(utc("2019-02-17T12:00:00Z"))
+        );
+        // An opening at a repeated time opens the first time round.
+        let repeated = hours(json!({"timezone": "America/Sao_Paulo", "sat": [["23:30", "24:00"]]}));
+        assert_eq!(
+            repeated.next_opening(utc("2019-02-16T20:00:00Z")),
+            Some(utc("2019-02-17T01:30:00Z"))
+        );
+        assert!(
+            repeated.is_open(utc("2019-02-17T02:45:00Z")),
+            "still open in the repeat"
+        );
+    }
+
+    #[test]
+    fn madrid_spring_forward_2024() {
+        // 2024-03-31 (a Sunday): 02:00 CET jumped to 03:00 CEST, at 01:00Z.
+        let h = hours(json!({"timezone": "Europe/Madrid", "sun": [["02:30", "05:00"]]}));
+        assert_eq!(
+            h.next_opening(utc("2024-03-30T12:00:00Z")),
+            Some(utc("2024-03-31T01:00:00Z"))
+        );
+        assert!(!h.is_open(utc("2024-03-31T00:59:59Z")));
+        assert!(h.is_open(utc("2024-03-31T01:00:00Z")));
+        assert!(!h.is_open(utc("2024-03-31T03:00:00Z")), "05:00 CEST");
+        // A range wholly inside the skipped hour does not open that day.
+        let skipped = hours(json!({"timezone": "Europe/Madrid", "sun": [["02:10", "02:50"]]}));
+        assert!(!skipped.is_open(utc("2024-03-31T01:00:00Z")));
+        assert_eq!(
+            skipped.next_opening(utc("2024-03-30T12:00:00Z")),
+            Some(utc("2024-04-07T00:10:00Z")),
+            "the next Sunday, 02:10 CEST"
+        );
+        // A range that ends in the skipped hour closes when the clocks land.
+        let ends = hours(json!({"timezone": "Europe/Madrid", "sat": [["22:00", "02:30"]]}));
+        assert!(ends.is_open(utc("2024-03-31T00:59:00Z")));
+        assert!(!ends.is_open(utc("2024-03-31T01:00:00Z")));
+    }
+
+    #[test]
+    fn madrid_fall_back_2024() {
+        // 2024-10-27 (a Sunday): 03:00 CEST went back to 02:00 CET, at 01:00Z.
+        let h = hours(json!({"timezone": "Europe/Madrid", "sun": [["02:30", "04:00"]]}));
+        assert_eq!(
+            h.next_opening(utc("2024-10-26T12:00:00Z")),
+            Some(utc("2024-10-27T00:30:00Z")),
+            "the first 02:30, CEST"
+        );
+        assert!(
+            h.is_open(utc("2024-10-27T01:15:00Z")),
+            "02:15 CET, the repeat"
+        );
+        assert!(!h.is_open(utc("2024-10-27T03:00:00Z")), "04:00 CET");
+        // A range ending at a repeated time closes the first time round.
+        let early = hours(json!({"timezone": "Europe/Madrid", "sun": [["01:00", "02:30"]]}));
+        assert!(early.is_open(utc("2024-10-27T00:15:00Z")));
+        assert!(!early.is_open(utc("2024-10-27T01:15:00Z")));
+        assert_eq!(
+            early.next_opening(utc("2024-10-27T01:15:00Z")),
+            Some(utc("2024-11-03T00:00:00Z")),
+            "no second opening in the repeat"
+        );
+        // Ordinary hours that day are an hour longer in real time.
+        let day = hours(json!({"timezone": "Europe/Madrid", "sun": [["00:00", "06:00"]]}));
+        assert!(day.is_open(utc("2024-10-26T22:00:00Z")));
+        assert!(day.is_open(utc("2024-10-27T04:59:00Z")));
+        assert!(!day.is_open(utc("2024-10-27T05:00:00Z")));
     }
 }

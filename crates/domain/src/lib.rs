@@ -5,6 +5,7 @@
 //! plain functions of their inputs (and of the current time, passed in), so
 //! they are tested exhaustively without a database or a network.
 
+pub mod bot;
 pub mod entities;
 pub mod enums;
 pub mod hours;

@@ -157,7 +157,13 @@ mod tests {
                         allowed += 1;
                     }
                     (Err(err), None) => {
-                        assert_eq!(err, InvalidTransition { from: status, event });
+                        assert_eq!(
+                            err,
+                            InvalidTransition {
+                                from: status,
+                                event
+                            }
+                        );
                     }
                     (got, want) => panic!("{status} + {event}: got {got:?}, want {want:?}"),
                 }

@@ -1,1 +1,87 @@
-fn main() {}
+//! `flowhq`: the one binary. `serve` runs the control plane, `worker` one
+//! tenant's bot, `admin` manages accounts, `stress` tests the platform.
+
+mod settings;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use flowhq_domain::values::Email;
+use flowhq_server::Application;
+use flowhq_server::auth::Secret;
+
+use crate::settings::ServeArgs;
+
+#[derive(Parser)]
+#[command(
+    name = "flowhq",
+    version,
+    about = "Multi-tenant WhatsApp auto-reply platform"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the control plane.
+    Serve(ServeArgs),
+    /// Manage admin accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin user.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The password; prefer FLOWHQ_NEW_ADMIN_PASSWORD to keep it out of shell history.
+        #[arg(long, env = "FLOWHQ_NEW_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[command(flatten)]
+        settings: ServeArgs,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    match cli.command {
+        Command::Serve(args) => {
+            let settings = args.resolve()?;
+            settings::init_tracing(&args);
+            runtime.block_on(async {
+                let app = Application::build(settings).await?;
+                app.run_until(flowhq_server::shutdown_signal()).await
+            })
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    password,
+                    settings,
+                },
+        } => {
+            let settings = settings.resolve()?;
+            settings::init_tracing(&ServeArgs::default());
+            runtime.block_on(async {
+                let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email {}", e.0))?;
+                tokio::fs::create_dir_all(&settings.data_dir).await?;
+                let store = flowhq_store::Store::connect(&settings.database_url).await?;
+                flowhq_server::bootstrap::create_admin(
+                    &store,
+                    email.clone(),
+                    Secret::new(password),
+                )
+                .await?;
+                println!("created admin {email}");
+                Ok(())
+            })
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! The decision: given a message, the time and what the bot remembers,
+//! what (if anything) it answers.
+//!
+//! In order:
+//! 1. Only direct chats with customers: never groups, broadcasts or status
+//!    updates. A message the business itself sent ends that contact's
+//!    handoff and is never answered.
+//! 2. A contact handed to a person hears nothing until the handoff ends.
+//! 3. Asking for a person starts a handoff, confirmed once.
+//! 4. Closed: the away message, saying when the business opens next, once
+//!    per contact per closed spell; then nothing.
+//! 5. Open: the greeting and menu, the answers asked for, or the fallback.
+//! 6. Every reply must fit under both "per minute" limits, or is not sent.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::config::BotConfig;
+use super::matching::Intent;
+use super::phrases;
+use super::state::{CONVERSATION_GAP, ConversationState, TenantState, has_room, record};
+use super::text::Slot;
+
+/// Where a message was posted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ChatKind {
+    /// A one-to-one chat with a contact: the only kind the bot answers.
+    Direct,
+    Group,
+    Broadcast,
+    /// A WhatsApp status (story) update.
+    Status,
+}
+
+/// One message, as the channel saw it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inbound {
+    /// The contact's chat: their number or WhatsApp id. For a message the
+    /// business sent (`from_me`), the contact it was sent to.
+    pub from: String,
+    /// The text, or the caption of a photo; empty when there is none.
+    pub text: String,
+    pub kind: ChatKind,
+    /// Sent by the business from its own phone or WhatsApp Web.
+    pub from_me: bool,
+}
+
+impl Inbound {
+    /// A customer's message in a direct chat.
+    pub fn direct(from: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            text: text.into(),
+            kind: ChatKind::Direct,
+            from_me: false,
+        }
+    }
+}
+
+/// A message for the channel to send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    pub to: String,
+    pub text: String,
+}
+
+/// Why the bot answered as it did, or stayed quiet. For logs, metrics and
+/// the preview endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "decision", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Decision {
+    /// Sent the greeting and numbered menu.
+    Welcome,
+    /// Sent the answers to these menu items (1-based), in one message.
+    Answer { items: Vec<u8> },
+    /// Sent "sorry, I did not understand".
+    Fallback,
+    /// Sent the away message.
+    Away,
+    /// Started a handoff to a person and confirmed it.
+    Handoff,
+    /// Quiet: a group, a broadcast or a status update.
+    NotDirectChat,
+    /// Quiet: the business's own message (it ends a handoff).
+    FromBusiness,
+    /// Quiet: the contact is waiting for a person.
+    HandedOff,
+    /// Quiet: closed, and this contact already knows.
+    AwayAlreadySent,
+    /// Quiet: "thanks", "ok", a sticker: nothing to answer.
+    NothingToAnswer,
+    /// Quiet: this contact had their replies for the minute.
+    ContactLimit,
+    /// Quiet: the tenant had its replies for the minute.
+    TenantLimit,
+}
+
+impl Decision {
+    /// Whether a reply was sent.
+    pub fn replied(&self) -> bool {
+        matches!(
+            self,
+            Decision::Welcome
+                | Decision::Answer { .. }
+                | Decision::Fallback
+                | Decision::Away
+                | Decision::Handoff
+        )
+    }
+}
+
+/// The rules, applied in place; `super::reply` and `BotMemory::handle` wrap
+/// it.
+pub(crate) fn step(
+    config: &BotConfig,
+    tenant: &mut TenantState,
+    contact: &mut ConversationState,
+    inbound: &Inbound,
+    now: DateTime<Utc>,
+) -> (Vec<Reply>, Decision) {
+    if inbound.kind != ChatKind::Direct {
+        return (Vec::new(), Decision::NotDirectChat);
+    }
+    if inbound.from_me {
+        // "Until the business replies": a person has taken the chat.
+        contact.handoff_until = None;
+        return (Vec::new(), Decision::FromBusiness);
+    }
+
+    let new_conversation = contact
+        .last_inbound_at
+        .is_none_or(|at| now - at >= CONVERSATION_GAP);
+    contact.last_inbound_at = Some(now);
+    if contact.handoff_until.is_some_and(|until| now < until) {
+        return (Vec::new(), Decision::HandedOff);
+    }
+
+    let intent = config.matcher.classify(&inbound.text);
+    let hours = config.hours();
+    let open = hours.is_open(now);
+
+    let (text, decision) = if intent == Intent::Handoff {
+        // The handoff holds even if the limits stop the confirmation: the
+        // contact asked for a person, not for more bot.
+        contact.handoff_until = Some(
+            now.checked_add_signed(config.limits.handoff)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        );
+        let text = match (open, hours.next_opening(now)) {
+            (false, Some(opening)) => {
+                render_next_opening(config, &config.handoff_closed, now, opening)
+            }
+            _ => config.handoff.clone(),
+        };
+        (text, Decision::Handoff)
+    } else if !open {
+        if contact
+            .away_sent_at
+            .is_some_and(|at| !opened_since(config, at, now))
+        {
+            return (Vec::new(), Decision::AwayAlreadySent);
+        }
+        let text = match hours.next_opening(now) {
+            Some(opening) => render_next_opening(config, &config.away, now, opening),
+            None => config.away_no_hours.clone(),
+        };
+        (text, Decision::Away)
+    } else {
+        match intent {
+            Intent::Items(items) => {
+                let numbers: Vec<u8> = items.as_slice().iter().map(|i| i + 1).collect();
+                let answers: Vec<&str> = items
+                    .as_slice()
+                    .iter()
+                    .filter_map(|i| config.answers.get(*i as usize))
+                    .map(String::as_str)
+                    .collect();
+                (answers.join("\n\n"), Decision::Answer { items: numbers })
+            }
+            Intent::Number(number) => match config.answer(number) {
+                // `answer` is `Some` only for 1..=menu length, which fits a u8.
+                Some(answer) => (
+                    answer.to_owned(),
+                    Decision::Answer {
+                        items: vec![number as u8],
+                    },
+                ),
+                None => (config.fallback.clone(), Decision::Fallback),
+            },
+            Intent::Menu => (config.welcome.clone(), Decision::Welcome),
+            // A new conversation is greeted whatever it opens with.
+            _ if new_conversation => (config.welcome.clone(), Decision::Welcome),
+            Intent::Empty | Intent::Ack => return (Vec::new(), Decision::NothingToAnswer),
+            Intent::Unknown | Intent::Handoff => (config.fallback.clone(), Decision::Fallback),
+        }
+    };
+
+    let limits = &config.limits;
+    if !has_room(
+        &mut contact.recent_replies,
+        limits.per_contact_per_minute.get(),
+        now,
+    ) {
+        return (Vec::new(), Decision::ContactLimit);
+    }
+    if !has_room(
+        &mut tenant.recent_replies,
+        limits.per_tenant_per_minute.get(),
+        now,
+    ) {
+        return (Vec::new(), Decision::TenantLimit);
+    }
+    record(&mut contact.recent_replies, now);
+    record(&mut tenant.recent_replies, now);
+    if decision == Decision::Away {
+        contact.away_sent_at = Some(now);
+    }
+    (
+        vec![Reply {
+            to: inbound.from.clone(),
+            text,
+        }],
+        decision,
+    )
+}
+
+/// Whether the business has opened between `since` and `now`: a new closed
+/// spell has begun since then.
+pub(crate) fn opened_since(config: &BotConfig, since: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    config
+        .hours()
+        .next_opening(since)
+        .is_some_and(|opening| opening <= now)
+}
+
+fn render_next_opening(
+    config: &BotConfig,
+    text: &super::text::Text,
+    now: DateTime<Utc>,
+    opening: DateTime<Utc>,
+) -> String {
+    let when = phrases::next_opening(config.words, config.hours(), now, opening);
+    text.render(|slot| match slot {
+        Slot::NextOpening => when.clone(),
+        // Filled when the configuration was built.
+        Slot::BusinessName | Slot::Hours => String::new(),
+    })
+}

@@ -1,0 +1,49 @@
+//! The admin extractor: a request to the admin API must carry the operator's
+//! bearer token or come from a logged-in admin.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Who did something, as written in the audit trail.
+#[derive(Clone, Debug)]
+pub struct Actor(pub String);
+
+impl Actor {
+    pub fn system() -> Self {
+        Actor("system".into())
+    }
+}
+
+/// Proof that the request is an admin's.
+#[derive(Clone, Debug)]
+pub struct Admin {
+    pub actor: Actor,
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(header) = parts.headers.get(AUTHORIZATION) {
+            let token = header
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .ok_or(AppError::Unauthorized)?;
+            return match &state.settings.admin_token {
+                Some(expected) if expected.matches(token.trim()) => Ok(Admin {
+                    actor: Actor("admin-token".into()),
+                }),
+                _ => Err(AppError::Unauthorized),
+            };
+        }
+        Err(AppError::Unauthorized)
+    }
+}

@@ -1,0 +1,87 @@
+//! The control plane's settings (API.md's variables), already resolved from
+//! flags, environment and `flowhq.toml` by the binary.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::auth::Secret;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChannelKind {
+    WhatsappWeb,
+    Simulator,
+}
+
+impl ChannelKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "whatsapp-web" => Some(Self::WhatsappWeb),
+            "simulator" => Some(Self::Simulator),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WhatsappWeb => "whatsapp-web",
+            Self::Simulator => "simulator",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SupervisorMode {
+    Local,
+    External,
+}
+
+impl SupervisorMode {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "local" => Some(Self::Local),
+            "external" => Some(Self::External),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub channel: ChannelKind,
+    pub supervisor: SupervisorMode,
+    pub heartbeat_interval: Duration,
+    pub stale_after: Duration,
+    pub admin_token: Option<Secret>,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<Secret>,
+    pub portal_internal_key: Option<Secret>,
+}
+
+impl Settings {
+    /// Settings for a data dir with every other value at its default.
+    pub fn with_data_dir(data_dir: PathBuf) -> Self {
+        let database_url = default_database_url(&data_dir);
+        let heartbeat_interval = Duration::from_secs(10);
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir,
+            database_url,
+            channel: ChannelKind::WhatsappWeb,
+            supervisor: SupervisorMode::Local,
+            heartbeat_interval,
+            stale_after: heartbeat_interval * 3,
+            admin_token: None,
+            admin_email: None,
+            admin_password: None,
+            portal_internal_key: None,
+        }
+    }
+}
+
+pub fn default_database_url(data_dir: &std::path::Path) -> String {
+    format!("sqlite://{}", data_dir.join("flowhq.db").display())
+}

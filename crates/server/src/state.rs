@@ -1,0 +1,12 @@
+use std::sync::Arc;
+
+use flowhq_store::Store;
+
+use crate::config::Settings;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub settings: Arc<Settings>,
+}

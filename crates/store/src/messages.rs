@@ -1,0 +1,125 @@
+//! The message log: every message a tenant's bot saw or sent.
+
+use chrono::{DateTime, Utc};
+use flowhq_domain::entities::MessageLog;
+use flowhq_domain::{Direction, MessageLogId, TenantId};
+use sqlx::any::AnyRow;
+
+use crate::rows::{RowExt, millis};
+use crate::{Page, Result, Store};
+
+/// A message as a worker reports it.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+pub struct NewMessage {
+    pub direction: Direction,
+    pub from_number: String,
+    pub to_number: String,
+    pub message_text: String,
+    pub wa_message_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Logs a batch of messages for one tenant. Idempotent: a message already
+    /// logged (same tenant, direction and WhatsApp id) is skipped, so a
+    /// worker may resend a batch it is unsure about. Returns how many rows
+    /// were new.
+    pub async fn log_messages(&self, tenant: TenantId, messages: &[NewMessage]) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let mut inserted = 0;
+        for message in messages {
+            inserted += sqlx::query(
+                "INSERT INTO message_log (id, tenant_id, direction, from_number, to_number, \
+                 message_text, wa_message_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (tenant_id, direction, wa_message_id) DO NOTHING",
+            )
+            .bind(MessageLogId::new().to_string())
+            .bind(tenant.to_string())
+            .bind(message.direction.as_str())
+            .bind(&message.from_number)
+            .bind(&message.to_number)
+            .bind(&message.message_text)
+            .bind(&message.wa_message_id)
+            .bind(millis(message.created_at))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    /// A tenant's messages, newest first; `before` is the cursor of the
+    /// previous page.
+    pub async fn list_messages(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+        before: Option<MessageLogId>,
+    ) -> Result<Page<MessageLog>> {
+        let limit = limit.clamp(1, 500);
+        // Ordering by (created_at, id) uses the (tenant_id, created_at) index;
+        // the cursor is a message id, resolved to its position.
+        let rows = match before {
+            None => {
+                sqlx::query(concat!(
+                    "SELECT ",
+                    message_columns!(),
+                    " FROM message_log m WHERE m.tenant_id = $1 \
+                     ORDER BY m.created_at DESC, m.id DESC LIMIT $2"
+                ))
+                .bind(tenant.to_string())
+                .bind(i64::from(limit) + 1)
+                .fetch_all(self.pool())
+                .await?
+            }
+            Some(cursor) => {
+                sqlx::query(concat!(
+                    "SELECT ",
+                    message_columns!(),
+                    " FROM message_log m, \
+                       (SELECT created_at, id FROM message_log WHERE tenant_id = $1 AND id = $2) k \
+                     WHERE m.tenant_id = $1 \
+                       AND (m.created_at < k.created_at OR (m.created_at = k.created_at AND m.id < k.id)) \
+                     ORDER BY m.created_at DESC, m.id DESC LIMIT $3"
+                ))
+                .bind(tenant.to_string())
+                .bind(cursor.to_string())
+                .bind(i64::from(limit) + 1)
+                .fetch_all(self.pool())
+                .await?
+            }
+        };
+        let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        let next_cursor = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|m| m.id.to_string())
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+
+    /// Messages logged since `since`, across all tenants: the dashboard.
+    pub async fn count_messages_since(&self, since: DateTime<Utc>) -> Result<i64> {
+        let count: (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM message_log WHERE created_at >= $1")
+                .bind(millis(since))
+                .fetch_one(self.pool())
+                .await?;
+        Ok(count.0)
+    }
+}
+
+fn from_row(row: &AnyRow) -> Result<MessageLog> {
+    Ok(MessageLog {
+        id: row.parsed("m_id")?,
+        tenant_id: row.parsed("m_tenant_id")?,
+        direction: row.parsed("m_direction")?,
+        from_number: row.text("m_from_number")?,
+        to_number: row.text("m_to_number")?,
+        message_text: row.text("m_message_text")?,
+        wa_message_id: row.text("m_wa_message_id")?,
+        created_at: row.time("m_created_at")?,
+    })
+}

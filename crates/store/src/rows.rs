@@ -1,0 +1,95 @@
+//! Reading stored values back into domain types.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Result, StoreError};
+
+pub(crate) fn millis(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+pub(crate) fn time(ms: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| StoreError::Corrupt(format!("timestamp {ms} is out of range")))
+}
+
+/// Typed access to a row's columns, with errors that name the column.
+pub(crate) trait RowExt {
+    fn text(&self, column: &str) -> Result<String>;
+    fn text_opt(&self, column: &str) -> Result<Option<String>>;
+    fn int(&self, column: &str) -> Result<i64>;
+    fn int_opt(&self, column: &str) -> Result<Option<i64>>;
+
+    fn parsed<T: FromStr>(&self, column: &str) -> Result<T>
+    where
+        T::Err: std::fmt::Display,
+    {
+        let text = self.text(column)?;
+        text.parse()
+            .map_err(|e| StoreError::Corrupt(format!("{column} = {text:?}: {e}")))
+    }
+
+    fn parsed_opt<T: FromStr>(&self, column: &str) -> Result<Option<T>>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.text_opt(column)? {
+            None => Ok(None),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt(format!("{column} = {text:?}: {e}"))),
+        }
+    }
+
+    fn time(&self, column: &str) -> Result<DateTime<Utc>> {
+        time(self.int(column)?)
+    }
+
+    fn time_opt(&self, column: &str) -> Result<Option<DateTime<Utc>>> {
+        self.int_opt(column)?.map(time).transpose()
+    }
+}
+
+impl RowExt for AnyRow {
+    fn text(&self, column: &str) -> Result<String> {
+        Ok(self.try_get(column)?)
+    }
+
+    fn text_opt(&self, column: &str) -> Result<Option<String>> {
+        Ok(self.try_get(column)?)
+    }
+
+    fn int(&self, column: &str) -> Result<i64> {
+        Ok(self.try_get(column)?)
+    }
+
+    fn int_opt(&self, column: &str) -> Result<Option<i64>> {
+        Ok(self.try_get(column)?)
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn like_pattern(needle: &str) -> String {
+    let mut pattern = String::with_capacity(needle.len() + 2);
+    pattern.push('%');
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.extend(c.to_lowercase());
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// A page of a list: the items and where the next page starts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}

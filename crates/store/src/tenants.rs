@@ -1,0 +1,467 @@
+//! Tenants and their one-to-one relations (config, WhatsApp session, worker
+//! process), and the one function that changes a tenant's status.
+
+use chrono::Utc;
+use flowhq_domain::entities::{SetupRequest, Tenant, TenantConfig, WhatsappSession, WorkerProcess};
+use flowhq_domain::hours::OpeningHours;
+use flowhq_domain::lifecycle::{self, Event};
+use flowhq_domain::values::{Name, PhoneNumber};
+use flowhq_domain::*;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::rows::{RowExt, like_pattern, millis};
+use crate::{Page, Result, Store, StoreError, Tx, events, sessions, setup_requests, workers};
+
+/// A tenant's bot configuration, validated.
+#[derive(Clone, Debug)]
+pub struct ConfigInput {
+    pub template_type: TemplateType,
+    pub business_name: Name,
+    pub language: Language,
+    pub hours: OpeningHours,
+    pub overrides: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConfigInput {
+    /// What a tenant gets when nobody said otherwise: a generic bot in
+    /// English that is always open.
+    pub fn default_for(name: &Name) -> Self {
+        Self {
+            template_type: TemplateType::Generic,
+            business_name: name.clone(),
+            language: Language::En,
+            hours: OpeningHours::always_open(),
+            overrides: serde_json::Map::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NewTenant {
+    pub name: Name,
+    pub phone_number: PhoneNumber,
+    pub config: ConfigInput,
+}
+
+/// Changes to a tenant; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct TenantPatch {
+    pub name: Option<Name>,
+    pub phone_number: Option<PhoneNumber>,
+    pub config: ConfigPatch,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ConfigPatch {
+    pub template_type: Option<TemplateType>,
+    pub business_name: Option<Name>,
+    pub language: Option<Language>,
+    pub hours: Option<OpeningHours>,
+    pub overrides: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl ConfigPatch {
+    pub fn is_empty(&self) -> bool {
+        self.template_type.is_none()
+            && self.business_name.is_none()
+            && self.language.is_none()
+            && self.hours.is_none()
+            && self.overrides.is_none()
+    }
+}
+
+/// A tenant with everything hanging off it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TenantDetail {
+    #[serde(flatten)]
+    pub tenant: Tenant,
+    pub config: TenantConfig,
+    pub session: WhatsappSession,
+    pub worker: WorkerProcess,
+    /// The latest setup request, if any.
+    pub setup_request: Option<SetupRequest>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TenantFilter {
+    pub status: Option<TenantStatus>,
+    /// Matches name or phone number, case-insensitively.
+    pub q: Option<String>,
+    pub limit: u32,
+    /// The id of the last tenant of the previous page.
+    pub cursor: Option<TenantId>,
+}
+
+/// A status change that happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub from: TenantStatus,
+    pub to: TenantStatus,
+}
+
+const DETAIL_BY_ID: &str = concat!(tenant_detail_select!(), " WHERE t.id = $1");
+
+impl Store {
+    pub async fn create_tenant(&self, new: &NewTenant) -> Result<TenantDetail> {
+        let mut tx = self.begin().await?;
+        let id = self.create_tenant_in(&mut tx, new).await?;
+        let detail = self.tenant_detail_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// Creates the tenant, its config, session and worker rows inside `tx`
+    /// (the seed's nested create).
+    pub async fn create_tenant_in(&self, tx: &mut Tx, new: &NewTenant) -> Result<TenantId> {
+        let now = millis(Utc::now());
+        let id = TenantId::new();
+        sqlx::query(
+            "INSERT INTO tenant (id, name, phone_number, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(id.to_string())
+        .bind(new.name.as_str())
+        .bind(new.phone_number.as_str())
+        .bind(TenantStatus::New.as_str())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        let config = &new.config;
+        sqlx::query(
+            "INSERT INTO tenant_config (id, tenant_id, template_type, business_name, language, \
+             hours_json, overrides_json, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(TenantConfigId::new().to_string())
+        .bind(id.to_string())
+        .bind(config.template_type.as_str())
+        .bind(config.business_name.as_str())
+        .bind(config.language.as_str())
+        .bind(config.hours.to_json().to_string())
+        .bind(serde_json::Value::Object(config.overrides.clone()).to_string())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO whatsapp_session (id, tenant_id, state, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(SessionId::new().to_string())
+        .bind(id.to_string())
+        .bind(SessionState::Disconnected.as_str())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO worker_process (id, tenant_id, process_name, status, restarts, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, 0, $5, $5)",
+        )
+        .bind(WorkerProcessId::new().to_string())
+        .bind(id.to_string())
+        .bind(WorkerProcess::process_name_for(id))
+        .bind(WorkerStatus::Stopped.as_str())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn tenant_detail(&self, id: TenantId) -> Result<TenantDetail> {
+        let row = sqlx::query(DETAIL_BY_ID)
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref()
+            .map(detail_from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound("tenant"))
+    }
+
+    pub async fn tenant_detail_in(&self, tx: &mut Tx, id: TenantId) -> Result<TenantDetail> {
+        let row = sqlx::query(DETAIL_BY_ID)
+            .bind(id.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
+        row.as_ref()
+            .map(detail_from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound("tenant"))
+    }
+
+    pub async fn tenant(&self, id: TenantId) -> Result<Tenant> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            tenant_columns!(),
+            " FROM tenant t WHERE t.id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref()
+            .map(tenant_from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound("tenant"))
+    }
+
+    /// Tenants newest first, filtered, one page at a time.
+    pub async fn list_tenants(&self, filter: &TenantFilter) -> Result<Page<TenantDetail>> {
+        let mut sql = String::from(tenant_detail_select!());
+        let mut conditions = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        if let Some(status) = filter.status {
+            binds.push(status.as_str().to_owned());
+            conditions.push(format!("t.status = ${}", binds.len()));
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            binds.push(like_pattern(q));
+            let n = binds.len();
+            conditions.push(format!(
+                "(LOWER(t.name) LIKE ${n} ESCAPE '\\' OR t.phone_number LIKE ${n} ESCAPE '\\')"
+            ));
+        }
+        if let Some(cursor) = filter.cursor {
+            binds.push(cursor.to_string());
+            conditions.push(format!("t.id < ${}", binds.len()));
+        }
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        let limit = filter.limit.clamp(1, 200);
+        // One extra row tells whether there is a next page.
+        sql.push_str(&format!(" ORDER BY t.id DESC LIMIT {}", limit + 1));
+
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        let mut items = rows
+            .iter()
+            .map(detail_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        let next_cursor = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|d| d.tenant.id.to_string())
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+
+    pub async fn update_tenant(&self, id: TenantId, patch: &TenantPatch) -> Result<TenantDetail> {
+        let mut tx = self.begin().await?;
+        let current = self.tenant_detail_in(&mut tx, id).await?;
+        let now = millis(Utc::now());
+        let name = patch
+            .name
+            .as_ref()
+            .map_or(current.tenant.name.as_str(), Name::as_str);
+        let phone = patch
+            .phone_number
+            .as_ref()
+            .map_or(current.tenant.phone_number.as_str(), PhoneNumber::as_str);
+        sqlx::query(
+            "UPDATE tenant SET name = $1, phone_number = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(name)
+        .bind(phone)
+        .bind(now)
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if !patch.config.is_empty() {
+            self.update_config_in(&mut tx, id, &patch.config).await?;
+        }
+        let detail = self.tenant_detail_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// Applies a config patch inside `tx`; the tenant must exist.
+    pub async fn update_config_in(
+        &self,
+        tx: &mut Tx,
+        id: TenantId,
+        patch: &ConfigPatch,
+    ) -> Result<()> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            config_columns!(),
+            " FROM tenant_config c WHERE c.tenant_id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("tenant"))?;
+        let current = config_from_row(&row)?;
+        let hours = patch.hours.as_ref().unwrap_or(&current.hours);
+        let overrides = patch.overrides.as_ref().unwrap_or(&current.overrides);
+        sqlx::query(
+            "UPDATE tenant_config SET template_type = $1, business_name = $2, language = $3, \
+             hours_json = $4, overrides_json = $5, updated_at = $6 WHERE tenant_id = $7",
+        )
+        .bind(
+            patch
+                .template_type
+                .unwrap_or(current.template_type)
+                .as_str(),
+        )
+        .bind(
+            patch
+                .business_name
+                .as_ref()
+                .map_or(current.business_name.as_str(), Name::as_str),
+        )
+        .bind(patch.language.unwrap_or(current.language).as_str())
+        .bind(hours.to_json().to_string())
+        .bind(serde_json::Value::Object(overrides.clone()).to_string())
+        .bind(millis(Utc::now()))
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn tenant_config(&self, id: TenantId) -> Result<TenantConfig> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            config_columns!(),
+            " FROM tenant_config c WHERE c.tenant_id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref()
+            .map(config_from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound("tenant"))
+    }
+
+    /// Deletes a tenant and, by cascade, everything it owns.
+    pub async fn delete_tenant(&self, id: TenantId) -> Result<()> {
+        let result = sqlx::query("DELETE FROM tenant WHERE id = $1")
+            .bind(id.to_string())
+            .execute(self.pool())
+            .await?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::NotFound("tenant"));
+        }
+        Ok(())
+    }
+
+    /// Moves a tenant on `event` through the status machine and records the
+    /// change in its audit trail, inside `tx`. This is the only code that
+    /// writes `tenant.status`.
+    ///
+    /// A refused move is an error for people's requests; for events that
+    /// workers and monitors report again and again it is a no-op (`None`).
+    pub async fn transition(
+        &self,
+        tx: &mut Tx,
+        id: TenantId,
+        event: Event,
+        actor: &str,
+    ) -> Result<Option<Transition>> {
+        let sql = match self.backend() {
+            crate::Backend::Sqlite => "SELECT status FROM tenant WHERE id = $1",
+            crate::Backend::Postgres => "SELECT status FROM tenant WHERE id = $1 FOR UPDATE",
+        };
+        let row = sqlx::query(sql)
+            .bind(id.to_string())
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound("tenant"))?;
+        let from: TenantStatus = row.parsed("status")?;
+        let to = match lifecycle::next(from, event) {
+            Ok(to) => to,
+            Err(_) if event.is_reported() => return Ok(None),
+            Err(refused) => return Err(refused.into()),
+        };
+        let now = Utc::now();
+        sqlx::query("UPDATE tenant SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(to.as_str())
+            .bind(millis(now))
+            .bind(id.to_string())
+            .execute(&mut **tx)
+            .await?;
+        events::insert(tx, id, from, to, event, actor, now).await?;
+        Ok(Some(Transition { from, to }))
+    }
+
+    /// [`Store::transition`] in a transaction of its own.
+    pub async fn apply_event(
+        &self,
+        id: TenantId,
+        event: Event,
+        actor: &str,
+    ) -> Result<Option<Transition>> {
+        let mut tx = self.begin().await?;
+        let transition = self.transition(&mut tx, id, event, actor).await?;
+        tx.commit().await?;
+        Ok(transition)
+    }
+
+    /// How many tenants are in each status: dashboards and metrics.
+    pub async fn count_tenants_by_status(&self) -> Result<Vec<(TenantStatus, i64)>> {
+        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM tenant GROUP BY status")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.parsed("status")?, row.try_get::<i64, _>("n")?)))
+            .collect()
+    }
+}
+
+pub(crate) fn tenant_from_row(row: &AnyRow) -> Result<Tenant> {
+    Ok(Tenant {
+        id: row.parsed("t_id")?,
+        name: row.text("t_name")?,
+        phone_number: row.text("t_phone_number")?,
+        status: row.parsed("t_status")?,
+        created_at: row.time("t_created_at")?,
+        updated_at: row.time("t_updated_at")?,
+    })
+}
+
+pub(crate) fn config_from_row(row: &AnyRow) -> Result<TenantConfig> {
+    let hours_json: serde_json::Value = serde_json::from_str(&row.text("c_hours_json")?)
+        .map_err(|e| StoreError::Corrupt(format!("hours_json: {e}")))?;
+    let hours = OpeningHours::from_json(&hours_json)
+        .map_err(|e| StoreError::Corrupt(format!("hours_json: {e}")))?;
+    let overrides = match serde_json::from_str(&row.text("c_overrides_json")?) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => {
+            return Err(StoreError::Corrupt(
+                "overrides_json is not an object".into(),
+            ));
+        }
+    };
+    Ok(TenantConfig {
+        id: row.parsed("c_id")?,
+        tenant_id: row.parsed("c_tenant_id")?,
+        template_type: row.parsed("c_template_type")?,
+        business_name: row.text("c_business_name")?,
+        language: row.parsed("c_language")?,
+        hours,
+        overrides,
+        created_at: row.time("c_created_at")?,
+        updated_at: row.time("c_updated_at")?,
+    })
+}
+
+fn detail_from_row(row: &AnyRow) -> Result<TenantDetail> {
+    let setup_request = match row.text_opt("r_id")? {
+        Some(_) => Some(setup_requests::from_row(row)?),
+        None => None,
+    };
+    Ok(TenantDetail {
+        tenant: tenant_from_row(row)?,
+        config: config_from_row(row)?,
+        session: sessions::from_row(row)?,
+        worker: workers::from_row(row)?,
+        setup_request,
+    })
+}

@@ -1,0 +1,108 @@
+//! People who log in: admins (no tenant) and owners (one tenant each).
+
+use chrono::Utc;
+use flowhq_domain::entities::User;
+use flowhq_domain::values::{Email, Name, PhoneNumber};
+use flowhq_domain::{Role, TenantId, UserId};
+use sqlx::any::AnyRow;
+
+use crate::rows::{RowExt, millis};
+use crate::{Result, Store, StoreError, Tx};
+
+/// A user to create; the password is already hashed.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub tenant_id: Option<TenantId>,
+    pub name: Name,
+    pub email: Email,
+    pub phone: Option<PhoneNumber>,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+impl Store {
+    pub async fn create_user(&self, new: &NewUser) -> Result<User> {
+        let mut tx = self.begin().await?;
+        let user = self.create_user_in(&mut tx, new).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn create_user_in(&self, tx: &mut Tx, new: &NewUser) -> Result<User> {
+        let id = UserId::new();
+        sqlx::query(
+            "INSERT INTO app_user (id, tenant_id, name, email, phone, role, password_hash, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(id.to_string())
+        .bind(new.tenant_id.map(|t| t.to_string()))
+        .bind(new.name.as_str())
+        .bind(new.email.as_str())
+        .bind(new.phone.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(new.role.as_str())
+        .bind(&new.password_hash)
+        .bind(millis(Utc::now()))
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| {
+            StoreError::from(e).on_unique(|| format!("{} is already registered", new.email))
+        })?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM app_user u WHERE u.id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_one(&mut **tx)
+        .await?;
+        from_row(&row)
+    }
+
+    pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM app_user u WHERE u.email = $1"
+        ))
+        .bind(email.as_str())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<User> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM app_user u WHERE u.id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref()
+            .map(from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound("user"))
+    }
+
+    pub async fn count_admins(&self) -> Result<i64> {
+        let count: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM app_user WHERE role = 'ADMIN'")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(count.0)
+    }
+}
+
+pub(crate) fn from_row(row: &AnyRow) -> Result<User> {
+    Ok(User {
+        id: row.parsed("u_id")?,
+        tenant_id: row.parsed_opt("u_tenant_id")?,
+        name: row.text("u_name")?,
+        email: row.text("u_email")?,
+        phone: row.text_opt("u_phone")?,
+        role: row.parsed("u_role")?,
+        password_hash: row.text("u_password_hash")?,
+        created_at: row.time("u_created_at")?,
+        updated_at: row.time("u_updated_at")?,
+    })
+}
