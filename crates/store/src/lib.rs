@@ -22,6 +22,9 @@ pub mod tenants;
 pub mod users;
 pub mod workers;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use std::str::FromStr;
 use std::time::Duration;
 

@@ -1,0 +1,413 @@
+//! The store's conformance suite: every test runs on SQLite and on
+//! PostgreSQL (when `FLOWHQ_TEST_POSTGRES_URL` is set; required under CI).
+
+use std::future::Future;
+
+use chrono::{Duration, Utc};
+use flowhq_domain::lifecycle::Event;
+use flowhq_domain::values::{Email, Name, PhoneNumber};
+use flowhq_domain::{Direction, Role, TenantStatus};
+use flowhq_store::messages::NewMessage;
+use flowhq_store::tenants::{ConfigInput, ConfigPatch, NewTenant, TenantFilter, TenantPatch};
+use flowhq_store::testing::TestDb;
+use flowhq_store::users::NewUser;
+use flowhq_store::{Backend, Store, StoreError};
+
+async fn run<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(Store, String) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let store = Store::connect(&db.url)
+        .await
+        .expect("connecting to the test database");
+    test(store.clone(), db.url.clone()).await;
+    store.close().await;
+    db.cleanup().await;
+}
+
+flowhq_store::backend_tests!(run:
+    creating_a_tenant_creates_its_relations,
+    transitions_follow_the_machine_and_write_the_trail,
+    refused_moves_change_nothing,
+    reported_events_that_do_not_apply_are_no_ops,
+    tenants_list_newest_first_with_filters_and_cursor,
+    patches_change_only_given_fields,
+    deleting_a_tenant_removes_everything_it_owns,
+    message_logging_is_idempotent_and_pages,
+    emails_are_unique_regardless_of_case,
+    data_survives_a_reconnect_and_migrations_run_once,
+);
+
+fn new_tenant(name: &str, phone: &str) -> NewTenant {
+    let name = Name::parse(name).unwrap();
+    NewTenant {
+        config: ConfigInput::default_for(&name),
+        name,
+        phone_number: PhoneNumber::parse(phone).unwrap(),
+    }
+}
+
+async fn creating_a_tenant_creates_its_relations(store: Store, _url: String) {
+    let detail = store
+        .create_tenant(&new_tenant("Cafe Lua", "+5511912345678"))
+        .await
+        .unwrap();
+    assert_eq!(detail.tenant.status, TenantStatus::New);
+    assert_eq!(detail.config.tenant_id, detail.tenant.id);
+    assert_eq!(detail.config.business_name, "Cafe Lua");
+    assert_eq!(detail.session.tenant_id, detail.tenant.id);
+    assert_eq!(
+        detail.worker.process_name,
+        format!("flowhq-worker-{}", detail.tenant.id)
+    );
+    assert!(detail.setup_request.is_none());
+    let again = store.tenant_detail(detail.tenant.id).await.unwrap();
+    assert_eq!(again.tenant, detail.tenant);
+    assert_eq!(again.config, detail.config);
+}
+
+async fn transitions_follow_the_machine_and_write_the_trail(store: Store, _url: String) {
+    let id = store
+        .create_tenant(&new_tenant("A", "+5511900000001"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    for event in [
+        Event::SetupRequestSubmitted,
+        Event::SetupRequestApproved,
+        Event::WorkerStarted,
+        Event::SessionConnected,
+        Event::Pause,
+    ] {
+        store
+            .apply_event(id, event, "test")
+            .await
+            .unwrap()
+            .expect("a move");
+    }
+    assert_eq!(store.tenant(id).await.unwrap().status, TenantStatus::Paused);
+    let trail = store.tenant_events(id).await.unwrap();
+    let moves: Vec<_> = trail.iter().map(|e| (e.from_status, e.to_status)).collect();
+    assert_eq!(
+        moves,
+        vec![
+            (TenantStatus::New, TenantStatus::Pending),
+            (TenantStatus::Pending, TenantStatus::Approved),
+            (TenantStatus::Approved, TenantStatus::QrPending),
+            (TenantStatus::QrPending, TenantStatus::Active),
+            (TenantStatus::Active, TenantStatus::Paused),
+        ]
+    );
+    assert!(trail.iter().all(|e| e.actor == "test" && e.tenant_id == id));
+}
+
+async fn refused_moves_change_nothing(store: Store, _url: String) {
+    let id = store
+        .create_tenant(&new_tenant("B", "+5511900000002"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    let before = store.tenant(id).await.unwrap();
+    let err = store
+        .apply_event(id, Event::Resume, "test")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Transition(_)), "{err:?}");
+    assert_eq!(store.tenant(id).await.unwrap(), before);
+    assert!(store.tenant_events(id).await.unwrap().is_empty());
+}
+
+async fn reported_events_that_do_not_apply_are_no_ops(store: Store, _url: String) {
+    let id = store
+        .create_tenant(&new_tenant("C", "+5511900000003"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    assert_eq!(
+        store
+            .apply_event(id, Event::SessionConnected, "worker")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.tenant(id).await.unwrap().status, TenantStatus::New);
+    assert!(store.tenant_events(id).await.unwrap().is_empty());
+}
+
+async fn tenants_list_newest_first_with_filters_and_cursor(store: Store, _url: String) {
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let tenant = new_tenant(&format!("Shop {i}"), &format!("+55119000000{i:02}"));
+        ids.push(store.create_tenant(&tenant).await.unwrap().tenant.id);
+    }
+    store
+        .create_tenant(&new_tenant("100% Pizza_Place", "+5521999999999"))
+        .await
+        .unwrap();
+    store
+        .apply_event(ids[1], Event::SetupRequestSubmitted, "t")
+        .await
+        .unwrap();
+
+    let first = store
+        .list_tenants(&TenantFilter {
+            limit: 2,
+            q: Some("shop".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        first.items.iter().map(|d| d.tenant.id).collect::<Vec<_>>(),
+        vec![ids[4], ids[3]]
+    );
+    let cursor = first.next_cursor.expect("more pages").parse().unwrap();
+    let second = store
+        .list_tenants(&TenantFilter {
+            limit: 2,
+            q: Some("SHOP".into()),
+            cursor: Some(cursor),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        second.items.iter().map(|d| d.tenant.id).collect::<Vec<_>>(),
+        vec![ids[2], ids[1]]
+    );
+    let pending = store
+        .list_tenants(&TenantFilter {
+            limit: 50,
+            status: Some(TenantStatus::Pending),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(pending.items.len(), 1);
+    assert_eq!(pending.items[0].tenant.id, ids[1]);
+    assert!(pending.next_cursor.is_none());
+    // LIKE wildcards in the search are literal.
+    let literal = store
+        .list_tenants(&TenantFilter {
+            limit: 50,
+            q: Some("100%".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(literal.items.len(), 1);
+    let by_phone = store
+        .list_tenants(&TenantFilter {
+            limit: 50,
+            q: Some("+552199".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_phone.items.len(), 1);
+    let none = store
+        .list_tenants(&TenantFilter {
+            limit: 50,
+            q: Some("_".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(none.items.len(), 1, "only the name with a real underscore");
+}
+
+async fn patches_change_only_given_fields(store: Store, _url: String) {
+    let detail = store
+        .create_tenant(&new_tenant("D", "+5511900000004"))
+        .await
+        .unwrap();
+    let patch = TenantPatch {
+        name: Some(Name::parse("D2").unwrap()),
+        config: ConfigPatch {
+            language: Some(flowhq_domain::Language::Es),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let updated = store.update_tenant(detail.tenant.id, &patch).await.unwrap();
+    assert_eq!(updated.tenant.name, "D2");
+    assert_eq!(updated.tenant.phone_number, detail.tenant.phone_number);
+    assert_eq!(updated.config.language, flowhq_domain::Language::Es);
+    assert_eq!(updated.config.template_type, detail.config.template_type);
+    let missing = store
+        .update_tenant(flowhq_domain::TenantId::new(), &patch)
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, StoreError::NotFound("tenant")));
+}
+
+async fn deleting_a_tenant_removes_everything_it_owns(store: Store, _url: String) {
+    let id = store
+        .create_tenant(&new_tenant("E", "+5511900000005"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    store
+        .apply_event(id, Event::SetupRequestSubmitted, "t")
+        .await
+        .unwrap();
+    store
+        .log_messages(id, &[message(Direction::Inbound, "wa-1")])
+        .await
+        .unwrap();
+    store.delete_tenant(id).await.unwrap();
+    assert!(matches!(
+        store.tenant_detail(id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(store.tenant_events(id).await.unwrap().is_empty());
+    for table in [
+        "tenant_config",
+        "whatsapp_session",
+        "worker_process",
+        "message_log",
+        "tenant_event",
+    ] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{table} still has rows");
+    }
+    assert!(matches!(
+        store.delete_tenant(id).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+fn message(direction: Direction, wa_id: &str) -> NewMessage {
+    NewMessage {
+        direction,
+        from_number: "+5511911111111".into(),
+        to_number: "+5511922222222".into(),
+        message_text: format!("text of {wa_id}"),
+        wa_message_id: wa_id.into(),
+        created_at: Utc::now(),
+    }
+}
+
+async fn message_logging_is_idempotent_and_pages(store: Store, _url: String) {
+    let a = store
+        .create_tenant(&new_tenant("F", "+5511900000006"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    let b = store
+        .create_tenant(&new_tenant("G", "+5511900000007"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    let base = Utc::now() - Duration::minutes(10);
+    let batch: Vec<_> = (0..7)
+        .map(|i| NewMessage {
+            created_at: base + Duration::seconds(i),
+            ..message(Direction::Inbound, &format!("wa-{i}"))
+        })
+        .collect();
+    assert_eq!(store.log_messages(a, &batch).await.unwrap(), 7);
+    // The same batch again, plus the reply to one: only the reply is new.
+    let mut retry = batch.clone();
+    retry.push(message(Direction::Outbound, "wa-0"));
+    assert_eq!(store.log_messages(a, &retry).await.unwrap(), 1);
+    // Another tenant may use the same WhatsApp ids.
+    assert_eq!(store.log_messages(b, &batch[..2]).await.unwrap(), 2);
+
+    let first = store.list_messages(a, 3, None).await.unwrap();
+    assert_eq!(first.items.len(), 3);
+    assert_eq!(
+        first.items[0].direction,
+        Direction::Outbound,
+        "newest first"
+    );
+    let mut seen: Vec<_> = first.items.iter().map(|m| m.id).collect();
+    let mut cursor = first.next_cursor;
+    while let Some(c) = cursor {
+        let page = store
+            .list_messages(a, 3, Some(c.parse().unwrap()))
+            .await
+            .unwrap();
+        seen.extend(page.items.iter().map(|m| m.id));
+        cursor = page.next_cursor;
+    }
+    assert_eq!(seen.len(), 8);
+    let mut unique = seen.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), 8);
+    assert!(
+        store
+            .list_messages(b, 50, None)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .all(|m| m.tenant_id == b)
+    );
+}
+
+async fn emails_are_unique_regardless_of_case(store: Store, _url: String) {
+    let user = |email: &str| NewUser {
+        tenant_id: None,
+        name: Name::parse("Ann").unwrap(),
+        email: Email::parse(email).unwrap(),
+        phone: None,
+        role: Role::Admin,
+        password_hash: "$argon2id$fake".into(),
+    };
+    store.create_user(&user("Ann@Example.com")).await.unwrap();
+    let err = store
+        .create_user(&user("ann@EXAMPLE.com"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(ref m) if m.contains("already registered")),
+        "{err:?}"
+    );
+    assert!(
+        store
+            .user_by_email(&Email::parse("ANN@example.com").unwrap())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(store.count_admins().await.unwrap(), 1);
+}
+
+async fn data_survives_a_reconnect_and_migrations_run_once(store: Store, url: String) {
+    let count = |store: Store| async move {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM schema_migrations")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        n
+    };
+    let before = count(store.clone()).await;
+    assert!(before >= 1);
+    let id = store
+        .create_tenant(&new_tenant("H", "+5511900000008"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    store.close().await;
+    // A restart: connect again, which runs the migrator again.
+    let reopened = Store::connect(&url).await.unwrap();
+    assert_eq!(count(reopened.clone()).await, before);
+    assert_eq!(reopened.tenant(id).await.unwrap().name, "H");
+    reopened.close().await;
+}
