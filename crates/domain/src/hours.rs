@@ -186,17 +186,29 @@ impl OpeningHours {
         let Some(today) = self.local_time(at).map(|t| t.date()) else {
             return false;
         };
-        // A range from the day before may run past midnight into today; the
-        // day after is checked because a clock change at midnight can make
-        // tomorrow's first range start before today's last local minute.
-        let (Some(from), Some(to)) = (
-            today.checked_sub_days(ONE_DAY),
-            today.checked_add_days(ONE_DAY),
-        ) else {
+        // Ranges become intervals in the order of their local start (see
+        // `for_each_range`), so the first that starts after `at` ends the
+        // search. Yesterday's ranges matter only if they run past midnight;
+        // tomorrow's only if a clock change at midnight pulls one before
+        // `at`.
+        let mut open = false;
+        let Some(yesterday) = today.checked_sub_days(ONE_DAY) else {
             return false;
         };
-        let mut open = false;
-        self.for_each_interval(from, to, |start, end| open |= start <= at && at < end);
+        let last = today.checked_add_days(ONE_DAY).unwrap_or(today);
+        self.for_each_range(yesterday, last, |date, range| {
+            if date == yesterday && !range.crosses_midnight() {
+                return Flow::Next;
+            }
+            match self.start(date, range) {
+                Some(start) if start > at => Flow::Stop,
+                Some(_) => {
+                    open = self.end(date, range).is_some_and(|end| at < end);
+                    if open { Flow::Stop } else { Flow::Next }
+                }
+                None => Flow::Next,
+            }
+        });
         open
     }
 
@@ -208,23 +220,33 @@ impl OpeningHours {
     /// the coming week: it has no hours at all, or it never closes.
     pub fn next_opening(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let today = self.local_time(after)?.date();
-        // Two days back catches a spell that is already open at `after`;
-        // eight ahead covers a whole week even when this week's only range
-        // falls into a clock change.
-        let from = today.checked_sub_days(chrono::Days::new(2))?;
-        let to = today.checked_add_days(chrono::Days::new(8))?;
-        let mut intervals = Vec::with_capacity(16);
-        self.for_each_interval(from, to, |start, end| intervals.push((start, end)));
-        intervals.sort_unstable();
+        let yesterday = today.checked_sub_days(ONE_DAY)?;
+        // Eight days ahead covers a whole week even when this week's only
+        // range falls into a clock change.
+        let last = today.checked_add_days(chrono::Days::new(8))?;
         let mut covered_until: Option<DateTime<Utc>> = None;
-        for (start, end) in intervals {
+        let mut opening = None;
+        self.for_each_range(yesterday, last, |date, range| {
+            // Yesterday's other ranges end by today's midnight, before `after`.
+            if date == yesterday && !range.crosses_midnight() {
+                return Flow::Next;
+            }
+            let (Some(start), Some(end)) = (self.start(date, range), self.end(date, range)) else {
+                return Flow::Next;
+            };
+            if start >= end {
+                // Wholly inside a skipped hour: never opens.
+                return Flow::Next;
+            }
             let continues_a_spell = covered_until.is_some_and(|until| start <= until);
             if !continues_a_spell && start > after {
-                return Some(start);
+                opening = Some(start);
+                return Flow::Stop;
             }
             covered_until = Some(covered_until.map_or(end, |until| until.max(end)));
-        }
-        None
+            Flow::Next
+        });
+        opening
     }
 
     /// The wall-clock time at `at` in the business's time zone; `None` only
@@ -237,42 +259,60 @@ impl OpeningHours {
         at.naive_utc().checked_add_offset(offset)
     }
 
-    /// Calls `visit(start, end)` with the real interval of every range that
-    /// starts on a local date in `from..=to`.
-    fn for_each_interval(
+    /// Calls `visit(date, range)` for the ranges of every local date in
+    /// `from..=to`, by date and then by start time, until it says stop.
+    /// Turning wall-clock times into instants never reorders them (a skipped
+    /// time moves to the end of the jump, a repeated one to its first
+    /// pass), so this is also the order of the ranges' real start times.
+    fn for_each_range(
         &self,
         from: NaiveDate,
         to: NaiveDate,
-        mut visit: impl FnMut(DateTime<Utc>, DateTime<Utc>),
+        mut visit: impl FnMut(NaiveDate, &TimeRange) -> Flow,
     ) {
         let mut date = from;
         while date <= to {
-            for range in self.ranges(date.weekday()) {
-                let end_date = if range.crosses_midnight() {
-                    date.succ_opt()
-                } else {
-                    Some(date)
-                };
-                let start = range
-                    .start
-                    .on(date)
-                    .and_then(|local| resolve(self.timezone, local));
-                let end = end_date
-                    .and_then(|end_date| range.end.on(end_date))
-                    .and_then(|local| resolve(self.timezone, local));
-                if let (Some(start), Some(end)) = (start, end) {
-                    // A range that lies wholly inside a skipped hour is empty.
-                    if start < end {
-                        visit(start, end);
-                    }
+            let ranges = self.ranges(date.weekday());
+            let sorted: std::borrow::Cow<'_, [TimeRange]> = if ranges.is_sorted_by_key(|r| r.start)
+            {
+                ranges.into()
+            } else {
+                let mut sorted = ranges.to_vec();
+                sorted.sort_by_key(|r| r.start);
+                sorted.into()
+            };
+            for range in sorted.iter() {
+                if let Flow::Stop = visit(date, range) {
+                    return;
                 }
             }
             match date.succ_opt() {
                 Some(next) => date = next,
-                None => break,
+                None => return,
             }
         }
     }
+
+    /// When `range`, on local date `date`, opens.
+    fn start(&self, date: NaiveDate, range: &TimeRange) -> Option<DateTime<Utc>> {
+        resolve(self.timezone, range.start.on(date)?)
+    }
+
+    /// When `range`, on local date `date`, closes. A range that lies wholly
+    /// inside a skipped hour closes when it opens: it never opens.
+    fn end(&self, date: NaiveDate, range: &TimeRange) -> Option<DateTime<Utc>> {
+        let end_date = if range.crosses_midnight() {
+            date.succ_opt()?
+        } else {
+            date
+        };
+        resolve(self.timezone, range.end.on(end_date)?)
+    }
+}
+
+enum Flow {
+    Next,
+    Stop,
 }
 
 const ONE_DAY: chrono::Days = chrono::Days::new(1);
@@ -619,5 +659,106 @@ mod tests {
         assert!(day.is_open(utc("2024-10-26T22:00:00Z")));
         assert!(day.is_open(utc("2024-10-27T04:59:00Z")));
         assert!(!day.is_open(utc("2024-10-27T05:00:00Z")));
+    }
+
+    /// The plain definition, slowly: every range of the surrounding days as
+    /// an interval, sorted and merged.
+    fn reference(hours: &OpeningHours, at: DateTime<Utc>) -> (bool, Option<DateTime<Utc>>) {
+        let today = hours.local_time(at).unwrap().date();
+        let mut intervals = Vec::new();
+        for offset in -3i64..=9 {
+            let date = today + chrono::Duration::days(offset);
+            for range in hours.ranges(date.weekday()) {
+                let end_date = if range.crosses_midnight() {
+                    date.succ_opt().unwrap()
+                } else {
+                    date
+                };
+                let start = resolve(hours.timezone, range.start.on(date).unwrap()).unwrap();
+                let end = resolve(hours.timezone, range.end.on(end_date).unwrap()).unwrap();
+                if start < end {
+                    intervals.push((start, end));
+                }
+            }
+        }
+        intervals.sort();
+        let open = intervals.iter().any(|(s, e)| *s <= at && at < *e);
+        let mut covered: Option<DateTime<Utc>> = None;
+        let mut next = None;
+        for (s, e) in intervals {
+            if covered.is_none_or(|c| s > c) && s > at && next.is_none() {
+                next = Some(s);
+            }
+            covered = Some(covered.map_or(e, |c| c.max(e)));
+        }
+        // The reference sees further than a week; the real one stops there.
+        (open, next.filter(|n| *n - at <= chrono::Duration::days(8)))
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Clock changes worth landing near.
+        const CHANGES: &[&str] = &[
+            "2018-11-04T03:00:00Z", // São Paulo forward at midnight
+            "2019-02-17T02:00:00Z", // São Paulo back at midnight
+            "2024-03-31T01:00:00Z", // Madrid forward
+            "2024-10-27T01:00:00Z", // Madrid back
+            "2011-12-30T10:00:00Z", // Apia skipped a whole day
+            "2024-04-06T15:00:00Z", // Lord Howe back half an hour
+        ];
+
+        fn when() -> impl Strategy<Value = DateTime<Utc>> {
+            prop_oneof![
+                (946_684_800i64..2_000_000_000)
+                    .prop_map(|s| DateTime::from_timestamp(s, 0).unwrap()),
+                (
+                    proptest::sample::select(CHANGES),
+                    -4 * 86_400i64..4 * 86_400
+                )
+                    .prop_map(|(change, s)| utc(change) + TimeDelta::seconds(s)),
+            ]
+        }
+
+        fn hours() -> impl Strategy<Value = OpeningHours> {
+            let zone = proptest::sample::select(
+                &[
+                    "America/Sao_Paulo",
+                    "Europe/Madrid",
+                    "UTC",
+                    "Australia/Lord_Howe",
+                    "Pacific/Apia",
+                ][..],
+            );
+            // Quarter hours, so ranges often touch and start in skipped or
+            // repeated times.
+            let range = (0usize..7, 0u16..96, 1u16..97);
+            (zone, proptest::collection::vec(range, 0..8)).prop_map(|(zone, ranges)| {
+                let mut days: [Vec<TimeRange>; 7] = Default::default();
+                for (day, from, to) in ranges {
+                    let from = TimeOfDay::from_minutes(from * 15).unwrap();
+                    let to = TimeOfDay::from_minutes(to * 15).unwrap();
+                    if let Ok(range) = TimeRange::new(from, to) {
+                        days[day].push(range);
+                    }
+                }
+                OpeningHours {
+                    timezone: zone.parse().unwrap(),
+                    days,
+                }
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            #[test]
+            fn agrees_with_the_plain_definition(hours in hours(), at in when()) {
+                let (open, next) = reference(&hours, at);
+                prop_assert_eq!(hours.is_open(at), open);
+                prop_assert_eq!(hours.next_opening(at), next);
+            }
+        }
     }
 }

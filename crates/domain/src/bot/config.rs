@@ -30,12 +30,18 @@ pub struct Limits {
     pub handoff: TimeDelta,
 }
 
+impl Limits {
+    pub const DEFAULT_PER_CONTACT_PER_MINUTE: NonZeroU32 = NonZeroU32::new(5).unwrap();
+    pub const DEFAULT_PER_TENANT_PER_MINUTE: NonZeroU32 = NonZeroU32::new(60).unwrap();
+    pub const DEFAULT_HANDOFF: TimeDelta = TimeDelta::hours(12);
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            per_contact_per_minute: NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN),
-            per_tenant_per_minute: NonZeroU32::new(60).unwrap_or(NonZeroU32::MIN),
-            handoff: TimeDelta::hours(12),
+            per_contact_per_minute: Self::DEFAULT_PER_CONTACT_PER_MINUTE,
+            per_tenant_per_minute: Self::DEFAULT_PER_TENANT_PER_MINUTE,
+            handoff: Self::DEFAULT_HANDOFF,
         }
     }
 }

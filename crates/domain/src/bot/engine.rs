@@ -147,11 +147,10 @@ pub(crate) fn step(
             now.checked_add_signed(config.limits.handoff)
                 .unwrap_or(DateTime::<Utc>::MAX_UTC),
         );
-        let text = match (open, hours.next_opening(now)) {
-            (false, Some(opening)) => {
-                render_next_opening(config, &config.handoff_closed, now, opening)
-            }
-            _ => config.handoff.clone(),
+        let reopens = if open { None } else { hours.next_opening(now) };
+        let text = match reopens {
+            Some(opening) => render_next_opening(config, &config.handoff_closed, now, opening),
+            None => config.handoff.clone(),
         };
         (text, Decision::Handoff)
     } else if !open {

@@ -712,6 +712,27 @@ mod properties {
         }
 
         #[test]
+        fn a_clock_that_jumps_about_never_panics_or_floods(
+            config in any_config(),
+            messages in proptest::collection::vec((message(), -200_000i64..200_000), 1..80),
+        ) {
+            let mut memory = BotMemory::default();
+            let mut now = at(OPEN);
+            let limits = config.limits();
+            for (m, jump) in &messages {
+                now += TimeDelta::seconds(*jump);
+                let inbound = Inbound { from: format!("+{}", m.contact), text: m.text.clone(), kind: m.kind, from_me: m.from_me };
+                memory.handle(&config, &inbound, now);
+                // Whatever the clock did, no log outgrows its limit.
+                prop_assert!(memory.tenant.recent_replies.len() <= limits.per_tenant_per_minute.get() as usize);
+                for contact in memory.contacts.values() {
+                    prop_assert!(contact.recent_replies.len() <= limits.per_contact_per_minute.get() as usize);
+                    prop_assert!(contact.recent_replies.iter().is_sorted());
+                }
+            }
+        }
+
+        #[test]
         fn the_pure_function_agrees_with_memory(
             config in any_config(),
             messages in proptest::collection::vec(message(), 1..40),
