@@ -1,0 +1,332 @@
+use flowhq_domain::lifecycle::Event;
+use flowhq_domain::TenantId;
+use flowhq_store::testing::TestDb;
+use flowhq_store::Backend;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{expect_error, run, spawn_app_with, TestApp, ADMIN_TOKEN};
+
+flowhq_store::backend_tests!(run:
+    create_returns_the_tenant_with_its_relations,
+    list_is_newest_first_with_filters_and_cursor,
+    admin_api_requires_a_valid_token,
+    malformed_bodies_are_400_and_change_nothing,
+    invalid_fields_are_422_naming_the_field_and_change_nothing,
+    oversized_bodies_are_413,
+    unknown_and_malformed_ids_are_404,
+    refused_lifecycle_moves_are_409_and_change_nothing,
+    lifecycle_endpoints_move_the_tenant_and_write_the_trail,
+    patch_edits_and_validates,
+    delete_removes_the_tenant,
+    messages_are_listed_newest_first,
+);
+
+async fn tenant_count(app: &TestApp) -> usize {
+    let list: Value = app.admin(Method::GET, "/api/admin/tenants?limit=200").send().await.unwrap().json().await.unwrap();
+    list["items"].as_array().unwrap().len()
+}
+
+async fn create_returns_the_tenant_with_its_relations(app: TestApp) {
+    let response = app
+        .admin(Method::POST, "/api/admin/tenants")
+        .json(&json!({
+            "name": "  Cafe Lua ",
+            "phone_number": "+55 (11) 91234-5678",
+            "config": {
+                "template_type": "RESTAURANT",
+                "language": "PT",
+                "hours": {"timezone": "America/Sao_Paulo", "mon": [["09:00", "13:00"], ["15:00", "19:00"]], "fri": [["22:00", "02:00"]]}
+            }
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let tenant: Value = response.json().await.unwrap();
+    assert_eq!(tenant["name"], "Cafe Lua");
+    assert_eq!(tenant["phone_number"], "+5511912345678");
+    assert_eq!(tenant["status"], "NEW");
+    assert_eq!(tenant["config"]["template_type"], "RESTAURANT");
+    assert_eq!(tenant["config"]["business_name"], "Cafe Lua");
+    assert_eq!(tenant["config"]["hours"]["fri"], json!([["22:00", "02:00"]]));
+    assert_eq!(tenant["session"]["state"], "DISCONNECTED");
+    assert_eq!(tenant["worker"]["status"], "STOPPED");
+    assert_eq!(tenant["worker"]["process_name"], format!("flowhq-worker-{}", tenant["id"].as_str().unwrap()));
+    assert_eq!(tenant["setup_request"], Value::Null);
+
+    let id = tenant["id"].as_str().unwrap();
+    let fetched: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(fetched, tenant);
+    app.stop().await;
+}
+
+async fn list_is_newest_first_with_filters_and_cursor(app: TestApp) {
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let tenant = app.create_tenant(&format!("Salon {i}"), &format!("+34600000{i:03}")).await;
+        ids.push(tenant["id"].as_str().unwrap().to_owned());
+    }
+    app.create_tenant("Clinic", "+34611111111").await;
+    let page: Value = app.admin(Method::GET, "/api/admin/tenants?q=salon&limit=3").send().await.unwrap().json().await.unwrap();
+    let got: Vec<_> = page["items"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(got, vec![ids[4].clone(), ids[3].clone(), ids[2].clone()]);
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let next: Value = app
+        .admin(Method::GET, &format!("/api/admin/tenants?q=salon&limit=3&cursor={cursor}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(next["items"].as_array().unwrap().len(), 2);
+    assert_eq!(next["next_cursor"], Value::Null);
+
+    let id: TenantId = ids[0].parse().unwrap();
+    app.store.apply_event(id, Event::SetupRequestSubmitted, "test").await.unwrap();
+    let pending: Value = app.admin(Method::GET, "/api/admin/tenants?status=PENDING").send().await.unwrap().json().await.unwrap();
+    assert_eq!(pending["items"].as_array().unwrap().len(), 1);
+    assert_eq!(pending["items"][0]["id"], ids[0]);
+
+    let bad = app.admin(Method::GET, "/api/admin/tenants?status=SLEEPING").send().await.unwrap();
+    assert_eq!(expect_error(bad, 422, "invalid_field").await["field"], "status");
+    let bad = app.admin(Method::GET, "/api/admin/tenants?limit=0").send().await.unwrap();
+    assert_eq!(expect_error(bad, 422, "invalid_field").await["field"], "limit");
+    let bad = app.admin(Method::GET, "/api/admin/tenants?cursor=abc").send().await.unwrap();
+    assert_eq!(expect_error(bad, 422, "invalid_field").await["field"], "cursor");
+    app.stop().await;
+}
+
+async fn admin_api_requires_a_valid_token(app: TestApp) {
+    let none = app.client.get(app.url("/api/admin/tenants")).send().await.unwrap();
+    expect_error(none, 401, "unauthorized").await;
+    let wrong = app.client.get(app.url("/api/admin/tenants")).bearer_auth("not-the-token-at-all").send().await.unwrap();
+    expect_error(wrong, 401, "unauthorized").await;
+    let prefix = app.client.get(app.url("/api/admin/tenants")).bearer_auth(&ADMIN_TOKEN[..10]).send().await.unwrap();
+    expect_error(prefix, 401, "unauthorized").await;
+    let create = app
+        .client
+        .post(app.url("/api/admin/tenants"))
+        .json(&json!({"name": "X", "phone_number": "+34600000001"}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(create, 401, "unauthorized").await;
+    assert_eq!(tenant_count(&app).await, 0);
+    app.stop().await;
+}
+
+async fn malformed_bodies_are_400_and_change_nothing(app: TestApp) {
+    let broken = app
+        .admin(Method::POST, "/api/admin/tenants")
+        .header("content-type", "application/json")
+        .body("{\"name\": \"X\", ")
+        .send()
+        .await
+        .unwrap();
+    expect_error(broken, 400, "malformed_request").await;
+    let not_json = app.admin(Method::POST, "/api/admin/tenants").body("name=X").send().await.unwrap();
+    expect_error(not_json, 400, "malformed_request").await;
+    assert_eq!(tenant_count(&app).await, 0);
+    app.stop().await;
+}
+
+async fn invalid_fields_are_422_naming_the_field_and_change_nothing(app: TestApp) {
+    let cases = [
+        (json!({"name": "", "phone_number": "+34600000001"}), "name"),
+        (json!({"name": "X", "phone_number": "600000001"}), "phone_number"),
+        (json!({"phone_number": "+34600000001"}), "body"),
+        (json!({"name": 7, "phone_number": "+34600000001"}), "name"),
+        (json!({"name": "X", "phone_number": "+34600000001", "color": "red"}), "color"),
+        (json!({"name": "X", "phone_number": "+34600000001", "config": {"template_type": "BAKERY"}}), "config.template_type"),
+        (json!({"name": "X", "phone_number": "+34600000001", "config": {"language": "FR"}}), "config.language"),
+        (json!({"name": "X", "phone_number": "+34600000001", "config": {"hours": {"timezone": "Nowhere/City"}}}), "config.hours"),
+        (json!({"name": "X", "phone_number": "+34600000001", "config": {"hours": {"timezone": "UTC", "mon": [["9", "17"]]}}}), "config.hours"),
+    ];
+    for (body, field) in cases {
+        let response = app.admin(Method::POST, "/api/admin/tenants").json(&body).send().await.unwrap();
+        let error = expect_error(response, 422, "invalid_field").await;
+        assert_eq!(error["field"], field, "for {body}: {error}");
+    }
+    assert_eq!(tenant_count(&app).await, 0);
+    app.stop().await;
+}
+
+async fn oversized_bodies_are_413(app: TestApp) {
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let response = app
+        .admin(Method::POST, "/api/admin/tenants")
+        .json(&json!({"name": huge, "phone_number": "+34600000001"}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(response, 413, "payload_too_large").await;
+    assert_eq!(tenant_count(&app).await, 0);
+    app.stop().await;
+}
+
+async fn unknown_and_malformed_ids_are_404(app: TestApp) {
+    let unknown = TenantId::new();
+    for path in [
+        format!("/api/admin/tenants/{unknown}"),
+        "/api/admin/tenants/not-an-id".to_owned(),
+        format!("/api/admin/tenants/{unknown}/events"),
+        format!("/api/admin/tenants/{unknown}/messages"),
+    ] {
+        let response = app.admin(Method::GET, &path).send().await.unwrap();
+        expect_error(response, 404, "not_found").await;
+    }
+    let pause = app.admin(Method::POST, &format!("/api/admin/tenants/{unknown}/pause")).send().await.unwrap();
+    expect_error(pause, 404, "not_found").await;
+    let delete = app.admin(Method::DELETE, &format!("/api/admin/tenants/{unknown}")).send().await.unwrap();
+    expect_error(delete, 404, "not_found").await;
+    let patch = app
+        .admin(Method::PATCH, &format!("/api/admin/tenants/{unknown}"))
+        .json(&json!({"name": "Y"}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(patch, 404, "not_found").await;
+    app.stop().await;
+}
+
+async fn refused_lifecycle_moves_are_409_and_change_nothing(app: TestApp) {
+    let tenant = app.create_tenant("Shop", "+34600000009").await;
+    let id = tenant["id"].as_str().unwrap();
+    for action in ["pause", "resume", "retry"] {
+        let response = app.admin(Method::POST, &format!("/api/admin/tenants/{id}/{action}")).send().await.unwrap();
+        let error = expect_error(response, 409, "invalid_transition").await;
+        assert!(error["message"].as_str().unwrap().contains("NEW"), "{error}");
+    }
+    let after: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(after["status"], "NEW");
+    assert_eq!(after["updated_at"], tenant["updated_at"]);
+    let events: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}/events")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(events["items"], json!([]));
+    app.stop().await;
+}
+
+async fn lifecycle_endpoints_move_the_tenant_and_write_the_trail(app: TestApp) {
+    let tenant = app.create_tenant("Shop", "+34600000010").await;
+    let id = tenant["id"].as_str().unwrap();
+    let tenant_id: TenantId = id.parse().unwrap();
+    for event in [Event::SetupRequestSubmitted, Event::SetupRequestApproved, Event::WorkerStarted, Event::SessionConnected] {
+        app.store.apply_event(tenant_id, event, "test").await.unwrap();
+    }
+    let paused: Value = app.admin(Method::POST, &format!("/api/admin/tenants/{id}/pause")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(paused["status"], "PAUSED");
+    let again = app.admin(Method::POST, &format!("/api/admin/tenants/{id}/pause")).send().await.unwrap();
+    expect_error(again, 409, "invalid_transition").await;
+    let resumed: Value = app.admin(Method::POST, &format!("/api/admin/tenants/{id}/resume")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(resumed["status"], "ACTIVE");
+    let events: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}/events")).send().await.unwrap().json().await.unwrap();
+    let items = events["items"].as_array().unwrap();
+    assert_eq!(items.len(), 6);
+    assert_eq!(items[4]["event"], "PAUSE");
+    assert_eq!(items[4]["from_status"], "ACTIVE");
+    assert_eq!(items[4]["to_status"], "PAUSED");
+    assert_eq!(items[4]["actor"], "admin-token");
+    assert_eq!(items[5]["event"], "RESUME");
+    app.stop().await;
+}
+
+async fn patch_edits_and_validates(app: TestApp) {
+    let tenant = app.create_tenant("Shop", "+34600000011").await;
+    let id = tenant["id"].as_str().unwrap();
+    let patched: Value = app
+        .admin(Method::PATCH, &format!("/api/admin/tenants/{id}"))
+        .json(&json!({"name": "Shop Two", "config": {"language": "ES", "hours": {"timezone": "Europe/Madrid", "sat": [["10:00", "24:00"]]}}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(patched["name"], "Shop Two");
+    assert_eq!(patched["phone_number"], tenant["phone_number"]);
+    assert_eq!(patched["config"]["language"], "ES");
+    assert_eq!(patched["config"]["hours"]["sat"], json!([["10:00", "24:00"]]));
+    let bad = app
+        .admin(Method::PATCH, &format!("/api/admin/tenants/{id}"))
+        .json(&json!({"name": "Ok", "phone_number": "nope"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect_error(bad, 422, "invalid_field").await["field"], "phone_number");
+    let unchanged: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(unchanged["name"], "Shop Two");
+    app.stop().await;
+}
+
+async fn delete_removes_the_tenant(app: TestApp) {
+    let tenant = app.create_tenant("Shop", "+34600000012").await;
+    let id = tenant["id"].as_str().unwrap();
+    let response = app.admin(Method::DELETE, &format!("/api/admin/tenants/{id}")).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    let gone = app.admin(Method::GET, &format!("/api/admin/tenants/{id}")).send().await.unwrap();
+    expect_error(gone, 404, "not_found").await;
+    assert_eq!(tenant_count(&app).await, 0);
+    app.stop().await;
+}
+
+async fn messages_are_listed_newest_first(app: TestApp) {
+    use flowhq_domain::Direction;
+    use flowhq_store::messages::NewMessage;
+    let tenant = app.create_tenant("Shop", "+34600000013").await;
+    let id: TenantId = tenant["id"].as_str().unwrap().parse().unwrap();
+    let base = chrono::Utc::now();
+    let messages: Vec<_> = (0..5)
+        .map(|i| NewMessage {
+            direction: Direction::Inbound,
+            from_number: "+34600000099".into(),
+            to_number: "+34600000013".into(),
+            message_text: format!("hello {i}"),
+            wa_message_id: format!("wa-{i}"),
+            created_at: base + chrono::Duration::seconds(i),
+        })
+        .collect();
+    app.store.log_messages(id, &messages).await.unwrap();
+    let page: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}/messages?limit=2")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(page["items"][0]["message_text"], "hello 4");
+    assert_eq!(page["items"][1]["message_text"], "hello 3");
+    let before = page["next_cursor"].as_str().unwrap();
+    let next: Value = app
+        .admin(Method::GET, &format!("/api/admin/tenants/{id}/messages?limit=2&before={before}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(next["items"][0]["message_text"], "hello 2");
+    app.stop().await;
+}
+
+/// Stop the server and start another on the same database and data dir:
+/// everything is still there, and no second bootstrap admin appears.
+async fn data_survives_a_restart_on(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let first = spawn_app_with(&db, |_| {}).await;
+    let tenant = first.create_tenant("Durable", "+34600000014").await;
+    let data_dir = first.data_dir.clone();
+    first.stop().await;
+
+    let second = spawn_app_with(&db, |s| s.data_dir = data_dir).await;
+    let id = tenant["id"].as_str().unwrap();
+    let fetched: Value = second.admin(Method::GET, &format!("/api/admin/tenants/{id}")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(fetched["name"], "Durable");
+    assert_eq!(second.store.count_admins().await.unwrap(), 1);
+    second.stop().await;
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_survives_a_restart_sqlite() {
+    data_survives_a_restart_on(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_survives_a_restart_postgres() {
+    data_survives_a_restart_on(Backend::Postgres).await;
+}

@@ -1,0 +1,115 @@
+use std::future::Future;
+use std::path::PathBuf;
+
+use flowhq_server::auth::Secret;
+use flowhq_server::config::Settings;
+use flowhq_server::Application;
+use flowhq_store::testing::TestDb;
+use flowhq_store::{Backend, Store};
+use reqwest::{Client, RequestBuilder, Response};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+pub const ADMIN_EMAIL: &str = "root@example.com";
+pub const ADMIN_PASSWORD: &str = "root-password-123";
+
+pub struct TestApp {
+    pub address: String,
+    /// A client with its own cookie jar, like one browser.
+    pub client: Client,
+    pub store: Store,
+    pub data_dir: PathBuf,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path)).bearer_auth(ADMIN_TOKEN)
+    }
+
+    pub async fn create_tenant(&self, name: &str, phone: &str) -> Value {
+        let response = self
+            .admin(reqwest::Method::POST, "/api/admin/tenants")
+            .json(&serde_json::json!({ "name": name, "phone_number": phone }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        response.json().await.unwrap()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+pub fn settings_for(db: &TestDb, data_dir: PathBuf) -> Settings {
+    let mut settings = Settings::with_data_dir(data_dir);
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    settings.database_url = db.url.clone();
+    settings.admin_token = Some(Secret::new(ADMIN_TOKEN));
+    settings.admin_email = Some(ADMIN_EMAIL.into());
+    settings.admin_password = Some(Secret::new(ADMIN_PASSWORD));
+    settings
+}
+
+pub async fn spawn_app_with(db: &TestDb, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = settings_for(db, dir.path().join("data"));
+    configure(&mut settings);
+    let data_dir = settings.data_dir.clone();
+    let app = Application::build(settings).await.expect("building the app");
+    let port = app.port();
+    let store = app.state().store.clone();
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        app.run_until(async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("serving");
+    });
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client: Client::builder().cookie_store(true).build().unwrap(),
+        store,
+        data_dir,
+        shutdown: Some(tx),
+        server: Some(server),
+        _dir: dir,
+    }
+}
+
+/// Runs `test` against a fresh app on `backend` (skipped for PostgreSQL
+/// outside CI when no server is configured).
+pub async fn run<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let Some(db) = TestDb::new(backend).await else { return };
+    let app = spawn_app_with(&db, |_| {}).await;
+    test(app).await;
+    db.cleanup().await;
+}
+
+/// Asserts API.md's error shape and returns the error object.
+pub async fn expect_error(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "unexpected status");
+    let body: Value = response.json().await.expect("a JSON error body");
+    assert_eq!(body["error"]["code"], code, "body: {body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "body: {body}");
+    body["error"].clone()
+}

@@ -1,0 +1,7 @@
+//! The control plane's API tests: one binary, a real server on a random
+//! port per test, each test run on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod admin_tenants;
+mod health;
