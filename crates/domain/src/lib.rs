@@ -11,6 +11,7 @@ pub mod enums;
 pub mod hours;
 pub mod ids;
 pub mod lifecycle;
+pub mod protocol;
 pub mod values;
 
 pub use enums::*;

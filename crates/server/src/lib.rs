@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod lifecycle;
 pub mod state;
 
 use std::future::Future;
@@ -62,6 +63,7 @@ impl Application {
         let state = AppState {
             store,
             settings: Arc::new(settings),
+            login_limiter: Arc::new(auth::rate_limit::LoginLimiter::default()),
         };
         Ok(Self { listener, state })
     }
@@ -85,10 +87,13 @@ impl Application {
         let Application { listener, state } = self;
         let store = state.store.clone();
         tracing::info!(addr = %listener.local_addr()?, "serving");
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+        axum::serve(
+            listener,
+            router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
         store.close().await;
         Ok(())
     }

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use flowhq_store::Store;
 
+use crate::auth::rate_limit::LoginLimiter;
 use crate::config::Settings;
 
 /// What every handler can reach.
@@ -9,4 +10,5 @@ use crate::config::Settings;
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
+    pub login_limiter: Arc<LoginLimiter>,
 }

@@ -18,8 +18,10 @@ pub mod events;
 pub mod messages;
 pub mod sessions;
 pub mod setup_requests;
+pub mod sim;
 pub mod tenants;
 pub mod users;
+pub mod web_sessions;
 pub mod workers;
 
 #[cfg(feature = "testing")]

@@ -25,8 +25,10 @@ macro_rules! migrations {
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": 1 "0001_initial");
-const POSTGRES: &[Migration] = migrations!("postgres": 1 "0001_initial");
+const SQLITE: &[Migration] =
+    migrations!("sqlite": 1 "0001_initial", 2 "0002_web_sessions", 3 "0003_workers");
+const POSTGRES: &[Migration] =
+    migrations!("postgres": 1 "0001_initial", 2 "0002_web_sessions", 3 "0003_workers");
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
     let migrations = match store.backend {

@@ -1,10 +1,13 @@
 //! The admin extractor: a request to the admin API must carry the operator's
-//! bearer token or come from a logged-in admin.
+//! bearer token or come from a logged-in admin. An owner's session is
+//! recognised and refused (403); no credentials at all is a 401.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use flowhq_domain::Role;
 
+use crate::auth::session;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -44,6 +47,12 @@ impl FromRequestParts<AppState> for Admin {
                 _ => Err(AppError::Unauthorized),
             };
         }
-        Err(AppError::Unauthorized)
+        match session::current(state, &parts.headers).await? {
+            Some(session) if session.user.role == Role::Admin => Ok(Admin {
+                actor: Actor(format!("admin:{}", session.user.email)),
+            }),
+            Some(_) => Err(AppError::Forbidden("this needs an admin account")),
+            None => Err(AppError::Unauthorized),
+        }
     }
 }

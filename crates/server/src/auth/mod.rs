@@ -1,8 +1,14 @@
-//! Who is asking: admin bearer tokens, user sessions, password hashing.
+//! Who is asking: admin bearer tokens, login sessions, the trusted-header
+//! portal mode, password hashing and policy, login throttling.
 
 mod admin;
+mod owner;
 pub mod password;
+pub mod password_policy;
+pub mod rate_limit;
 mod secret;
+pub mod session;
 
 pub use admin::{Actor, Admin};
+pub use owner::Owner;
 pub use secret::Secret;

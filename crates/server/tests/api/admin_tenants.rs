@@ -1,11 +1,11 @@
-use flowhq_domain::lifecycle::Event;
 use flowhq_domain::TenantId;
-use flowhq_store::testing::TestDb;
+use flowhq_domain::lifecycle::Event;
 use flowhq_store::Backend;
+use flowhq_store::testing::TestDb;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::helpers::{expect_error, run, spawn_app_with, TestApp, ADMIN_TOKEN};
+use crate::helpers::{ADMIN_TOKEN, TestApp, expect_error, run, spawn_app_with};
 
 flowhq_store::backend_tests!(run:
     create_returns_the_tenant_with_its_relations,
@@ -23,7 +23,14 @@ flowhq_store::backend_tests!(run:
 );
 
 async fn tenant_count(app: &TestApp) -> usize {
-    let list: Value = app.admin(Method::GET, "/api/admin/tenants?limit=200").send().await.unwrap().json().await.unwrap();
+    let list: Value = app
+        .admin(Method::GET, "/api/admin/tenants?limit=200")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     list["items"].as_array().unwrap().len()
 }
 
@@ -49,14 +56,27 @@ async fn create_returns_the_tenant_with_its_relations(app: TestApp) {
     assert_eq!(tenant["status"], "NEW");
     assert_eq!(tenant["config"]["template_type"], "RESTAURANT");
     assert_eq!(tenant["config"]["business_name"], "Cafe Lua");
-    assert_eq!(tenant["config"]["hours"]["fri"], json!([["22:00", "02:00"]]));
+    assert_eq!(
+        tenant["config"]["hours"]["fri"],
+        json!([["22:00", "02:00"]])
+    );
     assert_eq!(tenant["session"]["state"], "DISCONNECTED");
     assert_eq!(tenant["worker"]["status"], "STOPPED");
-    assert_eq!(tenant["worker"]["process_name"], format!("flowhq-worker-{}", tenant["id"].as_str().unwrap()));
+    assert_eq!(
+        tenant["worker"]["process_name"],
+        format!("flowhq-worker-{}", tenant["id"].as_str().unwrap())
+    );
     assert_eq!(tenant["setup_request"], Value::Null);
 
     let id = tenant["id"].as_str().unwrap();
-    let fetched: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}")).send().await.unwrap().json().await.unwrap();
+    let fetched: Value = app
+        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(fetched, tenant);
     app.stop().await;
 }
@@ -64,16 +84,33 @@ async fn create_returns_the_tenant_with_its_relations(app: TestApp) {
 async fn list_is_newest_first_with_filters_and_cursor(app: TestApp) {
     let mut ids = Vec::new();
     for i in 0..5 {
-        let tenant = app.create_tenant(&format!("Salon {i}"), &format!("+34600000{i:03}")).await;
+        let tenant = app
+            .create_tenant(&format!("Salon {i}"), &format!("+34600000{i:03}"))
+            .await;
         ids.push(tenant["id"].as_str().unwrap().to_owned());
     }
     app.create_tenant("Clinic", "+34611111111").await;
-    let page: Value = app.admin(Method::GET, "/api/admin/tenants?q=salon&limit=3").send().await.unwrap().json().await.unwrap();
-    let got: Vec<_> = page["items"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
+    let page: Value = app
+        .admin(Method::GET, "/api/admin/tenants?q=salon&limit=3")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let got: Vec<_> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(got, vec![ids[4].clone(), ids[3].clone(), ids[2].clone()]);
     let cursor = page["next_cursor"].as_str().unwrap();
     let next: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants?q=salon&limit=3&cursor={cursor}"))
+        .admin(
+            Method::GET,
+            &format!("/api/admin/tenants?q=salon&limit=3&cursor={cursor}"),
+        )
         .send()
         .await
         .unwrap()
@@ -84,26 +121,74 @@ async fn list_is_newest_first_with_filters_and_cursor(app: TestApp) {
     assert_eq!(next["next_cursor"], Value::Null);
 
     let id: TenantId = ids[0].parse().unwrap();
-    app.store.apply_event(id, Event::SetupRequestSubmitted, "test").await.unwrap();
-    let pending: Value = app.admin(Method::GET, "/api/admin/tenants?status=PENDING").send().await.unwrap().json().await.unwrap();
+    app.store
+        .apply_event(id, Event::SetupRequestSubmitted, "test")
+        .await
+        .unwrap();
+    let pending: Value = app
+        .admin(Method::GET, "/api/admin/tenants?status=PENDING")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(pending["items"].as_array().unwrap().len(), 1);
     assert_eq!(pending["items"][0]["id"], ids[0]);
 
-    let bad = app.admin(Method::GET, "/api/admin/tenants?status=SLEEPING").send().await.unwrap();
-    assert_eq!(expect_error(bad, 422, "invalid_field").await["field"], "status");
-    let bad = app.admin(Method::GET, "/api/admin/tenants?limit=0").send().await.unwrap();
-    assert_eq!(expect_error(bad, 422, "invalid_field").await["field"], "limit");
-    let bad = app.admin(Method::GET, "/api/admin/tenants?cursor=abc").send().await.unwrap();
-    assert_eq!(expect_error(bad, 422, "invalid_field").await["field"], "cursor");
+    let bad = app
+        .admin(Method::GET, "/api/admin/tenants?status=SLEEPING")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect_error(bad, 422, "invalid_field").await["field"],
+        "status"
+    );
+    let bad = app
+        .admin(Method::GET, "/api/admin/tenants?limit=0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect_error(bad, 422, "invalid_field").await["field"],
+        "limit"
+    );
+    let bad = app
+        .admin(Method::GET, "/api/admin/tenants?cursor=abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect_error(bad, 422, "invalid_field").await["field"],
+        "cursor"
+    );
     app.stop().await;
 }
 
 async fn admin_api_requires_a_valid_token(app: TestApp) {
-    let none = app.client.get(app.url("/api/admin/tenants")).send().await.unwrap();
+    let none = app
+        .client
+        .get(app.url("/api/admin/tenants"))
+        .send()
+        .await
+        .unwrap();
     expect_error(none, 401, "unauthorized").await;
-    let wrong = app.client.get(app.url("/api/admin/tenants")).bearer_auth("not-the-token-at-all").send().await.unwrap();
+    let wrong = app
+        .client
+        .get(app.url("/api/admin/tenants"))
+        .bearer_auth("not-the-token-at-all")
+        .send()
+        .await
+        .unwrap();
     expect_error(wrong, 401, "unauthorized").await;
-    let prefix = app.client.get(app.url("/api/admin/tenants")).bearer_auth(&ADMIN_TOKEN[..10]).send().await.unwrap();
+    let prefix = app
+        .client
+        .get(app.url("/api/admin/tenants"))
+        .bearer_auth(&ADMIN_TOKEN[..10])
+        .send()
+        .await
+        .unwrap();
     expect_error(prefix, 401, "unauthorized").await;
     let create = app
         .client
@@ -126,7 +211,12 @@ async fn malformed_bodies_are_400_and_change_nothing(app: TestApp) {
         .await
         .unwrap();
     expect_error(broken, 400, "malformed_request").await;
-    let not_json = app.admin(Method::POST, "/api/admin/tenants").body("name=X").send().await.unwrap();
+    let not_json = app
+        .admin(Method::POST, "/api/admin/tenants")
+        .body("name=X")
+        .send()
+        .await
+        .unwrap();
     expect_error(not_json, 400, "malformed_request").await;
     assert_eq!(tenant_count(&app).await, 0);
     app.stop().await;
@@ -135,17 +225,40 @@ async fn malformed_bodies_are_400_and_change_nothing(app: TestApp) {
 async fn invalid_fields_are_422_naming_the_field_and_change_nothing(app: TestApp) {
     let cases = [
         (json!({"name": "", "phone_number": "+34600000001"}), "name"),
-        (json!({"name": "X", "phone_number": "600000001"}), "phone_number"),
+        (
+            json!({"name": "X", "phone_number": "600000001"}),
+            "phone_number",
+        ),
         (json!({"phone_number": "+34600000001"}), "body"),
         (json!({"name": 7, "phone_number": "+34600000001"}), "name"),
-        (json!({"name": "X", "phone_number": "+34600000001", "color": "red"}), "color"),
-        (json!({"name": "X", "phone_number": "+34600000001", "config": {"template_type": "BAKERY"}}), "config.template_type"),
-        (json!({"name": "X", "phone_number": "+34600000001", "config": {"language": "FR"}}), "config.language"),
-        (json!({"name": "X", "phone_number": "+34600000001", "config": {"hours": {"timezone": "Nowhere/City"}}}), "config.hours"),
-        (json!({"name": "X", "phone_number": "+34600000001", "config": {"hours": {"timezone": "UTC", "mon": [["9", "17"]]}}}), "config.hours"),
+        (
+            json!({"name": "X", "phone_number": "+34600000001", "color": "red"}),
+            "color",
+        ),
+        (
+            json!({"name": "X", "phone_number": "+34600000001", "config": {"template_type": "BAKERY"}}),
+            "config.template_type",
+        ),
+        (
+            json!({"name": "X", "phone_number": "+34600000001", "config": {"language": "FR"}}),
+            "config.language",
+        ),
+        (
+            json!({"name": "X", "phone_number": "+34600000001", "config": {"hours": {"timezone": "Nowhere/City"}}}),
+            "config.hours",
+        ),
+        (
+            json!({"name": "X", "phone_number": "+34600000001", "config": {"hours": {"timezone": "UTC", "mon": [["9", "17"]]}}}),
+            "config.hours",
+        ),
     ];
     for (body, field) in cases {
-        let response = app.admin(Method::POST, "/api/admin/tenants").json(&body).send().await.unwrap();
+        let response = app
+            .admin(Method::POST, "/api/admin/tenants")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let error = expect_error(response, 422, "invalid_field").await;
         assert_eq!(error["field"], field, "for {body}: {error}");
     }
@@ -177,9 +290,17 @@ async fn unknown_and_malformed_ids_are_404(app: TestApp) {
         let response = app.admin(Method::GET, &path).send().await.unwrap();
         expect_error(response, 404, "not_found").await;
     }
-    let pause = app.admin(Method::POST, &format!("/api/admin/tenants/{unknown}/pause")).send().await.unwrap();
+    let pause = app
+        .admin(Method::POST, &format!("/api/admin/tenants/{unknown}/pause"))
+        .send()
+        .await
+        .unwrap();
     expect_error(pause, 404, "not_found").await;
-    let delete = app.admin(Method::DELETE, &format!("/api/admin/tenants/{unknown}")).send().await.unwrap();
+    let delete = app
+        .admin(Method::DELETE, &format!("/api/admin/tenants/{unknown}"))
+        .send()
+        .await
+        .unwrap();
     expect_error(delete, 404, "not_found").await;
     let patch = app
         .admin(Method::PATCH, &format!("/api/admin/tenants/{unknown}"))
@@ -195,14 +316,35 @@ async fn refused_lifecycle_moves_are_409_and_change_nothing(app: TestApp) {
     let tenant = app.create_tenant("Shop", "+34600000009").await;
     let id = tenant["id"].as_str().unwrap();
     for action in ["pause", "resume", "retry"] {
-        let response = app.admin(Method::POST, &format!("/api/admin/tenants/{id}/{action}")).send().await.unwrap();
+        let response = app
+            .admin(Method::POST, &format!("/api/admin/tenants/{id}/{action}"))
+            .send()
+            .await
+            .unwrap();
         let error = expect_error(response, 409, "invalid_transition").await;
-        assert!(error["message"].as_str().unwrap().contains("NEW"), "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains("NEW"),
+            "{error}"
+        );
     }
-    let after: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}")).send().await.unwrap().json().await.unwrap();
+    let after: Value = app
+        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(after["status"], "NEW");
     assert_eq!(after["updated_at"], tenant["updated_at"]);
-    let events: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}/events")).send().await.unwrap().json().await.unwrap();
+    let events: Value = app
+        .admin(Method::GET, &format!("/api/admin/tenants/{id}/events"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(events["items"], json!([]));
     app.stop().await;
 }
@@ -211,16 +353,49 @@ async fn lifecycle_endpoints_move_the_tenant_and_write_the_trail(app: TestApp) {
     let tenant = app.create_tenant("Shop", "+34600000010").await;
     let id = tenant["id"].as_str().unwrap();
     let tenant_id: TenantId = id.parse().unwrap();
-    for event in [Event::SetupRequestSubmitted, Event::SetupRequestApproved, Event::WorkerStarted, Event::SessionConnected] {
-        app.store.apply_event(tenant_id, event, "test").await.unwrap();
+    for event in [
+        Event::SetupRequestSubmitted,
+        Event::SetupRequestApproved,
+        Event::WorkerStarted,
+        Event::SessionConnected,
+    ] {
+        app.store
+            .apply_event(tenant_id, event, "test")
+            .await
+            .unwrap();
     }
-    let paused: Value = app.admin(Method::POST, &format!("/api/admin/tenants/{id}/pause")).send().await.unwrap().json().await.unwrap();
+    let paused: Value = app
+        .admin(Method::POST, &format!("/api/admin/tenants/{id}/pause"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(paused["status"], "PAUSED");
-    let again = app.admin(Method::POST, &format!("/api/admin/tenants/{id}/pause")).send().await.unwrap();
+    let again = app
+        .admin(Method::POST, &format!("/api/admin/tenants/{id}/pause"))
+        .send()
+        .await
+        .unwrap();
     expect_error(again, 409, "invalid_transition").await;
-    let resumed: Value = app.admin(Method::POST, &format!("/api/admin/tenants/{id}/resume")).send().await.unwrap().json().await.unwrap();
+    let resumed: Value = app
+        .admin(Method::POST, &format!("/api/admin/tenants/{id}/resume"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(resumed["status"], "ACTIVE");
-    let events: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}/events")).send().await.unwrap().json().await.unwrap();
+    let events: Value = app
+        .admin(Method::GET, &format!("/api/admin/tenants/{id}/events"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let items = events["items"].as_array().unwrap();
     assert_eq!(items.len(), 6);
     assert_eq!(items[4]["event"], "PAUSE");
@@ -246,15 +421,28 @@ async fn patch_edits_and_validates(app: TestApp) {
     assert_eq!(patched["name"], "Shop Two");
     assert_eq!(patched["phone_number"], tenant["phone_number"]);
     assert_eq!(patched["config"]["language"], "ES");
-    assert_eq!(patched["config"]["hours"]["sat"], json!([["10:00", "24:00"]]));
+    assert_eq!(
+        patched["config"]["hours"]["sat"],
+        json!([["10:00", "24:00"]])
+    );
     let bad = app
         .admin(Method::PATCH, &format!("/api/admin/tenants/{id}"))
         .json(&json!({"name": "Ok", "phone_number": "nope"}))
         .send()
         .await
         .unwrap();
-    assert_eq!(expect_error(bad, 422, "invalid_field").await["field"], "phone_number");
-    let unchanged: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        expect_error(bad, 422, "invalid_field").await["field"],
+        "phone_number"
+    );
+    let unchanged: Value = app
+        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(unchanged["name"], "Shop Two");
     app.stop().await;
 }
@@ -262,9 +450,17 @@ async fn patch_edits_and_validates(app: TestApp) {
 async fn delete_removes_the_tenant(app: TestApp) {
     let tenant = app.create_tenant("Shop", "+34600000012").await;
     let id = tenant["id"].as_str().unwrap();
-    let response = app.admin(Method::DELETE, &format!("/api/admin/tenants/{id}")).send().await.unwrap();
+    let response = app
+        .admin(Method::DELETE, &format!("/api/admin/tenants/{id}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 204);
-    let gone = app.admin(Method::GET, &format!("/api/admin/tenants/{id}")).send().await.unwrap();
+    let gone = app
+        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
+        .send()
+        .await
+        .unwrap();
     expect_error(gone, 404, "not_found").await;
     assert_eq!(tenant_count(&app).await, 0);
     app.stop().await;
@@ -287,12 +483,25 @@ async fn messages_are_listed_newest_first(app: TestApp) {
         })
         .collect();
     app.store.log_messages(id, &messages).await.unwrap();
-    let page: Value = app.admin(Method::GET, &format!("/api/admin/tenants/{id}/messages?limit=2")).send().await.unwrap().json().await.unwrap();
+    let page: Value = app
+        .admin(
+            Method::GET,
+            &format!("/api/admin/tenants/{id}/messages?limit=2"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["items"][0]["message_text"], "hello 4");
     assert_eq!(page["items"][1]["message_text"], "hello 3");
     let before = page["next_cursor"].as_str().unwrap();
     let next: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{id}/messages?limit=2&before={before}"))
+        .admin(
+            Method::GET,
+            &format!("/api/admin/tenants/{id}/messages?limit=2&before={before}"),
+        )
         .send()
         .await
         .unwrap()
@@ -306,7 +515,9 @@ async fn messages_are_listed_newest_first(app: TestApp) {
 /// Stop the server and start another on the same database and data dir:
 /// everything is still there, and no second bootstrap admin appears.
 async fn data_survives_a_restart_on(backend: Backend) {
-    let Some(db) = TestDb::new(backend).await else { return };
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
     let first = spawn_app_with(&db, |_| {}).await;
     let tenant = first.create_tenant("Durable", "+34600000014").await;
     let data_dir = first.data_dir.clone();
@@ -314,7 +525,14 @@ async fn data_survives_a_restart_on(backend: Backend) {
 
     let second = spawn_app_with(&db, |s| s.data_dir = data_dir).await;
     let id = tenant["id"].as_str().unwrap();
-    let fetched: Value = second.admin(Method::GET, &format!("/api/admin/tenants/{id}")).send().await.unwrap().json().await.unwrap();
+    let fetched: Value = second
+        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(fetched["name"], "Durable");
     assert_eq!(second.store.count_admins().await.unwrap(), 1);
     second.stop().await;

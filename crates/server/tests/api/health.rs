@@ -1,4 +1,4 @@
-use crate::helpers::{expect_error, run, TestApp};
+use crate::helpers::{TestApp, expect_error, run};
 
 flowhq_store::backend_tests!(run: health_and_readiness_answer, unknown_routes_are_json_404s);
 

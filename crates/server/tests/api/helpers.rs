@@ -1,9 +1,9 @@
 use std::future::Future;
 use std::path::PathBuf;
 
+use flowhq_server::Application;
 use flowhq_server::auth::Secret;
 use flowhq_server::config::Settings;
-use flowhq_server::Application;
 use flowhq_store::testing::TestDb;
 use flowhq_store::{Backend, Store};
 use reqwest::{Client, RequestBuilder, Response};
@@ -31,7 +31,9 @@ impl TestApp {
     }
 
     pub fn admin(&self, method: reqwest::Method, path: &str) -> RequestBuilder {
-        self.client.request(method, self.url(path)).bearer_auth(ADMIN_TOKEN)
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(ADMIN_TOKEN)
     }
 
     pub async fn create_tenant(&self, name: &str, phone: &str) -> Value {
@@ -70,7 +72,9 @@ pub async fn spawn_app_with(db: &TestDb, configure: impl FnOnce(&mut Settings)) 
     let mut settings = settings_for(db, dir.path().join("data"));
     configure(&mut settings);
     let data_dir = settings.data_dir.clone();
-    let app = Application::build(settings).await.expect("building the app");
+    let app = Application::build(settings)
+        .await
+        .expect("building the app");
     let port = app.port();
     let store = app.state().store.clone();
     let (tx, rx) = oneshot::channel::<()>();
@@ -99,10 +103,51 @@ where
     F: FnOnce(TestApp) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let Some(db) = TestDb::new(backend).await else { return };
-    let app = spawn_app_with(&db, |_| {}).await;
+    run_configured(backend, |_| {}, test).await;
+}
+
+/// [`run`] with adjusted settings.
+pub async fn run_configured<F, Fut>(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+    test: F,
+) where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let app = spawn_app_with(&db, configure).await;
     test(app).await;
     db.cleanup().await;
+}
+
+/// A client with its own cookie jar: another browser.
+pub fn browser() -> Client {
+    Client::builder().cookie_store(true).build().unwrap()
+}
+
+pub const OWNER_PASSWORD: &str = "tulip-harbour-42";
+
+impl TestApp {
+    /// Signs up an owner in `client`'s cookie jar; returns the response body.
+    pub async fn sign_up(&self, client: &Client, email: &str) -> Value {
+        let response = client
+            .post(self.url("/api/portal/signup"))
+            .json(&serde_json::json!({
+                "name": "Ana Souza",
+                "email": email,
+                "password": OWNER_PASSWORD,
+                "phone": "+5511987654321",
+                "business_name": format!("Business of {email}"),
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "signup of {email}");
+        response.json().await.unwrap()
+    }
 }
 
 /// Asserts API.md's error shape and returns the error object.
@@ -110,6 +155,11 @@ pub async fn expect_error(response: Response, status: u16, code: &str) -> Value 
     assert_eq!(response.status().as_u16(), status, "unexpected status");
     let body: Value = response.json().await.expect("a JSON error body");
     assert_eq!(body["error"]["code"], code, "body: {body}");
-    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "body: {body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "body: {body}"
+    );
     body["error"].clone()
 }

@@ -5,3 +5,5 @@ mod helpers;
 
 mod admin_tenants;
 mod health;
+mod isolation;
+mod portal;

@@ -1,6 +1,8 @@
 //! The store's conformance suite: every test runs on SQLite and on
 //! PostgreSQL (when `FLOWHQ_TEST_POSTGRES_URL` is set; required under CI).
 
+mod workers;
+
 use std::future::Future;
 
 use chrono::{Duration, Utc};

@@ -1,11 +1,14 @@
 //! `/api/admin/*`: the operator's API.
 
-mod tenants;
+pub mod setup_requests;
+pub mod tenants;
 
 use axum::Router;
 
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(tenants::router())
+    Router::new()
+        .merge(tenants::router())
+        .merge(setup_requests::router())
 }

@@ -1,0 +1,169 @@
+//! Owner sign-up, log-in and log-out. (An admin may log in here too: the
+//! session is the same kind, and its role decides what it opens.)
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use flowhq_domain::Role;
+use flowhq_domain::entities::User;
+use flowhq_domain::values::{Email, Name, PhoneNumber};
+use flowhq_store::tenants::{ConfigInput, NewTenant};
+use flowhq_store::users::NewUser;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::{Secret, password, password_policy, session};
+use crate::error::{AppError, AppResult, FieldContext};
+use crate::extract::{ClientAddress, Json};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signup", post(signup))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignupBody {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub phone: String,
+    /// The business's name; the owner's name when absent.
+    pub business_name: Option<String>,
+}
+
+/// Creates an owner and their tenant (NEW) in one transaction. Shared by the
+/// API and the sign-up page.
+pub async fn create_owner(
+    state: &AppState,
+    body: SignupBody,
+) -> AppResult<(User, flowhq_store::tenants::TenantDetail)> {
+    let name = Name::parse(&body.name).field("name")?;
+    let email = Email::parse(&body.email).field("email")?;
+    let phone = PhoneNumber::parse(&body.phone).field("phone")?;
+    let business = match body
+        .business_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        Some(b) => Name::parse(b).field("business_name")?,
+        None => name.clone(),
+    };
+    password_policy::check(&body.password, email.as_str())?;
+    if state.store.user_by_email(&email).await?.is_some() {
+        return Err(AppError::conflict(format!("{email} is already registered")));
+    }
+    let password_hash = password::hash(Secret::new(body.password)).await?;
+
+    let mut tx = state.store.begin().await?;
+    let tenant_id = state
+        .store
+        .create_tenant_in(
+            &mut tx,
+            &NewTenant {
+                config: ConfigInput::default_for(&business),
+                name: business,
+                phone_number: phone.clone(),
+            },
+        )
+        .await?;
+    let user = state
+        .store
+        .create_user_in(
+            &mut tx,
+            &NewUser {
+                tenant_id: Some(tenant_id),
+                name,
+                email,
+                phone: Some(phone),
+                role: Role::Owner,
+                password_hash,
+            },
+        )
+        .await?;
+    let detail = state.store.tenant_detail_in(&mut tx, tenant_id).await?;
+    tx.commit().await.map_err(flowhq_store::StoreError::from)?;
+    tracing::info!(tenant_id = %tenant_id, user_id = %user.id, "owner signed up");
+    Ok((user, detail))
+}
+
+#[tracing::instrument(skip_all)]
+async fn signup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<SignupBody>,
+) -> AppResult<Response> {
+    let (user, detail) = create_owner(&state, body).await?;
+    let cookie = session::start(&state, &headers, &user).await?;
+    let mut response = (
+        StatusCode::CREATED,
+        axum::Json(json!({ "user": user, "tenant": detail })),
+    )
+        .into_response();
+    session::set_cookie(response.headers_mut(), cookie);
+    Ok(response)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub email: String,
+    pub password: String,
+}
+
+/// Checks credentials with throttling and without telling which part was
+/// wrong: an unknown email costs the same argon2 work as a wrong password.
+pub async fn authenticate(state: &AppState, body: LoginBody, address: &str) -> AppResult<User> {
+    let account = body.email.trim().to_lowercase();
+    if let Err(retry_after_s) = state.login_limiter.check(&account, address) {
+        tracing::warn!(address, "login throttled");
+        return Err(AppError::TooManyRequests { retry_after_s });
+    }
+    let user = match Email::parse(&body.email) {
+        Ok(email) => state.store.user_by_email(&email).await?,
+        Err(_) => None,
+    };
+    let hash = user.as_ref().map_or_else(
+        || password::dummy_hash().to_owned(),
+        |u| u.password_hash.clone(),
+    );
+    let matches = password::verify(Secret::new(body.password), hash).await?;
+    match user {
+        Some(user) if matches => {
+            state.login_limiter.record_success(&account);
+            Ok(user)
+        }
+        _ => {
+            state.login_limiter.record_failure(&account, address);
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+#[tracing::instrument(skip_all)]
+async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Json(body): Json<LoginBody>,
+) -> AppResult<Response> {
+    let user = authenticate(&state, body, &address).await?;
+    let cookie = session::start(&state, &headers, &user).await?;
+    let mut response = axum::Json(json!({ "user": user })).into_response();
+    session::set_cookie(response.headers_mut(), cookie);
+    Ok(response)
+}
+
+#[tracing::instrument(skip_all)]
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+    let cookie = session::end(&state, &headers).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    session::set_cookie(response.headers_mut(), cookie);
+    Ok(response)
+}

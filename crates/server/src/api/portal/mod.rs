@@ -1,0 +1,17 @@
+//! `/api/portal/*`: business owners' accounts, onboarding and their own
+//! tenant. Every query here is scoped to the caller's tenant.
+
+mod accounts;
+mod setup_request;
+mod tenant;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(accounts::router())
+        .merge(setup_request::router())
+        .merge(tenant::router())
+}

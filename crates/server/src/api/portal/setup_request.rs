@@ -1,0 +1,89 @@
+//! `POST /api/portal/setup-request`: the owner asks for their bot.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::post;
+use flowhq_domain::values::{Name, PhoneNumber};
+use flowhq_domain::{Language, TemplateType};
+use flowhq_store::setup_requests::NewSetupRequest;
+use flowhq_store::tenants::ConfigPatch;
+use serde::Deserialize;
+
+use crate::api::admin::tenants::parse_hours;
+use crate::auth::Owner;
+use crate::error::{AppError, AppResult, FieldContext};
+use crate::extract::Json;
+use crate::state::AppState;
+
+pub const MAX_NOTES_CHARS: usize = 1000;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/setup-request", post(submit))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetupRequestBody {
+    pub business_name: String,
+    pub template_type: TemplateType,
+    pub language: Language,
+    pub whatsapp_number: String,
+    pub hours: Option<serde_json::Value>,
+    pub notes: Option<String>,
+}
+
+impl SetupRequestBody {
+    /// Validates every field before anything is written.
+    pub fn validate(self, owner: &Owner) -> AppResult<NewSetupRequest> {
+        let business_name = Name::parse(&self.business_name).field("business_name")?;
+        let whatsapp_number = PhoneNumber::parse(&self.whatsapp_number).field("whatsapp_number")?;
+        let hours = self
+            .hours
+            .filter(|h| !h.is_null())
+            .map(|h| parse_hours(&h, "hours"))
+            .transpose()?;
+        let notes = self
+            .notes
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty());
+        if notes
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_NOTES_CHARS)
+        {
+            return Err(AppError::invalid(
+                "notes",
+                format!("notes must be at most {MAX_NOTES_CHARS} characters"),
+            ));
+        }
+        Ok(NewSetupRequest {
+            tenant_id: owner.tenant_id,
+            user_id: Some(owner.user.id),
+            config: ConfigPatch {
+                template_type: Some(self.template_type),
+                business_name: Some(business_name),
+                language: Some(self.language),
+                hours,
+                overrides: None,
+            },
+            whatsapp_number,
+            notes,
+        })
+    }
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn submit(
+    State(state): State<AppState>,
+    owner: Owner,
+    Json(body): Json<SetupRequestBody>,
+) -> AppResult<impl IntoResponse> {
+    let new = body.validate(&owner)?;
+    let request = state
+        .store
+        .submit_setup_request(&new, &owner.actor())
+        .await?;
+    tracing::info!(tenant_id = %owner.tenant_id, request_id = %request.id, "setup request submitted");
+    Ok((StatusCode::CREATED, axum::Json(request)))
+}

@@ -1,0 +1,46 @@
+//! `/api/portal/tenant/current/*`: the owner's own tenant, and nothing else.
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde_json::json;
+
+use crate::api::admin::tenants::MessageParams;
+use crate::auth::Owner;
+use crate::error::AppResult;
+use crate::extract::Query;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tenant/current/status", get(status))
+        .route("/tenant/current/messages", get(messages))
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn status(State(state): State<AppState>, owner: Owner) -> AppResult<impl IntoResponse> {
+    let detail = state.store.tenant_detail(owner.tenant_id).await?;
+    let mut tenant = serde_json::to_value(&detail.tenant).map_err(anyhow::Error::from)?;
+    tenant["config"] = serde_json::to_value(&detail.config).map_err(anyhow::Error::from)?;
+    tenant["session"] =
+        json!({ "state": detail.session.state, "last_seen_at": detail.session.last_seen_at });
+    Ok(axum::Json(
+        json!({ "tenant": tenant, "setup_request": detail.setup_request }),
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn messages(
+    State(state): State<AppState>,
+    owner: Owner,
+    Query(params): Query<MessageParams>,
+) -> AppResult<impl IntoResponse> {
+    let (limit, before) = params.parse()?;
+    Ok(axum::Json(
+        state
+            .store
+            .list_messages(owner.tenant_id, limit, before)
+            .await?,
+    ))
+}

@@ -1,0 +1,106 @@
+//! The stale monitor: a worker whose last heartbeat is older than
+//! `FLOWHQ_STALE_AFTER` (alive but hung, or gone where nothing restarts it)
+//! is marked ERROR, its tenant ERROR through the status machine, and a hung
+//! local process is killed so that a retry starts clean.
+//!
+//! Heartbeats are kept in memory by the worker API; each tick writes the
+//! new ones to the database in a few batched statements, so thousands of
+//! workers cost a handful of writes per interval, not one per heartbeat.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use crate::state::AppState;
+
+/// How often the monitor runs: at least once per heartbeat interval.
+pub fn tick_period(heartbeat_interval: Duration, stale_after: Duration) -> Duration {
+    (heartbeat_interval / 2)
+        .min(stale_after / 3)
+        .max(Duration::from_millis(100))
+}
+
+pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let period = tick_period(
+        state.settings.heartbeat_interval,
+        state.settings.stale_after,
+    );
+    // Heartbeats missed while this control plane was down are not the
+    // workers' fault: they are due again from now.
+    let started = Utc::now();
+    let mut interval = tokio::time::interval(period);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = shutdown.wait_for(|s| *s) => break,
+        }
+        if let Err(e) = tick(&state, started).await {
+            tracing::error!(error = %e, "stale monitor");
+        }
+    }
+    // Keep the last heartbeats for the next control plane.
+    let _ = state.supervisor.persist_beats().await;
+}
+
+pub async fn tick(state: &AppState, started: DateTime<Utc>) -> anyhow::Result<()> {
+    state.supervisor.persist_beats().await?;
+    let now = Utc::now();
+    let stale_after = chrono::Duration::from_std(state.settings.stale_after)?;
+    for runtime in state.store.live_workers().await? {
+        let worker = &runtime.worker;
+        let tenant = worker.tenant_id;
+        if state.supervisor.is_restarting(tenant) {
+            continue;
+        }
+        let last = [
+            state.supervisor.last_beat(tenant),
+            worker.last_heartbeat_at,
+            runtime.started_at,
+            Some(started),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(started);
+        if now - last <= stale_after {
+            continue;
+        }
+        let reason = format!(
+            "no heartbeat for {}s (stale after {}s)",
+            (now - last).num_seconds(),
+            stale_after.num_seconds()
+        );
+        let marked = state
+            .store
+            .worker_failed(tenant, runtime.started_at, &reason, "monitor")
+            .await?;
+        if let Some(transition) = marked {
+            tracing::warn!(
+                tenant_id = %tenant,
+                %reason,
+                tenant_status = ?transition.map(|t| t.to),
+                "worker stale"
+            );
+            state
+                .supervisor
+                .forget_hung(tenant, worker.pid, &worker.process_name)
+                .await;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_monitor_ticks_at_least_once_per_interval() {
+        let s = Duration::from_secs;
+        assert_eq!(tick_period(s(10), s(30)), s(5));
+        assert!(tick_period(s(10), s(12)) <= s(4));
+        assert_eq!(tick_period(Duration::from_millis(50), Duration::from_millis(150)), Duration::from_millis(100));
+    }
+}

@@ -1,0 +1,169 @@
+//! Operating-system side of local workers: spawning them detached from the
+//! control plane, recognising them by pid and process name, signalling
+//! them, and rotating their logs.
+
+use std::fs::OpenOptions;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use flowhq_domain::TenantId;
+
+/// A log grows to this size before it is rotated.
+pub const LOG_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// Rotated logs kept: `<name>.log.1` … `<name>.log.N`.
+pub const LOG_KEEP: u32 = 3;
+
+/// What a worker process is started with.
+pub struct Launch<'a> {
+    pub exe: &'a Path,
+    pub tenant: TenantId,
+    pub process_name: &'a str,
+    pub control_plane_url: &'a str,
+    pub token: &'a str,
+    pub data_dir: &'a Path,
+    pub heartbeat_interval: std::time::Duration,
+    pub log_path: &'a Path,
+}
+
+/// Variables passed through to workers; everything else of the control
+/// plane's environment (database URL, admin secrets) stays behind.
+const PASSED_THROUGH: &[&str] = &["PATH", "RUST_LOG", "RUST_BACKTRACE", "FLOWHQ_LOG_FORMAT", "TZ"];
+
+pub fn spawn(launch: &Launch<'_>) -> std::io::Result<Child> {
+    if let Some(dir) = launch.log_path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let log = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(launch.log_path)?;
+    let mut command = Command::new(launch.exe);
+    command
+        // `ps` and /proc/<pid>/cmdline show the unique process name.
+        .arg0(launch.process_name)
+        .args(["worker", "--tenant", &launch.tenant.to_string()])
+        .env_clear()
+        .env("FLOWHQ_CONTROL_PLANE_URL", launch.control_plane_url)
+        .env("FLOWHQ_TENANT_ID", launch.tenant.to_string())
+        .env("FLOWHQ_WORKER_TOKEN", launch.token)
+        .env("FLOWHQ_DATA_DIR", launch.data_dir)
+        .env(
+            "FLOWHQ_HEARTBEAT_INTERVAL",
+            humantime::format_duration(launch.heartbeat_interval).to_string(),
+        )
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        // Its own process group: a Ctrl-C or a signal to the control
+        // plane's group does not take the workers down with it.
+        .process_group(0);
+    for name in PASSED_THROUGH {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    command.spawn()
+}
+
+/// Whether `pid` is a live (not zombie) process started as `process_name`.
+pub fn is_worker(pid: u32, process_name: &str) -> bool {
+    let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        return false;
+    };
+    let argv0 = cmdline.split(|b| *b == 0).next().unwrap_or_default();
+    if argv0 != process_name.as_bytes() {
+        return false;
+    }
+    // A zombie keeps its pid until reaped but is not running.
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit_once(") ")
+            .and_then(|(_, rest)| rest.chars().next())
+            .is_some_and(|state| state != 'Z' && state != 'X'),
+        Err(_) => false,
+    }
+}
+
+pub fn terminate(pid: u32) {
+    signal(pid, libc::SIGTERM);
+}
+
+pub fn kill(pid: u32) {
+    signal(pid, libc::SIGKILL);
+}
+
+fn signal(pid: u32, signal: libc::c_int) {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return;
+    };
+    if pid <= 0 {
+        return;
+    }
+    // SAFETY: kill(2) has no memory-safety preconditions; a pid that has
+    // gone away makes it fail with ESRCH, which is fine.
+    unsafe {
+        libc::kill(pid, signal);
+    }
+}
+
+pub fn log_path(data_dir: &Path, process_name: &str) -> PathBuf {
+    data_dir.join("logs").join(format!("{process_name}.log"))
+}
+
+/// Rotates `path` when it is larger than `max`: `.1` becomes `.2` and so
+/// on, the log is copied to `.1` and truncated in place. Truncating rather
+/// than renaming keeps working with a worker that holds the file open in
+/// append mode (it may outlive this control plane).
+pub fn rotate_if_large(path: &Path, max: u64, keep: u32) -> std::io::Result<bool> {
+    let size = match std::fs::metadata(path) {
+        Ok(meta) => meta.len(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if size <= max || keep == 0 {
+        return Ok(false);
+    }
+    let numbered = |n: u32| PathBuf::from(format!("{}.{n}", path.display()));
+    for n in (1..keep).rev() {
+        let from = numbered(n);
+        if from.exists() {
+            std::fs::rename(&from, numbered(n + 1))?;
+        }
+    }
+    std::fs::copy(path, numbered(1))?;
+    OpenOptions::new().write(true).open(path)?.set_len(0)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logs_rotate_by_size_keeping_a_few() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("w.log");
+        std::fs::write(&log, "x".repeat(10)).unwrap();
+        assert!(!rotate_if_large(&log, 100, 2).unwrap());
+        for round in 0..3 {
+            std::fs::write(&log, format!("{round}").repeat(200)).unwrap();
+            assert!(rotate_if_large(&log, 100, 2).unwrap());
+            assert_eq!(std::fs::metadata(&log).unwrap().len(), 0);
+        }
+        let one = std::fs::read_to_string(dir.path().join("w.log.1")).unwrap();
+        let two = std::fs::read_to_string(dir.path().join("w.log.2")).unwrap();
+        assert!(one.starts_with('2') && two.starts_with('1'));
+        assert!(!dir.path().join("w.log.3").exists());
+    }
+
+    #[test]
+    fn only_the_named_live_process_is_a_worker() {
+        let me = std::process::id();
+        let cmdline = std::fs::read(format!("/proc/{me}/cmdline")).unwrap();
+        let argv0 = String::from_utf8_lossy(cmdline.split(|b| *b == 0).next().unwrap()).into_owned();
+        assert!(is_worker(me, &argv0));
+        assert!(!is_worker(me, "flowhq-worker-someone-else"));
+        assert!(!is_worker(u32::MAX - 1, &argv0));
+    }
+}

@@ -1,0 +1,150 @@
+//! Walks every admin and portal route with the wrong identity: anonymous
+//! callers get 401 everywhere, owners get 403 on the admin API, and an
+//! owner's portal only ever shows their own tenant.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, browser, run};
+
+flowhq_store::backend_tests!(run: every_route_refuses_the_wrong_identity, owners_only_see_their_own_tenant);
+
+/// Every admin route, with a real tenant and request id filled in.
+fn admin_routes(tenant: &str, request: &str) -> Vec<(Method, String)> {
+    let t = |suffix: &str| format!("/api/admin/tenants/{tenant}{suffix}");
+    vec![
+        (Method::POST, "/api/admin/tenants".into()),
+        (Method::GET, "/api/admin/tenants".into()),
+        (Method::GET, t("")),
+        (Method::PATCH, t("")),
+        (Method::DELETE, t("")),
+        (Method::POST, t("/pause")),
+        (Method::POST, t("/resume")),
+        (Method::POST, t("/retry")),
+        (Method::GET, t("/events")),
+        (Method::GET, t("/messages")),
+        (Method::GET, "/api/admin/setup-requests".into()),
+        (
+            Method::POST,
+            format!("/api/admin/setup-requests/{request}/approve"),
+        ),
+        (
+            Method::POST,
+            format!("/api/admin/setup-requests/{request}/reject"),
+        ),
+    ]
+}
+
+const PORTAL_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/portal/setup-request"),
+    ("GET", "/api/portal/tenant/current/status"),
+    ("GET", "/api/portal/tenant/current/messages"),
+];
+
+async fn every_route_refuses_the_wrong_identity(app: TestApp) {
+    let owner = browser();
+    let signed_up = app.sign_up(&owner, "victim@example.com").await;
+    let tenant = signed_up["tenant"]["id"].as_str().unwrap().to_owned();
+    let request: Value = owner
+        .post(app.url("/api/portal/setup-request"))
+        .json(&json!({"business_name": "V", "template_type": "GENERIC", "language": "EN", "whatsapp_number": "+5511987654000"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let request = request["id"].as_str().unwrap().to_owned();
+    let anonymous = reqwest::Client::new();
+
+    for (method, path) in admin_routes(&tenant, &request) {
+        let body = json!({"name": "x", "phone_number": "+34600000000", "notes": "n"});
+        let anon = anonymous
+            .request(method.clone(), app.url(&path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anon.status(), 401, "anonymous {method} {path}");
+        let as_owner = owner
+            .request(method.clone(), app.url(&path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(as_owner.status(), 403, "owner {method} {path}");
+    }
+    for (method, path) in PORTAL_ROUTES {
+        let method: Method = method.parse().unwrap();
+        let anon = anonymous
+            .request(method.clone(), app.url(path))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anon.status(), 401, "anonymous {method} {path}");
+    }
+    // Nothing the refused calls asked for happened.
+    let detail: Value = app
+        .admin(Method::GET, &format!("/api/admin/tenants/{tenant}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["status"], "PENDING");
+    assert_eq!(detail["setup_request"]["status"], "PENDING");
+    app.stop().await;
+}
+
+async fn owners_only_see_their_own_tenant(app: TestApp) {
+    use flowhq_domain::{Direction, TenantId};
+    use flowhq_store::messages::NewMessage;
+    let alice = browser();
+    let bob = browser();
+    let a = app.sign_up(&alice, "alice@example.com").await;
+    let b = app.sign_up(&bob, "bob@example.com").await;
+    let a_id: TenantId = a["tenant"]["id"].as_str().unwrap().parse().unwrap();
+    let message = NewMessage {
+        direction: Direction::Inbound,
+        from_number: "+5511900000000".into(),
+        to_number: "+5511987654321".into(),
+        message_text: "secret of alice".into(),
+        wa_message_id: "wa-a".into(),
+        created_at: chrono::Utc::now(),
+    };
+    app.store.log_messages(a_id, &[message]).await.unwrap();
+
+    let bob_status: Value = bob
+        .get(app.url("/api/portal/tenant/current/status"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bob_status["tenant"]["id"], b["tenant"]["id"]);
+    let bob_messages: Value = bob
+        .get(app.url("/api/portal/tenant/current/messages"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bob_messages["items"], json!([]));
+    let alice_messages: Value = alice
+        .get(app.url("/api/portal/tenant/current/messages"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        alice_messages["items"][0]["message_text"],
+        "secret of alice"
+    );
+    app.stop().await;
+}

@@ -1,0 +1,319 @@
+//! The simulated WhatsApp network's state: each tenant's linked device and
+//! QR codes, the customer messages not yet acknowledged by the tenant's
+//! worker, and what the bot sent. Kept in the database so that the
+//! simulation survives a control-plane restart like the real network does.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use flowhq_domain::TenantId;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+
+use crate::rows::{RowExt, millis};
+use crate::{Result, Store, StoreError};
+
+/// How long the first QR code of a pairing attempt lives, like WhatsApp's.
+pub const FIRST_QR_TTL: TimeDelta = TimeDelta::seconds(60);
+/// How long each later QR code lives.
+pub const NEXT_QR_TTL: TimeDelta = TimeDelta::seconds(20);
+
+/// A tenant's phone as the network sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimDevice {
+    /// Whether the worker's device is linked to the phone.
+    pub linked: bool,
+    /// What the linked device presents to reconnect without a scan.
+    pub credentials: Option<String>,
+    pub qr: Option<String>,
+    pub qr_expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SimInbound {
+    pub wa_message_id: String,
+    pub from: String,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SimOutbound {
+    pub to: String,
+    pub text: String,
+    pub wa_message_id: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+fn device_from_row(row: &AnyRow) -> Result<SimDevice> {
+    Ok(SimDevice {
+        linked: row.int("linked")? != 0,
+        credentials: row.text_opt("credentials")?,
+        qr: row.text_opt("qr")?,
+        qr_expires_at: row.time_opt("qr_expires_at")?,
+    })
+}
+
+fn outbound_from_row(row: &AnyRow) -> Result<SimOutbound> {
+    Ok(SimOutbound {
+        to: row.text("to_number")?,
+        text: row.text("message_text")?,
+        wa_message_id: row.text("wa_message_id")?,
+        sent_at: row.time("sent_at")?,
+    })
+}
+
+const DEVICE_SELECT: &str = "SELECT linked, credentials, qr, qr_expires_at, qr_count \
+                             FROM sim_device WHERE tenant_id = $1";
+
+impl Store {
+    async fn ensure_sim_device(&self, tx: &mut crate::Tx, tenant: TenantId) -> Result<AnyRow> {
+        let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM tenant WHERE id = $1")
+            .bind(tenant.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound("tenant"));
+        }
+        sqlx::query(
+            "INSERT INTO sim_device (tenant_id, updated_at) VALUES ($1, $2) \
+             ON CONFLICT (tenant_id) DO NOTHING",
+        )
+        .bind(tenant.to_string())
+        .bind(millis(Utc::now()))
+        .execute(&mut **tx)
+        .await?;
+        Ok(sqlx::query(DEVICE_SELECT)
+            .bind(tenant.to_string())
+            .fetch_one(&mut **tx)
+            .await?)
+    }
+
+    /// The device as it is now; while unlinked, a QR code that is valid at
+    /// `now` (a new one, made by `new_qr`, when the last expired).
+    pub async fn sim_device(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+        new_qr: impl FnOnce() -> String,
+    ) -> Result<SimDevice> {
+        let mut tx = self.begin().await?;
+        let row = self.ensure_sim_device(&mut tx, tenant).await?;
+        let mut device = device_from_row(&row)?;
+        let fresh = device.qr_expires_at.is_some_and(|at| at > now);
+        if !device.linked && !fresh {
+            let count = row.int("qr_count")?;
+            let ttl = if count == 0 {
+                FIRST_QR_TTL
+            } else {
+                NEXT_QR_TTL
+            };
+            let qr = new_qr();
+            let expires = now + ttl;
+            sqlx::query(
+                "UPDATE sim_device SET qr = $1, qr_expires_at = $2, qr_count = qr_count + 1, \
+                 updated_at = $3 WHERE tenant_id = $4",
+            )
+            .bind(&qr)
+            .bind(millis(expires))
+            .bind(millis(now))
+            .bind(tenant.to_string())
+            .execute(&mut *tx)
+            .await?;
+            device.qr = Some(qr);
+            device.qr_expires_at = Some(expires);
+        }
+        tx.commit().await?;
+        Ok(device)
+    }
+
+    /// The phone scans the current QR code: the device is linked and gets
+    /// `credentials`. A conflict when already linked or no QR code is valid.
+    pub async fn sim_link(
+        &self,
+        tenant: TenantId,
+        credentials: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SimDevice> {
+        let mut tx = self.begin().await?;
+        let device = device_from_row(&self.ensure_sim_device(&mut tx, tenant).await?)?;
+        if device.linked {
+            return Err(StoreError::Conflict("the device is already linked".into()));
+        }
+        if !device.qr_expires_at.is_some_and(|at| at > now) {
+            return Err(StoreError::Conflict(
+                "there is no QR code to scan: is the tenant's worker running?".into(),
+            ));
+        }
+        sqlx::query(
+            "UPDATE sim_device SET linked = 1, credentials = $1, qr = NULL, qr_expires_at = NULL, \
+             qr_count = 0, updated_at = $2 WHERE tenant_id = $3",
+        )
+        .bind(credentials)
+        .bind(millis(now))
+        .bind(tenant.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(SimDevice {
+            linked: true,
+            credentials: Some(credentials.to_owned()),
+            qr: None,
+            qr_expires_at: None,
+        })
+    }
+
+    /// The phone unlinks the device; its credentials stop working.
+    pub async fn sim_unlink(&self, tenant: TenantId) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let device = device_from_row(&self.ensure_sim_device(&mut tx, tenant).await?)?;
+        if !device.linked {
+            return Err(StoreError::Conflict("the device is not linked".into()));
+        }
+        sqlx::query(
+            "UPDATE sim_device SET linked = 0, credentials = NULL, qr = NULL, \
+             qr_expires_at = NULL, qr_count = 0, updated_at = $1 WHERE tenant_id = $2",
+        )
+        .bind(millis(Utc::now()))
+        .bind(tenant.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A customer's message enters the network for the tenant.
+    pub async fn sim_push_inbound(
+        &self,
+        tenant: TenantId,
+        wa_message_id: &str,
+        from: &str,
+        text: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        self.ensure_sim_device(&mut tx, tenant).await?;
+        sqlx::query(
+            "INSERT INTO sim_inbound (id, tenant_id, wa_message_id, from_number, message_text, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(tenant.to_string())
+        .bind(wa_message_id)
+        .bind(from)
+        .bind(text)
+        .bind(millis(at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Messages not yet acknowledged by the tenant's worker, oldest first.
+    pub async fn sim_pending_inbound(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> Result<Vec<SimInbound>> {
+        let rows = sqlx::query(
+            "SELECT wa_message_id, from_number, message_text, created_at FROM sim_inbound \
+             WHERE tenant_id = $1 AND acked_at IS NULL ORDER BY id LIMIT $2",
+        )
+        .bind(tenant.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SimInbound {
+                    wa_message_id: row.text("wa_message_id")?,
+                    from: row.text("from_number")?,
+                    text: row.text("message_text")?,
+                    at: row.time("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The worker acknowledges messages: they are not delivered again.
+    pub async fn sim_ack(&self, tenant: TenantId, wa_message_ids: &[String]) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let now = millis(Utc::now());
+        let mut acked = 0;
+        for id in wa_message_ids {
+            acked += sqlx::query(
+                "UPDATE sim_inbound SET acked_at = $1 \
+                 WHERE tenant_id = $2 AND wa_message_id = $3 AND acked_at IS NULL",
+            )
+            .bind(now)
+            .bind(tenant.to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(acked)
+    }
+
+    /// The bot sends a message. Idempotent on `client_id`: a retried send
+    /// returns the first one and sends nothing. A conflict when the device
+    /// is not linked.
+    pub async fn sim_send(
+        &self,
+        tenant: TenantId,
+        client_id: &str,
+        to: &str,
+        text: &str,
+        wa_message_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SimOutbound> {
+        let mut tx = self.begin().await?;
+        let device = device_from_row(&self.ensure_sim_device(&mut tx, tenant).await?)?;
+        let existing = sqlx::query(
+            "SELECT to_number, message_text, wa_message_id, sent_at FROM sim_outbound \
+             WHERE tenant_id = $1 AND client_id = $2",
+        )
+        .bind(tenant.to_string())
+        .bind(client_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = existing {
+            return outbound_from_row(&row);
+        }
+        if !device.linked {
+            return Err(StoreError::Conflict("the device is not linked".into()));
+        }
+        sqlx::query(
+            "INSERT INTO sim_outbound (id, tenant_id, client_id, wa_message_id, to_number, \
+             message_text, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(tenant.to_string())
+        .bind(client_id)
+        .bind(wa_message_id)
+        .bind(to)
+        .bind(text)
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(SimOutbound {
+            to: to.to_owned(),
+            text: text.to_owned(),
+            wa_message_id: wa_message_id.to_owned(),
+            sent_at: now,
+        })
+    }
+
+    /// What the tenant's bot sent, oldest first.
+    pub async fn sim_outbox(&self, tenant: TenantId, limit: u32) -> Result<Vec<SimOutbound>> {
+        let rows = sqlx::query(
+            "SELECT to_number, message_text, wa_message_id, sent_at FROM sim_outbound \
+             WHERE tenant_id = $1 ORDER BY sent_at, id LIMIT $2",
+        )
+        .bind(tenant.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(outbound_from_row).collect()
+    }
+}

@@ -1,0 +1,162 @@
+//! The simulated WhatsApp network hosted by the control plane
+//! (`FLOWHQ_CHANNEL=simulator`): a long poll tells this channel about QR
+//! codes, links, logouts and customer messages. The credentials a link
+//! hands out are saved in the worker's data dir, so a restarted worker
+//! reconnects without a new scan.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use flowhq_domain::protocol::{SimAck, SimPoll, SimSend, SimView};
+
+use super::{Channel, ChannelEvent, InboundMessage, Sent};
+use crate::backoff::Backoff;
+use crate::client::ControlPlane;
+use crate::{Result, WorkerError};
+
+/// How long one long poll may wait for news.
+const POLL_WAIT: Duration = Duration::from_secs(20);
+
+pub struct SimulatorChannel {
+    client: ControlPlane,
+    credentials_path: PathBuf,
+    credentials: Option<String>,
+    linked: bool,
+    known_qr: Option<String>,
+    pending: VecDeque<ChannelEvent>,
+    backoff: Backoff,
+}
+
+impl SimulatorChannel {
+    pub fn new(client: ControlPlane, credentials_path: PathBuf) -> Self {
+        let credentials = std::fs::read_to_string(&credentials_path)
+            .ok()
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty());
+        Self {
+            client,
+            credentials_path,
+            credentials,
+            linked: false,
+            known_qr: None,
+            pending: VecDeque::new(),
+            backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(5)),
+        }
+    }
+
+    fn save_credentials(&mut self, credentials: Option<String>) -> Result<()> {
+        match &credentials {
+            Some(c) => {
+                // Written whole then renamed: a crash never leaves half a file.
+                let tmp = self.credentials_path.with_extension("tmp");
+                std::fs::write(&tmp, c)?;
+                std::fs::rename(&tmp, &self.credentials_path)?;
+            }
+            None => match std::fs::remove_file(&self.credentials_path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            },
+        }
+        self.credentials = credentials;
+        Ok(())
+    }
+
+    /// Turns the difference between what this channel knew and `view`
+    /// into events.
+    fn absorb(&mut self, view: SimView) -> Result<()> {
+        if view.linked {
+            if view.credentials.is_some() && view.credentials != self.credentials {
+                self.save_credentials(view.credentials.clone())?;
+            }
+            if !self.linked {
+                self.linked = true;
+                self.known_qr = None;
+                self.pending.push_back(ChannelEvent::Connected);
+            }
+            for m in view.messages {
+                self.pending
+                    .push_back(ChannelEvent::Inbound(InboundMessage {
+                        wa_message_id: m.wa_message_id,
+                        from: m.from,
+                        text: m.text,
+                        at: m.at,
+                    }));
+            }
+        } else {
+            if self.linked || self.credentials.is_some() {
+                // Unlinked by the phone: the saved credentials are void.
+                let was_linked = self.linked;
+                self.linked = false;
+                self.save_credentials(None)?;
+                if was_linked {
+                    self.pending.push_back(ChannelEvent::LoggedOut);
+                }
+            }
+            if let Some(qr) = view.qr.filter(|qr| Some(qr) != self.known_qr.as_ref()) {
+                self.known_qr = Some(qr.clone());
+                self.pending.push_back(ChannelEvent::Qr {
+                    code: qr,
+                    expires_at: view.qr_expires_at,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Channel for SimulatorChannel {
+    async fn next_event(&mut self) -> Result<ChannelEvent> {
+        loop {
+            if let Some(event) = self.pending.pop_front() {
+                return Ok(event);
+            }
+            let poll = SimPoll {
+                credentials: self.credentials.clone(),
+                linked: self.linked,
+                known_qr: self.known_qr.clone(),
+                wait_ms: POLL_WAIT.as_millis() as u64,
+            };
+            match self.client.sim_poll(&poll).await {
+                Ok(view) => {
+                    self.backoff.reset();
+                    self.absorb(view)?;
+                }
+                Err(e) if e.is_revoked() => return Err(e),
+                Err(e) => {
+                    let delay = self.backoff.next_delay();
+                    tracing::warn!(error = %e, retry_in = ?delay, "simulated network unreachable");
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    async fn ack(&mut self, wa_message_ids: &[String]) -> Result<()> {
+        self.client
+            .sim_ack(&SimAck {
+                wa_message_ids: wa_message_ids.to_vec(),
+            })
+            .await
+    }
+
+    async fn send_text(&mut self, client_id: &str, to: &str, text: &str) -> Result<Sent> {
+        if !self.linked {
+            return Err(WorkerError::Protocol("not connected".into()));
+        }
+        let sent = self
+            .client
+            .sim_send(&SimSend {
+                client_id: client_id.to_owned(),
+                to: to.to_owned(),
+                text: text.to_owned(),
+            })
+            .await?;
+        Ok(Sent {
+            wa_message_id: sent.wa_message_id,
+            sent_at: sent.sent_at,
+        })
+    }
+}

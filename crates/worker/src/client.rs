@@ -1,0 +1,95 @@
+//! The control plane's worker API, as this worker's client.
+
+use std::time::Duration;
+
+use flowhq_domain::TenantId;
+use flowhq_domain::protocol::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{Result, WorkerError};
+
+#[derive(Clone)]
+pub struct ControlPlane {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl std::fmt::Debug for ControlPlane {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ControlPlane")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ControlPlane {
+    pub fn new(url: &str, tenant: TenantId, token: &str) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .pool_max_idle_per_host(2)
+            .build()?;
+        Ok(Self {
+            http,
+            base: format!("{}/api/worker/{tenant}", url.trim_end_matches('/')),
+            token: token.to_owned(),
+        })
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<T> {
+        let response = request
+            .bearer_auth(&self.token)
+            .timeout(timeout)
+            .send()
+            .await?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.text().await.unwrap_or_default();
+            return Err(WorkerError::Status { status, body });
+        }
+        Ok(response.json().await?)
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
+        let request = self.http.post(format!("{}{path}", self.base)).json(body);
+        self.send(request, Duration::from_secs(10)).await
+    }
+
+    pub async fn heartbeat(&self, beat: &Heartbeat) -> Result<DesiredState> {
+        self.post("/heartbeat", beat).await
+    }
+
+    pub async fn config(&self) -> Result<WorkerConfig> {
+        let request = self.http.get(format!("{}/config", self.base));
+        self.send(request, Duration::from_secs(10)).await
+    }
+
+    pub async fn session(&self, update: &SessionUpdate) -> Result<()> {
+        let _: serde_json::Value = self.post("/session", update).await?;
+        Ok(())
+    }
+
+    pub async fn ship(&self, batch: &MessageBatch) -> Result<MessageAck> {
+        self.post("/messages", batch).await
+    }
+
+    pub async fn sim_poll(&self, poll: &SimPoll) -> Result<SimView> {
+        let request = self.http.post(format!("{}/sim/poll", self.base)).json(poll);
+        let timeout = Duration::from_millis(poll.wait_ms) + Duration::from_secs(10);
+        self.send(request, timeout).await
+    }
+
+    pub async fn sim_ack(&self, ack: &SimAck) -> Result<()> {
+        let _: serde_json::Value = self.post("/sim/ack", ack).await?;
+        Ok(())
+    }
+
+    pub async fn sim_send(&self, send: &SimSend) -> Result<SimSent> {
+        self.post("/sim/send", send).await
+    }
+}

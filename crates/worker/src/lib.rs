@@ -1,0 +1,81 @@
+//! One tenant's worker: `flowhq worker --tenant <id>`.
+//!
+//! It links the tenant's WhatsApp number through a [`channel::Channel`],
+//! answers customers with the bot engine, and keeps every message in a
+//! durable [`outbox::Outbox`] in its data dir until the control plane has
+//! logged it. The order of writes is what makes logging lossless and
+//! replies exactly-once:
+//!
+//! 1. an inbound message, the bot's decision and its replies go into the
+//!    outbox in one SQLite transaction;
+//! 2. only then is the message acknowledged to the network (which
+//!    redelivers anything unacknowledged, and the outbox drops repeats);
+//! 3. replies are sent with a client id derived from the inbound message,
+//!    which the network deduplicates, and marked sent after;
+//! 4. logs are shipped in batches and deleted once the control plane
+//!    acknowledged them (it inserts idempotently).
+//!
+//! The control plane being down stops none of this except shipping.
+
+pub mod backoff;
+pub mod channel;
+pub mod client;
+pub mod outbox;
+mod runtime;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use flowhq_domain::TenantId;
+
+pub use runtime::run;
+
+/// Everything a worker is told by its environment; scoped to one tenant.
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    pub control_plane_url: String,
+    pub tenant_id: TenantId,
+    pub token: String,
+    pub data_dir: PathBuf,
+    pub heartbeat_interval: Duration,
+}
+
+impl WorkerSettings {
+    /// `<data dir>/workers/<tenant id>`: the outbox, bot state, cached
+    /// config and channel credentials.
+    pub fn state_dir(&self) -> PathBuf {
+        self.data_dir
+            .join("workers")
+            .join(self.tenant_id.to_string())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error("control plane: {0}")]
+    Http(#[from] reqwest::Error),
+    #[error("control plane answered {status}: {body}")]
+    Status {
+        status: reqwest::StatusCode,
+        body: String,
+    },
+    #[error("outbox: {0}")]
+    Outbox(#[from] sqlx::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Protocol(String),
+}
+
+impl WorkerError {
+    /// The control plane no longer accepts this worker's token: another
+    /// worker replaced it, or the tenant is gone.
+    pub fn is_revoked(&self) -> bool {
+        matches!(self, WorkerError::Status { status, .. }
+            if *status == reqwest::StatusCode::UNAUTHORIZED
+                || *status == reqwest::StatusCode::FORBIDDEN
+                || *status == reqwest::StatusCode::NOT_FOUND)
+    }
+}
+
+pub type Result<T, E = WorkerError> = std::result::Result<T, E>;

@@ -1,0 +1,448 @@
+//! The worker's durable outbox: a small SQLite file in its data dir.
+//!
+//! It holds message logs until the control plane acknowledges them, the
+//! replies decided but not yet sent, the ids of inbound messages already
+//! handled (a redelivery is recognised even after its log was shipped),
+//! and the bot's conversation state. An inbound message, the decision it
+//! led to and the new bot state are written in one transaction.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use flowhq_domain::Direction;
+use flowhq_domain::bot::{self, BotConfig, ConversationState, Inbound, TenantState};
+use flowhq_domain::protocol::LoggedMessage;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Row, SqliteConnection};
+
+use crate::Result;
+use crate::channel::InboundMessage;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS outbox (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    direction      TEXT NOT NULL,
+    from_number    TEXT NOT NULL,
+    to_number      TEXT NOT NULL,
+    message_text   TEXT NOT NULL,
+    -- NULL for a reply not sent yet
+    wa_message_id  TEXT,
+    -- the reply's idempotency key on the network
+    client_id      TEXT UNIQUE,
+    created_at     INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS seen_inbound (
+    wa_message_id  TEXT PRIMARY KEY,
+    at             INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS contact_state (
+    contact  TEXT PRIMARY KEY,
+    state    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tenant_state (
+    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    state  TEXT NOT NULL
+);
+";
+
+/// How long handled inbound ids are remembered: far longer than any
+/// network keeps redelivering.
+pub const SEEN_RETENTION: TimeDelta = TimeDelta::days(14);
+
+/// What became of an inbound message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Stored, with this many replies waiting to be sent.
+    New { replies: usize },
+    /// Seen before: nothing stored, nothing to send.
+    Duplicate,
+}
+
+/// A reply decided and recorded, not yet accepted by the network.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingReply {
+    pub seq: i64,
+    pub client_id: String,
+    pub to: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Outbox {
+    pool: SqlitePool,
+}
+
+impl Outbox {
+    pub async fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // The outbox is the only copy until shipped: commit to disk.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(std::time::Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        sqlx::raw_sql(SCHEMA).execute(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Stores an inbound message and, with a bot (`None` while paused),
+    /// the bot's decision: its replies and its new state.
+    pub async fn record_inbound(
+        &self,
+        message: &InboundMessage,
+        business_number: &str,
+        bot: Option<&BotConfig>,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded> {
+        let mut tx = self.pool.begin().await?;
+        let fresh = sqlx::query(
+            "INSERT INTO seen_inbound (wa_message_id, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )
+        .bind(&message.wa_message_id)
+        .bind(now.timestamp_millis())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if fresh == 0 {
+            return Ok(Recorded::Duplicate);
+        }
+        insert_log(
+            &mut tx,
+            Direction::Inbound,
+            &message.from,
+            business_number,
+            &message.text,
+            Some(&message.wa_message_id),
+            None,
+            message.at,
+        )
+        .await?;
+        let mut replies = 0;
+        if let Some(config) = bot {
+            let contact = load_state::<ConversationState>(
+                &mut tx,
+                "SELECT state FROM contact_state WHERE contact = ?1",
+                &message.from,
+            )
+            .await?;
+            let tenant = load_state::<TenantState>(
+                &mut tx,
+                "SELECT state FROM tenant_state WHERE id = 1",
+                "",
+            )
+            .await?;
+            let inbound = Inbound::direct(message.from.clone(), message.text.clone());
+            let outcome = bot::reply(config, &tenant, &contact, &inbound, now);
+            tracing::debug!(wa_message_id = %message.wa_message_id, decision = ?outcome.decision, "bot decided");
+            sqlx::query(
+                "INSERT INTO contact_state (contact, state) VALUES (?1, ?2) \
+                 ON CONFLICT (contact) DO UPDATE SET state = excluded.state",
+            )
+            .bind(&message.from)
+            .bind(to_json(&outcome.contact))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO tenant_state (id, state) VALUES (1, ?1) \
+                 ON CONFLICT (id) DO UPDATE SET state = excluded.state",
+            )
+            .bind(to_json(&outcome.tenant))
+            .execute(&mut *tx)
+            .await?;
+            for (i, reply) in outcome.replies.iter().enumerate() {
+                // Derived from the inbound id: the same decision can only
+                // ever produce the same sends.
+                let client_id = format!("{}:{i}", message.wa_message_id);
+                insert_log(
+                    &mut tx,
+                    Direction::Outbound,
+                    business_number,
+                    &reply.to,
+                    &reply.text,
+                    None,
+                    Some(&client_id),
+                    now,
+                )
+                .await?;
+                replies += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(Recorded::New { replies })
+    }
+
+    /// Replies recorded but not yet sent, oldest first.
+    pub async fn unsent_replies(&self) -> Result<Vec<PendingReply>> {
+        let rows = sqlx::query(
+            "SELECT seq, client_id, to_number, message_text FROM outbox \
+             WHERE wa_message_id IS NULL ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PendingReply {
+                    seq: row.try_get("seq")?,
+                    client_id: row.try_get("client_id")?,
+                    to: row.try_get("to_number")?,
+                    text: row.try_get("message_text")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The network accepted a reply: its log is ready to ship.
+    pub async fn mark_sent(
+        &self,
+        seq: i64,
+        wa_message_id: &str,
+        sent_at: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query("UPDATE outbox SET wa_message_id = ?1, created_at = ?2 WHERE seq = ?3")
+            .bind(wa_message_id)
+            .bind(sent_at.timestamp_millis())
+            .bind(seq)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Up to `limit` logs ready to ship, oldest first, with their sequence
+    /// numbers for [`Outbox::delete`].
+    pub async fn ready_batch(&self, limit: u32) -> Result<Vec<(i64, LoggedMessage)>> {
+        let rows = sqlx::query(
+            "SELECT seq, direction, from_number, to_number, message_text, wa_message_id, \
+             created_at FROM outbox WHERE wa_message_id IS NOT NULL ORDER BY seq LIMIT ?1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let direction: String = row.try_get("direction")?;
+                let created_at: i64 = row.try_get("created_at")?;
+                Ok((
+                    row.try_get("seq")?,
+                    LoggedMessage {
+                        direction: direction.parse().map_err(|e| {
+                            crate::WorkerError::Protocol(format!("outbox direction: {e}"))
+                        })?,
+                        from_number: row.try_get("from_number")?,
+                        to_number: row.try_get("to_number")?,
+                        message_text: row.try_get("message_text")?,
+                        wa_message_id: row.try_get("wa_message_id")?,
+                        created_at: DateTime::from_timestamp_millis(created_at).unwrap_or_default(),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Forgets logs the control plane acknowledged.
+    pub async fn delete(&self, seqs: &[i64]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for seq in seqs {
+            sqlx::query("DELETE FROM outbox WHERE seq = ?1")
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Everything not yet shipped: logs and unsent replies.
+    pub async fn backlog(&self) -> Result<u64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Drops remembered inbound ids older than [`SEEN_RETENTION`].
+    pub async fn prune(&self, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query("DELETE FROM seen_inbound WHERE at < ?1")
+            .bind((now - SEEN_RETENTION).timestamp_millis())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_log(
+    conn: &mut SqliteConnection,
+    direction: Direction,
+    from: &str,
+    to: &str,
+    text: &str,
+    wa_message_id: Option<&str>,
+    client_id: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (direction, from_number, to_number, message_text, wa_message_id, \
+         client_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(direction.as_str())
+    .bind(from)
+    .bind(to)
+    .bind(text)
+    .bind(wa_message_id)
+    .bind(client_id)
+    .bind(at.timestamp_millis())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn load_state<T: serde::de::DeserializeOwned + Default>(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    key: &str,
+) -> Result<T> {
+    let row: Option<(String,)> = sqlx::query_as(sql).bind(key).fetch_optional(conn).await?;
+    // A state that no longer parses is forgotten, not fatal: the bot
+    // answers as to a new contact.
+    Ok(row
+        .and_then(|(json,)| serde_json::from_str(&json).ok())
+        .unwrap_or_default())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "{}".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use flowhq_domain::hours::OpeningHours;
+    use flowhq_domain::{Language, TemplateType};
+
+    use super::*;
+
+    fn bot() -> BotConfig {
+        BotConfig::new(
+            TemplateType::Restaurant,
+            "Casa Pepe",
+            Language::En,
+            OpeningHours::always_open(),
+            &serde_json::Map::new(),
+        )
+        .unwrap()
+    }
+
+    fn message(id: &str, text: &str) -> InboundMessage {
+        InboundMessage {
+            wa_message_id: id.into(),
+            from: "+34600000001".into(),
+            text: text.into(),
+            at: Utc::now(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_redelivered_message_is_recorded_and_answered_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db")).await.unwrap();
+        let now = Utc::now();
+        let first = outbox
+            .record_inbound(&message("m1", "hello"), "+3491", Some(&bot()), now)
+            .await
+            .unwrap();
+        assert_eq!(first, Recorded::New { replies: 1 });
+        let again = outbox
+            .record_inbound(&message("m1", "hello"), "+3491", Some(&bot()), now)
+            .await
+            .unwrap();
+        assert_eq!(again, Recorded::Duplicate);
+        let unsent = outbox.unsent_replies().await.unwrap();
+        assert_eq!(unsent.len(), 1);
+        assert_eq!(unsent[0].client_id, "m1:0");
+        assert!(unsent[0].text.contains("Casa Pepe"));
+        // Only the inbound log is ready to ship until the reply is sent.
+        assert_eq!(outbox.ready_batch(10).await.unwrap().len(), 1);
+        assert_eq!(outbox.backlog().await.unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn the_outbox_replays_after_a_crash_and_forgets_only_what_was_acknowledged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        let now = Utc::now();
+        {
+            let outbox = Outbox::open(&path).await.unwrap();
+            outbox
+                .record_inbound(&message("m1", "hi"), "+3491", Some(&bot()), now)
+                .await
+                .unwrap();
+            outbox
+                .record_inbound(&message("m2", "1"), "+3491", None, now)
+                .await
+                .unwrap();
+            // "Crash": dropped without shipping or sending.
+            outbox.close().await;
+        }
+        let outbox = Outbox::open(&path).await.unwrap();
+        let unsent = outbox.unsent_replies().await.unwrap();
+        assert_eq!(unsent.len(), 1, "the decided reply survives the restart");
+        outbox.mark_sent(unsent[0].seq, "out-1", now).await.unwrap();
+        assert!(outbox.unsent_replies().await.unwrap().is_empty());
+        let batch = outbox.ready_batch(2).await.unwrap();
+        let ids: Vec<_> = batch
+            .iter()
+            .map(|(_, m)| m.wa_message_id.as_str())
+            .collect();
+        assert_eq!(ids, vec!["m1", "m2"]);
+        // Only the first was acknowledged.
+        outbox.delete(&[batch[0].0]).await.unwrap();
+        let rest = outbox.ready_batch(10).await.unwrap();
+        let ids: Vec<_> = rest.iter().map(|(_, m)| m.wa_message_id.as_str()).collect();
+        assert_eq!(ids, vec!["m2", "out-1"]);
+        assert_eq!(rest[1].1.direction, Direction::Outbound);
+        assert_eq!(rest[1].1.from_number, "+3491");
+        // A redelivery of a shipped message is still recognised.
+        assert_eq!(
+            outbox
+                .record_inbound(&message("m1", "hi"), "+3491", Some(&bot()), now)
+                .await
+                .unwrap(),
+            Recorded::Duplicate
+        );
+    }
+
+    #[tokio::test]
+    async fn bot_state_is_kept_between_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db")).await.unwrap();
+        let now = Utc::now();
+        outbox
+            .record_inbound(&message("m1", "hello"), "+3491", Some(&bot()), now)
+            .await
+            .unwrap();
+        outbox
+            .record_inbound(&message("m2", "hello"), "+3491", Some(&bot()), now)
+            .await
+            .unwrap();
+        assert_eq!(outbox.unsent_replies().await.unwrap().len(), 2);
+        // The contact's conversation state was stored with the decision.
+        let (state,): (String,) = sqlx::query_as("SELECT state FROM contact_state")
+            .fetch_one(&outbox.pool)
+            .await
+            .unwrap();
+        assert!(state.contains("last_inbound_at"));
+    }
+}

@@ -1,0 +1,419 @@
+//! The worker's main loop and its helpers: heartbeats, session reports and
+//! shipping run as their own tasks so that a slow or absent control plane
+//! never holds up answering customers.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use flowhq_domain::SessionState;
+use flowhq_domain::bot::BotConfig;
+use flowhq_domain::hours::OpeningHours;
+use flowhq_domain::protocol::{DesiredState, Heartbeat, MessageBatch, SessionUpdate, WorkerConfig};
+use tokio::sync::{Notify, watch};
+
+use crate::backoff::Backoff;
+use crate::channel::simulator::SimulatorChannel;
+use crate::channel::{Channel, ChannelEvent, InboundMessage};
+use crate::client::ControlPlane;
+use crate::outbox::{Outbox, Recorded};
+use crate::{Result, WorkerError, WorkerSettings};
+
+/// Logs shipped per request.
+const SHIP_BATCH: u32 = 500;
+
+/// A tenant's bot, built from its config.
+struct Bot {
+    config: WorkerConfig,
+    engine: BotConfig,
+}
+
+impl Bot {
+    fn build(config: WorkerConfig) -> Result<Self> {
+        let hours = OpeningHours::from_json(&config.hours)
+            .map_err(|e| WorkerError::Protocol(format!("config hours: {}", e.0)))?;
+        let engine = BotConfig::new(
+            config.template_type,
+            &config.business_name,
+            config.language,
+            hours,
+            &config.overrides,
+        )
+        .map_err(|e| WorkerError::Protocol(format!("config overrides: {e}")))?;
+        Ok(Self { config, engine })
+    }
+}
+
+struct Shared {
+    client: ControlPlane,
+    outbox: Outbox,
+    settings: WorkerSettings,
+    session: watch::Sender<SessionUpdate>,
+    desired: watch::Sender<DesiredState>,
+    config: watch::Sender<Option<Arc<Bot>>>,
+    ship: Notify,
+    stop: watch::Sender<bool>,
+}
+
+/// Runs the worker until `shutdown` resolves (SIGTERM), the control plane
+/// asks it to stop, or its token is revoked.
+pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -> Result<()> {
+    let dir = settings.state_dir();
+    tokio::fs::create_dir_all(&dir).await?;
+    let client = ControlPlane::new(
+        &settings.control_plane_url,
+        settings.tenant_id,
+        &settings.token,
+    )?;
+    let outbox = Outbox::open(&dir.join("outbox.db")).await?;
+    outbox.prune(Utc::now()).await?;
+    let shared = Arc::new(Shared {
+        client: client.clone(),
+        outbox,
+        settings: settings.clone(),
+        session: watch::channel(SessionUpdate {
+            state: SessionState::Connecting,
+            qr: None,
+            qr_expires_at: None,
+            error: None,
+        })
+        .0,
+        desired: watch::channel(DesiredState::default()).0,
+        config: watch::channel(None).0,
+        ship: Notify::new(),
+        stop: watch::channel(false).0,
+    });
+    tracing::info!(tenant_id = %settings.tenant_id, pid = std::process::id(), "worker starting");
+
+    let tasks = [
+        tokio::spawn(heartbeats(shared.clone())),
+        tokio::spawn(report_sessions(shared.clone())),
+        tokio::spawn(ship(shared.clone())),
+    ];
+    let mut stop = shared.stop.subscribe();
+    let result = tokio::select! {
+        r = serve(shared.clone(), SimulatorChannel::new(client, dir.join("sim-credentials"))) => r,
+        () = shutdown => {
+            tracing::info!("stopping: signal");
+            Ok(())
+        }
+        _ = stop.wait_for(|stop| *stop) => {
+            tracing::info!("stopping: asked by the control plane");
+            Ok(())
+        }
+    };
+    for task in &tasks {
+        task.abort();
+    }
+    // A last chance to ship what is waiting; whatever remains stays in the
+    // outbox for the next start.
+    let _ = tokio::time::timeout(Duration::from_secs(2), ship_all(&shared)).await;
+    let _ = tokio::time::timeout(
+        Duration::from_secs(1),
+        shared.client.session(&SessionUpdate {
+            state: SessionState::Disconnected,
+            qr: None,
+            qr_expires_at: None,
+            error: None,
+        }),
+    )
+    .await;
+    shared.outbox.close().await;
+    tracing::info!("worker stopped");
+    result
+}
+
+/// The config from the control plane, else the copy saved last time.
+async fn load_config(shared: &Shared) -> Result<Arc<Bot>> {
+    let path = shared.settings.state_dir().join("config.json");
+    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
+    loop {
+        match shared.client.config().await {
+            Ok(config) => {
+                let bot = Bot::build(config)?;
+                let json = serde_json::to_vec(&bot.config).unwrap_or_default();
+                let tmp = path.with_extension("tmp");
+                tokio::fs::write(&tmp, json).await?;
+                tokio::fs::rename(&tmp, &path).await?;
+                return Ok(Arc::new(bot));
+            }
+            Err(e) if e.is_revoked() => return Err(e),
+            Err(e) => {
+                if let Ok(saved) = tokio::fs::read(&path).await {
+                    if let Ok(config) = serde_json::from_slice::<WorkerConfig>(&saved) {
+                        tracing::warn!(error = %e, "control plane unreachable; using the saved config");
+                        return Ok(Arc::new(Bot::build(config)?));
+                    }
+                }
+                let delay = backoff.next_delay();
+                tracing::warn!(error = %e, retry_in = ?delay, "fetching config");
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+}
+
+async fn serve(shared: Arc<Shared>, mut channel: impl Channel) -> Result<()> {
+    let bot = load_config(&shared).await?;
+    shared.desired.send_modify(|d| {
+        d.paused = bot.config.paused;
+        d.config_version = bot.config.config_version;
+    });
+    shared.config.send_replace(Some(bot));
+    let mut retry_sends = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        tokio::select! {
+            event = channel.next_event() => {
+                match event? {
+                    ChannelEvent::Qr { code, expires_at } => {
+                        tracing::info!("QR code ready");
+                        shared.session.send_replace(SessionUpdate {
+                            state: SessionState::QrReady,
+                            qr: Some(code),
+                            qr_expires_at: expires_at,
+                            error: None,
+                        });
+                    }
+                    ChannelEvent::PairingCode(code) => {
+                        tracing::info!(%code, "pairing code ready");
+                    }
+                    ChannelEvent::Connected => {
+                        tracing::info!("connected");
+                        shared.session.send_replace(SessionUpdate {
+                            state: SessionState::Connected,
+                            qr: None,
+                            qr_expires_at: None,
+                            error: None,
+                        });
+                        send_pending(&shared, &mut channel).await;
+                    }
+                    ChannelEvent::LoggedOut => {
+                        tracing::warn!("logged out by the phone");
+                        shared.session.send_replace(SessionUpdate {
+                            state: SessionState::LoggedOut,
+                            qr: None,
+                            qr_expires_at: None,
+                            error: None,
+                        });
+                    }
+                    ChannelEvent::Inbound(message) => {
+                        handle_inbound(&shared, &mut channel, &message).await?;
+                    }
+                }
+            }
+            _ = retry_sends.tick() => {
+                if shared.session.borrow().state == SessionState::Connected {
+                    send_pending(&shared, &mut channel).await;
+                }
+            }
+        }
+    }
+}
+
+async fn handle_inbound(
+    shared: &Shared,
+    channel: &mut impl Channel,
+    message: &InboundMessage,
+) -> Result<()> {
+    let bot = shared.config.borrow().clone();
+    let Some(bot) = bot else {
+        return Err(WorkerError::Protocol("no config".into()));
+    };
+    let paused = shared.desired.borrow().paused;
+    let engine = (!paused).then_some(&bot.engine);
+    let recorded = shared
+        .outbox
+        .record_inbound(message, &bot.config.phone_number, engine, Utc::now())
+        .await?;
+    tracing::info!(wa_message_id = %message.wa_message_id, ?recorded, paused, "inbound message");
+    // Safe on disk: the network may forget it now. If this ack is lost the
+    // message comes again and is recognised as a duplicate.
+    if let Err(e) = channel
+        .ack(std::slice::from_ref(&message.wa_message_id))
+        .await
+    {
+        tracing::warn!(error = %e, "acknowledging a message; it will be redelivered");
+    }
+    if let Recorded::New { replies } = recorded {
+        if replies > 0 {
+            send_pending(shared, channel).await;
+        }
+        shared.ship.notify_one();
+    }
+    Ok(())
+}
+
+/// Sends every recorded reply not yet sent. Failures stay in the outbox
+/// for the next try.
+async fn send_pending(shared: &Shared, channel: &mut impl Channel) {
+    let pending = match shared.outbox.unsent_replies().await {
+        Ok(pending) => pending,
+        Err(e) => {
+            tracing::error!(error = %e, "reading unsent replies");
+            return;
+        }
+    };
+    for reply in pending {
+        match channel
+            .send_text(&reply.client_id, &reply.to, &reply.text)
+            .await
+        {
+            Ok(sent) => {
+                if let Err(e) = shared
+                    .outbox
+                    .mark_sent(reply.seq, &sent.wa_message_id, sent.sent_at)
+                    .await
+                {
+                    tracing::error!(error = %e, "recording a sent reply");
+                    return;
+                }
+                shared.ship.notify_one();
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, client_id = %reply.client_id, "sending a reply; will retry");
+                return;
+            }
+        }
+    }
+}
+
+async fn heartbeats(shared: Arc<Shared>) {
+    let mut tick = tokio::time::interval(shared.settings.heartbeat_interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let pid = std::process::id();
+    let mut failing = false;
+    loop {
+        tick.tick().await;
+        let outbox_backlog = shared.outbox.backlog().await.unwrap_or(0);
+        let session_state = shared.session.borrow().state;
+        let beat = Heartbeat {
+            pid,
+            session_state,
+            outbox_backlog,
+        };
+        match shared.client.heartbeat(&beat).await {
+            Ok(desired) => {
+                if failing {
+                    tracing::info!("control plane reachable again");
+                    failing = false;
+                }
+                if desired.stop {
+                    shared.stop.send_replace(true);
+                    return;
+                }
+                let current = *shared.desired.borrow();
+                if desired.config_version != current.config_version {
+                    match shared.client.config().await.and_then(Bot::build) {
+                        Ok(bot) => {
+                            tracing::info!(version = desired.config_version, "config changed");
+                            shared.config.send_replace(Some(Arc::new(bot)));
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "fetching the new config");
+                            continue;
+                        }
+                    }
+                }
+                if desired.paused != current.paused {
+                    tracing::info!(paused = desired.paused, "pause state changed");
+                }
+                shared.desired.send_replace(desired);
+            }
+            Err(e) if e.is_revoked() => {
+                tracing::warn!(error = %e, "the control plane refused this worker's token; stopping");
+                shared.stop.send_replace(true);
+                return;
+            }
+            Err(e) => {
+                if !failing {
+                    tracing::warn!(error = %e, "heartbeat failed; serving on");
+                    failing = true;
+                }
+            }
+        }
+    }
+}
+
+/// Reports the latest session state, retrying until the control plane
+/// has it; a newer state replaces an older one not yet reported.
+async fn report_sessions(shared: Arc<Shared>) {
+    let mut updates = shared.session.subscribe();
+    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
+    loop {
+        if updates.changed().await.is_err() {
+            return;
+        }
+        loop {
+            let update = updates.borrow_and_update().clone();
+            match shared.client.session(&update).await {
+                Ok(()) => {
+                    backoff.reset();
+                    break;
+                }
+                Err(e) if e.is_revoked() => {
+                    shared.stop.send_replace(true);
+                    return;
+                }
+                Err(e) => {
+                    let delay = backoff.next_delay();
+                    tracing::warn!(error = %e, retry_in = ?delay, "reporting session state");
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+}
+
+/// Ships logs whenever some are ready, at least every few seconds.
+async fn ship(shared: Arc<Shared>) {
+    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(10));
+    loop {
+        tokio::select! {
+            () = shared.ship.notified() => {}
+            () = tokio::time::sleep(Duration::from_secs(5)) => {}
+        }
+        loop {
+            match ship_once(&shared).await {
+                Ok(0) => {
+                    backoff.reset();
+                    break;
+                }
+                Ok(_) => backoff.reset(),
+                Err(e) if e.is_revoked() => {
+                    shared.stop.send_replace(true);
+                    return;
+                }
+                Err(e) => {
+                    let delay = backoff.next_delay();
+                    tracing::warn!(error = %e, retry_in = ?delay, "shipping message logs");
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+}
+
+async fn ship_all(shared: &Shared) -> Result<()> {
+    while ship_once(shared).await? > 0 {}
+    Ok(())
+}
+
+/// Ships one batch; returns how many logs the control plane took.
+async fn ship_once(shared: &Shared) -> Result<usize> {
+    let batch = shared.outbox.ready_batch(SHIP_BATCH).await?;
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let (seqs, messages): (Vec<i64>, Vec<_>) = batch.into_iter().unzip();
+    let ack = shared.client.ship(&MessageBatch { messages }).await?;
+    if ack.accepted as usize != seqs.len() {
+        return Err(WorkerError::Protocol(format!(
+            "control plane accepted {} of {} logs",
+            ack.accepted,
+            seqs.len()
+        )));
+    }
+    shared.outbox.delete(&seqs).await?;
+    Ok(seqs.len())
+}
