@@ -59,6 +59,11 @@ pub struct Settings {
     pub admin_email: Option<String>,
     pub admin_password: Option<Secret>,
     pub portal_internal_key: Option<Secret>,
+    /// The `flowhq` executable the local supervisor runs workers with;
+    /// `None`: this one.
+    pub worker_exe: Option<PathBuf>,
+    /// How long a worker has to stop after SIGTERM before SIGKILL.
+    pub worker_stop_grace: Duration,
 }
 
 impl Settings {
@@ -78,6 +83,8 @@ impl Settings {
             admin_email: None,
             admin_password: None,
             portal_internal_key: None,
+            worker_exe: None,
+            worker_stop_grace: Duration::from_secs(10),
         }
     }
 }

@@ -548,3 +548,86 @@ async fn data_survives_a_restart_sqlite() {
 async fn data_survives_a_restart_postgres() {
     data_survives_a_restart_on(Backend::Postgres).await;
 }
+
+flowhq_store::backend_tests!(run: bot_preview_answers_as_the_bot_and_overrides_are_validated);
+
+async fn bot_preview_answers_as_the_bot_and_overrides_are_validated(app: TestApp) {
+    let response = app
+        .admin(Method::POST, "/api/admin/tenants")
+        .json(&json!({
+            "name": "Cafe Lua",
+            "phone_number": "+5511912345678",
+            "config": {"template_type": "RESTAURANT", "language": "PT",
+                       "hours": {"timezone": "America/Sao_Paulo", "mon": [["09:00", "18:00"]]}}
+        }))
+        .send()
+        .await
+        .unwrap();
+    let tenant: Value = response.json().await.unwrap();
+    let id = tenant["id"].as_str().unwrap();
+    let preview = |text: &str, at: &str| {
+        app.admin(
+            Method::POST,
+            &format!("/api/admin/tenants/{id}/bot/preview"),
+        )
+        .json(&json!({"text": text, "at": at}))
+    };
+    // Monday 2026-11-30 10:00 in São Paulo (UTC-3): open.
+    let open: Value = preview("oi", "2026-11-30T13:00:00Z")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open["open"], true);
+    assert!(
+        open["replies"][0].as_str().unwrap().contains("Cafe Lua"),
+        "{open}"
+    );
+    // Sunday: closed, the away message says when it opens.
+    let closed: Value = preview("oi", "2026-11-29T13:00:00Z")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(closed["open"], false);
+    assert_eq!(closed["decision"]["decision"], "AWAY");
+    assert!(
+        closed["replies"][0].as_str().unwrap().contains("09:00"),
+        "{closed}"
+    );
+
+    let bad = app
+        .admin(Method::PATCH, &format!("/api/admin/tenants/{id}"))
+        .json(&json!({"config": {"overrides": {"no_such_text": "hi"}}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect_error(bad, 422, "invalid_field").await["field"],
+        "config.overrides.no_such_text"
+    );
+    let good = app
+        .admin(Method::PATCH, &format!("/api/admin/tenants/{id}"))
+        .json(&json!({"config": {"overrides": {"fallback": "Não entendi, digite menu."}}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(good.status(), 200);
+    let stored: Value = app
+        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        stored["config"]["overrides"]["fallback"],
+        "Não entendi, digite menu."
+    );
+    app.stop().await;
+}

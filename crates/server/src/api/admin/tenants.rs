@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use flowhq_domain::bot::validate_overrides;
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::lifecycle::Event;
 use flowhq_domain::values::{Name, PhoneNumber};
@@ -14,6 +15,7 @@ use flowhq_store::tenants::{ConfigInput, ConfigPatch, NewTenant, TenantFilter, T
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::api::admin::bot::override_error;
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult, FieldContext};
 use crate::extract::{Json, Query, parse_id};
@@ -91,6 +93,7 @@ async fn create(
         hours: patch.hours.unwrap_or(defaults.hours),
         overrides: patch.overrides.unwrap_or(defaults.overrides),
     };
+    validate_overrides(config.template_type, &config.overrides).map_err(override_error)?;
     let detail = state
         .store
         .create_tenant(&NewTenant {
@@ -196,6 +199,18 @@ async fn update(
             .transpose()?
             .unwrap_or_default(),
     };
+    if patch.config.template_type.is_some() || patch.config.overrides.is_some() {
+        // Overrides name template texts: check them against the template the
+        // tenant will have after this patch.
+        let current = state.store.tenant_config(id).await?;
+        let template = patch.config.template_type.unwrap_or(current.template_type);
+        let overrides = patch
+            .config
+            .overrides
+            .as_ref()
+            .unwrap_or(&current.overrides);
+        validate_overrides(template, overrides).map_err(override_error)?;
+    }
     Ok(axum::Json(state.store.update_tenant(id, &patch).await?))
 }
 

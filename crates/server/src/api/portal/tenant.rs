@@ -3,19 +3,21 @@
 use axum::Router;
 use axum::extract::State;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::json;
 
+use crate::api::admin::bot::{PreviewBody, preview_for};
 use crate::api::admin::tenants::MessageParams;
 use crate::auth::Owner;
 use crate::error::AppResult;
-use crate::extract::Query;
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tenant/current/status", get(status))
         .route("/tenant/current/messages", get(messages))
+        .route("/tenant/current/bot/preview", post(preview))
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
@@ -42,5 +44,16 @@ async fn messages(
             .store
             .list_messages(owner.tenant_id, limit, before)
             .await?,
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn preview(
+    State(state): State<AppState>,
+    owner: Owner,
+    Json(body): Json<PreviewBody>,
+) -> AppResult<impl IntoResponse> {
+    Ok(axum::Json(
+        preview_for(&state, owner.tenant_id, body).await?,
     ))
 }

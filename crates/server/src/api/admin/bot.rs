@@ -1,0 +1,67 @@
+//! `POST /api/admin/tenants/{id}/bot/preview`: what the bot would answer.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use chrono::{DateTime, Utc};
+use flowhq_domain::TenantId;
+use flowhq_domain::bot::{self, BotConfig, InvalidOverride};
+use serde::Deserialize;
+
+use crate::auth::Admin;
+use crate::error::{AppError, AppResult};
+use crate::extract::{Json, parse_id};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/tenants/{id}/bot/preview", post(preview))
+}
+
+/// The longest text a preview takes: about what WhatsApp allows.
+const MAX_PREVIEW_CHARS: usize = 4096;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewBody {
+    pub text: String,
+    /// When the message arrives; now when absent.
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// The 422 for a refused override, naming its key.
+pub fn override_error(err: InvalidOverride) -> AppError {
+    AppError::invalid(format!("config.overrides.{}", err.key()), err.to_string())
+}
+
+/// Answers a preview for `tenant` as its bot would, as if from a new contact.
+pub async fn preview_for(
+    state: &AppState,
+    tenant: TenantId,
+    body: PreviewBody,
+) -> AppResult<bot::Preview> {
+    if body.text.chars().count() > MAX_PREVIEW_CHARS {
+        return Err(AppError::invalid(
+            "text",
+            format!("text must be at most {MAX_PREVIEW_CHARS} characters"),
+        ));
+    }
+    let config = state.store.tenant_config(tenant).await?;
+    let bot = BotConfig::from_tenant_config(&config).map_err(override_error)?;
+    Ok(bot::preview(
+        &bot,
+        &body.text,
+        body.at.unwrap_or_else(Utc::now),
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+async fn preview(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    Json(body): Json<PreviewBody>,
+) -> AppResult<impl IntoResponse> {
+    let id: TenantId = parse_id(&id, "tenant")?;
+    Ok(axum::Json(preview_for(&state, id, body).await?))
+}
