@@ -2,6 +2,7 @@
 //! tenant's bot, `admin` manages accounts, `stress` tests the platform.
 
 mod settings;
+mod worker;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -26,6 +27,8 @@ struct Cli {
 enum Command {
     /// Run the control plane.
     Serve(ServeArgs),
+    /// Run one tenant's worker (normally started by the supervisor).
+    Worker(worker::WorkerArgs),
     /// Manage admin accounts.
     Admin {
         #[command(subcommand)]
@@ -49,8 +52,12 @@ enum AdminCommand {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::Worker(args) = cli.command {
+        return worker::run(args);
+    }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     match cli.command {
+        Command::Worker(_) => unreachable!("handled above"),
         Command::Serve(args) => {
             let settings = args.resolve()?;
             settings::init_tracing(&args);

@@ -9,7 +9,12 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod lifecycle;
+pub mod metrics;
+pub mod monitor;
+pub mod pages;
+pub mod sim;
 pub mod state;
+pub mod supervisor;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -28,9 +33,16 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
+        .merge(api::worker_router(state.settings.channel))
         .merge(health::router())
+        .merge(metrics::router())
+        .merge(pages::router())
         .fallback(|| async { error::AppError::NotFound("route") })
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -60,10 +72,23 @@ impl Application {
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("binding {}", settings.listen))?;
+        let control_plane_url = {
+            let addr = listener.local_addr()?;
+            let host = if addr.ip().is_unspecified() {
+                std::net::IpAddr::from([127, 0, 0, 1])
+            } else {
+                addr.ip()
+            };
+            format!("http://{}", std::net::SocketAddr::new(host, addr.port()))
+        };
+        let supervisor = supervisor::Supervisor::new(store.clone(), &settings, control_plane_url);
         let state = AppState {
             store,
+            supervisor,
+            sim: Arc::new(sim::SimHub::default()),
             settings: Arc::new(settings),
             login_limiter: Arc::new(auth::rate_limit::LoginLimiter::default()),
+            metrics: Arc::new(metrics::Metrics::default()),
         };
         Ok(Self { listener, state })
     }
@@ -87,6 +112,23 @@ impl Application {
         let Application { listener, state } = self;
         let store = state.store.clone();
         tracing::info!(addr = %listener.local_addr()?, "serving");
+        // Background jobs: workers re-adopted, then watched; heartbeats
+        // persisted and checked. They stop with the server; workers do not.
+        let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+        if let Err(e) = state.supervisor.readopt().await {
+            tracing::error!(error = %e, "re-adopting workers");
+        }
+        let jobs = [
+            tokio::spawn(state.supervisor.clone().run(jobs_stopped.clone())),
+            tokio::spawn(monitor::run(state.clone(), jobs_stopped)),
+        ];
+        let sim = state.sim.clone();
+        let shutdown = async move {
+            shutdown.await;
+            // Long polls end now rather than hold the graceful shutdown.
+            sim.close();
+            let _ = stop_jobs.send(true);
+        };
         axum::serve(
             listener,
             router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -94,6 +136,9 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP")?;
+        for job in jobs {
+            let _ = job.await;
+        }
         store.close().await;
         Ok(())
     }

@@ -101,6 +101,9 @@ mod tests {
         let s = Duration::from_secs;
         assert_eq!(tick_period(s(10), s(30)), s(5));
         assert!(tick_period(s(10), s(12)) <= s(4));
-        assert_eq!(tick_period(Duration::from_millis(50), Duration::from_millis(150)), Duration::from_millis(100));
+        assert_eq!(
+            tick_period(Duration::from_millis(50), Duration::from_millis(150)),
+            Duration::from_millis(100)
+        );
     }
 }

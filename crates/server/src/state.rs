@@ -10,5 +10,10 @@ use crate::config::Settings;
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
+    /// Runs the tenants' workers and knows their heartbeats and tokens.
+    pub supervisor: crate::supervisor::Supervisor,
+    /// The simulated WhatsApp network's wake-ups (`FLOWHQ_CHANNEL=simulator`).
+    pub sim: Arc<crate::sim::SimHub>,
     pub login_limiter: Arc<LoginLimiter>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }

@@ -35,6 +35,15 @@ pub(crate) async fn insert(
 }
 
 impl Store {
+    /// How many times `event` moved a tenant, across all tenants: metrics.
+    pub async fn count_events(&self, event: Event) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tenant_event WHERE event = $1")
+            .bind(event.as_str())
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+
     /// A tenant's status history, oldest first.
     pub async fn tenant_events(&self, tenant: TenantId) -> Result<Vec<TenantEvent>> {
         let rows = sqlx::query(concat!(

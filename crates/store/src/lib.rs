@@ -14,6 +14,7 @@ mod error;
 mod migrate;
 mod rows;
 
+pub mod dashboard;
 pub mod events;
 pub mod messages;
 pub mod sessions;

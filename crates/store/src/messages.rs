@@ -100,6 +100,16 @@ impl Store {
         Ok(Page { items, next_cursor })
     }
 
+    /// All logged messages by direction, (inbound, outbound): metrics.
+    pub async fn count_messages_by_direction(&self) -> Result<(i64, i64)> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT direction, COUNT(*) FROM message_log GROUP BY direction")
+                .fetch_all(self.pool())
+                .await?;
+        let count = |d: &str| rows.iter().find(|(dir, _)| dir == d).map_or(0, |(_, n)| *n);
+        Ok((count("INBOUND"), count("OUTBOUND")))
+    }
+
     /// Messages logged since `since`, across all tenants: the dashboard.
     pub async fn count_messages_since(&self, since: DateTime<Utc>) -> Result<i64> {
         let count: (i64,) =

@@ -138,7 +138,7 @@ impl Store {
         if device.linked {
             return Err(StoreError::Conflict("the device is already linked".into()));
         }
-        if !device.qr_expires_at.is_some_and(|at| at > now) {
+        if device.qr_expires_at.is_none_or(|at| at <= now) {
             return Err(StoreError::Conflict(
                 "there is no QR code to scan: is the tenant's worker running?".into(),
             ));

@@ -68,15 +68,15 @@ impl TestDb {
 
     /// Drops a PostgreSQL test database (SQLite's goes with its directory).
     pub async fn cleanup(self) {
-        if let Some((server_url, name)) = &self.postgres {
-            if let Ok(mut conn) = AnyConnection::connect(server_url).await {
-                let _ = sqlx::raw_sql(AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                )))
-                .execute(&mut conn)
-                .await;
-                let _ = conn.close().await;
-            }
+        if let Some((server_url, name)) = &self.postgres
+            && let Ok(mut conn) = AnyConnection::connect(server_url).await
+        {
+            let _ = sqlx::raw_sql(AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await;
+            let _ = conn.close().await;
         }
     }
 }

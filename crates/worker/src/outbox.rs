@@ -406,14 +406,14 @@ mod tests {
             .iter()
             .map(|(_, m)| m.wa_message_id.as_str())
             .collect();
-        assert_eq!(ids, vec!["m1", "m2"]);
+        assert_eq!(ids, vec!["m1", "out-1"], "in the order they happened");
         // Only the first was acknowledged.
         outbox.delete(&[batch[0].0]).await.unwrap();
         let rest = outbox.ready_batch(10).await.unwrap();
         let ids: Vec<_> = rest.iter().map(|(_, m)| m.wa_message_id.as_str()).collect();
-        assert_eq!(ids, vec!["m2", "out-1"]);
-        assert_eq!(rest[1].1.direction, Direction::Outbound);
-        assert_eq!(rest[1].1.from_number, "+3491");
+        assert_eq!(ids, vec!["out-1", "m2"]);
+        assert_eq!(rest[0].1.direction, Direction::Outbound);
+        assert_eq!(rest[0].1.from_number, "+3491");
         // A redelivery of a shipped message is still recognised.
         assert_eq!(
             outbox

@@ -140,11 +140,11 @@ async fn load_config(shared: &Shared) -> Result<Arc<Bot>> {
             }
             Err(e) if e.is_revoked() => return Err(e),
             Err(e) => {
-                if let Ok(saved) = tokio::fs::read(&path).await {
-                    if let Ok(config) = serde_json::from_slice::<WorkerConfig>(&saved) {
-                        tracing::warn!(error = %e, "control plane unreachable; using the saved config");
-                        return Ok(Arc::new(Bot::build(config)?));
-                    }
+                if let Ok(saved) = tokio::fs::read(&path).await
+                    && let Ok(config) = serde_json::from_slice::<WorkerConfig>(&saved)
+                {
+                    tracing::warn!(error = %e, "control plane unreachable; using the saved config");
+                    return Ok(Arc::new(Bot::build(config)?));
                 }
                 let delay = backoff.next_delay();
                 tracing::warn!(error = %e, retry_in = ?delay, "fetching config");

@@ -42,9 +42,7 @@ pub fn restart_delay(fast_failures: u32) -> Duration {
     if fast_failures == 0 {
         return Duration::ZERO;
     }
-    let factor = 1u32
-        .checked_shl(fast_failures - 1)
-        .unwrap_or(u32::MAX);
+    let factor = 1u32.checked_shl(fast_failures - 1).unwrap_or(u32::MAX);
     BACKOFF_BASE.saturating_mul(factor).min(BACKOFF_MAX)
 }
 
@@ -61,7 +59,10 @@ struct Proc {
 enum Slot {
     Running(Proc),
     /// Died; restarts at `at`.
-    Restarting { at: Instant, fast_failures: u32 },
+    Restarting {
+        at: Instant,
+        fast_failures: u32,
+    },
 }
 
 struct Beat {
@@ -90,7 +91,9 @@ pub struct Supervisor {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 pub fn hash_token(token: &str) -> [u8; 32] {
@@ -401,7 +404,10 @@ impl Supervisor {
             Ok(child) => child,
             Err(e) => {
                 let reason = format!("could not start {}: {e}", inner.exe.display());
-                inner.store.worker_failed(tenant, None, &reason, "supervisor").await?;
+                inner
+                    .store
+                    .worker_failed(tenant, None, &reason, "supervisor")
+                    .await?;
                 return Err(AppError::Internal(anyhow::anyhow!(reason)));
             }
         };

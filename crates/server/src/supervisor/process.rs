@@ -28,7 +28,13 @@ pub struct Launch<'a> {
 
 /// Variables passed through to workers; everything else of the control
 /// plane's environment (database URL, admin secrets) stays behind.
-const PASSED_THROUGH: &[&str] = &["PATH", "RUST_LOG", "RUST_BACKTRACE", "FLOWHQ_LOG_FORMAT", "TZ"];
+const PASSED_THROUGH: &[&str] = &[
+    "PATH",
+    "RUST_LOG",
+    "RUST_BACKTRACE",
+    "FLOWHQ_LOG_FORMAT",
+    "TZ",
+];
 
 pub fn spawn(launch: &Launch<'_>) -> std::io::Result<Child> {
     if let Some(dir) = launch.log_path.parent() {
@@ -161,7 +167,8 @@ mod tests {
     fn only_the_named_live_process_is_a_worker() {
         let me = std::process::id();
         let cmdline = std::fs::read(format!("/proc/{me}/cmdline")).unwrap();
-        let argv0 = String::from_utf8_lossy(cmdline.split(|b| *b == 0).next().unwrap()).into_owned();
+        let argv0 =
+            String::from_utf8_lossy(cmdline.split(|b| *b == 0).next().unwrap()).into_owned();
         assert!(is_worker(me, &argv0));
         assert!(!is_worker(me, "flowhq-worker-someone-else"));
         assert!(!is_worker(u32::MAX - 1, &argv0));

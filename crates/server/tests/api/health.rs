@@ -1,6 +1,6 @@
 use crate::helpers::{TestApp, expect_error, run};
 
-flowhq_store::backend_tests!(run: health_and_readiness_answer, unknown_routes_are_json_404s);
+flowhq_store::backend_tests!(run: health_and_readiness_answer, unknown_routes_are_json_404s, metrics_report_tenants_and_request_durations);
 
 async fn health_and_readiness_answer(app: TestApp) {
     let health = app.client.get(app.url("/healthz")).send().await.unwrap();
@@ -13,5 +13,39 @@ async fn health_and_readiness_answer(app: TestApp) {
 async fn unknown_routes_are_json_404s(app: TestApp) {
     let response = app.client.get(app.url("/api/nope")).send().await.unwrap();
     expect_error(response, 404, "not_found").await;
+    app.stop().await;
+}
+
+async fn metrics_report_tenants_and_request_durations(app: TestApp) {
+    let tenant = app.create_tenant("Metered", "+34600000200").await;
+    let id = tenant["id"].as_str().unwrap();
+    let _ = app
+        .admin(reqwest::Method::GET, &format!("/api/admin/tenants/{id}"))
+        .send()
+        .await
+        .unwrap();
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains("flowhq_tenants{status=\"NEW\"} 1\n"),
+        "{text}"
+    );
+    assert!(text.contains("flowhq_tenants{status=\"ACTIVE\"} 0\n"));
+    assert!(text.contains("flowhq_workers{status=\"STOPPED\"} 1\n"));
+    assert!(text.contains("flowhq_messages_logged_total{direction=\"INBOUND\"} 0\n"));
+    assert!(text.contains("flowhq_stale_detections_total 0\n"));
+    // The GET above, labelled by its route template, not its id.
+    assert!(
+        text.contains("flowhq_http_request_duration_seconds_count{method=\"GET\",route=\"/api/admin/tenants/{id}\",status=\"200\"} 1\n"),
+        "{text}"
+    );
+    assert!(!text.contains(id), "ids never become labels");
     app.stop().await;
 }

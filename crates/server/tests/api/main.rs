@@ -6,4 +6,6 @@ mod helpers;
 mod admin_tenants;
 mod health;
 mod isolation;
+mod pages;
 mod portal;
+mod workers;

@@ -221,6 +221,7 @@ async fn remove(
     Path(id): Path<String>,
 ) -> AppResult<impl IntoResponse> {
     let id: TenantId = parse_id(&id, "tenant")?;
+    crate::lifecycle::before_delete(&state, id).await?;
     state.store.delete_tenant(id).await?;
     tracing::info!(tenant_id = %id, "tenant deleted");
     Ok(StatusCode::NO_CONTENT)
@@ -264,7 +265,10 @@ async fn retry(
     admin: Admin,
     Path(id): Path<String>,
 ) -> AppResult<impl IntoResponse> {
-    lifecycle_event(&state, &admin, &id, Event::Retry).await
+    let tenant: TenantId = parse_id(&id, "tenant")?;
+    lifecycle_event(&state, &admin, &id, Event::Retry).await?;
+    crate::lifecycle::after_retry(&state, tenant).await?;
+    Ok(axum::Json(state.store.tenant_detail(tenant).await?))
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]

@@ -1,8 +1,8 @@
 //! `/api/portal/*`: business owners' accounts, onboarding and their own
 //! tenant. Every query here is scoped to the caller's tenant.
 
-mod accounts;
-mod setup_request;
+pub mod accounts;
+pub mod setup_request;
 mod tenant;
 
 use axum::Router;

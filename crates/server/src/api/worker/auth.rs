@@ -27,6 +27,7 @@ impl FromRequestParts<AppState> for WorkerAuth {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
+            .map(str::to_owned)
             .ok_or(AppError::Unauthorized)?;
         let Path(params) =
             Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, state)
@@ -34,7 +35,7 @@ impl FromRequestParts<AppState> for WorkerAuth {
                 .map_err(|_| AppError::NotFound("tenant"))?;
         let raw = params.get("tenant").ok_or(AppError::NotFound("tenant"))?;
         let tenant: TenantId = parse_id(raw, "tenant")?;
-        state.supervisor.verify_token(tenant, token).await?;
+        state.supervisor.verify_token(tenant, &token).await?;
         Ok(WorkerAuth { tenant })
     }
 }

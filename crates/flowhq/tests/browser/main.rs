@@ -1,0 +1,362 @@
+//! The pages in a real browser: headless Chromium driven over WebDriver
+//! (chromedriver), against a control plane with real worker processes on the
+//! simulated WhatsApp network.
+//!
+//! An owner signs up and sends the setup form; an admin logs in and
+//! approves; the owner's page shows the QR code; the simulator scans it; the
+//! owner's page turns ACTIVE without a reload; the admin pauses and resumes.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs
+//! them). Without chromedriver the test is skipped, except under CI (`CI`
+//! set), where it fails. With `FLOWHQ_SCREENSHOTS_DIR` set it saves a
+//! screenshot of each page there (`docs/screenshots/` in the README).
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use flowhq_server::Application;
+use flowhq_server::auth::Secret;
+use flowhq_server::config::{ChannelKind, Settings};
+use flowhq_store::Backend;
+use flowhq_store::testing::TestDb;
+use serde_json::{Value, json};
+
+const ADMIN_TOKEN: &str = "browser-admin-token-0123456789";
+const ADMIN_EMAIL: &str = "root@example.com";
+const ADMIN_PASSWORD: &str = "root-password-123";
+const OWNER_EMAIL: &str = "lucia@tapas.example";
+const WAIT: Duration = Duration::from_secs(30);
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// chromedriver, killed when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_driver(path: &std::path::Path) -> Driver {
+    let port = free_port();
+    let child = Command::new(path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting chromedriver");
+    let driver = Driver { child, port };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    driver
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let mut args = vec![
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--window-size=1280,900",
+    ];
+    args.push("--lang=en-US");
+    let mut options = json!({ "args": args });
+    if let Some(chromium) = find_on_path("chromium") {
+        options["binary"] = json!(chromium);
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a Chromium session")
+}
+
+struct Shots(Option<PathBuf>);
+
+impl Shots {
+    async fn take(&self, client: &Client, name: &str) {
+        let Some(dir) = &self.0 else { return };
+        std::fs::create_dir_all(dir).unwrap();
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn path_of(client: &Client) -> String {
+    let url = client.current_url().await.unwrap();
+    url.path().to_owned()
+}
+
+/// Waits until `script` (a JS expression) is true in the page.
+async fn until(client: &Client, what: &str, script: &str) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let value = client
+            .execute(&format!("return !!({script});"), vec![])
+            .await
+            .unwrap_or(Value::Bool(false));
+        if value == Value::Bool(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
+    let Some(chromedriver) = find_on_path("chromedriver") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromedriver is missing: install Debian's chromium and chromium-driver"
+        );
+        eprintln!("skipped: no chromedriver on PATH");
+        return;
+    };
+    let shots = Shots(std::env::var_os("FLOWHQ_SCREENSHOTS_DIR").map(PathBuf::from));
+    let db = TestDb::new(Backend::Sqlite).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::with_data_dir(dir.path().join("data"));
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    settings.database_url = db.url.clone();
+    settings.admin_token = Some(Secret::new(ADMIN_TOKEN));
+    settings.admin_email = Some(ADMIN_EMAIL.into());
+    settings.admin_password = Some(Secret::new(ADMIN_PASSWORD));
+    settings.channel = ChannelKind::Simulator;
+    settings.heartbeat_interval = Duration::from_millis(300);
+    settings.stale_after = Duration::from_secs(5);
+    settings.worker_exe = Some(PathBuf::from(env!("CARGO_BIN_EXE_flowhq")));
+    settings.worker_stop_grace = Duration::from_secs(3);
+    let app = Application::build(settings).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let store = app.state().store.clone();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stop_rx.await;
+    }));
+
+    let driver = start_driver(&chromedriver).await;
+    let owner = browser(&driver).await;
+    let admin = browser(&driver).await;
+
+    // The owner signs up…
+    owner.goto(&format!("{base}/login")).await.unwrap();
+    shots.take(&owner, "login").await;
+    owner.goto(&format!("{base}/signup")).await.unwrap();
+    fill(&owner, "#name", "Lucía Pérez").await;
+    fill(&owner, "#business_name", "Tapas Lucía").await;
+    fill(&owner, "#email", OWNER_EMAIL).await;
+    fill(&owner, "#phone", "+34 612 345 678").await;
+    fill(&owner, "#password", "olive-harbour-42").await;
+    shots.take(&owner, "signup").await;
+    click(&owner, "form[action='/signup'] button[type=submit]").await;
+    assert_eq!(path_of(&owner).await, "/app/setup");
+
+    // …and sends the setup form.
+    owner
+        .find(Locator::Css("#template_type"))
+        .await
+        .unwrap()
+        .select_by_value("RESTAURANT")
+        .await
+        .unwrap();
+    owner
+        .find(Locator::Css("#language"))
+        .await
+        .unwrap()
+        .select_by_value("ES")
+        .await
+        .unwrap();
+    owner
+        .find(Locator::Css("#timezone"))
+        .await
+        .unwrap()
+        .select_by_value("Europe/Madrid")
+        .await
+        .unwrap();
+    fill(&owner, "#whatsapp_number", "+34 612 345 678").await;
+    shots.take(&owner, "portal-setup").await;
+    click(&owner, "form[action='/app/setup'] button[type=submit]").await;
+    assert_eq!(path_of(&owner).await, "/app");
+    until(
+        &owner,
+        "the waiting step",
+        "document.body.innerText.includes('We are checking your setup')",
+    )
+    .await;
+    shots.take(&owner, "portal-pending").await;
+    // A marker that a reload would lose.
+    owner
+        .execute("window.__noReload = 42;", vec![])
+        .await
+        .unwrap();
+
+    // The admin logs in and approves.
+    admin.goto(&format!("{base}/login")).await.unwrap();
+    fill(&admin, "#email", ADMIN_EMAIL).await;
+    fill(&admin, "#password", ADMIN_PASSWORD).await;
+    click(&admin, "form[action='/login'] button[type=submit]").await;
+    assert_eq!(path_of(&admin).await, "/admin");
+    shots.take(&admin, "admin-dashboard").await;
+    admin
+        .goto(&format!("{base}/admin/setup-requests"))
+        .await
+        .unwrap();
+    shots.take(&admin, "admin-setup-requests").await;
+    click(&admin, "form[action$='/approve'] button").await;
+    until(
+        &admin,
+        "the approval notice",
+        "document.body.innerText.includes('Approved.')",
+    )
+    .await;
+
+    // The owner's page moves to the QR step by itself and shows the code.
+    until(&owner, "the QR code", "document.querySelector('.qr svg')").await;
+    let title = owner.find(Locator::Css("#qr-title")).await.unwrap();
+    assert_eq!(title.text().await.unwrap(), "Vincula tu WhatsApp");
+    shots.take(&owner, "portal-qr").await;
+
+    let tenant = store
+        .user_by_email(&flowhq_domain::values::Email::parse(OWNER_EMAIL).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .tenant_id
+        .unwrap();
+    admin.goto(&format!("{base}/admin/tenants")).await.unwrap();
+    shots.take(&admin, "admin-tenants").await;
+    admin
+        .goto(&format!("{base}/admin/tenants/{tenant}"))
+        .await
+        .unwrap();
+    until(
+        &admin,
+        "the admin's QR code",
+        "document.querySelector('.qr svg')",
+    )
+    .await;
+    shots.take(&admin, "admin-tenant").await;
+
+    // The simulated phone scans; the owner's page turns ACTIVE, no reload.
+    let http = reqwest::Client::new();
+    let scan = http
+        .post(format!("{base}/api/sim/tenants/{tenant}/scan"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scan.status(), 200);
+    until(
+        &owner,
+        "the live step",
+        "document.querySelector('.live-dot')",
+    )
+    .await;
+    let marker = owner
+        .execute("return window.__noReload;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, json!(42), "the page updated without a reload");
+    let badge = owner
+        .find(Locator::Css("[data-testid=tenant-status]"))
+        .await
+        .unwrap();
+    assert_eq!(badge.text().await.unwrap(), "Active");
+    shots.take(&owner, "portal-live").await;
+    owner.set_window_size(390, 844).await.unwrap();
+    shots.take(&owner, "portal-live-phone").await;
+
+    // The admin pauses and resumes.
+    until(
+        &admin,
+        "the pause button",
+        "document.querySelector(\"form[action$='/pause'] button\")",
+    )
+    .await;
+    click(&admin, "form[action$='/pause'] button").await;
+    until(
+        &admin,
+        "the paused notice",
+        "document.body.innerText.includes('Automatic replies are paused.')",
+    )
+    .await;
+    assert_eq!(
+        store.tenant(tenant).await.unwrap().status,
+        flowhq_domain::TenantStatus::Paused
+    );
+    shots.take(&admin, "admin-tenant-paused").await;
+    click(&admin, "form[action$='/resume'] button").await;
+    until(
+        &admin,
+        "the resumed notice",
+        "document.body.innerText.includes('Automatic replies are back on.')",
+    )
+    .await;
+    assert_eq!(
+        store.tenant(tenant).await.unwrap().status,
+        flowhq_domain::TenantStatus::Active
+    );
+
+    owner.close().await.unwrap();
+    admin.close().await.unwrap();
+    drop(driver);
+    let stop = http
+        .post(format!("{base}/api/admin/workers/stop-all"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert!(stop.status().is_success());
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    db.cleanup().await;
+}

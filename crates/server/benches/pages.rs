@@ -1,0 +1,247 @@
+//! Render time of the console and portal pages with 1,000 tenants and
+//! 100,000 messages, through the real HTTP stack, on SQLite and (with
+//! `FLOWHQ_TEST_POSTGRES_URL`) on PostgreSQL.
+//!
+//! `cargo bench -p flowhq-server --bench pages`
+//!
+//! Requests are sent one at a time from the same process over loopback, so
+//! each figure is the server's time plus a little client and socket time:
+//! an upper bound of the server time.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use flowhq_domain::values::{Name, PhoneNumber};
+use flowhq_domain::{Direction, TemplateType, TenantId};
+use flowhq_server::Application;
+use flowhq_server::auth::Secret;
+use flowhq_server::config::Settings;
+use flowhq_store::Backend;
+use flowhq_store::messages::NewMessage;
+use flowhq_store::setup_requests::NewSetupRequest;
+use flowhq_store::tenants::{ConfigInput, ConfigPatch, NewTenant};
+use flowhq_store::testing::TestDb;
+use serde_json::{Value, json};
+
+const TENANTS: usize = 1_000;
+const MESSAGES: usize = 100_000;
+/// Messages of the one tenant whose pages are measured (the rest are
+/// spread over the others).
+const BIG_TENANT_MESSAGES: usize = 20_000;
+const PENDING_REQUESTS: usize = 100;
+const WARMUP: usize = 10;
+const RUNS: usize = 200;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        bench(Backend::Sqlite).await;
+        if std::env::var_os(flowhq_store::testing::POSTGRES_URL_VAR).is_some() {
+            bench(Backend::Postgres).await;
+        } else {
+            println!(
+                "(set {} to bench PostgreSQL too)",
+                flowhq_store::testing::POSTGRES_URL_VAR
+            );
+        }
+    });
+}
+
+fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<NewMessage> {
+    let now = Utc::now();
+    (0..n)
+        .map(|i| {
+            let k = offset + i;
+            NewMessage {
+                direction: if k % 2 == 0 {
+                    Direction::Inbound
+                } else {
+                    Direction::Outbound
+                },
+                from_number: format!("+5511{:09}", k % 5000),
+                to_number: "+5511900000000".into(),
+                message_text: format!("Message number {k}: hello, are you open today?"),
+                wa_message_id: format!("{tenant}-{k}"),
+                // Spread over the last two days: about half in the last 24 h.
+                created_at: now - chrono::Duration::seconds((k % 172_800) as i64),
+            }
+        })
+        .collect()
+}
+
+async fn bench(backend: Backend) {
+    let db = TestDb::new(backend).await.expect("a database");
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::with_data_dir(dir.path().join("data"));
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    settings.database_url = db.url.clone();
+    settings.admin_email = Some("bench@example.com".into());
+    settings.admin_password = Some(Secret::new("bench-password-123"));
+    let app = Application::build(settings).await.unwrap();
+    let store = app.state().store.clone();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stop_rx.await;
+    }));
+
+    // The owner whose portal is measured, signed up like anyone.
+    let owner = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let signed_up: Value = owner
+        .post(format!("{base}/api/portal/signup"))
+        .json(&json!({
+            "name": "Ana Souza", "email": "ana@bench.example", "password": "tulip-harbour-42",
+            "phone": "+5511987654321", "business_name": "Padaria Sol"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let big: TenantId = signed_up["tenant"]["id"].as_str().unwrap().parse().unwrap();
+
+    let started = Instant::now();
+    let mut ids = vec![big];
+    for i in 1..TENANTS {
+        let name = Name::parse(&format!("Bench Business {i:04}")).unwrap();
+        let detail = store
+            .create_tenant(&NewTenant {
+                config: ConfigInput::default_for(&name),
+                name,
+                phone_number: PhoneNumber::parse(&format!("+5511{i:09}")).unwrap(),
+            })
+            .await
+            .unwrap();
+        ids.push(detail.tenant.id);
+    }
+    for id in ids.iter().skip(1).take(PENDING_REQUESTS) {
+        store
+            .submit_setup_request(
+                &NewSetupRequest {
+                    tenant_id: *id,
+                    user_id: None,
+                    config: ConfigPatch {
+                        template_type: Some(TemplateType::Restaurant),
+                        ..ConfigPatch::default()
+                    },
+                    whatsapp_number: PhoneNumber::parse("+5511987650000").unwrap(),
+                    notes: Some("bench".into()),
+                },
+                "bench",
+            )
+            .await
+            .unwrap();
+    }
+    for chunk in (0..BIG_TENANT_MESSAGES).step_by(1000) {
+        store
+            .log_messages(big, &messages_for(big, 1000, chunk))
+            .await
+            .unwrap();
+    }
+    let per_other = (MESSAGES - BIG_TENANT_MESSAGES) / (TENANTS - 1);
+    for (n, id) in ids.iter().skip(1).enumerate() {
+        store
+            .log_messages(*id, &messages_for(*id, per_other, n * per_other))
+            .await
+            .unwrap();
+    }
+    println!(
+        "{backend:?}: seeded {TENANTS} tenants, {MESSAGES} messages in {:.1?}",
+        started.elapsed()
+    );
+
+    let admin = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = admin
+        .post(format!("{base}/api/portal/login"))
+        .json(&json!({"email": "bench@example.com", "password": "bench-password-123"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+
+    let cursor: Value = admin
+        .get(format!("{base}/api/admin/tenants/{big}/messages?limit=25"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cursor = cursor["next_cursor"].as_str().unwrap().to_owned();
+    let anonymous = reqwest::Client::new();
+    let pages: Vec<(&str, &reqwest::Client, String)> = vec![
+        ("/admin", &admin, "/admin".into()),
+        ("/admin/tenants", &admin, "/admin/tenants".into()),
+        (
+            "/admin/tenants?q=business+09",
+            &admin,
+            "/admin/tenants?q=business+09".into(),
+        ),
+        (
+            "/admin/tenants?status=PENDING",
+            &admin,
+            "/admin/tenants?status=PENDING".into(),
+        ),
+        (
+            "/admin/tenants/{id} (20k messages)",
+            &admin,
+            format!("/admin/tenants/{big}"),
+        ),
+        (
+            "/admin/tenants/{id}?before=…",
+            &admin,
+            format!("/admin/tenants/{big}?before={cursor}"),
+        ),
+        (
+            "/admin/setup-requests (100 pending)",
+            &admin,
+            "/admin/setup-requests".into(),
+        ),
+        ("/app", &owner, "/app".into()),
+        ("/app/setup", &owner, "/app/setup".into()),
+        ("/app/messages", &owner, "/app/messages".into()),
+        ("/app/preview", &owner, "/app/preview".into()),
+        ("/login", &anonymous, "/login".into()),
+    ];
+    println!("\n| {backend:?} page | p50 ms | p95 ms | max ms |\n|---|---:|---:|---:|");
+    for (label, client, path) in pages {
+        let url = format!("{base}{path}");
+        let mut times = Vec::with_capacity(RUNS);
+        for run in 0..WARMUP + RUNS {
+            let t = Instant::now();
+            let response = client.get(&url).send().await.unwrap();
+            let status = response.status();
+            let body = response.bytes().await.unwrap();
+            let elapsed = t.elapsed();
+            assert!(
+                status.is_success() || status.is_redirection(),
+                "{path}: {status}"
+            );
+            assert!(!body.is_empty());
+            if run >= WARMUP {
+                times.push(elapsed);
+            }
+        }
+        times.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "| `{label}` | {:.1} | {:.1} | {:.1} |",
+            ms(times[RUNS / 2]),
+            ms(times[RUNS * 95 / 100]),
+            ms(times[RUNS - 1])
+        );
+    }
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    db.cleanup().await;
+}

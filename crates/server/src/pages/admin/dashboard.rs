@@ -1,0 +1,116 @@
+//! `GET /admin`: how the fleet is doing at a glance.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use chrono::Utc;
+use flowhq_domain::{TenantStatus, WorkerStatus};
+
+use crate::pages::guard::AdminPage;
+use crate::pages::{Chrome, PageResult, render, view};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(dashboard))
+}
+
+pub struct Count {
+    pub label: String,
+    pub raw: &'static str,
+    pub tone: &'static str,
+    pub n: i64,
+}
+
+pub struct Attention {
+    pub tenant_id: String,
+    pub tenant_name: String,
+    pub status: String,
+    pub tone: &'static str,
+    pub heartbeat: String,
+    pub last_error: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct Dashboard {
+    chrome: Chrome,
+    tenants_total: i64,
+    tenants: Vec<Count>,
+    workers: Vec<Count>,
+    attention: Vec<Attention>,
+    pending_requests: i64,
+    messages_24h: i64,
+    stale_after: String,
+}
+
+#[tracing::instrument(skip_all)]
+async fn dashboard(State(state): State<AppState>, page: AdminPage) -> PageResult {
+    let store = &state.store;
+    let now = Utc::now();
+    let stale_after = chrono::Duration::from_std(state.settings.stale_after)
+        .unwrap_or_else(|_| chrono::Duration::seconds(30));
+    let (by_status, by_worker, attention, pending, messages) = tokio::try_join!(
+        store.count_tenants_by_status(),
+        store.count_workers_by_status(),
+        store.workers_needing_attention(now - stale_after, 20),
+        store.count_pending_setup_requests(),
+        store.count_messages_since(now - chrono::Duration::hours(24)),
+    )?;
+    let tenants: Vec<Count> = TenantStatus::ALL
+        .iter()
+        .map(|s| Count {
+            label: view::label(s.as_str()),
+            raw: s.as_str(),
+            tone: view::tenant_tone(*s),
+            n: by_status
+                .iter()
+                .find(|(status, _)| status == s)
+                .map_or(0, |(_, n)| *n),
+        })
+        .collect();
+    let workers = WorkerStatus::ALL
+        .iter()
+        .map(|s| Count {
+            label: view::label(s.as_str()),
+            raw: s.as_str(),
+            tone: view::worker_tone(*s),
+            n: by_worker
+                .iter()
+                .find(|(status, _)| status == s)
+                .map_or(0, |(_, n)| *n),
+        })
+        .collect();
+    let attention = attention
+        .into_iter()
+        .map(|a| {
+            let beat = [
+                state.supervisor.last_beat(a.worker.tenant_id),
+                a.worker.last_heartbeat_at,
+            ]
+            .into_iter()
+            .flatten()
+            .max();
+            Attention {
+                tenant_id: a.worker.tenant_id.to_string(),
+                tenant_name: a.tenant_name,
+                status: view::label(a.worker.status.as_str()),
+                tone: view::worker_tone(a.worker.status),
+                heartbeat: beat.map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
+                last_error: a.worker.last_error.unwrap_or_default(),
+            }
+        })
+        .collect();
+    let page = Dashboard {
+        chrome: page.chrome("dashboard"),
+        tenants_total: tenants.iter().map(|c| c.n).sum(),
+        tenants,
+        workers,
+        attention,
+        pending_requests: pending,
+        messages_24h: messages,
+        stale_after: humantime::format_duration(state.settings.stale_after).to_string(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}

@@ -1,0 +1,18 @@
+//! The admin console: `/admin` (dashboard), `/admin/tenants`,
+//! `/admin/tenants/{id}`, `/admin/setup-requests`. Admins only; an owner
+//! gets a 403.
+
+pub mod dashboard;
+pub mod setup_requests;
+pub mod tenants;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(dashboard::router())
+        .merge(tenants::router())
+        .merge(setup_requests::router())
+}

@@ -1,0 +1,598 @@
+//! `/admin/tenants` (search, status filter, pages) and `/admin/tenants/{id}`
+//! (everything about one tenant, with the buttons that apply to it now).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use flowhq_domain::entities::{MessageLog, WorkerProcess};
+use flowhq_domain::hours::DAY_KEYS;
+use flowhq_domain::lifecycle::{self, Event};
+use flowhq_domain::{MessageLogId, TenantId, TenantStatus, WorkerStatus};
+use flowhq_store::tenants::{TenantDetail, TenantFilter};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::error::{AppError, AppResult};
+use crate::extract::{Query, parse_id};
+use crate::pages::auth::sentence;
+use crate::pages::csrf::CsrfForm;
+use crate::pages::guard::AdminPage;
+use crate::pages::{Chrome, PageError, PageResult, render, view};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tenants", get(list))
+        .route("/tenants/{id}", get(show))
+        .route("/tenants/{id}/live", get(live))
+        .route("/tenants/{id}/{action}", post(act))
+}
+
+const PAGE_SIZE: u32 = 25;
+const MESSAGES_PER_PAGE: u32 = 25;
+const LOG_LINES: usize = 40;
+
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub phone: String,
+    pub status: String,
+    pub tone: &'static str,
+    pub session: String,
+    pub session_tone: &'static str,
+    pub worker: String,
+    pub worker_tone: &'static str,
+    pub heartbeat: String,
+    pub created: String,
+}
+
+pub struct StatusOption {
+    pub raw: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/tenants.html")]
+struct TenantList {
+    chrome: Chrome,
+    q: String,
+    status_options: Vec<StatusOption>,
+    rows: Vec<Row>,
+    next_url: Option<String>,
+    first_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    q: Option<String>,
+    status: Option<String>,
+    cursor: Option<String>,
+}
+
+/// The latest heartbeat known: in memory (fresh) or persisted.
+fn last_beat(state: &AppState, worker: &WorkerProcess) -> Option<DateTime<Utc>> {
+    [
+        state.supervisor.last_beat(worker.tenant_id),
+        worker.last_heartbeat_at,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+}
+
+#[tracing::instrument(skip_all)]
+async fn list(
+    State(state): State<AppState>,
+    page: AdminPage,
+    Query(query): Query<ListQuery>,
+) -> PageResult {
+    let status = query
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| s.parse::<TenantStatus>().ok());
+    let cursor = query
+        .cursor
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| s.parse::<TenantId>().ok());
+    let q = query.q.unwrap_or_default().trim().to_owned();
+    let result = state
+        .store
+        .list_tenants(&TenantFilter {
+            status,
+            q: Some(q.clone()).filter(|q| !q.is_empty()),
+            limit: PAGE_SIZE,
+            cursor,
+        })
+        .await?;
+    let now = Utc::now();
+    let rows = result
+        .items
+        .iter()
+        .map(|d| Row {
+            id: d.tenant.id.to_string(),
+            name: d.tenant.name.clone(),
+            phone: d.tenant.phone_number.clone(),
+            status: view::label(d.tenant.status.as_str()),
+            tone: view::tenant_tone(d.tenant.status),
+            session: view::label(d.session.state.as_str()),
+            session_tone: view::session_tone(d.session.state),
+            worker: view::label(d.worker.status.as_str()),
+            worker_tone: view::worker_tone(d.worker.status),
+            heartbeat: last_beat(&state, &d.worker)
+                .map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
+            created: view::time(d.tenant.created_at),
+        })
+        .collect();
+    let base = format!(
+        "/admin/tenants?q={}&status={}",
+        view::urlencode(&q),
+        status.map_or("", TenantStatus::as_str)
+    );
+    let page = TenantList {
+        chrome: page.chrome("tenants"),
+        status_options: TenantStatus::ALL
+            .iter()
+            .map(|s| StatusOption {
+                raw: s.as_str(),
+                label: view::label(s.as_str()),
+                selected: Some(*s) == status,
+            })
+            .collect(),
+        q,
+        rows,
+        next_url: result
+            .next_cursor
+            .map(|c| format!("{base}&cursor={}", view::urlencode(&c))),
+        first_url: cursor.map(|_| base.clone()),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub struct Message {
+    pub at: String,
+    pub inbound: bool,
+    pub from: String,
+    pub to: String,
+    pub text: String,
+}
+
+impl Message {
+    pub fn from_log(m: &MessageLog, tz: Option<chrono_tz::Tz>) -> Self {
+        Message {
+            at: match tz {
+                Some(tz) => view::local_time(m.created_at, tz),
+                None => view::time(m.created_at),
+            },
+            inbound: m.direction == flowhq_domain::Direction::Inbound,
+            from: m.from_number.clone(),
+            to: m.to_number.clone(),
+            text: m.message_text.clone(),
+        }
+    }
+}
+
+pub struct HistoryRow {
+    pub at: String,
+    pub from: String,
+    pub to: String,
+    pub to_tone: &'static str,
+    pub event: String,
+    pub actor: String,
+}
+
+pub struct Action {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub style: &'static str,
+    pub confirm: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin/tenant.html")]
+struct TenantPage {
+    chrome: Chrome,
+    id: String,
+    name: String,
+    phone: String,
+    status: String,
+    tone: &'static str,
+    created: String,
+    business_name: String,
+    template: String,
+    language: String,
+    timezone: String,
+    hours: Vec<(String, String)>,
+    overrides: usize,
+    session_state: String,
+    session_tone: &'static str,
+    session_seen: String,
+    qr: String,
+    qr_svg: Option<String>,
+    live_key: String,
+    worker_status: String,
+    worker_tone: &'static str,
+    process_name: String,
+    pid: String,
+    restarts: u32,
+    heartbeat: String,
+    last_error: String,
+    lifecycle_actions: Vec<Action>,
+    worker_actions: Vec<Action>,
+    request: Option<RequestSummary>,
+    history: Vec<HistoryRow>,
+    messages: Vec<Message>,
+    older_url: Option<String>,
+    newer_url: Option<String>,
+    log_lines: Option<Vec<String>>,
+    log_path: String,
+    notice: Option<&'static str>,
+    error: Option<String>,
+}
+
+pub struct RequestSummary {
+    pub status: String,
+    pub at: String,
+    pub notes: String,
+    pub number: String,
+}
+
+/// The lifecycle buttons a tenant in `status` can take: only those the
+/// status machine would allow.
+fn lifecycle_actions(status: TenantStatus) -> Vec<Action> {
+    [
+        (Event::Pause, "pause", "Pause replies", "secondary", ""),
+        (Event::Resume, "resume", "Resume replies", "", ""),
+        (Event::Retry, "retry", "Retry (restart the worker)", "", ""),
+    ]
+    .into_iter()
+    .filter(|(event, ..)| lifecycle::next(status, *event).is_ok())
+    .map(|(_, path, label, style, confirm)| Action {
+        path,
+        label,
+        style,
+        confirm,
+    })
+    .collect()
+}
+
+/// The worker buttons that make sense for a worker in `status`; none before
+/// the tenant is approved (there is nothing to run yet).
+fn worker_actions(tenant: TenantStatus, status: WorkerStatus) -> Vec<Action> {
+    if matches!(tenant, TenantStatus::New | TenantStatus::Pending) {
+        return Vec::new();
+    }
+    let start = Action {
+        path: "start",
+        label: "Start worker",
+        style: "",
+        confirm: "",
+    };
+    let stop = Action {
+        path: "stop",
+        label: "Stop worker",
+        style: "danger",
+        confirm: "Stop this tenant's worker? The bot stops answering until it is started again.",
+    };
+    let restart = Action {
+        path: "restart",
+        label: "Restart worker",
+        style: "secondary",
+        confirm: "",
+    };
+    match status {
+        WorkerStatus::Stopped => vec![start],
+        WorkerStatus::Error => vec![start, restart],
+        WorkerStatus::Starting | WorkerStatus::Running => vec![restart, stop],
+        WorkerStatus::Stopping => Vec::new(),
+    }
+}
+
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "start" => "The worker is starting.",
+        "stop" => "The worker was stopped.",
+        "restart" => "The worker is restarting.",
+        "pause" => "Automatic replies are paused.",
+        "resume" => "Automatic replies are back on.",
+        "retry" => "Retrying: the worker restarts clean.",
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ShowQuery {
+    before: Option<String>,
+    notice: Option<String>,
+}
+
+/// A live key changes when anything shown around the QR code changes: then
+/// the page is fetched again.
+pub fn live_key(detail: &TenantDetail, has_qr: bool) -> String {
+    format!(
+        "{}:{}:{}:{}",
+        detail.tenant.status, detail.session.state, detail.worker.status, has_qr
+    )
+}
+
+/// The tenant's current QR code, if one is showing and not yet expired.
+pub fn current_qr(detail: &TenantDetail) -> Option<String> {
+    detail
+        .session
+        .last_qr
+        .clone()
+        .filter(|_| {
+            detail
+                .session
+                .qr_expires_at
+                .is_none_or(|at| at > Utc::now())
+        })
+        .filter(|_| {
+            !matches!(
+                detail.tenant.status,
+                TenantStatus::New | TenantStatus::Pending | TenantStatus::Active
+            )
+        })
+}
+
+async fn tenant_page(
+    state: &AppState,
+    page: &AdminPage,
+    id: TenantId,
+    before: Option<MessageLogId>,
+    notice: Option<&'static str>,
+    error: Option<String>,
+) -> AppResult<TenantPage> {
+    let store = &state.store;
+    let detail = store.tenant_detail(id).await?;
+    let (events, messages) = tokio::try_join!(
+        store.tenant_events(id),
+        store.list_messages(id, MESSAGES_PER_PAGE, before),
+    )?;
+    let now = Utc::now();
+    let tz = detail.config.hours.timezone;
+    let hours = DAY_KEYS
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let ranges = &detail.config.hours.days[i];
+            let text = if ranges.is_empty() {
+                "closed".to_owned()
+            } else {
+                ranges
+                    .iter()
+                    .map(|r| format!("{}–{}", r.start, r.end))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            ((*key).to_owned(), text)
+        })
+        .collect();
+    let qr = current_qr(&detail);
+    let log_path = state
+        .settings
+        .data_dir
+        .join("logs")
+        .join(format!("{}.log", detail.worker.process_name));
+    let log_lines = {
+        let path = log_path.clone();
+        tokio::task::spawn_blocking(move || view::tail_lines(&path, LOG_LINES))
+            .await
+            .map_err(anyhow::Error::from)?
+    };
+    let mut history: Vec<HistoryRow> = events
+        .iter()
+        .map(|e| HistoryRow {
+            at: view::time(e.at),
+            from: view::label(e.from_status.as_str()),
+            to: view::label(e.to_status.as_str()),
+            to_tone: view::tenant_tone(e.to_status),
+            event: view::label(e.event.as_str()),
+            actor: e.actor.clone(),
+        })
+        .collect();
+    history.reverse();
+    Ok(TenantPage {
+        chrome: page.chrome("tenants"),
+        id: id.to_string(),
+        name: detail.tenant.name.clone(),
+        phone: detail.tenant.phone_number.clone(),
+        status: view::label(detail.tenant.status.as_str()),
+        tone: view::tenant_tone(detail.tenant.status),
+        created: view::time(detail.tenant.created_at),
+        business_name: detail.config.business_name.clone(),
+        template: view::label(detail.config.template_type.as_str()),
+        language: detail.config.language.as_str().to_owned(),
+        timezone: tz.name().to_owned(),
+        hours,
+        overrides: detail.config.overrides.len(),
+        session_state: view::label(detail.session.state.as_str()),
+        session_tone: view::session_tone(detail.session.state),
+        session_seen: detail
+            .session
+            .last_seen_at
+            .map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
+        qr_svg: qr.as_deref().and_then(view::qr_svg),
+        live_key: live_key(&detail, qr.is_some()),
+        qr: qr.unwrap_or_default(),
+        worker_status: view::label(detail.worker.status.as_str()),
+        worker_tone: view::worker_tone(detail.worker.status),
+        process_name: detail.worker.process_name.clone(),
+        pid: detail
+            .worker
+            .pid
+            .map_or_else(|| "—".to_owned(), |p| p.to_string()),
+        restarts: detail.worker.restarts,
+        heartbeat: last_beat(state, &detail.worker)
+            .map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
+        last_error: detail.worker.last_error.clone().unwrap_or_default(),
+        lifecycle_actions: lifecycle_actions(detail.tenant.status),
+        worker_actions: worker_actions(detail.tenant.status, detail.worker.status),
+        request: detail.setup_request.as_ref().map(|r| RequestSummary {
+            status: view::label(r.status.as_str()),
+            at: view::time(r.created_at),
+            notes: r.notes.clone().unwrap_or_default(),
+            number: r.whatsapp_number.clone(),
+        }),
+        history,
+        older_url: messages
+            .next_cursor
+            .as_ref()
+            .map(|c| format!("/admin/tenants/{id}?before={c}#messages")),
+        newer_url: before.map(|_| format!("/admin/tenants/{id}#messages")),
+        messages: messages
+            .items
+            .iter()
+            .map(|m| Message::from_log(m, None))
+            .collect(),
+        log_lines,
+        log_path: log_path.display().to_string(),
+        notice,
+        error,
+    })
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+async fn show(
+    State(state): State<AppState>,
+    page: AdminPage,
+    Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> PageResult {
+    let id: TenantId = parse_id(&id, "tenant")?;
+    let before = match query.before.as_deref().filter(|b| !b.is_empty()) {
+        Some(raw) => Some(raw.parse().map_err(|_| PageError::not_found("message"))?),
+        None => None,
+    };
+    let notice = query.notice.as_deref().and_then(notice_text);
+    let view = tenant_page(&state, &page, id, before, notice, None).await?;
+    Ok(render(StatusCode::OK, &view))
+}
+
+/// `{key, qr, qr_svg}` for the page's live script.
+#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+async fn live(
+    State(state): State<AppState>,
+    _page: AdminPage,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id: TenantId = parse_id(&id, "tenant")?;
+    let detail = state.store.tenant_detail(id).await?;
+    Ok(live_json(&detail).into_response())
+}
+
+pub fn live_json(detail: &TenantDetail) -> Response {
+    let qr = current_qr(detail);
+    (
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        axum::Json(json!({
+            "key": live_key(detail, qr.is_some()),
+            "status": detail.tenant.status,
+            "qr": qr,
+            "qr_svg": qr.as_deref().and_then(view::qr_svg),
+        })),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %id, action = %action))]
+async fn act(
+    State(state): State<AppState>,
+    page: AdminPage,
+    Path((id, action)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    let tenant: TenantId = parse_id(&id, "tenant")?;
+    let actor = &page.admin.actor.0;
+    let result: AppResult<()> = match action.as_str() {
+        "start" => state.supervisor.start(tenant).await.map(|_| ()),
+        "stop" => state.supervisor.stop(tenant).await.map(|_| ()),
+        "restart" => state.supervisor.restart(tenant).await.map(|_| ()),
+        "pause" | "resume" => {
+            let event = if action == "pause" {
+                Event::Pause
+            } else {
+                Event::Resume
+            };
+            state
+                .store
+                .apply_event(tenant, event, actor)
+                .await
+                .map(|_| ())
+                .map_err(AppError::from)
+        }
+        "retry" => match state.store.apply_event(tenant, Event::Retry, actor).await {
+            Ok(_) => crate::lifecycle::after_retry(&state, tenant).await,
+            Err(e) => Err(e.into()),
+        },
+        _ => return Err(PageError::not_found("action")),
+    };
+    match result {
+        Ok(()) => {
+            tracing::info!(tenant_id = %tenant, action, "admin action from the console");
+            Ok(Redirect::to(&format!("/admin/tenants/{tenant}?notice={action}")).into_response())
+        }
+        Err(err @ (AppError::Conflict { .. } | AppError::Invalid { .. })) => {
+            let status = err.status();
+            let view = tenant_page(
+                &state,
+                &page,
+                tenant,
+                None,
+                None,
+                Some(sentence(&err.to_string())),
+            )
+            .await?;
+            Ok(render(status, &view))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifecycle_buttons_follow_the_status_machine() {
+        let paths = |s| {
+            lifecycle_actions(s)
+                .into_iter()
+                .map(|a| a.path)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(paths(TenantStatus::Active), ["pause"]);
+        assert_eq!(paths(TenantStatus::Paused), ["resume", "retry"]);
+        assert_eq!(paths(TenantStatus::Error), ["pause", "retry"]);
+        assert!(paths(TenantStatus::New).is_empty());
+        assert!(paths(TenantStatus::QrPending).is_empty());
+    }
+
+    #[test]
+    fn worker_buttons_fit_the_worker() {
+        let paths = |t, w| {
+            worker_actions(t, w)
+                .into_iter()
+                .map(|a| a.path)
+                .collect::<Vec<_>>()
+        };
+        assert!(paths(TenantStatus::Pending, WorkerStatus::Stopped).is_empty());
+        assert_eq!(
+            paths(TenantStatus::Approved, WorkerStatus::Stopped),
+            ["start"]
+        );
+        assert_eq!(
+            paths(TenantStatus::Active, WorkerStatus::Running),
+            ["restart", "stop"]
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! `/login`, `/signup`, `/logout` and `/`: one login for admins and owners;
+//! the account's role decides where it lands.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::api::portal::accounts::{LoginBody, SignupBody, authenticate, create_owner};
+use crate::auth::session;
+use crate::error::AppError;
+use crate::extract::{ClientAddress, Query};
+use crate::pages::csrf::{AnonForm, CsrfForm, anon_token};
+use crate::pages::guard::{MaybeUser, home_for};
+use crate::pages::{Chrome, PageResult, render};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login))
+        .route("/signup", get(signup_page).post(signup))
+        .route("/logout", post(logout))
+}
+
+async fn home(MaybeUser(session): MaybeUser) -> Redirect {
+    match session {
+        Some(s) => Redirect::to(home_for(s.user.role)),
+        None => Redirect::to("/login"),
+    }
+}
+
+/// Only a path on this site may be a place to come back to.
+fn safe_next(next: &str) -> Option<&str> {
+    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    csrf_token: String,
+    next: String,
+    email: String,
+    error: Option<String>,
+    signed_out: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+    signed_out: Option<String>,
+}
+
+/// Renders a page that carries an anonymous form, setting the
+/// double-submit cookie when the browser has none yet.
+fn with_anon_cookie(cookie: Option<axum::http::HeaderValue>, mut response: Response) -> Response {
+    if let Some(cookie) = cookie {
+        session::set_cookie(response.headers_mut(), cookie);
+    }
+    response
+}
+
+#[tracing::instrument(skip_all)]
+async fn login_page(
+    MaybeUser(session): MaybeUser,
+    headers: HeaderMap,
+    Query(query): Query<LoginQuery>,
+) -> PageResult {
+    if let Some(s) = session {
+        return Ok(Redirect::to(home_for(s.user.role)).into_response());
+    }
+    let (csrf_token, cookie) = anon_token(&headers);
+    let page = LoginPage {
+        chrome: Chrome::anonymous(),
+        csrf_token,
+        next: query
+            .next
+            .as_deref()
+            .and_then(safe_next)
+            .unwrap_or_default()
+            .to_owned(),
+        email: String::new(),
+        error: None,
+        signed_out: query.signed_out.is_some(),
+    };
+    Ok(with_anon_cookie(cookie, render(StatusCode::OK, &page)))
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+#[tracing::instrument(skip_all)]
+async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    AnonForm(form): AnonForm<LoginForm>,
+) -> PageResult {
+    let email = form.email.trim().to_owned();
+    let result = authenticate(
+        &state,
+        LoginBody {
+            email: email.clone(),
+            password: form.password,
+        },
+        &address,
+    )
+    .await;
+    let (status, error) = match result {
+        Ok(user) => {
+            let cookie = session::start(&state, &headers, &user).await?;
+            let target = safe_next(&form.next)
+                .filter(|n| *n != "/")
+                .map_or_else(|| home_for(user.role).to_owned(), str::to_owned);
+            let mut response = Redirect::to(&target).into_response();
+            session::set_cookie(response.headers_mut(), cookie);
+            return Ok(response);
+        }
+        Err(AppError::InvalidCredentials) => (
+            StatusCode::UNAUTHORIZED,
+            "That email and password do not match an account.".to_owned(),
+        ),
+        Err(AppError::TooManyRequests { retry_after_s }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many failed attempts. Try again in {} minute(s).",
+                retry_after_s.div_ceil(60)
+            ),
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    let (csrf_token, cookie) = anon_token(&headers);
+    let page = LoginPage {
+        chrome: Chrome::anonymous(),
+        csrf_token,
+        next: safe_next(&form.next).unwrap_or_default().to_owned(),
+        email,
+        error: Some(error),
+        signed_out: false,
+    };
+    Ok(with_anon_cookie(cookie, render(status, &page)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SignupForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    business_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Debug, Default)]
+struct SignupErrors {
+    summary: Option<String>,
+    name: Option<String>,
+    business_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignupPage {
+    chrome: Chrome,
+    csrf_token: String,
+    /// What was typed, shown again; the password never is.
+    form: SignupForm,
+    errors: SignupErrors,
+}
+
+#[tracing::instrument(skip_all)]
+async fn signup_page(MaybeUser(session): MaybeUser, headers: HeaderMap) -> PageResult {
+    if let Some(s) = session {
+        return Ok(Redirect::to(home_for(s.user.role)).into_response());
+    }
+    let (csrf_token, cookie) = anon_token(&headers);
+    let page = SignupPage {
+        chrome: Chrome::anonymous(),
+        csrf_token,
+        form: SignupForm::default(),
+        errors: SignupErrors::default(),
+    };
+    Ok(with_anon_cookie(cookie, render(StatusCode::OK, &page)))
+}
+
+#[tracing::instrument(skip_all)]
+async fn signup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    AnonForm(mut form): AnonForm<SignupForm>,
+) -> PageResult {
+    let body = SignupBody {
+        name: form.name.clone(),
+        email: form.email.clone(),
+        password: std::mem::take(&mut form.password),
+        phone: form.phone.clone(),
+        business_name: Some(form.business_name.clone()),
+    };
+    let err = match create_owner(&state, body).await {
+        Ok((user, _)) => {
+            let cookie = session::start(&state, &headers, &user).await?;
+            let mut response = Redirect::to("/app/setup").into_response();
+            session::set_cookie(response.headers_mut(), cookie);
+            return Ok(response);
+        }
+        Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => err,
+        Err(other) => return Err(other.into()),
+    };
+    let status = err.status();
+    let mut errors = SignupErrors {
+        summary: Some("Please correct the marked fields.".into()),
+        ..SignupErrors::default()
+    };
+    match err {
+        AppError::Invalid { field, message } => {
+            let slot = match field.as_str() {
+                "name" => &mut errors.name,
+                "business_name" => &mut errors.business_name,
+                "email" => &mut errors.email,
+                "phone" => &mut errors.phone,
+                "password" => &mut errors.password,
+                _ => &mut errors.summary,
+            };
+            *slot = Some(sentence(&message));
+        }
+        other => errors.email = Some(sentence(&other.to_string())),
+    }
+    let (csrf_token, cookie) = anon_token(&headers);
+    let page = SignupPage {
+        chrome: Chrome::anonymous(),
+        csrf_token,
+        form,
+        errors,
+    };
+    Ok(with_anon_cookie(cookie, render(status, &page)))
+}
+
+/// An API message as a sentence on a page: capitalised, with a full stop.
+pub fn sentence(message: &str) -> String {
+    let message = message.replace('_', " ");
+    let mut chars = message.chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.extend(chars);
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+#[tracing::instrument(skip_all)]
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    let cookie = session::end(&state, &headers).await?;
+    let mut response = Redirect::to("/login?signed_out=1").into_response();
+    session::set_cookie(response.headers_mut(), cookie);
+    Ok(response)
+}

@@ -1,0 +1,152 @@
+//! Who may open a page. The console is for admins, the portal for owners;
+//! the two roles never share pages. Anonymous visitors are sent to the login
+//! page and brought back afterwards.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use flowhq_domain::Role;
+use flowhq_domain::entities::User;
+use flowhq_store::web_sessions::WebSession;
+
+use crate::auth::{Actor, Admin, Owner, session};
+use crate::error::AppError;
+use crate::pages::{Chrome, NavUser, PageError};
+use crate::state::AppState;
+
+/// The logged-in session's CSRF token, left in the request's extensions by
+/// a guard for [`super::csrf::CsrfForm`] to check against.
+#[derive(Clone, Debug)]
+pub struct SessionToken(pub String);
+
+async fn logged_in(parts: &mut Parts, state: &AppState) -> Result<WebSession, PageError> {
+    let next = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
+    // Posts go back to the page, not to the action.
+    let next = if parts.method == axum::http::Method::GET {
+        next
+    } else {
+        "/".to_owned()
+    };
+    let session = session::current(state, &parts.headers)
+        .await?
+        .ok_or(PageError::Login { next })?;
+    parts
+        .extensions
+        .insert(SessionToken(session.csrf_token.clone()));
+    Ok(session)
+}
+
+fn chrome_for(session: &WebSession, section: &'static str) -> Chrome {
+    Chrome {
+        user: Some(NavUser {
+            name: session.user.name.clone(),
+            email: session.user.email.clone(),
+            is_admin: session.user.role == Role::Admin,
+        }),
+        csrf_token: session.csrf_token.clone(),
+        section,
+    }
+}
+
+/// An admin's page.
+pub struct AdminPage {
+    pub admin: Admin,
+    pub user: User,
+    pub chrome: Chrome,
+}
+
+impl AdminPage {
+    pub fn chrome(&self, section: &'static str) -> Chrome {
+        Chrome {
+            section,
+            ..self.chrome.clone()
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for AdminPage {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = logged_in(parts, state).await?;
+        if session.user.role != Role::Admin {
+            return Err(AppError::Forbidden("the console is for Flow HQ's operators").into());
+        }
+        Ok(AdminPage {
+            admin: Admin {
+                actor: Actor(format!("admin:{}", session.user.email)),
+            },
+            chrome: chrome_for(&session, ""),
+            user: session.user,
+        })
+    }
+}
+
+/// A business owner's page, for their own tenant only (an admin gets a 403:
+/// the roles do not share pages).
+pub struct OwnerPage {
+    pub owner: Owner,
+    pub chrome: Chrome,
+}
+
+impl OwnerPage {
+    pub fn chrome(&self, section: &'static str) -> Chrome {
+        Chrome {
+            section,
+            ..self.chrome.clone()
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for OwnerPage {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = logged_in(parts, state).await?;
+        if session.user.role != Role::Owner {
+            return Err(AppError::Forbidden("the portal is for business owners").into());
+        }
+        let tenant_id = session.user.tenant_id.ok_or(AppError::NotFound("tenant"))?;
+        Ok(OwnerPage {
+            chrome: chrome_for(&session, ""),
+            owner: Owner {
+                user: session.user,
+                tenant_id,
+            },
+        })
+    }
+}
+
+/// Whoever is logged in, if anyone.
+pub struct MaybeUser(pub Option<WebSession>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = session::current(state, &parts.headers).await?;
+        if let Some(s) = &session {
+            parts.extensions.insert(SessionToken(s.csrf_token.clone()));
+        }
+        Ok(MaybeUser(session))
+    }
+}
+
+/// Where a user lands after logging in.
+pub fn home_for(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "/admin",
+        Role::Owner => "/app",
+    }
+}

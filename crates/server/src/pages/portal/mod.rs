@@ -1,0 +1,20 @@
+//! The owner portal: `/app` (status and onboarding steps), `/app/setup`,
+//! `/app/messages`, `/app/preview`. Everything here is the logged-in owner's
+//! own tenant; no page takes a tenant id.
+
+pub mod messages;
+pub mod preview;
+pub mod setup;
+pub mod status;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(status::router())
+        .merge(setup::router())
+        .merge(messages::router())
+        .merge(preview::router())
+}

@@ -1,0 +1,748 @@
+//! The server-rendered pages: status codes for every page, anonymous
+//! visitors sent to the login page, CSRF refusals that change nothing, the
+//! roles kept apart, and another tenant's ids not found.
+
+use flowhq_domain::values::Email;
+use flowhq_domain::{SetupRequestStatus, TenantId, TenantStatus};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::Value;
+
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, TestApp, run};
+
+flowhq_store::backend_tests!(run:
+    anonymous_visitors_are_sent_to_the_login_page,
+    the_public_pages_and_assets_render,
+    anonymous_forms_without_a_valid_token_are_refused,
+    a_wrong_password_keeps_the_email_and_never_echoes_the_password,
+    an_admin_sees_every_console_page,
+    an_owner_onboards_through_the_pages_and_never_sees_the_console,
+    logged_in_forms_without_the_sessions_token_change_nothing,
+    an_admin_rejects_with_notes_and_approves_from_the_queue,
+    lifecycle_buttons_show_only_when_allowed,
+);
+
+/// A browser that does not follow redirects, so that tests see them.
+fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The value of the first `csrf_token` hidden field in a page.
+fn csrf_token(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("a csrf_token field") + marker.len();
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end].to_owned()
+}
+
+async fn get(app: &TestApp, client: &Client, path: &str) -> (StatusCode, String) {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+async fn post(
+    app: &TestApp,
+    client: &Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let response = client.post(app.url(path)).form(form).send().await.unwrap();
+    let status = response.status();
+    let location = location(&response);
+    (status, location, response.text().await.unwrap())
+}
+
+/// Logs `email` in through the login page; returns the browser.
+async fn log_in(app: &TestApp, email: &str, password: &str) -> Client {
+    let client = browser();
+    let (status, html) = get(app, &client, "/login").await;
+    assert_eq!(status, 200);
+    let token = csrf_token(&html);
+    let (status, location, _) = post(
+        app,
+        &client,
+        "/login",
+        &[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", &token),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "login of {email}");
+    assert!(location == "/admin" || location == "/app", "{location}");
+    client
+}
+
+/// Signs an owner up through the sign-up page; returns the browser.
+async fn sign_up(app: &TestApp, email: &str) -> Client {
+    let client = browser();
+    let (_, html) = get(app, &client, "/signup").await;
+    let token = csrf_token(&html);
+    let (status, location, body) = post(
+        app,
+        &client,
+        "/signup",
+        &[
+            ("csrf_token", &token),
+            ("name", "Ana Souza"),
+            ("business_name", "Padaria Sol"),
+            ("email", email),
+            ("phone", "+5511987654321"),
+            ("password", OWNER_PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location, "/app/setup");
+    client
+}
+
+fn setup_form(token: &str, number: &str) -> Vec<(String, String)> {
+    let mut form: Vec<(String, String)> = [
+        ("csrf_token", token),
+        ("business_name", "Padaria Sol"),
+        ("template_type", "RETAIL"),
+        ("language", "PT"),
+        ("whatsapp_number", number),
+        ("timezone", "America/Sao_Paulo"),
+        ("mon_open1", "08:00"),
+        ("mon_close1", "12:00"),
+        ("mon_open2", "14:00"),
+        ("mon_close2", "18:00"),
+        ("sat_open1", "08:00"),
+        ("sat_close1", "12:00"),
+        ("notes", "Before Friday, please"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    form.push(("sun_open1".into(), String::new()));
+    form
+}
+
+async fn submit_setup(app: &TestApp, owner: &Client) -> TenantId {
+    let (_, html) = get(app, owner, "/app/setup").await;
+    let token = csrf_token(&html);
+    let response = owner
+        .post(app.url("/app/setup"))
+        .form(&setup_form(&token, "+55 11 98765-4321"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/app");
+    owner_tenant(app, "ana@padaria.example").await
+}
+
+async fn owner_tenant(app: &TestApp, email: &str) -> TenantId {
+    app.store
+        .user_by_email(&Email::parse(email).unwrap())
+        .await
+        .unwrap()
+        .expect("the owner")
+        .tenant_id
+        .expect("a tenant")
+}
+
+async fn anonymous_visitors_are_sent_to_the_login_page(app: TestApp) {
+    let tenant = app.create_tenant("Bar Central", "+34910000001").await;
+    let id = tenant["id"].as_str().unwrap();
+    let client = browser();
+    for path in [
+        "/admin".to_owned(),
+        "/admin/tenants".to_owned(),
+        format!("/admin/tenants/{id}"),
+        format!("/admin/tenants/{id}/live"),
+        "/admin/setup-requests".to_owned(),
+        "/app".to_owned(),
+        "/app/live".to_owned(),
+        "/app/setup".to_owned(),
+        "/app/messages".to_owned(),
+        "/app/preview".to_owned(),
+    ] {
+        let response = client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "GET {path}");
+        let to = location(&response);
+        assert!(to.starts_with("/login?next=%2F"), "GET {path} → {to}");
+    }
+    let response = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(location(&response), "/login");
+    // Posting without a session changes nothing and asks for a login.
+    let response = client
+        .post(app.url(&format!("/admin/tenants/{id}/pause")))
+        .form(&[("csrf_token", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response).starts_with("/login"));
+}
+
+async fn the_public_pages_and_assets_render(app: TestApp) {
+    let client = browser();
+    for path in ["/login", "/signup"] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let cookies: Vec<String> = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<label for=\"email\">"), "{path}");
+        let token = csrf_token(&html);
+        assert_eq!(token.len(), 64);
+        if path == "/login" {
+            // The first visit sets the double-submit cookie with the same value.
+            assert!(
+                cookies
+                    .iter()
+                    .any(|c| c.starts_with(&format!("flowhq_csrf={token}"))
+                        && c.contains("HttpOnly")
+                        && c.contains("SameSite=Strict")),
+                "{cookies:?}"
+            );
+        } else {
+            // …which later pages reuse.
+            assert!(cookies.is_empty(), "{cookies:?}");
+        }
+    }
+    let css = client.get(app.url("/static/app.css")).send().await.unwrap();
+    assert_eq!(css.status(), 200);
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    let js = client.get(app.url("/static/app.js")).send().await.unwrap();
+    assert_eq!(js.status(), 200);
+}
+
+async fn anonymous_forms_without_a_valid_token_are_refused(app: TestApp) {
+    let client = browser();
+    let (_, html) = get(&app, &client, "/login").await;
+    let token = csrf_token(&html);
+
+    // No token, a wrong token, and the right token without its cookie.
+    for form_token in [None, Some("0".repeat(64)), Some(token.clone())] {
+        let client = if form_token.as_deref() == Some(token.as_str()) {
+            browser()
+        } else {
+            client.clone()
+        };
+        let mut form = vec![("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)];
+        if let Some(t) = &form_token {
+            form.push(("csrf_token", t));
+        }
+        let response = client
+            .post(app.url("/login"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert!(
+            response.headers().get("set-cookie").is_none(),
+            "no session for a refused login"
+        );
+        let html = response.text().await.unwrap();
+        assert!(html.contains("This form has expired"));
+
+        let mut signup = vec![
+            ("name", "Eve"),
+            ("email", "eve@example.com"),
+            ("phone", "+34910000009"),
+            ("password", OWNER_PASSWORD),
+        ];
+        if let Some(t) = &form_token {
+            signup.push(("csrf_token", t));
+        }
+        let response = client
+            .post(app.url("/signup"))
+            .form(&signup)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+    assert!(
+        app.store
+            .user_by_email(&Email::parse("eve@example.com").unwrap())
+            .await
+            .unwrap()
+            .is_none(),
+        "a refused sign-up creates nothing"
+    );
+}
+
+async fn a_wrong_password_keeps_the_email_and_never_echoes_the_password(app: TestApp) {
+    let client = browser();
+    let (_, html) = get(&app, &client, "/login").await;
+    let token = csrf_token(&html);
+    let (status, _, html) = post(
+        &app,
+        &client,
+        "/login",
+        &[
+            ("email", ADMIN_EMAIL),
+            ("password", "not-the-password-42"),
+            ("csrf_token", &token),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(html.contains(&format!("value=\"{ADMIN_EMAIL}\"")));
+    assert!(!html.contains("not-the-password-42"));
+    assert!(html.contains("do not match"));
+
+    // Sign-up errors name the field and keep the other inputs.
+    let (_, html) = get(&app, &client, "/signup").await;
+    let token = csrf_token(&html);
+    let (status, _, html) = post(
+        &app,
+        &client,
+        "/signup",
+        &[
+            ("csrf_token", &token),
+            ("name", "Ana Souza"),
+            ("business_name", "Padaria <Sol>"),
+            ("email", "ana@padaria.example"),
+            ("phone", "+5511987654321"),
+            ("password", "short-pw"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("value=\"Padaria &#60;Sol&#62;\"") || html.contains("Padaria &lt;Sol&gt;")
+    );
+    assert!(html.contains("id=\"password-error\""));
+    assert!(!html.contains("short-pw"));
+}
+
+async fn an_admin_sees_every_console_page(app: TestApp) {
+    let tenant = app.create_tenant("Bar Central", "+34910000001").await;
+    let id = tenant["id"].as_str().unwrap();
+    let admin = log_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    for (path, expect) in [
+        ("/".to_owned(), StatusCode::SEE_OTHER),
+        ("/login".to_owned(), StatusCode::SEE_OTHER),
+        ("/admin".to_owned(), StatusCode::OK),
+        ("/admin/tenants".to_owned(), StatusCode::OK),
+        (
+            "/admin/tenants?q=central&status=NEW".to_owned(),
+            StatusCode::OK,
+        ),
+        ("/admin/tenants?status=ACTIVE".to_owned(), StatusCode::OK),
+        (format!("/admin/tenants/{id}"), StatusCode::OK),
+        (format!("/admin/tenants/{id}/live"), StatusCode::OK),
+        ("/admin/setup-requests".to_owned(), StatusCode::OK),
+        (
+            "/admin/setup-requests?status=all".to_owned(),
+            StatusCode::OK,
+        ),
+        (
+            format!("/admin/tenants/{}", TenantId::new()),
+            StatusCode::NOT_FOUND,
+        ),
+        ("/admin/tenants/not-an-id".to_owned(), StatusCode::NOT_FOUND),
+        (
+            format!("/admin/tenants/{id}?before={}", TenantId::new()),
+            StatusCode::OK,
+        ),
+        // The portal is the owners'.
+        ("/app".to_owned(), StatusCode::FORBIDDEN),
+        ("/app/setup".to_owned(), StatusCode::FORBIDDEN),
+    ] {
+        let (status, _) = get(&app, &admin, &path).await;
+        assert_eq!(status, expect, "GET {path}");
+    }
+    let (_, html) = get(&app, &admin, "/admin").await;
+    assert!(html.contains("Tenants by status"));
+    assert!(html.contains("Messages in the last 24 h"));
+    let (_, html) = get(&app, &admin, "/admin/tenants?q=central").await;
+    assert!(html.contains("Bar Central"));
+    let (_, html) = get(&app, &admin, "/admin/tenants?q=nobody").await;
+    assert!(!html.contains("Bar Central"));
+    let (_, html) = get(&app, &admin, &format!("/admin/tenants/{id}")).await;
+    assert!(html.contains("Status history"));
+    assert!(html.contains("No log file yet"));
+
+    // Pages of tenants: 25 a page, with a link to the next.
+    for i in 0..26 {
+        app.create_tenant(&format!("Shop {i:02}"), &format!("+3491100{i:04}"))
+            .await;
+    }
+    let (_, html) = get(&app, &admin, "/admin/tenants").await;
+    assert!(html.contains("Next page"));
+    let next = html
+        .split("href=\"")
+        .find(|s| s.contains("cursor="))
+        .map(|s| {
+            s[..s.find('"').unwrap()]
+                .replace("&#38;", "&")
+                .replace("&amp;", "&")
+        })
+        .expect("a next link");
+    let (status, html) = get(&app, &admin, &next).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("First page"), "{next}");
+
+    // The worker's log shows when there is one.
+    let logs = app.data_dir.join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(
+        logs.join(format!("flowhq-worker-{id}.log")),
+        "booting\nlinked <ok>\n",
+    )
+    .unwrap();
+    let (_, html) = get(&app, &admin, &format!("/admin/tenants/{id}")).await;
+    assert!(html.contains("linked &#60;ok&#62;") || html.contains("linked &lt;ok&gt;"));
+}
+
+async fn an_owner_onboards_through_the_pages_and_never_sees_the_console(app: TestApp) {
+    let other = app.create_tenant("Someone Else", "+34910000002").await;
+    let other_id = other["id"].as_str().unwrap();
+    let owner = sign_up(&app, "ana@padaria.example").await;
+    let tenant = owner_tenant(&app, "ana@padaria.example").await;
+
+    for (path, expect) in [
+        ("/app", StatusCode::OK),
+        ("/app/setup", StatusCode::OK),
+        ("/app/messages", StatusCode::OK),
+        ("/app/preview", StatusCode::OK),
+        ("/app/live", StatusCode::OK),
+        ("/signup", StatusCode::SEE_OTHER),
+    ] {
+        let (status, _) = get(&app, &owner, path).await;
+        assert_eq!(status, expect, "GET {path}");
+    }
+    // The console refuses an owner, their own tenant's page included.
+    for path in [
+        "/admin".to_owned(),
+        "/admin/tenants".to_owned(),
+        format!("/admin/tenants/{tenant}"),
+        format!("/admin/tenants/{other_id}"),
+        "/admin/setup-requests".to_owned(),
+    ] {
+        let (status, html) = get(&app, &owner, &path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "GET {path}");
+        assert!(!html.contains("Someone Else"));
+    }
+    // Another tenant's message ids are not found in the portal.
+    let (status, _) = get(
+        &app,
+        &owner,
+        &format!("/app/messages?before={}", TenantId::new()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // An invalid setup keeps what was typed and names the field.
+    let (_, html) = get(&app, &owner, "/app/setup").await;
+    assert!(html.contains("America/Sao_Paulo"));
+    let token = csrf_token(&html);
+    let mut bad = setup_form(&token, "not a number");
+    bad.push(("tue_open1".into(), "09:00".into()));
+    let response = owner
+        .post(app.url("/app/setup"))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("value=\"Padaria Sol\""));
+    assert!(html.contains("Tuesday: Give both an opening and a closing time."));
+    assert_eq!(
+        app.store.tenant(tenant).await.unwrap().status,
+        TenantStatus::New
+    );
+    let response = owner
+        .post(app.url("/app/setup"))
+        .form(&setup_form(&token, "not a number"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"whatsapp_number-error\""), "{html}");
+
+    let tenant = submit_setup(&app, &owner).await;
+    let detail = app.store.tenant_detail(tenant).await.unwrap();
+    assert_eq!(detail.tenant.status, TenantStatus::Pending);
+    assert_eq!(detail.config.business_name, "Padaria Sol");
+    assert_eq!(detail.config.hours.timezone.name(), "America/Sao_Paulo");
+    assert_eq!(detail.config.hours.days[0].len(), 2);
+    let (_, html) = get(&app, &owner, "/app").await;
+    assert!(html.contains("We are checking your setup"));
+    let (_, html) = get(&app, &owner, "/app/setup").await;
+    assert!(html.contains(" disabled"), "read-only once sent");
+
+    // The bot preview answers with the owner's own configuration.
+    let (_, html) = get(&app, &owner, "/app/preview").await;
+    let token = csrf_token(&html);
+    let (status, _, html) = post(
+        &app,
+        &owner,
+        "/app/preview",
+        &[("csrf_token", &token), ("text", "Oi")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Your bot would answer"));
+    let (status, _, _) = post(
+        &app,
+        &owner,
+        "/app/preview",
+        &[("csrf_token", &token), ("text", " ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Logging out needs the token too; then the pages ask for a login.
+    let (status, _, _) = post(&app, &owner, "/logout", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = get(&app, &owner, "/app").await;
+    assert_eq!(status, 200, "a refused logout ends nothing");
+    let (status, location, _) = post(&app, &owner, "/logout", &[("csrf_token", &token)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/login?signed_out=1");
+    let (status, _) = get(&app, &owner, "/app").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+async fn logged_in_forms_without_the_sessions_token_change_nothing(app: TestApp) {
+    let owner = sign_up(&app, "ana@padaria.example").await;
+    let (_, html) = get(&app, &owner, "/app/setup").await;
+    let owner_token = csrf_token(&html);
+    // The owner's form without a token, or with a made-up one.
+    for token in ["", &"f".repeat(64)] {
+        let response = owner
+            .post(app.url("/app/setup"))
+            .form(&setup_form(token, "+5511987654321"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+    let tenant = owner_tenant(&app, "ana@padaria.example").await;
+    assert_eq!(
+        app.store.tenant(tenant).await.unwrap().status,
+        TenantStatus::New
+    );
+
+    let tenant = submit_setup(&app, &owner).await;
+    let request = app
+        .store
+        .latest_setup_request(tenant)
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = log_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let approve = format!("/admin/setup-requests/{}/approve", request.id);
+    // No token; another session's token (the owner's); and the owner with
+    // their own valid token but the wrong role.
+    let (status, _, _) = post(&app, &admin, &approve, &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = post(&app, &admin, &approve, &[("csrf_token", &owner_token)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = post(&app, &owner, &approve, &[("csrf_token", &owner_token)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = post(
+        &app,
+        &admin,
+        &format!("/admin/tenants/{tenant}/pause"),
+        &[("csrf_token", "nope")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let request = app.store.setup_request(request.id).await.unwrap();
+    assert_eq!(request.request.status, SetupRequestStatus::Pending);
+    assert_eq!(
+        app.store.tenant(tenant).await.unwrap().status,
+        TenantStatus::Pending
+    );
+}
+
+async fn an_admin_rejects_with_notes_and_approves_from_the_queue(app: TestApp) {
+    let owner = sign_up(&app, "ana@padaria.example").await;
+    let tenant = submit_setup(&app, &owner).await;
+    let request = app
+        .store
+        .latest_setup_request(tenant)
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = log_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (status, html) = get(&app, &admin, "/admin/setup-requests").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Padaria Sol"));
+    assert!(html.contains("ana@padaria.example"));
+    let token = csrf_token(&html);
+
+    // Rejecting needs notes; the error shows on that request.
+    let reject = format!("/admin/setup-requests/{}/reject", request.id);
+    let (status, _, html) = post(
+        &app,
+        &admin,
+        &reject,
+        &[("csrf_token", &token), ("notes", "  ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(&format!("id=\"notes-{}-error\"", request.id)));
+    let (status, location, _) = post(
+        &app,
+        &admin,
+        &reject,
+        &[
+            ("csrf_token", &token),
+            ("notes", "Your number is not a WhatsApp Business one"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/admin/setup-requests?notice=rejected");
+    let (_, html) = get(&app, &owner, "/app").await;
+    assert!(html.contains("Your request needs a change"));
+    assert!(html.contains("not a WhatsApp Business one"));
+    // Deciding twice is a conflict shown on the page.
+    let (status, _, _) = post(
+        &app,
+        &admin,
+        &reject,
+        &[("csrf_token", &token), ("notes", "again")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // The owner sends it again; the admin approves.
+    let tenant = submit_setup(&app, &owner).await;
+    let request = app
+        .store
+        .latest_setup_request(tenant)
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, location, _) = post(
+        &app,
+        &admin,
+        &format!("/admin/setup-requests/{}/approve", request.id),
+        &[("csrf_token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/admin/setup-requests?notice=approved");
+    let status = app.store.tenant(tenant).await.unwrap().status;
+    assert!(
+        matches!(status, TenantStatus::Approved | TenantStatus::QrPending),
+        "{status}"
+    );
+    let (_, html) = get(&app, &owner, "/app").await;
+    assert!(
+        html.contains("aria-current=\"step\">Scan the QR code"),
+        "the owner is at the QR step"
+    );
+    let live: Value = owner
+        .get(app.url("/app/live"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(live["key"].as_str().unwrap().starts_with(status.as_str()));
+}
+
+async fn lifecycle_buttons_show_only_when_allowed(app: TestApp) {
+    let tenant = app.create_tenant("Bar Central", "+34910000001").await;
+    let id: TenantId = tenant["id"].as_str().unwrap().parse().unwrap();
+    let admin = log_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let page = format!("/admin/tenants/{id}");
+    let (_, html) = get(&app, &admin, &page).await;
+    for action in ["pause", "resume", "retry", "start", "stop", "restart"] {
+        assert!(
+            !html.contains(&format!("/admin/tenants/{id}/{action}\"")),
+            "a NEW tenant has no {action} button"
+        );
+    }
+    let token = csrf_token(&html);
+    // Asking anyway is a 409 shown on the page, and nothing moves.
+    let (status, _, html) = post(
+        &app,
+        &admin,
+        &format!("{page}/pause"),
+        &[("csrf_token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("role=\"alert\""));
+    assert_eq!(
+        app.store.tenant(id).await.unwrap().status,
+        TenantStatus::New
+    );
+    let (status, _, _) = post(
+        &app,
+        &admin,
+        &format!("{page}/explode"),
+        &[("csrf_token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // An ERROR tenant may pause or retry; after a pause it may resume.
+    for event in [
+        flowhq_domain::lifecycle::Event::SetupRequestSubmitted,
+        flowhq_domain::lifecycle::Event::SetupRequestApproved,
+        flowhq_domain::lifecycle::Event::WorkerStarted,
+        flowhq_domain::lifecycle::Event::WorkerStale,
+    ] {
+        app.store.apply_event(id, event, "test").await.unwrap();
+    }
+    let (_, html) = get(&app, &admin, &page).await;
+    assert!(html.contains(&format!("{page}/pause\"")));
+    assert!(html.contains(&format!("{page}/retry\"")));
+    assert!(!html.contains(&format!("{page}/resume\"")));
+    let (status, location, _) = post(
+        &app,
+        &admin,
+        &format!("{page}/pause"),
+        &[("csrf_token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, format!("{page}?notice=pause"));
+    let (_, html) = get(&app, &admin, &location).await;
+    assert!(html.contains("Automatic replies are paused."));
+    assert!(html.contains(&format!("{page}/resume\"")));
+    assert!(!html.contains(&format!("{page}/pause\"")));
+    assert_eq!(
+        app.store.tenant(id).await.unwrap().status,
+        TenantStatus::Paused
+    );
+    let events = app.store.tenant_events(id).await.unwrap();
+    assert!(events.last().unwrap().actor.starts_with("admin:"));
+}
