@@ -95,6 +95,18 @@ impl Store {
         now: DateTime<Utc>,
         new_qr: impl FnOnce() -> String,
     ) -> Result<SimDevice> {
+        // The common case, a linked device or a QR code still valid, is a
+        // plain read: long polls must not queue for the write lock.
+        if let Some(row) = sqlx::query(DEVICE_SELECT)
+            .bind(tenant.to_string())
+            .fetch_optional(self.pool())
+            .await?
+        {
+            let device = device_from_row(&row)?;
+            if device.linked || device.qr_expires_at.is_some_and(|at| at > now) {
+                return Ok(device);
+            }
+        }
         let mut tx = self.begin().await?;
         let row = self.ensure_sim_device(&mut tx, tenant).await?;
         let mut device = device_from_row(&row)?;

@@ -217,10 +217,10 @@ impl Supervisor {
         self.inner.store.record_heartbeats(&pending).await?;
         let mut beats = lock(&self.inner.beats);
         for (tenant, at) in &pending {
-            if let Some(beat) = beats.get_mut(tenant) {
-                if beat.at == *at {
-                    beat.persisted = true;
-                }
+            if let Some(beat) = beats.get_mut(tenant)
+                && beat.at == *at
+            {
+                beat.persisted = true;
             }
         }
         Ok(pending.len())
@@ -567,7 +567,7 @@ impl Supervisor {
             }
             ticks += 1;
             // Logs are checked every 10 s or so.
-            self.tick(ticks % 40 == 0).await;
+            self.tick(ticks.is_multiple_of(40)).await;
         }
     }
 }
