@@ -162,7 +162,11 @@ impl ServeArgs {
             .clone()
             .filter(|k| !k.is_empty())
             .map(Secret::new);
-        if let Some(format) = args.log_format.as_deref().filter(|f| !matches!(*f, "json" | "text")) {
+        if let Some(format) = args
+            .log_format
+            .as_deref()
+            .filter(|f| !matches!(*f, "json" | "text"))
+        {
             bail!("FLOWHQ_LOG_FORMAT {format:?}: use text or json");
         }
         Ok(settings)

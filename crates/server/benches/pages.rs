@@ -56,7 +56,7 @@ fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<NewMessage> {
         .map(|i| {
             let k = offset + i;
             NewMessage {
-                direction: if k % 2 == 0 {
+                direction: if k.is_multiple_of(2) {
                     Direction::Inbound
                 } else {
                     Direction::Outbound

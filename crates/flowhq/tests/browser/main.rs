@@ -78,7 +78,8 @@ async fn start_driver(path: &std::path::Path) -> Driver {
     driver
 }
 
-async fn browser(driver: &Driver) -> Client {
+async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+    let profile = format!("--user-data-dir={}", profile.display());
     let mut args = vec![
         "--headless",
         "--no-sandbox",
@@ -90,6 +91,8 @@ async fn browser(driver: &Driver) -> Client {
         "--window-size=1280,900",
     ];
     args.push("--lang=en-US");
+    // A profile of its own, in a temporary directory, per browser.
+    args.push(&profile);
     let mut options = json!({ "args": args });
     if let Some(chromium) = find_on_path("chromium") {
         options["binary"] = json!(chromium);
@@ -133,6 +136,23 @@ async fn click(client: &Client, css: &str) {
 async fn path_of(client: &Client) -> String {
     let url = client.current_url().await.unwrap();
     url.path().to_owned()
+}
+
+/// Clicks a form's submit button and waits for the browser to land on
+/// `expected`; on a timeout, fails with the page's text.
+async fn submit(client: &Client, css: &str, expected: &str) {
+    click(client, css).await;
+    let deadline = Instant::now() + WAIT;
+    while path_of(client).await != expected {
+        if Instant::now() >= deadline {
+            let text = client
+                .execute("return document.body.innerText;", vec![])
+                .await
+                .unwrap_or_default();
+            panic!("expected to land on {expected} after {css}; the page says: {text}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Waits until `script` (a JS expression) is true in the page.
@@ -184,8 +204,9 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
     }));
 
     let driver = start_driver(&chromedriver).await;
-    let owner = browser(&driver).await;
-    let admin = browser(&driver).await;
+    let profiles = tempfile::tempdir().unwrap();
+    let owner = browser(&driver, &profiles.path().join("owner")).await;
+    let admin = browser(&driver, &profiles.path().join("admin")).await;
 
     // The owner signs up…
     owner.goto(&format!("{base}/login")).await.unwrap();
@@ -197,8 +218,12 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
     fill(&owner, "#phone", "+34 612 345 678").await;
     fill(&owner, "#password", "olive-harbour-42").await;
     shots.take(&owner, "signup").await;
-    click(&owner, "form[action='/signup'] button[type=submit]").await;
-    assert_eq!(path_of(&owner).await, "/app/setup");
+    submit(
+        &owner,
+        "form[action='/signup'] button[type=submit]",
+        "/app/setup",
+    )
+    .await;
 
     // …and sends the setup form.
     owner
@@ -224,8 +249,12 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
         .unwrap();
     fill(&owner, "#whatsapp_number", "+34 612 345 678").await;
     shots.take(&owner, "portal-setup").await;
-    click(&owner, "form[action='/app/setup'] button[type=submit]").await;
-    assert_eq!(path_of(&owner).await, "/app");
+    submit(
+        &owner,
+        "form[action='/app/setup'] button[type=submit]",
+        "/app",
+    )
+    .await;
     until(
         &owner,
         "the waiting step",
@@ -243,8 +272,12 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
     admin.goto(&format!("{base}/login")).await.unwrap();
     fill(&admin, "#email", ADMIN_EMAIL).await;
     fill(&admin, "#password", ADMIN_PASSWORD).await;
-    click(&admin, "form[action='/login'] button[type=submit]").await;
-    assert_eq!(path_of(&admin).await, "/admin");
+    submit(
+        &admin,
+        "form[action='/login'] button[type=submit]",
+        "/admin",
+    )
+    .await;
     shots.take(&admin, "admin-dashboard").await;
     admin
         .goto(&format!("{base}/admin/setup-requests"))
@@ -348,6 +381,9 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
 
     owner.close().await.unwrap();
     admin.close().await.unwrap();
+    // Chromium's helpers exit shortly after the browser; give them a moment
+    // before chromedriver goes.
+    tokio::time::sleep(Duration::from_secs(1)).await;
     drop(driver);
     let stop = http
         .post(format!("{base}/api/admin/workers/stop-all"))
