@@ -84,7 +84,9 @@ impl Store {
         let pool_options = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
-                    .max_connections(8)
+                    // Four: sqlx runs each SQLite connection on its own thread, and with
+                    // one writer at a time more threads only add switching (BENCHMARKS.md).
+                    .max_connections(4)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             // WAL lets readers run beside the one writer; the busy
