@@ -36,13 +36,19 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The session token the request carries, if any.
 pub fn token_from(headers: &HeaderMap) -> Option<String> {
+    token_cookie(headers, COOKIE_NAME)
+}
+
+/// The value of cookie `name` when it has the shape of our tokens (64 hex
+/// digits); anything else is treated as absent.
+pub fn token_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value.to_owned())
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }

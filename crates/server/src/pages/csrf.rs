@@ -13,7 +13,6 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::header::COOKIE;
 use axum::http::{HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
@@ -35,15 +34,7 @@ pub fn matches(expected: &str, presented: &str) -> bool {
 }
 
 fn anon_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == ANON_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+    crate::auth::session::token_cookie(headers, ANON_COOKIE)
 }
 
 /// The token for an anonymous form: the browser's cookie when it has one,
@@ -135,6 +126,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AnonForm<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header::COOKIE;
 
     #[test]
     fn tokens_match_only_exactly() {
