@@ -8,7 +8,7 @@ use flowhq_domain::{SetupRequestId, SetupRequestStatus};
 use flowhq_store::setup_requests::Decision;
 use serde::Deserialize;
 
-use crate::api::admin::tenants::parse_limit;
+use crate::api::admin::tenants::{parse_cursor, parse_limit, parse_status};
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Query, parse_id};
@@ -35,20 +35,8 @@ async fn list(
     _admin: Admin,
     Query(params): Query<ListParams>,
 ) -> AppResult<impl IntoResponse> {
-    let status = match params.status.as_deref() {
-        None | Some("") => None,
-        Some(raw) => Some(
-            raw.parse::<SetupRequestStatus>()
-                .map_err(|e| AppError::invalid("status", format!("status: {e}")))?,
-        ),
-    };
-    let cursor = match params.cursor.as_deref() {
-        None | Some("") => None,
-        Some(raw) => Some(
-            raw.parse()
-                .map_err(|_| AppError::invalid("cursor", "cursor is not one this API gave out"))?,
-        ),
-    };
+    let status = parse_status::<SetupRequestStatus>(params.status.as_deref())?;
+    let cursor = parse_cursor(params.cursor.as_deref())?;
     let limit = parse_limit(params.limit.as_deref(), 50, 200)?;
     Ok(axum::Json(
         state

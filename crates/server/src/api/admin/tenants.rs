@@ -129,31 +129,43 @@ pub fn parse_limit(raw: Option<&str>, default: u32, max: u32) -> AppResult<u32> 
     }
 }
 
+/// Parses an optional status filter; an empty value means no filter.
+pub fn parse_status<T>(raw: Option<&str>) -> AppResult<Option<T>>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    match raw {
+        None | Some("") => Ok(None),
+        Some(raw) => raw
+            .parse()
+            .map(Some)
+            .map_err(|e| AppError::invalid("status", format!("status: {e}"))),
+    }
+}
+
+/// Parses an optional list cursor (an id this API gave out).
+pub fn parse_cursor<T: std::str::FromStr>(raw: Option<&str>) -> AppResult<Option<T>> {
+    match raw {
+        None | Some("") => Ok(None),
+        Some(raw) => raw
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid("cursor", "cursor is not one this API gave out")),
+    }
+}
+
 #[tracing::instrument(skip_all)]
 async fn list(
     State(state): State<AppState>,
     _admin: Admin,
     Query(params): Query<ListParams>,
 ) -> AppResult<impl IntoResponse> {
-    let status = match params.status.as_deref() {
-        None | Some("") => None,
-        Some(raw) => Some(
-            raw.parse::<TenantStatus>()
-                .map_err(|e| AppError::invalid("status", format!("status: {e}")))?,
-        ),
-    };
-    let cursor = match params.cursor.as_deref() {
-        None | Some("") => None,
-        Some(raw) => Some(
-            raw.parse::<TenantId>()
-                .map_err(|_| AppError::invalid("cursor", "cursor is not one this API gave out"))?,
-        ),
-    };
     let filter = TenantFilter {
-        status,
+        status: parse_status::<TenantStatus>(params.status.as_deref())?,
         q: params.q,
         limit: parse_limit(params.limit.as_deref(), 50, 200)?,
-        cursor,
+        cursor: parse_cursor::<TenantId>(params.cursor.as_deref())?,
     };
     Ok(axum::Json(state.store.list_tenants(&filter).await?))
 }
