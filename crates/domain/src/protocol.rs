@@ -63,6 +63,12 @@ pub struct LoggedMessage {
     pub to_number: String,
     pub message_text: String,
     pub wa_message_id: String,
+    /// Inbound: the bot's decision (see `MessageLog::bot_decision`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_decision: Option<String>,
+    /// Outbound: the inbound message this reply answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

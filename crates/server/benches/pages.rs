@@ -65,6 +65,8 @@ fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<NewMessage> {
                 to_number: "+5511900000000".into(),
                 message_text: format!("Message number {k}: hello, are you open today?"),
                 wa_message_id: format!("{tenant}-{k}"),
+                bot_decision: None,
+                reply_to: None,
                 // Spread over the last two days: about half in the last 24 h.
                 created_at: now - chrono::Duration::seconds((k % 172_800) as i64),
             }

@@ -57,6 +57,7 @@ macro_rules! message_columns {
         "m.id AS m_id, m.tenant_id AS m_tenant_id, m.direction AS m_direction, \
          m.from_number AS m_from_number, m.to_number AS m_to_number, \
          m.message_text AS m_message_text, m.wa_message_id AS m_wa_message_id, \
+         m.bot_decision AS m_bot_decision, m.reply_to AS m_reply_to, \
          m.created_at AS m_created_at"
     };
 }

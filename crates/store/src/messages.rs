@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use flowhq_domain::entities::MessageLog;
+use flowhq_domain::protocol::LoggedMessage;
 use flowhq_domain::{Direction, MessageLogId, TenantId};
 use sqlx::any::AnyRow;
 
@@ -16,7 +17,24 @@ pub struct NewMessage {
     pub to_number: String,
     pub message_text: String,
     pub wa_message_id: String,
+    pub bot_decision: Option<String>,
+    pub reply_to: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+impl From<LoggedMessage> for NewMessage {
+    fn from(m: LoggedMessage) -> Self {
+        Self {
+            direction: m.direction,
+            from_number: m.from_number,
+            to_number: m.to_number,
+            message_text: m.message_text,
+            wa_message_id: m.wa_message_id,
+            bot_decision: m.bot_decision,
+            reply_to: m.reply_to,
+            created_at: m.created_at,
+        }
+    }
 }
 
 impl Store {
@@ -30,7 +48,8 @@ impl Store {
         for message in messages {
             inserted += sqlx::query(
                 "INSERT INTO message_log (id, tenant_id, direction, from_number, to_number, \
-                 message_text, wa_message_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 message_text, wa_message_id, bot_decision, reply_to, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
                  ON CONFLICT (tenant_id, direction, wa_message_id) DO NOTHING",
             )
             .bind(MessageLogId::new().to_string())
@@ -40,6 +59,8 @@ impl Store {
             .bind(&message.to_number)
             .bind(&message.message_text)
             .bind(&message.wa_message_id)
+            .bind(message.bot_decision.as_deref())
+            .bind(message.reply_to.as_deref())
             .bind(millis(message.created_at))
             .execute(&mut *tx)
             .await?
@@ -130,6 +151,8 @@ fn from_row(row: &AnyRow) -> Result<MessageLog> {
         to_number: row.text("m_to_number")?,
         message_text: row.text("m_message_text")?,
         wa_message_id: row.text("m_wa_message_id")?,
+        bot_decision: row.text_opt("m_bot_decision")?,
+        reply_to: row.text_opt("m_reply_to")?,
         created_at: row.time("m_created_at")?,
     })
 }

@@ -11,7 +11,9 @@ use std::str::FromStr;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use flowhq_domain::Direction;
-use flowhq_domain::bot::{self, BotConfig, ConversationState, Inbound, TenantState};
+use flowhq_domain::bot::{
+    self, BotConfig, ConversationState, Inbound, PAUSED_DECISION, TenantState,
+};
 use flowhq_domain::protocol::LoggedMessage;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -19,7 +21,7 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqliteConnection};
 
 use crate::Result;
-use crate::channel::InboundMessage;
+use crate::channel::{InboundMessage, Sent};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS outbox (
@@ -32,7 +34,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     wa_message_id  TEXT,
     -- the reply's idempotency key on the network
     client_id      TEXT UNIQUE,
-    created_at     INTEGER NOT NULL
+    created_at     INTEGER NOT NULL,
+    -- inbound: the bot's decision; outbound: the inbound id it answers
+    bot_decision   TEXT,
+    reply_to       TEXT
 );
 CREATE TABLE IF NOT EXISTS seen_inbound (
     wa_message_id  TEXT PRIMARY KEY,
@@ -92,6 +97,7 @@ impl Outbox {
             .connect_with(options)
             .await?;
         sqlx::raw_sql(SCHEMA).execute(&pool).await?;
+        add_missing_columns(&pool).await?;
         Ok(Self { pool })
     }
 
@@ -104,81 +110,29 @@ impl Outbox {
         bot: Option<&BotConfig>,
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
+        let mut recorded = self
+            .record_inbound_batch(std::slice::from_ref(message), business_number, bot, now)
+            .await?;
+        Ok(recorded.remove(0))
+    }
+
+    /// [`Outbox::record_inbound`] for messages that arrived together, in one
+    /// transaction: one disk flush for the lot, which is what lets a worker
+    /// keep up with a burst.
+    pub async fn record_inbound_batch(
+        &self,
+        messages: &[InboundMessage],
+        business_number: &str,
+        bot: Option<&BotConfig>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Recorded>> {
         let mut tx = self.pool.begin().await?;
-        let fresh = sqlx::query(
-            "INSERT INTO seen_inbound (wa_message_id, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        )
-        .bind(&message.wa_message_id)
-        .bind(now.timestamp_millis())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if fresh == 0 {
-            return Ok(Recorded::Duplicate);
-        }
-        insert_log(
-            &mut tx,
-            Direction::Inbound,
-            &message.from,
-            business_number,
-            &message.text,
-            Some(&message.wa_message_id),
-            None,
-            message.at,
-        )
-        .await?;
-        let mut replies = 0;
-        if let Some(config) = bot {
-            let contact = load_state::<ConversationState>(
-                &mut tx,
-                "SELECT state FROM contact_state WHERE contact = ?1",
-                &message.from,
-            )
-            .await?;
-            let tenant = load_state::<TenantState>(
-                &mut tx,
-                "SELECT state FROM tenant_state WHERE id = 1",
-                "",
-            )
-            .await?;
-            let inbound = Inbound::direct(message.from.clone(), message.text.clone());
-            let outcome = bot::reply(config, &tenant, &contact, &inbound, now);
-            tracing::debug!(wa_message_id = %message.wa_message_id, decision = ?outcome.decision, "bot decided");
-            sqlx::query(
-                "INSERT INTO contact_state (contact, state) VALUES (?1, ?2) \
-                 ON CONFLICT (contact) DO UPDATE SET state = excluded.state",
-            )
-            .bind(&message.from)
-            .bind(to_json(&outcome.contact))
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO tenant_state (id, state) VALUES (1, ?1) \
-                 ON CONFLICT (id) DO UPDATE SET state = excluded.state",
-            )
-            .bind(to_json(&outcome.tenant))
-            .execute(&mut *tx)
-            .await?;
-            for (i, reply) in outcome.replies.iter().enumerate() {
-                // Derived from the inbound id: the same decision can only
-                // ever produce the same sends.
-                let client_id = format!("{}:{i}", message.wa_message_id);
-                insert_log(
-                    &mut tx,
-                    Direction::Outbound,
-                    business_number,
-                    &reply.to,
-                    &reply.text,
-                    None,
-                    Some(&client_id),
-                    now,
-                )
-                .await?;
-                replies += 1;
-            }
+        let mut recorded = Vec::with_capacity(messages.len());
+        for message in messages {
+            recorded.push(record_one(&mut tx, message, business_number, bot, now).await?);
         }
         tx.commit().await?;
-        Ok(Recorded::New { replies })
+        Ok(recorded)
     }
 
     /// Replies recorded but not yet sent, oldest first.
@@ -201,19 +155,21 @@ impl Outbox {
             .collect()
     }
 
-    /// The network accepted a reply: its log is ready to ship.
-    pub async fn mark_sent(
-        &self,
-        seq: i64,
-        wa_message_id: &str,
-        sent_at: DateTime<Utc>,
-    ) -> Result<()> {
-        sqlx::query("UPDATE outbox SET wa_message_id = ?1, created_at = ?2 WHERE seq = ?3")
-            .bind(wa_message_id)
-            .bind(sent_at.timestamp_millis())
-            .bind(seq)
-            .execute(&self.pool)
-            .await?;
+    /// The network accepted these replies (sequence number and what the
+    /// network said): their logs are ready to ship. One transaction for
+    /// the lot; a crash before it only means resending them under the same
+    /// client ids, which the network ignores.
+    pub async fn mark_sent(&self, sent: &[(i64, Sent)]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for (seq, sent) in sent {
+            sqlx::query("UPDATE outbox SET wa_message_id = ?1, created_at = ?2 WHERE seq = ?3")
+                .bind(&sent.wa_message_id)
+                .bind(sent.sent_at.timestamp_millis())
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -222,7 +178,7 @@ impl Outbox {
     pub async fn ready_batch(&self, limit: u32) -> Result<Vec<(i64, LoggedMessage)>> {
         let rows = sqlx::query(
             "SELECT seq, direction, from_number, to_number, message_text, wa_message_id, \
-             created_at FROM outbox WHERE wa_message_id IS NOT NULL ORDER BY seq LIMIT ?1",
+             bot_decision, reply_to, created_at FROM outbox WHERE wa_message_id IS NOT NULL ORDER BY seq LIMIT ?1",
         )
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
@@ -241,6 +197,8 @@ impl Outbox {
                         to_number: row.try_get("to_number")?,
                         message_text: row.try_get("message_text")?,
                         wa_message_id: row.try_get("wa_message_id")?,
+                        bot_decision: row.try_get("bot_decision")?,
+                        reply_to: row.try_get("reply_to")?,
                         created_at: DateTime::from_timestamp_millis(created_at).unwrap_or_default(),
                     },
                 ))
@@ -283,30 +241,163 @@ impl Outbox {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert_log(
-    conn: &mut SqliteConnection,
+/// Records one inbound message inside the caller's transaction.
+async fn record_one(
+    tx: &mut SqliteConnection,
+    message: &InboundMessage,
+    business_number: &str,
+    bot: Option<&BotConfig>,
+    now: DateTime<Utc>,
+) -> Result<Recorded> {
+    let fresh = sqlx::query(
+        "INSERT INTO seen_inbound (wa_message_id, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    )
+    .bind(&message.wa_message_id)
+    .bind(now.timestamp_millis())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if fresh == 0 {
+        return Ok(Recorded::Duplicate);
+    }
+    let mut replies = Vec::new();
+    let decision = match bot {
+        None => PAUSED_DECISION,
+        Some(config) => {
+            let outcome = decide(tx, config, message, now).await?;
+            replies = outcome.replies;
+            outcome.decision.code()
+        }
+    };
+    insert_log(
+        tx,
+        &LogRow {
+            direction: Direction::Inbound,
+            from: &message.from,
+            to: business_number,
+            text: &message.text,
+            wa_message_id: Some(&message.wa_message_id),
+            client_id: None,
+            bot_decision: Some(decision),
+            reply_to: None,
+            at: message.at,
+        },
+    )
+    .await?;
+    for (i, reply) in replies.iter().enumerate() {
+        // Derived from the inbound id: the same decision can only ever
+        // produce the same sends.
+        let client_id = format!("{}:{i}", message.wa_message_id);
+        insert_log(
+            tx,
+            &LogRow {
+                direction: Direction::Outbound,
+                from: business_number,
+                to: &reply.to,
+                text: &reply.text,
+                wa_message_id: None,
+                client_id: Some(&client_id),
+                bot_decision: None,
+                reply_to: Some(&message.wa_message_id),
+                at: now,
+            },
+        )
+        .await?;
+    }
+    Ok(Recorded::New {
+        replies: replies.len(),
+    })
+}
+
+/// Runs the bot on `message` with the conversation state stored for its
+/// sender and the tenant, and stores the states it leaves behind.
+async fn decide(
+    tx: &mut SqliteConnection,
+    config: &BotConfig,
+    message: &InboundMessage,
+    now: DateTime<Utc>,
+) -> Result<bot::Outcome> {
+    let contact = load_state::<ConversationState>(
+        tx,
+        "SELECT state FROM contact_state WHERE contact = ?1",
+        &message.from,
+    )
+    .await?;
+    let tenant =
+        load_state::<TenantState>(tx, "SELECT state FROM tenant_state WHERE id = 1", "").await?;
+    let inbound = Inbound::direct(message.from.clone(), message.text.clone());
+    let outcome = bot::reply(config, &tenant, &contact, &inbound, now);
+    tracing::debug!(wa_message_id = %message.wa_message_id, decision = ?outcome.decision, "bot decided");
+    sqlx::query(
+        "INSERT INTO contact_state (contact, state) VALUES (?1, ?2) \
+         ON CONFLICT (contact) DO UPDATE SET state = excluded.state",
+    )
+    .bind(&message.from)
+    .bind(to_json(&outcome.contact))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO tenant_state (id, state) VALUES (1, ?1) \
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state",
+    )
+    .bind(to_json(&outcome.tenant))
+    .execute(&mut *tx)
+    .await?;
+    Ok(outcome)
+}
+
+/// One outbox row as written.
+struct LogRow<'a> {
     direction: Direction,
-    from: &str,
-    to: &str,
-    text: &str,
-    wa_message_id: Option<&str>,
-    client_id: Option<&str>,
+    from: &'a str,
+    to: &'a str,
+    text: &'a str,
+    wa_message_id: Option<&'a str>,
+    client_id: Option<&'a str>,
+    bot_decision: Option<&'a str>,
+    reply_to: Option<&'a str>,
     at: DateTime<Utc>,
-) -> Result<()> {
+}
+
+async fn insert_log(conn: &mut SqliteConnection, row: &LogRow<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO outbox (direction, from_number, to_number, message_text, wa_message_id, \
-         client_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         client_id, bot_decision, reply_to, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )
-    .bind(direction.as_str())
-    .bind(from)
-    .bind(to)
-    .bind(text)
-    .bind(wa_message_id)
-    .bind(client_id)
-    .bind(at.timestamp_millis())
+    .bind(row.direction.as_str())
+    .bind(row.from)
+    .bind(row.to)
+    .bind(row.text)
+    .bind(row.wa_message_id)
+    .bind(row.client_id)
+    .bind(row.bot_decision)
+    .bind(row.reply_to)
+    .bind(row.at.timestamp_millis())
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Columns added since the first outbox schema: an outbox left by an older
+/// worker gains them when it is opened (`CREATE TABLE IF NOT EXISTS` keeps
+/// the old table as it was).
+async fn add_missing_columns(pool: &SqlitePool) -> Result<()> {
+    let present: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info('outbox')")
+        .fetch_all(pool)
+        .await?;
+    let added = [
+        (
+            "bot_decision",
+            "ALTER TABLE outbox ADD COLUMN bot_decision TEXT",
+        ),
+        ("reply_to", "ALTER TABLE outbox ADD COLUMN reply_to TEXT"),
+    ];
+    for (column, alter) in added {
+        if !present.iter().any(|(name,)| name == column) {
+            sqlx::query(alter).execute(pool).await?;
+        }
+    }
     Ok(())
 }
 
@@ -399,7 +490,11 @@ mod tests {
         let outbox = Outbox::open(&path).await.unwrap();
         let unsent = outbox.unsent_replies().await.unwrap();
         assert_eq!(unsent.len(), 1, "the decided reply survives the restart");
-        outbox.mark_sent(unsent[0].seq, "out-1", now).await.unwrap();
+        let sent = Sent {
+            wa_message_id: "out-1".into(),
+            sent_at: now,
+        };
+        outbox.mark_sent(&[(unsent[0].seq, sent)]).await.unwrap();
         assert!(outbox.unsent_replies().await.unwrap().is_empty());
         let batch = outbox.ready_batch(2).await.unwrap();
         let ids: Vec<_> = batch
@@ -414,6 +509,18 @@ mod tests {
         assert_eq!(ids, vec!["out-1", "m2"]);
         assert_eq!(rest[0].1.direction, Direction::Outbound);
         assert_eq!(rest[0].1.from_number, "+3491");
+        assert_eq!(
+            rest[0].1.reply_to.as_deref(),
+            Some("m1"),
+            "a reply names what it answers"
+        );
+        assert_eq!(rest[0].1.bot_decision, None);
+        assert_eq!(batch[0].1.bot_decision.as_deref(), Some("WELCOME"));
+        assert_eq!(
+            rest[1].1.bot_decision.as_deref(),
+            Some(PAUSED_DECISION),
+            "m2 came while paused"
+        );
         // A redelivery of a shipped message is still recognised.
         assert_eq!(
             outbox
@@ -444,5 +551,48 @@ mod tests {
             .await
             .unwrap();
         assert!(state.contains("last_inbound_at"));
+    }
+
+    #[tokio::test]
+    async fn an_outbox_from_an_older_worker_gains_the_new_columns_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        {
+            // The first schema, with one unshipped inbound log in it.
+            let pool = SqlitePoolOptions::new()
+                .connect_with(
+                    SqliteConnectOptions::from_str("sqlite://")
+                        .unwrap()
+                        .filename(&path)
+                        .create_if_missing(true),
+                )
+                .await
+                .unwrap();
+            sqlx::raw_sql(
+                "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, \
+                 direction TEXT NOT NULL, from_number TEXT NOT NULL, to_number TEXT NOT NULL, \
+                 message_text TEXT NOT NULL, wa_message_id TEXT, client_id TEXT UNIQUE, \
+                 created_at INTEGER NOT NULL); \
+                 INSERT INTO outbox (direction, from_number, to_number, message_text, \
+                 wa_message_id, created_at) VALUES ('INBOUND', '+34600', '+3491', 'hi', 'old-1', 0);",
+            )
+            .execute(&pool)
+            .await
+            .unwrap();
+            pool.close().await;
+        }
+        let outbox = Outbox::open(&path).await.unwrap();
+        let batch = outbox.ready_batch(10).await.unwrap();
+        assert_eq!(batch.len(), 1);
+        assert_eq!(batch[0].1.wa_message_id, "old-1");
+        assert_eq!(batch[0].1.bot_decision, None);
+        outbox
+            .record_inbound(&message("m1", "hello"), "+3491", Some(&bot()), Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(outbox.unsent_replies().await.unwrap().len(), 1);
+        // Opening it again changes nothing.
+        outbox.close().await;
+        Outbox::open(&path).await.unwrap();
     }
 }

@@ -22,6 +22,8 @@ use crate::{Result, WorkerError, WorkerSettings};
 
 /// Logs shipped per request.
 const SHIP_BATCH: u32 = 500;
+/// Inbound messages stored in one outbox transaction at most.
+const INBOUND_BATCH: usize = 100;
 
 /// A tenant's bot, built from its config.
 struct Bot {
@@ -164,44 +166,7 @@ async fn serve(shared: Arc<Shared>, mut channel: impl Channel) -> Result<()> {
     let mut retry_sends = tokio::time::interval(Duration::from_secs(2));
     loop {
         tokio::select! {
-            event = channel.next_event() => {
-                match event? {
-                    ChannelEvent::Qr { code, expires_at } => {
-                        tracing::info!("QR code ready");
-                        shared.session.send_replace(SessionUpdate {
-                            state: SessionState::QrReady,
-                            qr: Some(code),
-                            qr_expires_at: expires_at,
-                            error: None,
-                        });
-                    }
-                    ChannelEvent::PairingCode(code) => {
-                        tracing::info!(%code, "pairing code ready");
-                    }
-                    ChannelEvent::Connected => {
-                        tracing::info!("connected");
-                        shared.session.send_replace(SessionUpdate {
-                            state: SessionState::Connected,
-                            qr: None,
-                            qr_expires_at: None,
-                            error: None,
-                        });
-                        send_pending(&shared, &mut channel).await;
-                    }
-                    ChannelEvent::LoggedOut => {
-                        tracing::warn!("logged out by the phone");
-                        shared.session.send_replace(SessionUpdate {
-                            state: SessionState::LoggedOut,
-                            qr: None,
-                            qr_expires_at: None,
-                            error: None,
-                        });
-                    }
-                    ChannelEvent::Inbound(message) => {
-                        handle_inbound(&shared, &mut channel, &message).await?;
-                    }
-                }
-            }
+            event = channel.next_event() => on_event(&shared, &mut channel, event?).await?,
             _ = retry_sends.tick() => {
                 if shared.session.borrow().state == SessionState::Connected {
                     send_pending(&shared, &mut channel).await;
@@ -211,10 +176,65 @@ async fn serve(shared: Arc<Shared>, mut channel: impl Channel) -> Result<()> {
     }
 }
 
+async fn on_event(shared: &Shared, channel: &mut impl Channel, event: ChannelEvent) -> Result<()> {
+    let mut next = Some(event);
+    while let Some(event) = next.take() {
+        match event {
+            ChannelEvent::Qr { code, expires_at } => {
+                tracing::info!("QR code ready");
+                shared.session.send_replace(SessionUpdate {
+                    state: SessionState::QrReady,
+                    qr: Some(code),
+                    qr_expires_at: expires_at,
+                    error: None,
+                });
+            }
+            ChannelEvent::PairingCode(code) => {
+                tracing::info!(%code, "pairing code ready");
+            }
+            ChannelEvent::Connected => {
+                tracing::info!("connected");
+                shared.session.send_replace(SessionUpdate {
+                    state: SessionState::Connected,
+                    qr: None,
+                    qr_expires_at: None,
+                    error: None,
+                });
+                send_pending(shared, channel).await;
+            }
+            ChannelEvent::LoggedOut => {
+                tracing::warn!("logged out by the phone");
+                shared.session.send_replace(SessionUpdate {
+                    state: SessionState::LoggedOut,
+                    qr: None,
+                    qr_expires_at: None,
+                    error: None,
+                });
+            }
+            ChannelEvent::Inbound(first) => {
+                // Take the rest of a burst along; an event of another kind
+                // waits its turn.
+                let mut batch = vec![first];
+                while batch.len() < INBOUND_BATCH {
+                    match channel.take_ready() {
+                        Some(ChannelEvent::Inbound(message)) => batch.push(message),
+                        other => {
+                            next = other;
+                            break;
+                        }
+                    }
+                }
+                handle_inbound(shared, channel, &batch).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn handle_inbound(
     shared: &Shared,
     channel: &mut impl Channel,
-    message: &InboundMessage,
+    messages: &[InboundMessage],
 ) -> Result<()> {
     let bot = shared.config.borrow().clone();
     let Some(bot) = bot else {
@@ -224,21 +244,34 @@ async fn handle_inbound(
     let engine = (!paused).then_some(&bot.engine);
     let recorded = shared
         .outbox
-        .record_inbound(message, &bot.config.phone_number, engine, Utc::now())
+        .record_inbound_batch(messages, &bot.config.phone_number, engine, Utc::now())
         .await?;
-    tracing::info!(wa_message_id = %message.wa_message_id, ?recorded, paused, "inbound message");
-    // Safe on disk: the network may forget it now. If this ack is lost the
-    // message comes again and is recognised as a duplicate.
-    if let Err(e) = channel
-        .ack(std::slice::from_ref(&message.wa_message_id))
-        .await
-    {
-        tracing::warn!(error = %e, "acknowledging a message; it will be redelivered");
-    }
-    if let Recorded::New { replies } = recorded {
-        if replies > 0 {
-            send_pending(shared, channel).await;
+    let mut replies = 0;
+    let mut fresh = 0;
+    for (message, recorded) in messages.iter().zip(&recorded) {
+        tracing::debug!(wa_message_id = %message.wa_message_id, ?recorded, paused, "inbound message");
+        if let Recorded::New { replies: n } = recorded {
+            fresh += 1;
+            replies += n;
         }
+    }
+    tracing::info!(
+        messages = messages.len(),
+        fresh,
+        replies,
+        paused,
+        "inbound messages recorded"
+    );
+    // Safe on disk: the network may forget them now. If this ack is lost
+    // they come again and are recognised as duplicates.
+    let ids: Vec<String> = messages.iter().map(|m| m.wa_message_id.clone()).collect();
+    if let Err(e) = channel.ack(&ids).await {
+        tracing::warn!(error = %e, "acknowledging messages; they will be redelivered");
+    }
+    if replies > 0 {
+        send_pending(shared, channel).await;
+    }
+    if fresh > 0 {
         shared.ship.notify_one();
     }
     Ok(())
@@ -254,26 +287,26 @@ async fn send_pending(shared: &Shared, channel: &mut impl Channel) {
             return;
         }
     };
+    let mut sent = Vec::with_capacity(pending.len());
     for reply in pending {
         match channel
             .send_text(&reply.client_id, &reply.to, &reply.text)
             .await
         {
-            Ok(sent) => {
-                if let Err(e) = shared
-                    .outbox
-                    .mark_sent(reply.seq, &sent.wa_message_id, sent.sent_at)
-                    .await
-                {
-                    tracing::error!(error = %e, "recording a sent reply");
-                    return;
-                }
-                shared.ship.notify_one();
-            }
+            Ok(accepted) => sent.push((reply.seq, accepted)),
             Err(e) => {
                 tracing::warn!(error = %e, client_id = %reply.client_id, "sending a reply; will retry");
-                return;
+                break;
             }
+        }
+    }
+    if sent.is_empty() {
+        return;
+    }
+    match shared.outbox.mark_sent(&sent).await {
+        Ok(()) => shared.ship.notify_one(),
+        Err(e) => {
+            tracing::error!(error = %e, "recording sent replies; they will be sent again (the network ignores repeats)")
         }
     }
 }

@@ -108,7 +108,36 @@ impl Decision {
                 | Decision::Handoff
         )
     }
+
+    /// The decision's name as logged with the inbound message
+    /// (`message_log.bot_decision`): the same names as its JSON tag.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Decision::Welcome => "WELCOME",
+            Decision::Answer { .. } => "ANSWER",
+            Decision::Fallback => "FALLBACK",
+            Decision::Away => "AWAY",
+            Decision::Handoff => "HANDOFF",
+            Decision::NotDirectChat => "NOT_DIRECT_CHAT",
+            Decision::FromBusiness => "FROM_BUSINESS",
+            Decision::HandedOff => "HANDED_OFF",
+            Decision::AwayAlreadySent => "AWAY_ALREADY_SENT",
+            Decision::NothingToAnswer => "NOTHING_TO_ANSWER",
+            Decision::ContactLimit => "CONTACT_LIMIT",
+            Decision::TenantLimit => "TENANT_LIMIT",
+        }
+    }
+
+    /// Whether a logged decision (a [`Decision::code`]) sent a reply: how a
+    /// reader of the message log tells which replies were due.
+    pub fn code_replied(code: &str) -> bool {
+        matches!(code, "WELCOME" | "ANSWER" | "FALLBACK" | "AWAY" | "HANDOFF")
+    }
 }
+
+/// Logged as the decision of a message that arrived while the tenant was
+/// paused: logged, not answered.
+pub const PAUSED_DECISION: &str = "PAUSED";
 
 /// The rules, applied in place; `super::reply` and `BotMemory::handle` wrap
 /// it.

@@ -798,3 +798,31 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn logged_decision_codes_match_their_json_tag_and_whether_they_replied() {
+    let all = [
+        Decision::Welcome,
+        Decision::Answer { items: vec![1] },
+        Decision::Fallback,
+        Decision::Away,
+        Decision::Handoff,
+        Decision::NotDirectChat,
+        Decision::FromBusiness,
+        Decision::HandedOff,
+        Decision::AwayAlreadySent,
+        Decision::NothingToAnswer,
+        Decision::ContactLimit,
+        Decision::TenantLimit,
+    ];
+    for decision in all {
+        let tag = serde_json::to_value(&decision).unwrap()["decision"].clone();
+        assert_eq!(tag, decision.code(), "{decision:?}");
+        assert_eq!(
+            Decision::code_replied(decision.code()),
+            decision.replied(),
+            "{decision:?}"
+        );
+    }
+    assert!(!Decision::code_replied(PAUSED_DECISION));
+}

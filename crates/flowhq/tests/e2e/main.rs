@@ -3,6 +3,8 @@
 //! scan → ACTIVE → messages logged once; SIGKILL, SIGSTOP and a
 //! control-plane restart lose nothing and log nothing twice.
 
+mod stress;
+
 use std::future::Future;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

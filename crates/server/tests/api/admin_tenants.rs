@@ -479,6 +479,8 @@ async fn messages_are_listed_newest_first(app: TestApp) {
             to_number: "+34600000013".into(),
             message_text: format!("hello {i}"),
             wa_message_id: format!("wa-{i}"),
+            bot_decision: None,
+            reply_to: None,
             created_at: base + chrono::Duration::seconds(i),
         })
         .collect();

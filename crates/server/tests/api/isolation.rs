@@ -112,6 +112,8 @@ async fn owners_only_see_their_own_tenant(app: TestApp) {
         to_number: "+5511987654321".into(),
         message_text: "secret of alice".into(),
         wa_message_id: "wa-a".into(),
+        bot_decision: None,
+        reply_to: None,
         created_at: chrono::Utc::now(),
     };
     app.store.log_messages(a_id, &[message]).await.unwrap();

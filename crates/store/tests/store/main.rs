@@ -298,6 +298,8 @@ fn message(direction: Direction, wa_id: &str) -> NewMessage {
         to_number: "+5511922222222".into(),
         message_text: format!("text of {wa_id}"),
         wa_message_id: wa_id.into(),
+        bot_decision: None,
+        reply_to: None,
         created_at: Utc::now(),
     }
 }
@@ -319,13 +321,17 @@ async fn message_logging_is_idempotent_and_pages(store: Store, _url: String) {
     let batch: Vec<_> = (0..7)
         .map(|i| NewMessage {
             created_at: base + Duration::seconds(i),
+            bot_decision: Some("WELCOME".into()),
             ..message(Direction::Inbound, &format!("wa-{i}"))
         })
         .collect();
     assert_eq!(store.log_messages(a, &batch).await.unwrap(), 7);
     // The same batch again, plus the reply to one: only the reply is new.
     let mut retry = batch.clone();
-    retry.push(message(Direction::Outbound, "wa-0"));
+    retry.push(NewMessage {
+        reply_to: Some("wa-0".into()),
+        ..message(Direction::Outbound, "wa-0")
+    });
     assert_eq!(store.log_messages(a, &retry).await.unwrap(), 1);
     // Another tenant may use the same WhatsApp ids.
     assert_eq!(store.log_messages(b, &batch[..2]).await.unwrap(), 2);
@@ -337,6 +343,10 @@ async fn message_logging_is_idempotent_and_pages(store: Store, _url: String) {
         Direction::Outbound,
         "newest first"
     );
+    // The bot's decision and the reply's link to its inbound message are kept.
+    assert_eq!(first.items[0].reply_to.as_deref(), Some("wa-0"));
+    assert_eq!(first.items[0].bot_decision, None);
+    assert_eq!(first.items[1].bot_decision.as_deref(), Some("WELCOME"));
     let mut seen: Vec<_> = first.items.iter().map(|m| m.id).collect();
     let mut cursor = first.next_cursor;
     while let Some(c) = cursor {

@@ -45,8 +45,16 @@ pub struct Sent {
 #[async_trait::async_trait]
 pub trait Channel: Send {
     /// Waits for the next event. Transient network trouble is retried
-    /// inside; an error means the channel cannot go on.
+    /// inside; an error means the channel cannot go on. Must be cancel
+    /// safe: the runtime races it against timers.
     async fn next_event(&mut self) -> Result<ChannelEvent>;
+
+    /// An event already received and waiting, without waiting for more.
+    /// The runtime drains these after an inbound message so that a burst is
+    /// stored in one outbox transaction and acknowledged in one call.
+    fn take_ready(&mut self) -> Option<ChannelEvent> {
+        None
+    }
 
     /// Tells the network these messages are safely stored: it stops
     /// redelivering them.

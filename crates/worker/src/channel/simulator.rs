@@ -134,6 +134,10 @@ impl Channel for SimulatorChannel {
         }
     }
 
+    fn take_ready(&mut self) -> Option<ChannelEvent> {
+        self.pending.pop_front()
+    }
+
     async fn ack(&mut self, wa_message_ids: &[String]) -> Result<()> {
         self.client
             .sim_ack(&SimAck {

@@ -27,18 +27,7 @@ pub async fn log(
             format!("at most {MAX_BATCH} messages per batch"),
         ));
     }
-    let messages: Vec<NewMessage> = batch
-        .messages
-        .into_iter()
-        .map(|m| NewMessage {
-            direction: m.direction,
-            from_number: m.from_number,
-            to_number: m.to_number,
-            message_text: m.message_text,
-            wa_message_id: m.wa_message_id,
-            created_at: m.created_at,
-        })
-        .collect();
+    let messages: Vec<NewMessage> = batch.messages.into_iter().map(Into::into).collect();
     let inserted = state.store.log_messages(auth.tenant, &messages).await?;
     Ok(axum::Json(MessageAck {
         accepted: messages.len() as u64,

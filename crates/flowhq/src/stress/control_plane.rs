@@ -1,0 +1,132 @@
+//! The control plane a stress run starts for itself: this same binary's
+//! `serve`, on a temporary data dir, with the simulator channel and the
+//! local supervisor, so the run exercises real worker processes.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use tokio::process::{Child, Command};
+
+use super::procfs;
+
+pub struct OwnControlPlane {
+    child: Child,
+    pub url: String,
+    pub token: String,
+    dir: tempfile::TempDir,
+}
+
+/// How the run's control plane is set up.
+pub struct Launch<'a> {
+    pub heartbeat_interval: &'a str,
+    pub stale_after: Option<&'a str>,
+    pub database_url: Option<&'a str>,
+}
+
+impl OwnControlPlane {
+    pub async fn start(launch: Launch<'_>) -> anyhow::Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("flowhq-stress-")
+            .tempdir()
+            .context("creating the run's data dir")?;
+        let port = free_port()?;
+        let token: String = rand::random::<[u8; 24]>()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let exe = std::env::current_exe().context("locating the flowhq binary")?;
+        let log = std::fs::File::create(dir.path().join("serve.log"))?;
+        let mut command = Command::new(exe);
+        command.arg("serve");
+        // Nothing of the caller's own configuration leaks into the run.
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("FLOWHQ_") {
+                command.env_remove(name);
+            }
+        }
+        command
+            .current_dir(dir.path())
+            .env("FLOWHQ_DATA_DIR", dir.path())
+            .env("FLOWHQ_LISTEN", format!("127.0.0.1:{port}"))
+            .env("FLOWHQ_CHANNEL", "simulator")
+            .env("FLOWHQ_SUPERVISOR", "local")
+            .env("FLOWHQ_ADMIN_TOKEN", &token)
+            .env("FLOWHQ_HEARTBEAT_INTERVAL", launch.heartbeat_interval)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .kill_on_drop(true);
+        if let Some(stale_after) = launch.stale_after {
+            command.env("FLOWHQ_STALE_AFTER", stale_after);
+        }
+        if let Some(url) = launch.database_url {
+            command.env("FLOWHQ_DATABASE_URL", url);
+        }
+        let child = command.spawn().context("starting flowhq serve")?;
+        let plane = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            token,
+            dir,
+        };
+        plane.wait_ready().await?;
+        Ok(plane)
+    }
+
+    async fn wait_ready(&self) -> anyhow::Result<()> {
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            if let Ok(r) = http.get(format!("{}/readyz", self.url)).send().await
+                && r.status().is_success()
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!(
+            "the control plane did not become ready; see {}",
+            self.log_path().display()
+        )
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    pub fn rss_mib(&self) -> Option<f64> {
+        self.pid().and_then(procfs::rss_mib)
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.path().join("serve.log")
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Stops the control plane (SIGTERM, then SIGKILL). With `keep` the
+    /// data dir stays for a look at the logs; its path is returned.
+    pub async fn stop(mut self, keep: bool) -> Option<PathBuf> {
+        if let Some(pid) = self.child.id() {
+            let _ = procfs::signal(pid, libc::SIGTERM);
+        }
+        if tokio::time::timeout(Duration::from_secs(15), self.child.wait())
+            .await
+            .is_err()
+        {
+            let _ = self.child.kill().await;
+        }
+        keep.then(|| self.dir.keep())
+    }
+}
+
+/// A port nobody listens on now. Another process could take it before the
+/// control plane binds it; on a test machine that is rare and fails loudly.
+fn free_port() -> anyhow::Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}
