@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::hours::OpeningHours;
 use crate::lifecycle::Event;
 use crate::*;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct Tenant {
     pub id: TenantId,
     pub name: String,
@@ -17,7 +18,7 @@ pub struct Tenant {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct TenantConfig {
     pub id: TenantConfigId,
     pub tenant_id: TenantId,
@@ -26,12 +27,13 @@ pub struct TenantConfig {
     pub language: Language,
     pub hours: OpeningHours,
     /// Per-tenant replacements for template texts (the bot engine's keys).
+    #[schema(value_type = Object)]
     pub overrides: serde_json::Map<String, serde_json::Value>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct WhatsappSession {
     pub id: SessionId,
     pub tenant_id: TenantId,
@@ -43,7 +45,7 @@ pub struct WhatsappSession {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct MessageLog {
     pub id: MessageLogId,
     pub tenant_id: TenantId,
@@ -60,7 +62,7 @@ pub struct MessageLog {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct WorkerProcess {
     pub id: WorkerProcessId,
     pub tenant_id: TenantId,
@@ -81,7 +83,7 @@ impl WorkerProcess {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct User {
     pub id: UserId,
     pub tenant_id: Option<TenantId>,
@@ -95,7 +97,7 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct SetupRequest {
     pub id: SetupRequestId,
     pub tenant_id: TenantId,
@@ -109,7 +111,7 @@ pub struct SetupRequest {
 }
 
 /// One row of a tenant's status audit trail.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct TenantEvent {
     pub id: TenantEventId,
     pub tenant_id: TenantId,

@@ -22,6 +22,19 @@ macro_rules! string_enum {
             $(#[serde(rename = $text)] $variant),+
         }
 
+        // By hand, from the same names serde uses: utoipa's derive does not
+        // see a `rename` whose value comes from a macro argument.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 

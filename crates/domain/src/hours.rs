@@ -374,6 +374,36 @@ impl Serialize for OpeningHours {
     }
 }
 
+/// The JSON shape of [`OpeningHours`], which serializes by hand: this
+/// mirror exists only to describe it in the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[schema(
+    description = "Opening hours: an IANA time zone and, per weekday, ranges [\"HH:MM\",\"HH:MM\"]. \
+        A missing or empty day is closed; \"24:00\" ends a day; a range that ends before it starts runs past midnight.",
+    example = json!({"timezone": "America/Sao_Paulo", "mon": [["09:00", "13:00"], ["15:00", "19:00"]], "sun": []})
+)]
+#[allow(dead_code)]
+struct OpeningHoursJson {
+    /// An IANA time zone name.
+    #[schema(example = "America/Sao_Paulo")]
+    timezone: String,
+    mon: Option<Vec<Vec<String>>>,
+    tue: Option<Vec<Vec<String>>>,
+    wed: Option<Vec<Vec<String>>>,
+    thu: Option<Vec<Vec<String>>>,
+    fri: Option<Vec<Vec<String>>>,
+    sat: Option<Vec<Vec<String>>>,
+    sun: Option<Vec<Vec<String>>>,
+}
+
+impl utoipa::PartialSchema for OpeningHours {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <OpeningHoursJson as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl utoipa::ToSchema for OpeningHours {}
+
 impl<'de> Deserialize<'de> for OpeningHours {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::TenantStatus::{self, *};
 
 /// Something that happened to a tenant and may move its status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Event {
     SetupRequestSubmitted,

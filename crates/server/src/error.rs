@@ -6,7 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use flowhq_domain::values::InvalidValue;
 use flowhq_store::StoreError;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -35,6 +36,28 @@ pub enum AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Every error response's body. The OpenAPI document's error schema is
+/// derived from this type, which is also what `into_response` sends.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "invalid_field", "message": "name must not be empty", "field": "name"}}))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable snake_case code: `malformed_request`, `unauthorized`,
+    /// `invalid_credentials`, `forbidden`, `not_found`, `conflict`,
+    /// `invalid_transition`, `worker_running`, `payload_too_large`, `invalid_field`,
+    /// `rate_limited`, `unavailable`, `internal`.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+    /// The refused field, on a 422 (`config.hours`, `limit`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
 
 impl AppError {
     /// A 422 for one field.
@@ -110,11 +133,18 @@ impl IntoResponse for AppError {
             AppError::NotFound(what) => format!("{what} not found"),
             other => other.to_string(),
         };
-        let mut error = json!({ "code": code, "message": message });
-        if let AppError::Invalid { field, .. } = &self {
-            error["field"] = json!(field);
-        }
-        let mut response = (status, axum::Json(json!({ "error": error }))).into_response();
+        let field = match &self {
+            AppError::Invalid { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message,
+                field,
+            },
+        };
+        let mut response = (status, axum::Json(body)).into_response();
         if let AppError::TooManyRequests { retry_after_s } = self
             && let Ok(value) = HeaderValue::from_str(&retry_after_s.to_string())
         {

@@ -31,8 +31,10 @@ use crate::state::AppState;
 
 /// The whole HTTP surface, ready to serve.
 pub fn router(state: AppState) -> Router {
+    let (api, document) = api::router(state.settings.channel).split_for_parts();
     Router::new()
-        .merge(api::router())
+        .merge(api)
+        .merge(api::openapi::router(&document))
         .merge(api::worker_router(state.settings.channel))
         .merge(health::router())
         .merge(metrics::router())

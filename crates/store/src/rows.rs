@@ -88,8 +88,9 @@ pub(crate) fn like_pattern(needle: &str) -> String {
 }
 
 /// A page of a list: the items and where the next page starts.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Where the next page starts (the list's `cursor` or `before`); null on the last page.
     pub next_cursor: Option<String>,
 }

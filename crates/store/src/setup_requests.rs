@@ -24,7 +24,7 @@ pub struct NewSetupRequest {
 }
 
 /// A request in the admin queue, with who it is for.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct QueuedRequest {
     #[serde(flatten)]
     pub request: SetupRequest,

@@ -35,7 +35,7 @@ pub struct SimInbound {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SimOutbound {
     pub to: String,
     pub text: String,

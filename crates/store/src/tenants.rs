@@ -73,7 +73,7 @@ impl ConfigPatch {
 }
 
 /// A tenant with everything hanging off it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TenantDetail {
     #[serde(flatten)]
     pub tenant: Tenant,

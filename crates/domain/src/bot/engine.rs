@@ -67,7 +67,7 @@ pub struct Reply {
 
 /// Why the bot answered as it did, or stayed quiet. For logs, metrics and
 /// the preview endpoint.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "decision", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Decision {
     /// Sent the greeting and numbered menu.

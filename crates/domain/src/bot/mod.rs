@@ -92,7 +92,7 @@ pub fn reply(
 
 /// What the bot would answer a new contact who writes `text` at `at`: for
 /// `POST /api/admin/tenants/{id}/bot/preview`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Preview {
     /// The texts it would send (none or one).
     pub replies: Vec<String>,

@@ -1,27 +1,33 @@
 //! The JSON API. Each resource lives in its own module and exposes a
-//! `router()`; this module merges them.
+//! `router()`; this module merges them. The public APIs are
+//! `OpenApiRouter`s, so that mounting a handler also documents it (see
+//! [`openapi`]).
 
 pub mod admin;
+pub mod openapi;
 pub mod portal;
 pub mod sim;
 pub mod worker;
 
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::ChannelKind;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// The admin and portal APIs, and the simulated network when it is the
+/// channel, with the OpenAPI document of exactly what is mounted.
+pub fn router(channel: ChannelKind) -> OpenApiRouter<AppState> {
+    let router = OpenApiRouter::with_openapi(openapi::base())
         .nest("/api/admin", admin::router())
-        .nest("/api/portal", portal::router())
-}
-
-/// The worker protocol, and the simulated network when it is the channel.
-pub fn worker_router(channel: ChannelKind) -> Router<AppState> {
-    let router = Router::new().nest("/api/worker", worker::router(channel));
+        .nest("/api/portal", portal::router());
     match channel {
         ChannelKind::Simulator => router.nest("/api/sim", sim::router()),
         ChannelKind::WhatsappWeb => router,
     }
+}
+
+/// The worker protocol: internal, so undocumented.
+pub fn worker_router(channel: ChannelKind) -> Router<AppState> {
+    Router::new().nest("/api/worker", worker::router(channel))
 }

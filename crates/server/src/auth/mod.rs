@@ -10,5 +10,5 @@ mod secret;
 pub mod session;
 
 pub use admin::{Actor, Admin};
-pub use owner::Owner;
+pub use owner::{INTERNAL_KEY_HEADER, Owner, USER_EMAIL_HEADER};
 pub use secret::Secret;

@@ -18,6 +18,7 @@ flowhq_store::backend_tests!(run:
     sessions_are_httponly_lax_rotated_and_ended_by_logout,
     an_admin_session_opens_the_admin_api,
     trusted_headers_are_ignored_unless_configured,
+    an_owner_reads_their_own_qr_code_only,
 );
 
 flowhq_store::backend_tests!(run_with_internal_key: trusted_headers_act_as_the_owner_with_the_right_key);
@@ -487,6 +488,47 @@ async fn an_admin_session_opens_the_admin_api(app: TestApp) {
         .await
         .unwrap();
     expect_error(portal, 403, "forbidden").await;
+    app.stop().await;
+}
+
+async fn an_owner_reads_their_own_qr_code_only(app: TestApp) {
+    let owner = browser();
+    let signed_up = app.sign_up(&owner, "qr@example.com").await;
+    let tenant: flowhq_domain::TenantId =
+        signed_up["tenant"]["id"].as_str().unwrap().parse().unwrap();
+    let qr_url = app.url("/api/portal/tenant/current/qr");
+
+    // No worker has shown a QR code yet.
+    expect_error(owner.get(&qr_url).send().await.unwrap(), 404, "not_found").await;
+
+    let expires_at = chrono::Utc::now() + chrono::TimeDelta::seconds(60);
+    let report = flowhq_store::sessions::SessionReport {
+        state: flowhq_domain::SessionState::QrReady,
+        qr: Some("2@owner-qr".into()),
+        qr_expires_at: Some(expires_at),
+    };
+    app.store
+        .report_session(tenant, &report, "test")
+        .await
+        .unwrap();
+    let response = owner.get(&qr_url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["qr"], "2@owner-qr");
+    assert!(body["expires_at"].is_string());
+    let svg = owner
+        .get(format!("{qr_url}?format=svg"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+
+    // Another owner sees their own (none), never this one.
+    let other = browser();
+    app.sign_up(&other, "other-qr@example.com").await;
+    expect_error(other.get(&qr_url).send().await.unwrap(), 404, "not_found").await;
+    // Without a session: 401.
+    expect_error(reqwest::get(&qr_url).await.unwrap(), 401, "unauthorized").await;
     app.stop().await;
 }
 

@@ -1,29 +1,32 @@
 //! `POST /api/admin/tenants/{id}/bot/preview`: what the bot would answer.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use axum::routing::post;
 use chrono::{DateTime, Utc};
 use flowhq_domain::TenantId;
-use flowhq_domain::bot::{self, BotConfig, InvalidOverride};
+use flowhq_domain::bot::{self, BotConfig, InvalidOverride, Preview};
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::api::openapi::responses::{AdminAuthErrors, BodyErrors, NotFound};
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, parse_id};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/tenants/{id}/bot/preview", post(preview))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(preview))
 }
 
 /// The longest text a preview takes: about what WhatsApp allows.
 const MAX_PREVIEW_CHARS: usize = 4096;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewBody {
+    /// What the customer writes: at most 4096 characters.
     pub text: String,
     /// When the message arrives; now when absent.
     pub at: Option<DateTime<Utc>>,
@@ -39,7 +42,7 @@ pub async fn preview_for(
     state: &AppState,
     tenant: TenantId,
     body: PreviewBody,
-) -> AppResult<bot::Preview> {
+) -> AppResult<Preview> {
     if body.text.chars().count() > MAX_PREVIEW_CHARS {
         return Err(AppError::invalid(
             "text",
@@ -55,6 +58,21 @@ pub async fn preview_for(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/bot/preview",
+    operation_id = "preview_tenant_bot",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    request_body = PreviewBody,
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "What the bot would answer a new contact", body = Preview),
+        BodyErrors,
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn preview(
     State(state): State<AppState>,

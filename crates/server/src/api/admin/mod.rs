@@ -6,12 +6,12 @@ pub mod setup_requests;
 pub mod tenants;
 pub mod workers;
 
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(tenants::router())
         .merge(setup_requests::router())
         .merge(bot::router())

@@ -1,31 +1,57 @@
 //! `GET /api/admin/tenants/{id}/qr`: the QR code to link the tenant's
 //! WhatsApp, as JSON or (`?format=svg`) as an image.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use flowhq_domain::TenantId;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::api::openapi::responses::{AdminAuthErrors, InvalidQuery, NotFound};
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Query, parse_id};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/tenants/{id}/qr", get(qr))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(qr))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct QrParams {
+    /// `json` (default) or `svg` for an image.
+    #[param(pattern = "^(json|svg)?$")]
     pub format: Option<String>,
 }
 
+/// A QR code for WhatsApp's "Link a device", while it is valid.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QrCode {
+    /// The text to encode as a QR code.
+    pub qr: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/tenants/{id}/qr",
+    operation_id = "get_tenant_qr",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id"), QrParams),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The current QR code", content((QrCode = "application/json"), (String = "image/svg+xml"))),
+        InvalidQuery,
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn qr(
     State(state): State<AppState>,
@@ -50,10 +76,10 @@ pub async fn current_qr(
         .filter(|_| session.qr_expires_at.is_none_or(|at| at > Utc::now()))
         .ok_or(AppError::NotFound("QR code"))?;
     match format {
-        None | Some("") | Some("json") => Ok(axum::Json(json!({
-            "qr": code,
-            "expires_at": session.qr_expires_at,
-        }))
+        None | Some("") | Some("json") => Ok(axum::Json(QrCode {
+            qr: code,
+            expires_at: session.qr_expires_at,
+        })
         .into_response()),
         Some("svg") => {
             let svg = render_svg(&code)?;

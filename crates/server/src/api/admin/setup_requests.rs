@@ -1,34 +1,58 @@
 //! `/api/admin/setup-requests`: the approval queue.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use flowhq_domain::{SetupRequestId, SetupRequestStatus};
-use flowhq_store::setup_requests::Decision;
+use flowhq_store::Page;
+use flowhq_store::setup_requests::{Decision, QueuedRequest};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::admin::tenants::{parse_cursor, parse_limit, parse_status};
+use crate::api::openapi::responses::{
+    AdminAuthErrors, BodyErrors, Conflict, InvalidQuery, NotFound,
+};
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Query, parse_id};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/setup-requests", get(list))
-        .route("/setup-requests/{id}/approve", post(approve))
-        .route("/setup-requests/{id}/reject", post(reject))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(approve))
+        .routes(routes!(reject))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
+    /// Only requests in this status.
+    #[param(value_type = Option<SetupRequestStatus>)]
     status: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
+    /// The previous page's `next_cursor`.
     cursor: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/setup-requests",
+    operation_id = "list_setup_requests",
+    tag = "admin",
+    params(ListParams),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The approval queue, newest first", body = Page<QueuedRequest>),
+        InvalidQuery,
+        AdminAuthErrors,
+    )
+)]
 #[tracing::instrument(skip_all)]
 async fn list(
     State(state): State<AppState>,
@@ -85,6 +109,20 @@ pub async fn reject_request(
     Ok(())
 }
 
+#[utoipa::path(
+    post,
+    path = "/setup-requests/{id}/approve",
+    operation_id = "approve_setup_request",
+    tag = "admin",
+    params(("id" = SetupRequestId, Path, description = "The setup request's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Approved; the tenant is APPROVED and its worker started", body = QueuedRequest),
+        AdminAuthErrors,
+        NotFound,
+        Conflict,
+    )
+)]
 #[tracing::instrument(skip_all, fields(request_id = %id))]
 async fn approve(
     State(state): State<AppState>,
@@ -96,12 +134,29 @@ async fn approve(
     Ok(axum::Json(state.store.setup_request(id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RejectBody {
+    /// Why, for the owner to fix it: 1 to 1000 characters.
     notes: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/setup-requests/{id}/reject",
+    operation_id = "reject_setup_request",
+    tag = "admin",
+    params(("id" = SetupRequestId, Path, description = "The setup request's id")),
+    request_body = RejectBody,
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Rejected; the tenant is back to NEW", body = QueuedRequest),
+        BodyErrors,
+        AdminAuthErrors,
+        NotFound,
+        Conflict,
+    )
+)]
 #[tracing::instrument(skip_all, fields(request_id = %id))]
 async fn reject(
     State(state): State<AppState>,

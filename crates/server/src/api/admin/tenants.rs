@@ -1,46 +1,57 @@
 //! `/api/admin/tenants`: create, list, read, edit, delete tenants, move them
 //! through their lifecycle, and read their audit trail and messages.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use flowhq_domain::bot::validate_overrides;
+use flowhq_domain::entities::{MessageLog, TenantEvent};
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::lifecycle::Event;
 use flowhq_domain::values::{Name, PhoneNumber};
 use flowhq_domain::{Language, MessageLogId, TemplateType, TenantId, TenantStatus};
-use flowhq_store::tenants::{ConfigInput, ConfigPatch, NewTenant, TenantFilter, TenantPatch};
+use flowhq_store::Page;
+use flowhq_store::tenants::{
+    ConfigInput, ConfigPatch, NewTenant, TenantDetail, TenantFilter, TenantPatch,
+};
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::admin::bot::override_error;
+use crate::api::openapi::responses::{
+    AdminAuthErrors, BodyErrors, Conflict, InvalidQuery, NotFound,
+};
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult, FieldContext};
 use crate::extract::{Json, Query, parse_id};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/tenants", post(create).get(list))
-        .route("/tenants/{id}", get(show).patch(update).delete(remove))
-        .route("/tenants/{id}/pause", post(pause))
-        .route("/tenants/{id}/resume", post(resume))
-        .route("/tenants/{id}/retry", post(retry))
-        .route("/tenants/{id}/events", get(events))
-        .route("/tenants/{id}/messages", get(messages))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(show, update, remove))
+        .routes(routes!(pause))
+        .routes(routes!(resume))
+        .routes(routes!(retry))
+        .routes(routes!(events))
+        .routes(routes!(messages))
 }
 
 /// A config as clients send it; every field optional so that a create can
 /// omit it and a patch can change one field.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigBody {
     pub template_type: Option<TemplateType>,
     pub business_name: Option<String>,
     pub language: Option<Language>,
+    // Parsed by hand (`parse_hours`) so that a refusal names the field.
+    #[schema(value_type = Option<OpeningHours>)]
     pub hours: Option<serde_json::Value>,
+    /// Replacement texts for the bot's template, by key; an unknown key is a 422.
+    #[schema(value_type = Option<Object>)]
     pub overrides: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -67,7 +78,7 @@ pub fn parse_hours(value: &serde_json::Value, field: &str) -> AppResult<OpeningH
         .map_err(|e| AppError::invalid(field, format!("{field}: {}", e.0)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateBody {
     name: String,
@@ -76,6 +87,19 @@ struct CreateBody {
     config: Option<ConfigBody>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/tenants",
+    operation_id = "create_tenant",
+    tag = "admin",
+    request_body = CreateBody,
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 201, description = "The new tenant (NEW) with its config, session and worker", body = TenantDetail),
+        BodyErrors,
+        AdminAuthErrors,
+    )
+)]
 #[tracing::instrument(skip_all)]
 async fn create(
     State(state): State<AppState>,
@@ -106,12 +130,21 @@ async fn create(
     Ok((StatusCode::CREATED, axum::Json(detail)))
 }
 
-#[derive(Debug, Deserialize)]
+// Strings, parsed by hand, so that a bad value is a 422 naming it; the
+// documented types are what the parsers accept.
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
+    /// Only tenants in this status.
+    #[param(value_type = Option<TenantStatus>)]
     status: Option<String>,
+    /// Matches name or phone number, case-insensitively.
     q: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
+    /// The previous page's `next_cursor`.
     cursor: Option<String>,
 }
 
@@ -155,6 +188,19 @@ pub fn parse_cursor<T: std::str::FromStr>(raw: Option<&str>) -> AppResult<Option
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/tenants",
+    operation_id = "list_tenants",
+    tag = "admin",
+    params(ListParams),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Tenants, newest first", body = Page<TenantDetail>),
+        InvalidQuery,
+        AdminAuthErrors,
+    )
+)]
 #[tracing::instrument(skip_all)]
 async fn list(
     State(state): State<AppState>,
@@ -171,6 +217,19 @@ async fn list(
 }
 
 // Debug level: the hottest read; an info span per request costs more than the query.
+#[utoipa::path(
+    get,
+    path = "/tenants/{id}",
+    operation_id = "get_tenant",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The tenant with its config, session, worker and latest setup request", body = TenantDetail),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %id))]
 async fn show(
     State(state): State<AppState>,
@@ -181,7 +240,7 @@ async fn show(
     Ok(axum::Json(state.store.tenant_detail(id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PatchBody {
     name: Option<String>,
@@ -189,6 +248,21 @@ struct PatchBody {
     config: Option<ConfigBody>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/tenants/{id}",
+    operation_id = "update_tenant",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    request_body = PatchBody,
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The tenant as edited", body = TenantDetail),
+        BodyErrors,
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn update(
     State(state): State<AppState>,
@@ -227,6 +301,19 @@ async fn update(
     Ok(axum::Json(state.store.update_tenant(id, &patch).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/tenants/{id}",
+    operation_id = "delete_tenant",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 204, description = "Deleted: its worker stopped and its data removed"),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn remove(
     State(state): State<AppState>,
@@ -254,6 +341,20 @@ async fn lifecycle_event(
     Ok(axum::Json(state.store.tenant_detail(id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/pause",
+    operation_id = "pause_tenant",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Paused (ACTIVE or ERROR → PAUSED)", body = TenantDetail),
+        AdminAuthErrors,
+        NotFound,
+        Conflict,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn pause(
     State(state): State<AppState>,
@@ -263,6 +364,20 @@ async fn pause(
     lifecycle_event(&state, &admin, &id, Event::Pause).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/resume",
+    operation_id = "resume_tenant",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Resumed (PAUSED → ACTIVE)", body = TenantDetail),
+        AdminAuthErrors,
+        NotFound,
+        Conflict,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn resume(
     State(state): State<AppState>,
@@ -272,6 +387,20 @@ async fn resume(
     lifecycle_event(&state, &admin, &id, Event::Resume).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/retry",
+    operation_id = "retry_tenant",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Retried (ERROR or PAUSED → APPROVED, worker started)", body = TenantDetail),
+        AdminAuthErrors,
+        NotFound,
+        Conflict,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn retry(
     State(state): State<AppState>,
@@ -284,6 +413,19 @@ async fn retry(
     Ok(axum::Json(state.store.tenant_detail(tenant).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/tenants/{id}/events",
+    operation_id = "list_tenant_events",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The status audit trail, oldest first, in one page", body = Page<TenantEvent>),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn events(
     State(state): State<AppState>,
@@ -294,13 +436,20 @@ async fn events(
     // 404 for an unknown tenant rather than an empty trail.
     state.store.tenant(id).await?;
     let items = state.store.tenant_events(id).await?;
-    Ok(axum::Json(json!({ "items": items, "next_cursor": null })))
+    Ok(axum::Json(Page {
+        items,
+        next_cursor: None,
+    }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct MessageParams {
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub limit: Option<String>,
+    /// The previous page's `next_cursor`: messages older than it.
     pub before: Option<String>,
 }
 
@@ -317,6 +466,20 @@ impl MessageParams {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/tenants/{id}/messages",
+    operation_id = "list_tenant_messages",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id"), MessageParams),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The message log, newest first", body = Page<MessageLog>),
+        InvalidQuery,
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn messages(
     State(state): State<AppState>,

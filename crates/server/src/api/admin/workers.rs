@@ -1,27 +1,55 @@
 //! `/api/admin/tenants/{id}/worker/*` and `/api/admin/workers/*`: run the
 //! tenants' worker processes by hand.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use axum::routing::post;
 use flowhq_domain::TenantId;
-use serde_json::json;
+use flowhq_domain::entities::WorkerProcess;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::api::openapi::responses::{AdminAuthErrors, Conflict, NotFound};
 use crate::auth::Admin;
 use crate::error::AppResult;
 use crate::extract::parse_id;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/tenants/{id}/worker/start", post(start))
-        .route("/tenants/{id}/worker/stop", post(stop))
-        .route("/tenants/{id}/worker/restart", post(restart))
-        .route("/tenants/{id}/worker/token", post(token))
-        .route("/workers/stop-all", post(stop_all))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(stop))
+        .routes(routes!(restart))
+        .routes(routes!(token))
+        .routes(routes!(stop_all))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkerToken {
+    /// The worker's `FLOWHQ_WORKER_TOKEN`; shown once, only its hash is kept.
+    pub token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoppedWorkers {
+    pub stopped: usize,
+}
+
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/worker/start",
+    operation_id = "start_worker",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The worker, starting", body = WorkerProcess),
+        AdminAuthErrors,
+        NotFound,
+        Conflict,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn start(
     State(state): State<AppState>,
@@ -32,6 +60,19 @@ async fn start(
     Ok(axum::Json(state.supervisor.start(tenant).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/worker/stop",
+    operation_id = "stop_worker",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The worker, stopped", body = WorkerProcess),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn stop(
     State(state): State<AppState>,
@@ -42,6 +83,19 @@ async fn stop(
     Ok(axum::Json(state.supervisor.stop(tenant).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/worker/restart",
+    operation_id = "restart_worker",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The worker, restarting", body = WorkerProcess),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn restart(
     State(state): State<AppState>,
@@ -54,6 +108,19 @@ async fn restart(
 
 /// A new token for the tenant's worker (the old one stops working): for an
 /// orchestrator running workers under `FLOWHQ_SUPERVISOR=external`.
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/worker/token",
+    operation_id = "issue_worker_token",
+    tag = "admin",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A new worker token; the old one stops working", body = WorkerToken),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn token(
     State(state): State<AppState>,
@@ -62,12 +129,23 @@ async fn token(
 ) -> AppResult<impl IntoResponse> {
     let tenant: TenantId = parse_id(&id, "tenant")?;
     let token = state.supervisor.issue_token(tenant).await?;
-    Ok(axum::Json(json!({ "token": token })))
+    Ok(axum::Json(WorkerToken { token }))
 }
 
 /// Stops every worker on purpose; none is restarted until started again.
+#[utoipa::path(
+    post,
+    path = "/workers/stop-all",
+    operation_id = "stop_all_workers",
+    tag = "admin",
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "How many workers were stopped", body = StoppedWorkers),
+        AdminAuthErrors,
+    )
+)]
 #[tracing::instrument(skip_all)]
 async fn stop_all(State(state): State<AppState>, _admin: Admin) -> AppResult<impl IntoResponse> {
     let stopped = state.supervisor.stop_all().await?;
-    Ok(axum::Json(json!({ "stopped": stopped })))
+    Ok(axum::Json(StoppedWorkers { stopped }))
 }

@@ -1,37 +1,42 @@
 //! Owner sign-up, log-in and log-out. (An admin may log in here too: the
 //! session is the same kind, and its role decides what it opens.)
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use flowhq_domain::Role;
 use flowhq_domain::entities::User;
 use flowhq_domain::values::{Email, Name, PhoneNumber};
-use flowhq_store::tenants::{ConfigInput, NewTenant};
+use flowhq_store::tenants::{ConfigInput, NewTenant, TenantDetail};
 use flowhq_store::users::NewUser;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::api::openapi::responses::{BodyErrors, Throttled};
 use crate::auth::{Secret, password, password_policy, session};
-use crate::error::{AppError, AppResult, FieldContext};
+use crate::error::{AppError, AppResult, ErrorBody, FieldContext};
 use crate::extract::{ClientAddress, Json};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/signup", post(signup))
-        .route("/login", post(login))
-        .route("/logout", post(logout))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(signup))
+        .routes(routes!(login))
+        .routes(routes!(logout))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupBody {
+    /// The owner's name.
     pub name: String,
     pub email: String,
+    /// 10 or more characters, not a common password, not the email.
+    #[schema(format = Password)]
     pub password: String,
+    /// The business's WhatsApp number, E.164 (`+5511912345678`).
     pub phone: String,
     /// The business's name; the owner's name when absent.
     pub business_name: Option<String>,
@@ -93,6 +98,29 @@ pub async fn create_owner(
     Ok((user, detail))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedUp {
+    pub user: User,
+    pub tenant: TenantDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoggedIn {
+    pub user: User,
+}
+
+#[utoipa::path(
+    post,
+    path = "/signup",
+    operation_id = "sign_up",
+    tag = "portal",
+    request_body = SignupBody,
+    responses(
+        (status = 201, description = "The owner and their new tenant (NEW); logged in", body = SignedUp, headers(("Set-Cookie" = String, description = "The session cookie, flowhq_session"))),
+        BodyErrors,
+        (status = 409, description = "The email is already registered (`conflict`)", body = ErrorBody),
+    )
+)]
 #[tracing::instrument(skip_all)]
 async fn signup(
     State(state): State<AppState>,
@@ -103,17 +131,21 @@ async fn signup(
     let cookie = session::start(&state, &headers, &user).await?;
     let mut response = (
         StatusCode::CREATED,
-        axum::Json(json!({ "user": user, "tenant": detail })),
+        axum::Json(SignedUp {
+            user,
+            tenant: detail,
+        }),
     )
         .into_response();
     session::set_cookie(response.headers_mut(), cookie);
     Ok(response)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
     pub email: String,
+    #[schema(format = Password)]
     pub password: String,
 }
 
@@ -146,6 +178,19 @@ pub async fn authenticate(state: &AppState, body: LoginBody, address: &str) -> A
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/login",
+    operation_id = "log_in",
+    tag = "portal",
+    request_body = LoginBody,
+    responses(
+        (status = 200, description = "Logged in (an owner or an admin)", body = LoggedIn, headers(("Set-Cookie" = String, description = "The session cookie, flowhq_session"))),
+        BodyErrors,
+        (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = ErrorBody),
+        Throttled,
+    )
+)]
 #[tracing::instrument(skip_all)]
 async fn login(
     State(state): State<AppState>,
@@ -155,11 +200,20 @@ async fn login(
 ) -> AppResult<Response> {
     let user = authenticate(&state, body, &address).await?;
     let cookie = session::start(&state, &headers, &user).await?;
-    let mut response = axum::Json(json!({ "user": user })).into_response();
+    let mut response = axum::Json(LoggedIn { user }).into_response();
     session::set_cookie(response.headers_mut(), cookie);
     Ok(response)
 }
 
+#[utoipa::path(
+    post,
+    path = "/logout",
+    operation_id = "log_out",
+    tag = "portal",
+    responses(
+        (status = 204, description = "Logged out; the session cookie is cleared", headers(("Set-Cookie" = String, description = "Clears flowhq_session"))),
+    )
+)]
 #[tracing::instrument(skip_all)]
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     let cookie = session::end(&state, &headers).await?;

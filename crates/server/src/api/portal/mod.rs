@@ -5,12 +5,12 @@ pub mod accounts;
 pub mod setup_request;
 mod tenant;
 
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(accounts::router())
         .merge(setup_request::router())
         .merge(tenant::router())

@@ -1,17 +1,21 @@
 //! `POST /api/portal/setup-request`: the owner asks for their bot.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::post;
+use flowhq_domain::entities::SetupRequest;
+use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::values::{Name, PhoneNumber};
 use flowhq_domain::{Language, TemplateType};
 use flowhq_store::setup_requests::NewSetupRequest;
 use flowhq_store::tenants::ConfigPatch;
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::admin::tenants::parse_hours;
+use crate::api::openapi::responses::{BodyErrors, Conflict, OwnerAuthErrors};
 use crate::auth::Owner;
 use crate::error::{AppError, AppResult, FieldContext};
 use crate::extract::Json;
@@ -19,18 +23,22 @@ use crate::state::AppState;
 
 pub const MAX_NOTES_CHARS: usize = 1000;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/setup-request", post(submit))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(submit))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetupRequestBody {
     pub business_name: String,
     pub template_type: TemplateType,
     pub language: Language,
+    /// E.164 (`+5511912345678`).
     pub whatsapp_number: String,
+    // Parsed by hand (`parse_hours`) so that a refusal names the field.
+    #[schema(value_type = Option<OpeningHours>)]
     pub hours: Option<serde_json::Value>,
+    /// For the operator: at most 1000 characters.
     pub notes: Option<String>,
 }
 
@@ -73,6 +81,20 @@ impl SetupRequestBody {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/setup-request",
+    operation_id = "submit_setup_request",
+    tag = "portal",
+    request_body = SetupRequestBody,
+    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
+    responses(
+        (status = 201, description = "The request, PENDING; the config is updated and the tenant is PENDING", body = SetupRequest),
+        BodyErrors,
+        OwnerAuthErrors,
+        Conflict,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
 async fn submit(
     State(state): State<AppState>,

@@ -1,37 +1,123 @@
 //! `/api/portal/tenant/current/*`: the owner's own tenant, and nothing else.
 
-use axum::Router;
 use axum::extract::State;
-use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use serde_json::json;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use flowhq_domain::SessionState;
+use flowhq_domain::bot::Preview;
+use flowhq_domain::entities::{MessageLog, SetupRequest, Tenant, TenantConfig};
+use flowhq_store::Page;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::admin::bot::{PreviewBody, preview_for};
+use crate::api::admin::qr::{QrCode, QrParams, current_qr};
 use crate::api::admin::tenants::MessageParams;
+use crate::api::openapi::responses::{BodyErrors, InvalidQuery, NotFound, OwnerAuthErrors};
 use crate::auth::Owner;
 use crate::error::AppResult;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/tenant/current/status", get(status))
-        .route("/tenant/current/messages", get(messages))
-        .route("/tenant/current/bot/preview", post(preview))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(status))
+        .routes(routes!(qr))
+        .routes(routes!(messages))
+        .routes(routes!(preview))
 }
 
+/// What an owner sees of their tenant: less than the admin's view (no
+/// worker, no QR code in the session).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnTenant {
+    #[serde(flatten)]
+    pub tenant: Tenant,
+    pub config: TenantConfig,
+    pub session: OwnSession,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnSession {
+    pub state: SessionState,
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnStatus {
+    pub tenant: OwnTenant,
+    /// The latest setup request, or null.
+    pub setup_request: Option<SetupRequest>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/tenant/current/status",
+    operation_id = "get_own_status",
+    tag = "portal",
+    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
+    responses(
+        (status = 200, description = "The owner's tenant and its latest setup request", body = OwnStatus),
+        OwnerAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
 async fn status(State(state): State<AppState>, owner: Owner) -> AppResult<impl IntoResponse> {
     let detail = state.store.tenant_detail(owner.tenant_id).await?;
-    let mut tenant = serde_json::to_value(&detail.tenant).map_err(anyhow::Error::from)?;
-    tenant["config"] = serde_json::to_value(&detail.config).map_err(anyhow::Error::from)?;
-    tenant["session"] =
-        json!({ "state": detail.session.state, "last_seen_at": detail.session.last_seen_at });
-    Ok(axum::Json(
-        json!({ "tenant": tenant, "setup_request": detail.setup_request }),
-    ))
+    Ok(axum::Json(OwnStatus {
+        tenant: OwnTenant {
+            tenant: detail.tenant,
+            config: detail.config,
+            session: OwnSession {
+                state: detail.session.state,
+                last_seen_at: detail.session.last_seen_at,
+            },
+        },
+        setup_request: detail.setup_request,
+    }))
 }
 
+/// The owner's own QR code, as the admin one (`?format=svg` for an image).
+#[utoipa::path(
+    get,
+    path = "/tenant/current/qr",
+    operation_id = "get_own_qr",
+    tag = "portal",
+    params(QrParams),
+    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
+    responses(
+        (status = 200, description = "The current QR code", content((QrCode = "application/json"), (String = "image/svg+xml"))),
+        InvalidQuery,
+        OwnerAuthErrors,
+        NotFound,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn qr(
+    State(state): State<AppState>,
+    owner: Owner,
+    Query(params): Query<QrParams>,
+) -> AppResult<Response> {
+    current_qr(&state, owner.tenant_id, params.format.as_deref()).await
+}
+
+#[utoipa::path(
+    get,
+    path = "/tenant/current/messages",
+    operation_id = "list_own_messages",
+    tag = "portal",
+    params(MessageParams),
+    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
+    responses(
+        (status = 200, description = "The owner's message log, newest first", body = Page<MessageLog>),
+        InvalidQuery,
+        OwnerAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
 async fn messages(
     State(state): State<AppState>,
@@ -47,6 +133,20 @@ async fn messages(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/tenant/current/bot/preview",
+    operation_id = "preview_own_bot",
+    tag = "portal",
+    request_body = PreviewBody,
+    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
+    responses(
+        (status = 200, description = "What the bot would answer a new contact", body = Preview),
+        BodyErrors,
+        OwnerAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
 async fn preview(
     State(state): State<AppState>,

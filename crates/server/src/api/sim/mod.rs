@@ -4,10 +4,10 @@
 
 mod tenants;
 
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().merge(tenants::router())
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(tenants::router())
 }

@@ -1,28 +1,55 @@
 //! `/api/sim/tenants/{id}/…`: scan the QR, unlink, send as a customer, read
 //! what the bot sent.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use chrono::Utc;
 use flowhq_domain::TenantId;
-use serde::Deserialize;
-use serde_json::json;
+use flowhq_store::Page;
+use flowhq_store::sim::SimOutbound;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::api::openapi::responses::{AdminAuthErrors, BodyErrors, NotFound};
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, parse_id};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/tenants/{id}/scan", post(scan))
-        .route("/tenants/{id}/logout", post(logout))
-        .route("/tenants/{id}/inbound", post(inbound))
-        .route("/tenants/{id}/outbox", get(outbox))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(scan))
+        .routes(routes!(logout))
+        .routes(routes!(inbound))
+        .routes(routes!(outbox))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimLink {
+    /// Whether the tenant's worker is linked to the phone now.
+    pub linked: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimInboundAccepted {
+    pub wa_message_id: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/scan",
+    operation_id = "sim_scan",
+    tag = "simulator",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The phone scanned the QR code: the worker's device is linked", body = SimLink),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn scan(
     State(state): State<AppState>,
@@ -39,9 +66,22 @@ async fn scan(
         .sim_link(tenant, &credentials, Utc::now())
         .await?;
     state.sim.poke(tenant);
-    Ok(axum::Json(json!({ "linked": true })))
+    Ok(axum::Json(SimLink { linked: true }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/logout",
+    operation_id = "sim_logout",
+    tag = "simulator",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The phone unlinked the device", body = SimLink),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn logout(
     State(state): State<AppState>,
@@ -51,16 +91,33 @@ async fn logout(
     let tenant: TenantId = parse_id(&id, "tenant")?;
     state.store.sim_unlink(tenant).await?;
     state.sim.poke(tenant);
-    Ok(axum::Json(json!({ "linked": false })))
+    Ok(axum::Json(SimLink { linked: false }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct InboundBody {
+    /// The customer's WhatsApp address: 1 to 64 characters.
     from: String,
+    /// At most 4096 characters.
     text: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/inbound",
+    operation_id = "sim_inbound",
+    tag = "simulator",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    request_body = InboundBody,
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A customer message arrived on the network", body = SimInboundAccepted),
+        BodyErrors,
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn inbound(
     State(state): State<AppState>,
@@ -85,9 +142,22 @@ async fn inbound(
         .sim_push_inbound(tenant, &wa_message_id, from, &body.text, Utc::now())
         .await?;
     state.sim.poke(tenant);
-    Ok(axum::Json(json!({ "wa_message_id": wa_message_id })))
+    Ok(axum::Json(SimInboundAccepted { wa_message_id }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/tenants/{id}/outbox",
+    operation_id = "sim_outbox",
+    tag = "simulator",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    security(("admin_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "What the bot sent to customers, in one page", body = Page<SimOutbound>),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn outbox(
     State(state): State<AppState>,
@@ -97,5 +167,8 @@ async fn outbox(
     let tenant: TenantId = parse_id(&id, "tenant")?;
     state.store.tenant(tenant).await?;
     let items = state.store.sim_outbox(tenant, 10_000).await?;
-    Ok(axum::Json(json!({ "items": items, "next_cursor": null })))
+    Ok(axum::Json(Page {
+        items,
+        next_cursor: None,
+    }))
 }
