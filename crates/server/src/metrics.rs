@@ -140,8 +140,13 @@ async fn render(State(state): State<AppState>) -> AppResult<impl IntoResponse> {
     // first: the supervisor's in-memory beats, else the persisted one.
     let now = Utc::now();
     let mut ages = Histogram::default();
+    let (mut backlog, mut backlog_max) = (0u64, 0u64);
     for runtime in state.store.live_workers().await? {
         let worker = &runtime.worker;
+        if let Some(n) = state.supervisor.outbox_backlog(worker.tenant_id) {
+            backlog += n;
+            backlog_max = backlog_max.max(n);
+        }
         let last = state
             .supervisor
             .last_beat(worker.tenant_id)
@@ -164,6 +169,19 @@ async fn render(State(state): State<AppState>) -> AppResult<impl IntoResponse> {
         "",
         &HEARTBEAT_AGE_BUCKETS,
     );
+
+    // Logs workers hold but the control plane has not yet stored: grows
+    // when shipping falls behind or the database is slow.
+    out.push_str(
+        "# HELP flowhq_worker_outbox_backlog Message logs waiting in live workers' outboxes (last heartbeats).\n\
+         # TYPE flowhq_worker_outbox_backlog gauge\n",
+    );
+    let _ = writeln!(out, "flowhq_worker_outbox_backlog {backlog}");
+    out.push_str(
+        "# HELP flowhq_worker_outbox_backlog_max The largest backlog of one live worker.\n\
+         # TYPE flowhq_worker_outbox_backlog_max gauge\n",
+    );
+    let _ = writeln!(out, "flowhq_worker_outbox_backlog_max {backlog_max}");
 
     let (inbound, outbound) = state.store.count_messages_by_direction().await?;
     out.push_str(

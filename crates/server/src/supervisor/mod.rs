@@ -67,6 +67,8 @@ enum Slot {
 
 struct Beat {
     at: DateTime<Utc>,
+    /// Logs waiting in the worker's outbox, as it reported.
+    outbox_backlog: u64,
     persisted: bool,
 }
 
@@ -188,12 +190,13 @@ impl Supervisor {
 
     /// Notes a heartbeat in memory; returns whether it is the first since
     /// the worker (re)started.
-    pub fn record_beat(&self, tenant: TenantId, at: DateTime<Utc>) -> bool {
+    pub fn record_beat(&self, tenant: TenantId, at: DateTime<Utc>, outbox_backlog: u64) -> bool {
         lock(&self.inner.beats)
             .insert(
                 tenant,
                 Beat {
                     at,
+                    outbox_backlog,
                     persisted: false,
                 },
             )
@@ -202,6 +205,14 @@ impl Supervisor {
 
     pub fn last_beat(&self, tenant: TenantId) -> Option<DateTime<Utc>> {
         lock(&self.inner.beats).get(&tenant).map(|b| b.at)
+    }
+
+    /// The outbox backlog `tenant`'s worker reported with its last
+    /// heartbeat to this replica.
+    pub fn outbox_backlog(&self, tenant: TenantId) -> Option<u64> {
+        lock(&self.inner.beats)
+            .get(&tenant)
+            .map(|b| b.outbox_backlog)
     }
 
     /// Writes heartbeat times not yet in the database, in batches.

@@ -176,7 +176,7 @@ async fn heartbeats_move_an_approved_tenant_and_answer_the_desired_state(app: Te
         .unwrap();
     let token = token_for(&app, &a).await;
     let desired: Value = worker(&app, Method::POST, &a, "/heartbeat", &token)
-        .json(&json!({ "pid": 1, "session_state": "CONNECTED", "outbox_backlog": 0 }))
+        .json(&json!({ "pid": 1, "session_state": "CONNECTED", "outbox_backlog": 7 }))
         .send()
         .await
         .unwrap()
@@ -185,6 +185,18 @@ async fn heartbeats_move_an_approved_tenant_and_answer_the_desired_state(app: Te
         .unwrap();
     assert_eq!(desired["paused"], false);
     assert_eq!(desired["stop"], false);
+    // The backlog the worker reported is what /metrics shows.
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("flowhq_worker_outbox_backlog 7\n"), "{metrics}");
+    assert!(metrics.contains("flowhq_worker_outbox_backlog_max 7\n"));
     let tenant: Value = app
         .admin(Method::GET, &format!("/api/admin/tenants/{a}"))
         .send()

@@ -22,7 +22,9 @@ pub async fn heartbeat(
     Json(beat): Json<Heartbeat>,
 ) -> AppResult<impl IntoResponse> {
     let tenant = auth.tenant;
-    state.supervisor.record_beat(tenant, Utc::now());
+    state
+        .supervisor
+        .record_beat(tenant, Utc::now(), beat.outbox_backlog);
     let view = state.store.worker_view(tenant).await?;
     if view.worker_status == WorkerStatus::Starting {
         state.store.worker_running(tenant).await?;
