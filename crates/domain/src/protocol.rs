@@ -93,6 +93,10 @@ pub struct MessageAck {
 pub struct SimPoll {
     /// Saved credentials from an earlier link, if any.
     pub credentials: Option<String>,
+    /// Messages now safe in the worker's outbox, acknowledged before the
+    /// poll looks for news (saves a round trip per burst).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ack: Vec<String>,
     /// Whether the worker believes it is linked.
     pub linked: bool,
     /// The QR code the worker shows now.
@@ -119,12 +123,6 @@ pub struct SimMessage {
     pub from: String,
     pub text: String,
     pub at: DateTime<Utc>,
-}
-
-/// `POST /api/worker/{tenant}/sim/ack`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SimAck {
-    pub wa_message_ids: Vec<String>,
 }
 
 /// `POST /api/worker/{tenant}/sim/send`: idempotent on `client_id`.

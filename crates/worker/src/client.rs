@@ -84,11 +84,6 @@ impl ControlPlane {
         self.send(request, timeout).await
     }
 
-    pub async fn sim_ack(&self, ack: &SimAck) -> Result<()> {
-        let _: serde_json::Value = self.post("/sim/ack", ack).await?;
-        Ok(())
-    }
-
     pub async fn sim_send(&self, send: &SimSend) -> Result<SimSent> {
         self.post("/sim/send", send).await
     }

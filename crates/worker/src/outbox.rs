@@ -21,7 +21,7 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqliteConnection};
 
 use crate::Result;
-use crate::channel::{InboundMessage, Sent};
+use crate::channel::{InboundMessage, Outgoing, Sent};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS outbox (
@@ -70,9 +70,7 @@ pub enum Recorded {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingReply {
     pub seq: i64,
-    pub client_id: String,
-    pub to: String,
-    pub text: String,
+    pub message: Outgoing,
 }
 
 #[derive(Clone, Debug)]
@@ -147,9 +145,11 @@ impl Outbox {
             .map(|row| {
                 Ok(PendingReply {
                     seq: row.try_get("seq")?,
-                    client_id: row.try_get("client_id")?,
-                    to: row.try_get("to_number")?,
-                    text: row.try_get("message_text")?,
+                    message: Outgoing {
+                        client_id: row.try_get("client_id")?,
+                        to: row.try_get("to_number")?,
+                        text: row.try_get("message_text")?,
+                    },
                 })
             })
             .collect()
@@ -462,8 +462,8 @@ mod tests {
         assert_eq!(again, Recorded::Duplicate);
         let unsent = outbox.unsent_replies().await.unwrap();
         assert_eq!(unsent.len(), 1);
-        assert_eq!(unsent[0].client_id, "m1:0");
-        assert!(unsent[0].text.contains("Casa Pepe"));
+        assert_eq!(unsent[0].message.client_id, "m1:0");
+        assert!(unsent[0].message.text.contains("Casa Pepe"));
         // Only the inbound log is ready to ship until the reply is sent.
         assert_eq!(outbox.ready_batch(10).await.unwrap().len(), 1);
         assert_eq!(outbox.backlog().await.unwrap(), 2);

@@ -15,7 +15,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::backoff::Backoff;
 use crate::channel::simulator::SimulatorChannel;
-use crate::channel::{Channel, ChannelEvent, InboundMessage};
+use crate::channel::{Channel, ChannelEvent, InboundMessage, Outgoing};
 use crate::client::ControlPlane;
 use crate::outbox::{Outbox, Recorded};
 use crate::{Result, WorkerError, WorkerSettings};
@@ -287,16 +287,13 @@ async fn send_pending(shared: &Shared, channel: &mut impl Channel) {
             return;
         }
     };
+    let outgoing: Vec<Outgoing> = pending.iter().map(|p| p.message.clone()).collect();
     let mut sent = Vec::with_capacity(pending.len());
-    for reply in pending {
-        match channel
-            .send_text(&reply.client_id, &reply.to, &reply.text)
-            .await
-        {
+    for (reply, result) in pending.iter().zip(channel.send_texts(&outgoing).await) {
+        match result {
             Ok(accepted) => sent.push((reply.seq, accepted)),
             Err(e) => {
-                tracing::warn!(error = %e, client_id = %reply.client_id, "sending a reply; will retry");
-                break;
+                tracing::warn!(error = %e, client_id = %reply.message.client_id, "sending a reply; will retry");
             }
         }
     }

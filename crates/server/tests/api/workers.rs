@@ -195,7 +195,10 @@ async fn heartbeats_move_an_approved_tenant_and_answer_the_desired_state(app: Te
         .text()
         .await
         .unwrap();
-    assert!(metrics.contains("flowhq_worker_outbox_backlog 7\n"), "{metrics}");
+    assert!(
+        metrics.contains("flowhq_worker_outbox_backlog 7\n"),
+        "{metrics}"
+    );
     assert!(metrics.contains("flowhq_worker_outbox_backlog_max 7\n"));
     let tenant: Value = app
         .admin(Method::GET, &format!("/api/admin/tenants/{a}"))

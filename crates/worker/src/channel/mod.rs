@@ -35,6 +35,14 @@ pub enum ChannelEvent {
     Inbound(InboundMessage),
 }
 
+/// A text to send, with its idempotency key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    pub client_id: String,
+    pub to: String,
+    pub text: String,
+}
+
 /// A message the network accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sent {
@@ -63,4 +71,21 @@ pub trait Channel: Send {
     /// Sends a text. `client_id` makes it idempotent: sending the same id
     /// again sends nothing and returns the first send.
     async fn send_text(&mut self, client_id: &str, to: &str, text: &str) -> Result<Sent>;
+
+    /// Sends several texts as [`Channel::send_text`] would, stopping at the
+    /// first failure: the results are in order and may be fewer than the
+    /// texts. A network that takes several sends at once overrides this to
+    /// send them concurrently.
+    async fn send_texts(&mut self, texts: &[Outgoing]) -> Vec<Result<Sent>> {
+        let mut results = Vec::with_capacity(texts.len());
+        for t in texts {
+            let result = self.send_text(&t.client_id, &t.to, &t.text).await;
+            let failed = result.is_err();
+            results.push(result);
+            if failed {
+                break;
+            }
+        }
+        results
+    }
 }

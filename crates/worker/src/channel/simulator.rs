@@ -8,9 +8,9 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use flowhq_domain::protocol::{SimAck, SimPoll, SimSend, SimView};
+use flowhq_domain::protocol::{SimPoll, SimSend, SimView};
 
-use super::{Channel, ChannelEvent, InboundMessage, Sent};
+use super::{Channel, ChannelEvent, InboundMessage, Outgoing, Sent};
 use crate::backoff::Backoff;
 use crate::client::ControlPlane;
 use crate::{Result, WorkerError};
@@ -25,6 +25,8 @@ pub struct SimulatorChannel {
     linked: bool,
     known_qr: Option<String>,
     pending: VecDeque<ChannelEvent>,
+    /// Acknowledged by the runtime, told to the network with the next poll.
+    unacked: Vec<String>,
     backoff: Backoff,
 }
 
@@ -41,6 +43,7 @@ impl SimulatorChannel {
             linked: false,
             known_qr: None,
             pending: VecDeque::new(),
+            unacked: Vec::new(),
             backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(5)),
         }
     }
@@ -115,6 +118,7 @@ impl Channel for SimulatorChannel {
             }
             let poll = SimPoll {
                 credentials: self.credentials.clone(),
+                ack: self.unacked.clone(),
                 linked: self.linked,
                 known_qr: self.known_qr.clone(),
                 wait_ms: POLL_WAIT.as_millis() as u64,
@@ -122,6 +126,7 @@ impl Channel for SimulatorChannel {
             match self.client.sim_poll(&poll).await {
                 Ok(view) => {
                     self.backoff.reset();
+                    self.unacked.clear();
                     self.absorb(view)?;
                 }
                 Err(e) if e.is_revoked() => return Err(e),
@@ -138,12 +143,11 @@ impl Channel for SimulatorChannel {
         self.pending.pop_front()
     }
 
+    /// Rides on the next poll, which follows at once: a crash before it
+    /// only means a redelivery, which the outbox recognises.
     async fn ack(&mut self, wa_message_ids: &[String]) -> Result<()> {
-        self.client
-            .sim_ack(&SimAck {
-                wa_message_ids: wa_message_ids.to_vec(),
-            })
-            .await
+        self.unacked.extend_from_slice(wa_message_ids);
+        Ok(())
     }
 
     async fn send_text(&mut self, client_id: &str, to: &str, text: &str) -> Result<Sent> {
@@ -162,5 +166,35 @@ impl Channel for SimulatorChannel {
             wa_message_id: sent.wa_message_id,
             sent_at: sent.sent_at,
         })
+    }
+
+    /// The simulated network takes sends concurrently, like WhatsApp's.
+    async fn send_texts(&mut self, texts: &[Outgoing]) -> Vec<Result<Sent>> {
+        if !self.linked {
+            return vec![Err(WorkerError::Protocol("not connected".into()))];
+        }
+        let mut sends = tokio::task::JoinSet::new();
+        for (i, t) in texts.iter().enumerate() {
+            let client = self.client.clone();
+            let send = SimSend {
+                client_id: t.client_id.clone(),
+                to: t.to.clone(),
+                text: t.text.clone(),
+            };
+            sends.spawn(async move { (i, client.sim_send(&send).await) });
+        }
+        let mut results: Vec<Option<Result<Sent>>> = texts.iter().map(|_| None).collect();
+        while let Some(joined) = sends.join_next().await {
+            if let Ok((i, result)) = joined {
+                results[i] = Some(result.map(|sent| Sent {
+                    wa_message_id: sent.wa_message_id,
+                    sent_at: sent.sent_at,
+                }));
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(WorkerError::Protocol("send task failed".into()))))
+            .collect()
     }
 }

@@ -25,7 +25,6 @@ pub fn router(channel: ChannelKind) -> Router<AppState> {
     match channel {
         ChannelKind::Simulator => router
             .route("/{tenant}/sim/poll", post(sim::poll))
-            .route("/{tenant}/sim/ack", post(sim::ack))
             .route("/{tenant}/sim/send", post(sim::send)),
         ChannelKind::WhatsappWeb => router,
     }

@@ -1,5 +1,5 @@
 //! The simulated network as the worker sees it: a long poll for QR codes,
-//! links and messages; acknowledgements; idempotent sends.
+//! links and messages that also carries acknowledgements; idempotent sends.
 
 use std::time::Duration;
 
@@ -7,8 +7,7 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use chrono::Utc;
 use flowhq_domain::TenantId;
-use flowhq_domain::protocol::{SimAck, SimMessage, SimPoll, SimSend, SimSent, SimView};
-use serde_json::json;
+use flowhq_domain::protocol::{SimMessage, SimPoll, SimSend, SimSent, SimView};
 
 use super::WorkerAuth;
 use crate::error::{AppError, AppResult};
@@ -65,6 +64,9 @@ pub async fn poll(
     Json(poll): Json<SimPoll>,
 ) -> AppResult<impl IntoResponse> {
     let tenant = auth.tenant;
+    if !poll.ack.is_empty() {
+        state.store.sim_ack(tenant, &poll.ack).await?;
+    }
     let deadline = tokio::time::Instant::now() + Duration::from_millis(poll.wait_ms).min(MAX_WAIT);
     let notifier = state.sim.notifier(tenant);
     let mut closing = state.sim.closing();
@@ -91,19 +93,6 @@ pub async fn poll(
             _ = closing.wait_for(|c| *c) => {}
         }
     }
-}
-
-#[tracing::instrument(skip_all, fields(tenant_id = %auth.tenant))]
-pub async fn ack(
-    State(state): State<AppState>,
-    auth: WorkerAuth,
-    Json(ack): Json<SimAck>,
-) -> AppResult<impl IntoResponse> {
-    let acked = state
-        .store
-        .sim_ack(auth.tenant, &ack.wa_message_ids)
-        .await?;
-    Ok(axum::Json(json!({ "acked": acked })))
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %auth.tenant, client_id = %send.client_id))]
