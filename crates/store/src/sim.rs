@@ -201,21 +201,24 @@ impl Store {
         text: &str,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        self.ensure_sim_device(&mut tx, tenant).await?;
-        sqlx::query(
+        // One statement: this is the simulated network's hot path, and every
+        // statement is a round trip to SQLite's connection thread.
+        let inserted = sqlx::query(
             "INSERT INTO sim_inbound (id, tenant_id, wa_message_id, from_number, message_text, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+             created_at) SELECT $1, id, $2, $3, $4, $5 FROM tenant WHERE id = $6",
         )
         .bind(uuid::Uuid::now_v7().to_string())
-        .bind(tenant.to_string())
         .bind(wa_message_id)
         .bind(from)
         .bind(text)
         .bind(millis(at))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        .bind(tenant.to_string())
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            return Err(StoreError::NotFound("tenant"));
+        }
         Ok(())
     }
 
@@ -278,42 +281,55 @@ impl Store {
         wa_message_id: &str,
         now: DateTime<Utc>,
     ) -> Result<SimOutbound> {
-        let mut tx = self.begin().await?;
-        let device = device_from_row(&self.ensure_sim_device(&mut tx, tenant).await?)?;
-        let existing = sqlx::query(
-            "SELECT to_number, message_text, wa_message_id, sent_at FROM sim_outbound \
-             WHERE tenant_id = $1 AND client_id = $2",
-        )
-        .bind(tenant.to_string())
-        .bind(client_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(row) = existing {
-            return outbound_from_row(&row);
+        // The common case, a new send from a linked device, is two
+        // statements; a repeat is one.
+        if let Some(sent) = self.sim_sent(tenant, client_id).await? {
+            return Ok(sent);
         }
-        if !device.linked {
-            return Err(StoreError::Conflict("the device is not linked".into()));
-        }
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO sim_outbound (id, tenant_id, client_id, wa_message_id, to_number, \
-             message_text, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             message_text, sent_at) \
+             SELECT $1, tenant_id, $2, $3, $4, $5, $6 FROM sim_device \
+             WHERE tenant_id = $7 AND linked <> 0 \
+             ON CONFLICT (tenant_id, client_id) DO NOTHING",
         )
         .bind(uuid::Uuid::now_v7().to_string())
-        .bind(tenant.to_string())
         .bind(client_id)
         .bind(wa_message_id)
         .bind(to)
         .bind(text)
         .bind(millis(now))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(SimOutbound {
-            to: to.to_owned(),
-            text: text.to_owned(),
-            wa_message_id: wa_message_id.to_owned(),
-            sent_at: now,
-        })
+        .bind(tenant.to_string())
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(SimOutbound {
+                to: to.to_owned(),
+                text: text.to_owned(),
+                wa_message_id: wa_message_id.to_owned(),
+                sent_at: now,
+            });
+        }
+        // Not inserted: the same send raced this one, or no linked device.
+        match self.sim_sent(tenant, client_id).await? {
+            Some(sent) => Ok(sent),
+            None => Err(StoreError::Conflict("the device is not linked".into())),
+        }
+    }
+
+    async fn sim_sent(&self, tenant: TenantId, client_id: &str) -> Result<Option<SimOutbound>> {
+        sqlx::query(
+            "SELECT to_number, message_text, wa_message_id, sent_at FROM sim_outbound \
+             WHERE tenant_id = $1 AND client_id = $2",
+        )
+        .bind(tenant.to_string())
+        .bind(client_id)
+        .fetch_optional(self.pool())
+        .await?
+        .as_ref()
+        .map(outbound_from_row)
+        .transpose()
     }
 
     /// What the tenant's bot sent, oldest first.

@@ -100,6 +100,10 @@ impl OwnControlPlane {
         self.pid().and_then(procfs::rss_mib)
     }
 
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        self.pid().and_then(procfs::cpu_seconds)
+    }
+
     pub fn log_path(&self) -> PathBuf {
         self.dir.path().join("serve.log")
     }

@@ -49,9 +49,13 @@ pub struct StressArgs {
     /// Customers writing to each tenant.
     #[arg(long, default_value_t = 20)]
     contacts: usize,
-    /// Customer messages in flight at once.
+    /// Customer messages in flight at most.
     #[arg(long, default_value_t = 64)]
     concurrency: usize,
+    /// Messages per second to offer, evenly paced (0: as fast as answers
+    /// come back).
+    #[arg(long, default_value_t = 0)]
+    rate: u32,
     /// Target a running control plane (simulator channel, local workers for
     /// --kill/--hang) instead of starting one.
     #[arg(long, requires = "token")]
@@ -127,6 +131,7 @@ async fn stress(args: StressArgs, timeout: Duration) -> anyhow::Result<ExitCode>
     let errors = Errors::default();
     let result = drive(&args, &target.api, timeout, &errors).await;
     let control_plane_rss_mib = target.own.as_ref().and_then(OwnControlPlane::rss_mib);
+    let control_plane_cpu_s = target.own.as_ref().and_then(OwnControlPlane::cpu_seconds);
     // Stop the workers on purpose before the control plane: they outlive it
     // by design.
     if target.own.is_some()
@@ -145,6 +150,7 @@ async fn stress(args: StressArgs, timeout: Duration) -> anyhow::Result<ExitCode>
         }
     };
     report.control_plane_rss_mib = control_plane_rss_mib.map(report::round);
+    report.control_plane_cpu_s = control_plane_cpu_s.map(report::round);
     report.errors = errors.count();
     let passed = report.passed();
     if let Some(own) = target.own
@@ -193,6 +199,7 @@ async fn drive(
         messages: args.messages,
         contacts: args.contacts,
         run_id,
+        rate: args.rate,
     };
     let started = Instant::now();
     let started_wall = chrono::Utc::now();

@@ -17,6 +17,19 @@ pub fn rss_mib(pid: u32) -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// CPU time (user + system) a live process has used so far, in seconds.
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces): state is the
+    // 3rd field of stat(5), utime the 14th and stime the 15th.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // SAFETY: sysconf only reads a system setting.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    (per_second > 0).then(|| ticks / per_second as f64)
+}
+
 /// Whether `pid` is a running (or stopped) process; a zombie waiting to be
 /// reaped by its parent is not.
 pub fn alive(pid: u32) -> bool {
@@ -48,6 +61,9 @@ mod tests {
         let rss = rss_mib(std::process::id()).expect("our own status");
         assert!(rss > 0.5 && rss < 4096.0, "{rss}");
         assert!(alive(std::process::id()));
+        let spin = std::time::Instant::now();
+        while spin.elapsed() < std::time::Duration::from_millis(50) {}
+        assert!(cpu_seconds(std::process::id()).unwrap() > 0.0);
         assert_eq!(rss_mib(u32::MAX), None);
     }
 }

@@ -59,10 +59,15 @@ pub struct Report {
     pub reply_p99_ms_disturbed: Option<i64>,
     pub reply_max_ms_disturbed: Option<i64>,
     pub restart_s_max: Option<f64>,
+    /// CPU the run's own control plane used, onboarding included.
+    pub control_plane_cpu_s: Option<f64>,
     pub send_s: f64,
     pub elapsed_s: f64,
     pub kill: usize,
     pub hang: usize,
+    /// The offered load, messages per second (0: unpaced).
+    pub rate: u32,
+    pub concurrency: usize,
     pub heartbeat_interval: Option<String>,
 }
 
@@ -103,10 +108,13 @@ impl Report {
             reply_p99_ms_disturbed: quantile(&mut troubled.latencies_ms, 0.99),
             reply_max_ms_disturbed: quantile(&mut troubled.latencies_ms, 1.0),
             restart_s_max: max(&faults.restart_s),
+            control_plane_cpu_s: None,
             send_s: round(send_s),
             elapsed_s: round(elapsed_s),
             kill: args.kill,
             hang: args.hang,
+            rate: args.rate,
+            concurrency: args.concurrency,
             heartbeat_interval: args.url.is_none().then(|| args.heartbeat_interval.clone()),
         }
     }

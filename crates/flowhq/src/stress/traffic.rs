@@ -31,6 +31,9 @@ pub struct Plan {
     pub messages: usize,
     pub contacts: usize,
     pub run_id: u16,
+    /// Messages per second offered, evenly paced; 0: as fast as the
+    /// customers in flight get answers.
+    pub rate: u32,
 }
 
 impl Plan {
@@ -70,6 +73,7 @@ pub async fn send(
         tenants: plan.tenants.clone(),
         ..*plan
     });
+    let started = tokio::time::Instant::now();
     let mut customers = JoinSet::new();
     for _ in 0..concurrency {
         let (api, plan, next, fault, errors, bar) = (
@@ -86,6 +90,13 @@ pub async fn send(
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= plan.messages {
                     return sent;
+                }
+                if plan.rate > 0 {
+                    // Open loop: message i is due at i / rate, however slow
+                    // earlier answers were, so latency is measured at a
+                    // known offered load.
+                    let due = std::time::Duration::from_secs_f64(i as f64 / f64::from(plan.rate));
+                    tokio::time::sleep_until(started + due).await;
                 }
                 if i == fault_at {
                     fault.send_replace(true);
@@ -130,6 +141,7 @@ mod tests {
             messages: 80,
             contacts: 5,
             run_id: 7,
+            rate: 0,
         };
         let mut per_tenant = [0; 4];
         let mut senders = std::collections::HashSet::new();
