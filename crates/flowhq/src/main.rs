@@ -1,6 +1,7 @@
 //! `flowhq`: the one binary. `serve` runs the control plane, `worker` one
 //! tenant's bot, `admin` manages accounts, `stress` tests the platform.
 
+mod malloc;
 mod settings;
 mod stress;
 mod worker;

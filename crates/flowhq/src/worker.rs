@@ -31,6 +31,7 @@ pub struct WorkerArgs {
 }
 
 pub fn run(args: WorkerArgs) -> anyhow::Result<()> {
+    crate::malloc::single_arena();
     let heartbeat_interval = humantime::parse_duration(&args.heartbeat_interval)
         .with_context(|| format!("FLOWHQ_HEARTBEAT_INTERVAL {:?}", args.heartbeat_interval))?;
     anyhow::ensure!(

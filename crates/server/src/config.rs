@@ -64,6 +64,9 @@ pub struct Settings {
     pub worker_exe: Option<PathBuf>,
     /// How long a worker has to stop after SIGTERM before SIGKILL.
     pub worker_stop_grace: Duration,
+    /// How often a replica on PostgreSQL tries for leadership, and the
+    /// leader proves it still holds it (`crate::leader`).
+    pub leader_check_every: Duration,
 }
 
 impl Settings {
@@ -85,6 +88,7 @@ impl Settings {
             portal_internal_key: None,
             worker_exe: None,
             worker_stop_grace: Duration::from_secs(10),
+            leader_check_every: Duration::from_secs(5),
         }
     }
 }

@@ -1,4 +1,8 @@
 //! `/healthz` (the process is up) and `/readyz` (it can reach its database).
+//!
+//! `/readyz` also says whether this replica leads, but a follower is ready
+//! all the same: it serves every request, only the elected background jobs
+//! wait.
 
 use axum::Router;
 use axum::extract::State;
@@ -20,7 +24,10 @@ async fn healthz() -> axum::Json<serde_json::Value> {
 
 async fn readyz(State(state): State<AppState>) -> AppResult<axum::Json<serde_json::Value>> {
     match state.store.ping().await {
-        Ok(()) => Ok(axum::Json(json!({ "status": "ready" }))),
+        Ok(()) => Ok(axum::Json(json!({
+            "status": "ready",
+            "leader": state.leadership.is_leader(),
+        }))),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
             Err(AppError::Unavailable("database unreachable"))

@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod leader;
 pub mod lifecycle;
 pub mod metrics;
 pub mod monitor;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    elector: leader::Elector,
 }
 
 impl Application {
@@ -84,7 +86,9 @@ impl Application {
             format!("http://{}", std::net::SocketAddr::new(host, addr.port()))
         };
         let supervisor = supervisor::Supervisor::new(store.clone(), &settings, control_plane_url);
+        let elector = leader::Elector::start(&store, settings.leader_check_every).await;
         let state = AppState {
+            leadership: elector.leadership(),
             store,
             supervisor,
             sim: Arc::new(sim::SimHub::default()),
@@ -92,7 +96,11 @@ impl Application {
             login_limiter: Arc::new(auth::rate_limit::LoginLimiter::default()),
             metrics: Arc::new(metrics::Metrics::default()),
         };
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            elector,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -111,17 +119,29 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Application { listener, state } = self;
+        let Application {
+            listener,
+            state,
+            elector,
+        } = self;
         let store = state.store.clone();
         tracing::info!(addr = %listener.local_addr()?, "serving");
         // Background jobs: workers re-adopted, then watched; heartbeats
-        // persisted and checked. They stop with the server; workers do not.
+        // persisted and checked; the first and the last only on the leader.
+        // They stop with the server; workers do not.
         let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
-        if let Err(e) = state.supervisor.readopt().await {
+        if state.leadership.is_leader()
+            && let Err(e) = state.supervisor.readopt(false).await
+        {
             tracing::error!(error = %e, "re-adopting workers");
         }
         let jobs = [
-            tokio::spawn(state.supervisor.clone().run(jobs_stopped.clone())),
+            tokio::spawn(
+                state
+                    .supervisor
+                    .clone()
+                    .run(state.leadership.clone(), jobs_stopped.clone()),
+            ),
             tokio::spawn(monitor::run(state.clone(), jobs_stopped)),
         ];
         let sim = state.sim.clone();
@@ -141,6 +161,8 @@ impl Application {
         for job in jobs {
             let _ = job.await;
         }
+        // Leadership passes on now rather than when the process exits.
+        elector.stop().await;
         store.close().await;
         Ok(())
     }

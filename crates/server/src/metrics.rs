@@ -4,7 +4,8 @@
 //! rest (tenants and workers by status, heartbeat ages, messages logged,
 //! stale detections) is read from the database and the supervisor when
 //! scraped, so every replica reports the same totals and nothing is lost on
-//! a restart.
+//! a restart. `flowhq_leader` is the one per-replica gauge: which replica
+//! runs the elected jobs.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -206,6 +207,16 @@ async fn render(State(state): State<AppState>) -> AppResult<impl IntoResponse> {
          # TYPE flowhq_stale_detections_total counter\n",
     );
     let _ = writeln!(out, "flowhq_stale_detections_total {stale}");
+
+    out.push_str(
+        "# HELP flowhq_leader 1 when this replica runs the elected background jobs.\n\
+         # TYPE flowhq_leader gauge\n",
+    );
+    let _ = writeln!(
+        out,
+        "flowhq_leader {}",
+        u8::from(state.leadership.is_leader())
+    );
 
     out.push_str(
         "# HELP flowhq_http_request_duration_seconds HTTP request durations by route.\n\

@@ -6,6 +6,10 @@
 //! Heartbeats are kept in memory by the worker API; each tick writes the
 //! new ones to the database in a few batched statements, so thousands of
 //! workers cost a handful of writes per interval, not one per heartbeat.
+//!
+//! With several replicas, each one holds the heartbeats it received, so
+//! every replica persists its own; only the leader ([`crate::leader`])
+//! judges staleness, from the database that all of them write to.
 
 use std::time::Duration;
 
@@ -22,13 +26,16 @@ pub fn tick_period(heartbeat_interval: Duration, stale_after: Duration) -> Durat
 }
 
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let leadership = state.leadership.clone();
     let period = tick_period(
         state.settings.heartbeat_interval,
         state.settings.stale_after,
     );
-    // Heartbeats missed while this control plane was down are not the
-    // workers' fault: they are due again from now.
-    let started = Utc::now();
+    // Heartbeats missed while no control plane was watching (this one was
+    // down, or another replica led and may have held beats it never
+    // persisted) are not the workers' fault: they are due again from when
+    // this replica took over.
+    let mut leading_since = None;
     let mut interval = tokio::time::interval(period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -36,7 +43,15 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             _ = interval.tick() => {}
             _ = shutdown.wait_for(|s| *s) => break,
         }
-        if let Err(e) = tick(&state, started).await {
+        if let Err(e) = state.supervisor.persist_beats().await {
+            tracing::error!(error = %e, "persisting heartbeats");
+        }
+        if !leadership.is_leader() {
+            leading_since = None;
+            continue;
+        }
+        let since = *leading_since.get_or_insert_with(Utc::now);
+        if let Err(e) = check_stale(&state, since).await {
             tracing::error!(error = %e, "stale monitor");
         }
     }
@@ -44,8 +59,9 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let _ = state.supervisor.persist_beats().await;
 }
 
-pub async fn tick(state: &AppState, started: DateTime<Utc>) -> anyhow::Result<()> {
-    state.supervisor.persist_beats().await?;
+/// Marks the workers whose last heartbeat, known here or persisted by any
+/// replica, is too old.
+pub async fn check_stale(state: &AppState, started: DateTime<Utc>) -> anyhow::Result<()> {
     let now = Utc::now();
     let stale_after = chrono::Duration::from_std(state.settings.stale_after)?;
     for runtime in state.store.live_workers().await? {

@@ -16,4 +16,6 @@ pub struct AppState {
     pub sim: Arc<crate::sim::SimHub>,
     pub login_limiter: Arc<LoginLimiter>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Whether this replica runs the elected background jobs.
+    pub leadership: crate::leader::Leadership,
 }

@@ -14,6 +14,7 @@ mod error;
 mod migrate;
 mod rows;
 
+pub mod advisory_lock;
 pub mod dashboard;
 pub mod events;
 pub mod messages;

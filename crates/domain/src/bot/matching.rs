@@ -156,19 +156,16 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// The matcher for `template`, built once.
+    /// The matcher for `template`, built once, when first asked for: a
+    /// worker serves one business type and needs only its matcher.
     pub fn for_template(template: TemplateType) -> &'static Matcher {
-        static MATCHERS: OnceLock<Vec<(TemplateType, Matcher)>> = OnceLock::new();
-        let all = MATCHERS.get_or_init(|| {
-            TemplateType::ALL
-                .iter()
-                .map(|t| (*t, Matcher::build(Catalog::get(), *t)))
-                .collect()
-        });
-        all.iter()
-            .find(|(t, _)| *t == template)
-            .map(|(_, m)| m)
-            .unwrap_or(&all[0].1)
+        static MATCHERS: [OnceLock<Matcher>; TemplateType::ALL.len()] =
+            [const { OnceLock::new() }; TemplateType::ALL.len()];
+        let index = TemplateType::ALL
+            .iter()
+            .position(|t| *t == template)
+            .unwrap_or(0);
+        MATCHERS[index].get_or_init(|| Matcher::build(Catalog::get(), template))
     }
 
     fn build(catalog: &Catalog, template: TemplateType) -> Self {

@@ -6,6 +6,12 @@
 //!
 //! It also holds what the worker API needs in memory: heartbeat times
 //! (persisted in batches by the monitor) and token hashes.
+//!
+//! With several replicas on one machine, only the leader
+//! ([`crate::leader`]) re-adopts and restarts workers: two supervisors
+//! restarting the same worker would revoke each other's tokens in turn.
+//! Any replica still starts and stops workers on request; a worker started
+//! through another replica is adopted by the leader's next pass.
 
 pub mod process;
 
@@ -25,6 +31,7 @@ use subtle::ConstantTimeEq;
 
 use crate::config::{Settings, SupervisorMode};
 use crate::error::{AppError, AppResult};
+use crate::leader::Leadership;
 
 /// A worker that dies within this long of starting failed fast.
 pub const FAST_FAILURE: Duration = Duration::from_secs(10);
@@ -34,6 +41,9 @@ const BACKOFF_BASE: Duration = Duration::from_millis(500);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
 /// How often local processes are checked.
 pub const POLL_EVERY: Duration = Duration::from_millis(250);
+/// How often (in polls) the leader logs rotation and adopts workers that
+/// other replicas started: about every 10 s.
+const HOUSEKEEPING_EVERY: u64 = 40;
 
 /// The wait before restarting a worker that failed fast `fast_failures`
 /// times in a row: 0.5 s, 1 s, 2 s, … up to 30 s. A worker that ran a
@@ -439,16 +449,27 @@ impl Supervisor {
         Ok(worker)
     }
 
-    /// On control-plane start: adopts live workers (same pid and process
-    /// name) and restarts the dead ones that should be running.
-    pub async fn readopt(&self) -> AppResult<()> {
+    /// On control-plane start, and on the leader now and then: adopts live
+    /// workers it does not know yet (same pid and process name) and
+    /// restarts the dead ones that should be running. With `settled`, a
+    /// worker started within [`FAST_FAILURE`] is left to whoever started
+    /// it (another replica may be between spawning it and recording its
+    /// pid).
+    pub async fn readopt(&self, settled: bool) -> AppResult<()> {
         if self.inner.mode == SupervisorMode::External {
             return Ok(());
         }
         let _op = self.inner.ops.lock().await;
+        let fresh_since = Utc::now() - FAST_FAILURE;
         for runtime in self.inner.store.workers_to_supervise().await? {
             let worker = &runtime.worker;
             let tenant = worker.tenant_id;
+            if lock(&self.inner.slots).contains_key(&tenant) {
+                continue;
+            }
+            if settled && runtime.started_at.is_some_and(|at| at > fresh_since) {
+                continue;
+            }
             let alive = worker
                 .pid
                 .is_some_and(|pid| process::is_worker(pid, &worker.process_name));
@@ -515,6 +536,11 @@ impl Supervisor {
         }
         for (tenant, exit, fast_failures, started_at) in died {
             lock(&self.inner.beats).remove(&tenant);
+            if !self.still_wanted(tenant).await {
+                // Stopped on purpose, through another replica.
+                lock(&self.inner.slots).remove(&tenant);
+                continue;
+            }
             if fast_failures >= MAX_FAST_FAILURES {
                 lock(&self.inner.slots).remove(&tenant);
                 let reason = format!(
@@ -542,6 +568,9 @@ impl Supervisor {
         }
         for (tenant, fast_failures) in due {
             lock(&self.inner.slots).remove(&tenant);
+            if !self.still_wanted(tenant).await {
+                continue;
+            }
             if let Err(e) = self
                 .spawn(tenant, &self.process_name(tenant), true, fast_failures)
                 .await
@@ -566,19 +595,66 @@ impl Supervisor {
         WorkerProcess::process_name_for(tenant)
     }
 
-    /// Runs [`Supervisor::tick`] until `shutdown` fires. Workers keep
-    /// running after it ends.
-    pub async fn run(self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    /// Whether `tenant`'s worker should still run: any replica may have
+    /// stopped it since this one last looked. Unknown (a database error)
+    /// counts as wanted: a spurious restart is safer than a lost worker.
+    async fn still_wanted(&self, tenant: TenantId) -> bool {
+        match self.inner.store.worker_runtime(tenant).await {
+            Ok(runtime) => runtime.desired == Desired::Running,
+            Err(flowhq_store::StoreError::NotFound(_)) => false,
+            Err(_) => true,
+        }
+    }
+
+    /// Off the leader: reaps this replica's own children that ended, so
+    /// none is left a zombie, and leaves restarting them to the leader.
+    /// Workers it adopted while it led are the new leader's now.
+    fn reap_only(&self) {
+        let mut slots = lock(&self.inner.slots);
+        slots.retain(|tenant, slot| match slot {
+            Slot::Running(p) => match &mut p.child {
+                Some(child) => match child.try_wait() {
+                    Ok(None) => true,
+                    _ => {
+                        tracing::warn!(tenant_id = %tenant, pid = p.pid, "worker exited; the leader restarts it");
+                        false
+                    }
+                },
+                None => false,
+            },
+            Slot::Restarting { .. } => false,
+        });
+    }
+
+    /// Supervises until `shutdown` fires: [`Supervisor::tick`] while this
+    /// replica leads, [`Supervisor::readopt`] on taking over and every few
+    /// seconds after. Workers keep running after it ends.
+    pub async fn run(
+        self,
+        leadership: Leadership,
+        mut shutdown: tokio::sync::watch::Receiver<bool>,
+    ) {
         let mut interval = tokio::time::interval(POLL_EVERY);
         let mut ticks: u64 = 0;
+        let mut leading = false;
         loop {
             tokio::select! {
                 _ = interval.tick() => {}
                 _ = shutdown.wait_for(|s| *s) => return,
             }
             ticks += 1;
-            // Logs are checked every 10 s or so.
-            self.tick(ticks.is_multiple_of(40)).await;
+            let housekeeping = ticks.is_multiple_of(HOUSEKEEPING_EVERY);
+            let was_leading = std::mem::replace(&mut leading, leadership.is_leader());
+            if !leading {
+                self.reap_only();
+                continue;
+            }
+            if (!was_leading || housekeeping)
+                && let Err(e) = self.readopt(true).await
+            {
+                tracing::error!(error = %e, "adopting workers");
+            }
+            self.tick(housekeeping).await;
         }
     }
 }

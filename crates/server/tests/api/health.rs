@@ -7,6 +7,9 @@ async fn health_and_readiness_answer(app: TestApp) {
     assert_eq!(health.status(), 200);
     let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
+    // The only control plane of its database leads, on either backend.
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["leader"], true, "{body}");
     app.stop().await;
 }
 
@@ -41,6 +44,7 @@ async fn metrics_report_tenants_and_request_durations(app: TestApp) {
     assert!(text.contains("flowhq_workers{status=\"STOPPED\"} 1\n"));
     assert!(text.contains("flowhq_messages_logged_total{direction=\"INBOUND\"} 0\n"));
     assert!(text.contains("flowhq_stale_detections_total 0\n"));
+    assert!(text.contains("\nflowhq_leader 1\n"), "{text}");
     // The GET above, labelled by its route template, not its id.
     assert!(
         text.contains("flowhq_http_request_duration_seconds_count{method=\"GET\",route=\"/api/admin/tenants/{id}\",status=\"200\"} 1\n"),

@@ -6,6 +6,7 @@ mod helpers;
 mod admin_tenants;
 mod health;
 mod isolation;
+mod leader;
 mod openapi;
 mod pages;
 mod portal;
