@@ -71,7 +71,7 @@ fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Worker(_) | Command::Stress(_) => unreachable!("handled in main"),
         Command::Serve(args) => {
-            return_large_blocks_to_the_os();
+            malloc::return_large_blocks_to_the_os();
             let settings = args.resolve()?;
             settings::init_tracing(&args);
             runtime.block_on(async {
@@ -103,18 +103,5 @@ fn run(command: Command) -> anyhow::Result<()> {
                 Ok(())
             })
         }
-    }
-}
-
-/// glibc raises its mmap threshold to the largest block freed so far, so
-/// after a few password hashes (19 MiB of argon2 memory each) such blocks
-/// come from per-thread heaps and stay resident once freed: a burst of
-/// sign-ups left the control plane at 400 MiB. A fixed threshold keeps
-/// big blocks mmapped, and unmapped when freed.
-fn return_large_blocks_to_the_os() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only tunes the allocator; called before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
