@@ -22,6 +22,8 @@ use crate::{Result, WorkerError, WorkerSettings};
 
 /// Logs shipped per request.
 const SHIP_BATCH: u32 = 500;
+/// How long shipping waits for more logs after the first is ready.
+const SHIP_GATHER: Duration = Duration::from_millis(50);
 /// Inbound messages stored in one outbox transaction at most.
 const INBOUND_BATCH: usize = 100;
 
@@ -400,7 +402,11 @@ async fn ship(shared: Arc<Shared>) {
     let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(10));
     loop {
         tokio::select! {
-            () = shared.ship.notified() => {}
+            () = shared.ship.notified() => {
+                // A message's log and its reply's are ready a moment apart:
+                // one request for both halves the control plane's work.
+                tokio::time::sleep(SHIP_GATHER).await;
+            }
             () = tokio::time::sleep(Duration::from_secs(5)) => {}
         }
         loop {
