@@ -64,6 +64,10 @@ pub struct Settings {
     pub worker_exe: Option<PathBuf>,
     /// How long a worker has to stop after SIGTERM before SIGKILL.
     pub worker_stop_grace: Duration,
+    /// Variables added to every local worker's environment, over what the
+    /// control plane passes through (tests point the whatsapp-web channel
+    /// at a local port this way).
+    pub worker_env: Vec<(String, String)>,
 }
 
 impl Settings {
@@ -85,6 +89,7 @@ impl Settings {
             portal_internal_key: None,
             worker_exe: None,
             worker_stop_grace: Duration::from_secs(10),
+            worker_env: Vec::new(),
         }
     }
 }

@@ -7,6 +7,7 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::api::admin::bot::{PreviewBody, preview_for};
+use crate::api::admin::qr::{PairingCodeBody, QrParams, ask_new_qr, ask_pairing_code, current_qr};
 use crate::api::admin::tenants::MessageParams;
 use crate::auth::Owner;
 use crate::error::AppResult;
@@ -18,6 +19,35 @@ pub fn router() -> Router<AppState> {
         .route("/tenant/current/status", get(status))
         .route("/tenant/current/messages", get(messages))
         .route("/tenant/current/bot/preview", post(preview))
+        .route("/tenant/current/qr", get(qr))
+        .route("/tenant/current/qr/refresh", post(refresh))
+        .route("/tenant/current/pairing-code", post(pairing_code))
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn qr(
+    State(state): State<AppState>,
+    owner: Owner,
+    Query(params): Query<QrParams>,
+) -> AppResult<axum::response::Response> {
+    current_qr(&state, owner.tenant_id, params.format.as_deref()).await
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn pairing_code(
+    State(state): State<AppState>,
+    owner: Owner,
+    Json(body): Json<PairingCodeBody>,
+) -> AppResult<axum::response::Response> {
+    ask_pairing_code(&state, owner.tenant_id, &body.phone_number).await
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn refresh(
+    State(state): State<AppState>,
+    owner: Owner,
+) -> AppResult<axum::response::Response> {
+    ask_new_qr(&state, owner.tenant_id).await
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]

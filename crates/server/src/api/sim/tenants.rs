@@ -1,5 +1,5 @@
-//! `/api/sim/tenants/{id}/…`: scan the QR, unlink, send as a customer, read
-//! what the bot sent.
+//! `/api/sim/tenants/{id}/…`: scan the QR (or type the pairing code),
+//! unlink, send as a customer, read what the bot sent.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -7,6 +7,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use chrono::Utc;
 use flowhq_domain::TenantId;
+use flowhq_domain::protocol::sim_pairing_code;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -23,13 +24,49 @@ pub fn router() -> Router<AppState> {
         .route("/tenants/{id}/outbox", get(outbox))
 }
 
+/// What the phone does: scan the QR code on show (no body), or type the
+/// pairing code the worker showed (`{"pairing_code": "ABCD-EFGH"}`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScanBody {
+    pairing_code: Option<String>,
+}
+
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn scan(
     State(state): State<AppState>,
     _admin: Admin,
     Path(id): Path<String>,
+    body: axum::body::Bytes,
 ) -> AppResult<impl IntoResponse> {
     let tenant: TenantId = parse_id(&id, "tenant")?;
+    let body: ScanBody = if body.iter().all(u8::is_ascii_whitespace) {
+        ScanBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| AppError::BadRequest(format!("invalid JSON body: {e}")))?
+    };
+    if let Some(typed) = &body.pairing_code {
+        let typed: String = typed
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let device = state
+            .store
+            .sim_device(tenant, Utc::now(), crate::sim::new_qr_code)
+            .await?;
+        let expected = device
+            .qr
+            .filter(|_| !device.linked)
+            .map(|qr| sim_pairing_code(&qr));
+        if expected.as_deref() != Some(typed.as_str()) {
+            return Err(AppError::invalid(
+                "pairing_code",
+                "pairing_code is not the code on show (it changes with the QR code)",
+            ));
+        }
+    }
     let credentials: String = rand::random::<[u8; 32]>()
         .iter()
         .map(|b| format!("{b:02x}"))
