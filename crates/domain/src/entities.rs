@@ -41,6 +41,14 @@ pub struct WhatsappSession {
     pub last_qr: Option<String>,
     pub qr_expires_at: Option<DateTime<Utc>>,
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// The owner asked to link by phone number: that number, and when.
+    pub pairing_phone_number: Option<String>,
+    pub pairing_requested_at: Option<DateTime<Utc>>,
+    /// The code to type on the phone, once the worker has it.
+    pub pairing_code: Option<String>,
+    pub pairing_code_expires_at: Option<DateTime<Utc>>,
+    /// When the owner last asked for new QR codes.
+    pub new_qr_requested_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -18,7 +18,7 @@ pub struct Heartbeat {
 
 /// What a heartbeat answers: the state the worker should be in. Level
 /// triggered: the worker compares it with its own every interval.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DesiredState {
     /// Log inbound messages, send no automatic replies.
     pub paused: bool,
@@ -26,6 +26,23 @@ pub struct DesiredState {
     pub config_version: i64,
     /// Exit now.
     pub stop: bool,
+    /// The owner asked to link by pairing code instead of a QR scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pairing: Option<PairingRequest>,
+    /// When the owner last asked for new QR codes (the last ones ran out);
+    /// a time the worker has not seen yet is a new request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_qr_requested_at: Option<DateTime<Utc>>,
+}
+
+/// "Link with phone number instead": the owner's number, and when they
+/// asked. A new `requested_at` is a new request (the owner pressed the
+/// button again), the same one is a request the worker already handled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairingRequest {
+    /// E.164, `+` and digits.
+    pub phone_number: String,
+    pub requested_at: DateTime<Utc>,
 }
 
 /// `GET /api/worker/{tenant}/config`: what the bot needs.
@@ -51,8 +68,30 @@ pub struct SessionUpdate {
     pub qr: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qr_expires_at: Option<DateTime<Utc>>,
+    /// The 8-character code to type on the phone, when the owner asked to
+    /// link by phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pairing_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pairing_code_expires_at: Option<DateTime<Utc>>,
+    /// Why the session is not connected, in words for the operator
+    /// (cannot reach WhatsApp, banned, outdated, …); `None` when all is well.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl SessionUpdate {
+    /// A state with nothing else to say.
+    pub fn state(state: SessionState) -> Self {
+        Self {
+            state,
+            qr: None,
+            qr_expires_at: None,
+            pairing_code: None,
+            pairing_code_expires_at: None,
+            error: None,
+        }
+    }
 }
 
 /// One message log, as a worker ships it.
@@ -137,4 +176,47 @@ pub struct SimSend {
 pub struct SimSent {
     pub wa_message_id: String,
     pub sent_at: DateTime<Utc>,
+}
+
+/// The pairing code the simulated network accepts while `qr` is the QR code
+/// on show: typing it on the (simulated) phone links the device just like
+/// scanning. Derived from the QR so that the worker and the network agree
+/// without another round trip; 8 characters of WhatsApp's alphabet.
+pub fn sim_pairing_code(qr: &str) -> String {
+    // Crockford base32 without 0, I, O, U: what WhatsApp's codes use.
+    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTVWXYZ";
+    // FNV-1a: stable across builds and platforms, unlike `DefaultHasher`.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in qr.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..8)
+        .map(|i| char::from(ALPHABET[((hash >> (i * 5)) & 31) as usize]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sim_pairing_codes_are_eight_characters_that_follow_the_qr() {
+        let a = sim_pairing_code("2@simabc");
+        assert_eq!(a.len(), 8);
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        );
+        assert!(!a.contains(['0', 'I', 'O', 'U']));
+        assert_eq!(a, sim_pairing_code("2@simabc"));
+        assert_ne!(a, sim_pairing_code("2@simabd"));
+    }
+
+    #[test]
+    fn old_heartbeat_answers_still_parse() {
+        let desired: DesiredState =
+            serde_json::from_str(r#"{"paused":false,"config_version":3,"stop":false}"#).unwrap();
+        assert_eq!(desired.pairing, None);
+    }
 }

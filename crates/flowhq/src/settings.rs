@@ -211,7 +211,9 @@ fn read_toml(path: &Path) -> anyhow::Result<BTreeMap<String, String>> {
 pub fn init_tracing(args: &ServeArgs) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+        // `Client/PairCode` is whatsapp-rust's pairing log, which prints
+        // the pairing code (a secret that links the number) at info.
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn,Client/PairCode=warn"));
     let json = args.log_format.as_deref() == Some("json")
         || std::env::var("FLOWHQ_LOG_FORMAT").is_ok_and(|f| f == "json");
     let builder = tracing_subscriber::fmt()

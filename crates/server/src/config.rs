@@ -67,6 +67,10 @@ pub struct Settings {
     /// How often a replica on PostgreSQL tries for leadership, and the
     /// leader proves it still holds it (`crate::leader`).
     pub leader_check_every: Duration,
+    /// Variables added to every local worker's environment, over what the
+    /// control plane passes through (tests point the whatsapp-web channel
+    /// at a local port this way).
+    pub worker_env: Vec<(String, String)>,
 }
 
 impl Settings {
@@ -89,6 +93,7 @@ impl Settings {
             worker_exe: None,
             worker_stop_grace: Duration::from_secs(10),
             leader_check_every: Duration::from_secs(5),
+            worker_env: Vec::new(),
         }
     }
 }

@@ -22,6 +22,10 @@ macro_rules! session_columns {
     () => {
         "s.id AS s_id, s.tenant_id AS s_tenant_id, s.state AS s_state, s.last_qr AS s_last_qr, \
          s.qr_expires_at AS s_qr_expires_at, s.last_seen_at AS s_last_seen_at, \
+         s.pairing_phone_number AS s_pairing_phone_number, \
+         s.pairing_requested_at AS s_pairing_requested_at, s.pairing_code AS s_pairing_code, \
+         s.pairing_code_expires_at AS s_pairing_code_expires_at, \
+         s.new_qr_requested_at AS s_new_qr_requested_at, \
          s.created_at AS s_created_at, s.updated_at AS s_updated_at"
     };
 }

@@ -18,6 +18,11 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<WhatsappSession> {
         last_qr: row.text_opt("s_last_qr")?,
         qr_expires_at: row.time_opt("s_qr_expires_at")?,
         last_seen_at: row.time_opt("s_last_seen_at")?,
+        pairing_phone_number: row.text_opt("s_pairing_phone_number")?,
+        pairing_requested_at: row.time_opt("s_pairing_requested_at")?,
+        pairing_code: row.text_opt("s_pairing_code")?,
+        pairing_code_expires_at: row.time_opt("s_pairing_code_expires_at")?,
+        new_qr_requested_at: row.time_opt("s_new_qr_requested_at")?,
         created_at: row.time("s_created_at")?,
         updated_at: row.time("s_updated_at")?,
     })
@@ -30,6 +35,27 @@ pub struct SessionReport {
     /// The QR code to show, with `state == QrReady`.
     pub qr: Option<String>,
     pub qr_expires_at: Option<DateTime<Utc>>,
+    /// The pairing code to show, with `state == QrReady`.
+    pub pairing_code: Option<String>,
+    pub pairing_code_expires_at: Option<DateTime<Utc>>,
+    /// Why the session is not well, for the worker's `last_error`.
+    pub error: Option<String>,
+}
+
+/// What the owner may ask of a session that is not linked yet.
+fn ensure_linkable(status: TenantStatus, state: SessionState) -> Result<()> {
+    if !matches!(status, TenantStatus::Approved | TenantStatus::QrPending) {
+        return Err(StoreError::Conflict(format!(
+            "the tenant is {status}: linking a phone is for an approved tenant waiting for its \
+             QR code"
+        )));
+    }
+    if state == SessionState::Connected {
+        return Err(StoreError::Conflict(
+            "the WhatsApp session is already connected".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The lifecycle events a worker's session state implies for a tenant in
@@ -77,17 +103,33 @@ impl Store {
     ) -> Result<Vec<Transition>> {
         let mut tx = self.begin().await?;
         let now = millis(Utc::now());
-        let (qr, expires) = match report.state {
-            SessionState::QrReady => (report.qr.as_deref(), report.qr_expires_at.map(millis)),
-            _ => (None, None),
+        let showing = report.state == SessionState::QrReady;
+        let (qr, expires) = match showing {
+            true => (report.qr.as_deref(), report.qr_expires_at.map(millis)),
+            false => (None, None),
         };
+        let (code, code_expires) = match showing {
+            true => (
+                report.pairing_code.as_deref(),
+                report.pairing_code_expires_at.map(millis),
+            ),
+            false => (None, None),
+        };
+        // A connected session has answered the owner's pairing request.
+        let connected = i64::from(report.state == SessionState::Connected);
         let result = sqlx::query(
             "UPDATE whatsapp_session SET state = $1, last_qr = $2, qr_expires_at = $3, \
-             last_seen_at = $4, updated_at = $4 WHERE tenant_id = $5",
+             pairing_code = $4, pairing_code_expires_at = $5, \
+             pairing_phone_number = CASE WHEN $6 = 1 THEN NULL ELSE pairing_phone_number END, \
+             pairing_requested_at = CASE WHEN $6 = 1 THEN NULL ELSE pairing_requested_at END, \
+             last_seen_at = $7, updated_at = $7 WHERE tenant_id = $8",
         )
         .bind(report.state.as_str())
         .bind(qr)
         .bind(expires)
+        .bind(code)
+        .bind(code_expires)
+        .bind(connected)
         .bind(now)
         .bind(tenant.to_string())
         .execute(&mut *tx)
@@ -95,9 +137,90 @@ impl Store {
         if result.rows_affected() == 0 {
             return Err(StoreError::NotFound("tenant"));
         }
+        // The worker knows its session best: its word replaces the last one.
+        sqlx::query(
+            "UPDATE worker_process SET last_error = $1, updated_at = $2 WHERE tenant_id = $3",
+        )
+        .bind(report.error.as_deref())
+        .bind(now)
+        .bind(tenant.to_string())
+        .execute(&mut *tx)
+        .await?;
         let transitions = self.sync_in(&mut tx, tenant, report.state, actor).await?;
         tx.commit().await?;
         Ok(transitions)
+    }
+
+    /// The owner asks to link by typing a code on the phone with this
+    /// number (E.164) instead of scanning: the worker learns it from its
+    /// next heartbeat. A conflict unless the tenant waits for a link.
+    pub async fn request_pairing_code(
+        &self,
+        tenant: TenantId,
+        phone_number: &str,
+        now: DateTime<Utc>,
+    ) -> Result<WhatsappSession> {
+        let mut tx = self.begin().await?;
+        let (status, state) = self.status_and_state(&mut tx, tenant).await?;
+        ensure_linkable(status, state)?;
+        sqlx::query(
+            "UPDATE whatsapp_session SET pairing_phone_number = $1, pairing_requested_at = $2, \
+             pairing_code = NULL, pairing_code_expires_at = NULL, updated_at = $2 \
+             WHERE tenant_id = $3",
+        )
+        .bind(phone_number)
+        .bind(millis(now))
+        .bind(tenant.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.session(tenant).await
+    }
+
+    /// The owner asks for new QR codes (the last ones ran out unscanned).
+    /// A conflict unless the tenant waits for a link.
+    pub async fn request_new_qr(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<WhatsappSession> {
+        let mut tx = self.begin().await?;
+        let (status, state) = self.status_and_state(&mut tx, tenant).await?;
+        ensure_linkable(status, state)?;
+        sqlx::query(
+            "UPDATE whatsapp_session SET new_qr_requested_at = $1, updated_at = $1 \
+             WHERE tenant_id = $2",
+        )
+        .bind(millis(now))
+        .bind(tenant.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.session(tenant).await
+    }
+
+    async fn status_and_state(
+        &self,
+        tx: &mut crate::Tx,
+        tenant: TenantId,
+    ) -> Result<(TenantStatus, SessionState)> {
+        let row: (String, String) = sqlx::query_as(
+            "SELECT t.status, s.state FROM tenant t \
+             JOIN whatsapp_session s ON s.tenant_id = t.id WHERE t.id = $1",
+        )
+        .bind(tenant.to_string())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("tenant"))?;
+        let status = row
+            .0
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("status: {e}")))?;
+        let state = row
+            .1
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("session state: {e}")))?;
+        Ok((status, state))
     }
 
     /// Applies [`implied_events`] without touching the session row: a

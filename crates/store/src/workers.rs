@@ -79,6 +79,9 @@ pub struct WorkerView {
     pub config_version: i64,
     pub worker_status: WorkerStatus,
     pub desired: Desired,
+    /// The owner's pending "link with phone number": number and when asked.
+    pub pairing: Option<(String, DateTime<Utc>)>,
+    pub new_qr_requested_at: Option<DateTime<Utc>>,
 }
 
 macro_rules! runtime_select {
@@ -290,8 +293,11 @@ impl Store {
     pub async fn worker_view(&self, tenant: TenantId) -> Result<WorkerView> {
         let row = sqlx::query(
             "SELECT t.status AS status, c.updated_at AS config_version, w.status AS w_status, \
-             w.desired AS desired FROM tenant t \
+             w.desired AS desired, s.pairing_phone_number AS pairing_phone_number, \
+             s.pairing_requested_at AS pairing_requested_at, \
+             s.new_qr_requested_at AS new_qr_requested_at FROM tenant t \
              JOIN tenant_config c ON c.tenant_id = t.id \
+             JOIN whatsapp_session s ON s.tenant_id = t.id \
              JOIN worker_process w ON w.tenant_id = t.id WHERE t.id = $1",
         )
         .bind(tenant.to_string())
@@ -303,6 +309,10 @@ impl Store {
             config_version: row.int("config_version")?,
             worker_status: row.parsed("w_status")?,
             desired: Desired::parse(&row.text("desired")?)?,
+            pairing: row
+                .text_opt("pairing_phone_number")?
+                .zip(row.time_opt("pairing_requested_at")?),
+            new_qr_requested_at: row.time_opt("new_qr_requested_at")?,
         })
     }
 

@@ -38,6 +38,32 @@ pub struct WorkerSettings {
     pub token: String,
     pub data_dir: PathBuf,
     pub heartbeat_interval: Duration,
+    pub channel: ChannelChoice,
+}
+
+/// Which network the worker links to (`FLOWHQ_CHANNEL`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChannelChoice {
+    /// The real WhatsApp, through `whatsapp-rust`.
+    WhatsappWeb {
+        /// The websocket to dial (`FLOWHQ_WHATSAPP_URL`), WhatsApp's by default.
+        url: String,
+        /// A pinned WhatsApp Web version (`FLOWHQ_WHATSAPP_VERSION`);
+        /// `None` asks web.whatsapp.com for the current one.
+        version: Option<(u32, u32, u32)>,
+    },
+    /// The control plane's simulated network.
+    Simulator,
+}
+
+impl ChannelChoice {
+    /// The real WhatsApp with every default.
+    pub fn whatsapp_web() -> Self {
+        Self::WhatsappWeb {
+            url: channel::whatsapp_web::DEFAULT_URL.to_owned(),
+            version: None,
+        }
+    }
 }
 
 impl WorkerSettings {
@@ -65,6 +91,8 @@ pub enum WorkerError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Protocol(String),
+    #[error("WhatsApp: {0}")]
+    Channel(String),
 }
 
 impl WorkerError {

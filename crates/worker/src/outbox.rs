@@ -269,12 +269,19 @@ async fn record_one(
             outcome.decision.code()
         }
     };
+    // What the business wrote from its phone is logged as what it is:
+    // outbound, to the contact.
+    let (direction, from, to) = if message.from_me {
+        (Direction::Outbound, business_number, message.from.as_str())
+    } else {
+        (Direction::Inbound, message.from.as_str(), business_number)
+    };
     insert_log(
         tx,
         &LogRow {
-            direction: Direction::Inbound,
-            from: &message.from,
-            to: business_number,
+            direction,
+            from,
+            to,
             text: &message.text,
             wa_message_id: Some(&message.wa_message_id),
             client_id: None,
@@ -325,7 +332,14 @@ async fn decide(
     .await?;
     let tenant =
         load_state::<TenantState>(tx, "SELECT state FROM tenant_state WHERE id = 1", "").await?;
-    let inbound = Inbound::direct(message.from.clone(), message.text.clone());
+    // The engine answers direct chats only, and hands a contact over when
+    // the business writes to them itself.
+    let inbound = Inbound {
+        from: message.from.clone(),
+        text: message.text.clone(),
+        kind: message.kind,
+        from_me: message.from_me,
+    };
     let outcome = bot::reply(config, &tenant, &contact, &inbound, now);
     tracing::debug!(wa_message_id = %message.wa_message_id, decision = ?outcome.decision, "bot decided");
     sqlx::query(
@@ -437,12 +451,46 @@ mod tests {
     }
 
     fn message(id: &str, text: &str) -> InboundMessage {
-        InboundMessage {
-            wa_message_id: id.into(),
-            from: "+34600000001".into(),
-            text: text.into(),
-            at: Utc::now(),
+        InboundMessage::direct(id, "+34600000001", text, Utc::now())
+    }
+
+    #[tokio::test]
+    async fn groups_and_own_messages_are_logged_but_not_answered() {
+        use crate::channel::ChatKind;
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db")).await.unwrap();
+        let now = Utc::now();
+        let mut group = message("g1", "hello");
+        group.kind = ChatKind::Group;
+        let mut status = message("s1", "hello");
+        status.kind = ChatKind::Status;
+        let mut own = message("o1", "we open at nine");
+        own.from_me = true;
+        for m in [&group, &status, &own] {
+            assert_eq!(
+                outbox
+                    .record_inbound(m, "+3491", Some(&bot()), now)
+                    .await
+                    .unwrap(),
+                Recorded::New { replies: 0 },
+                "{m:?}"
+            );
         }
+        let logs = outbox.ready_batch(10).await.unwrap();
+        assert_eq!(logs.len(), 3);
+        let own_log = &logs[2].1;
+        assert_eq!(own_log.direction, Direction::Outbound);
+        assert_eq!(own_log.from_number, "+3491");
+        assert_eq!(own_log.to_number, "+34600000001");
+        assert_eq!(logs[0].1.direction, Direction::Inbound);
+        // A direct message still gets its answer.
+        assert!(matches!(
+            outbox
+                .record_inbound(&message("d1", "hello"), "+3491", Some(&bot()), now)
+                .await
+                .unwrap(),
+            Recorded::New { replies } if replies > 0
+        ));
     }
 
     #[tokio::test]

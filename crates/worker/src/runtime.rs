@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use flowhq_domain::SessionState;
 use flowhq_domain::bot::BotConfig;
 use flowhq_domain::hours::OpeningHours;
@@ -15,10 +15,11 @@ use tokio::sync::{Notify, watch};
 
 use crate::backoff::Backoff;
 use crate::channel::simulator::SimulatorChannel;
+use crate::channel::whatsapp_web::{WhatsappWebChannel, WhatsappWebSettings};
 use crate::channel::{Channel, ChannelEvent, InboundMessage, Outgoing};
 use crate::client::ControlPlane;
 use crate::outbox::{Outbox, Recorded};
-use crate::{Result, WorkerError, WorkerSettings};
+use crate::{ChannelChoice, Result, WorkerError, WorkerSettings};
 
 /// Logs shipped per request.
 const SHIP_BATCH: u32 = 500;
@@ -76,13 +77,7 @@ pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -
         client: client.clone(),
         outbox,
         settings: settings.clone(),
-        session: watch::channel(SessionUpdate {
-            state: SessionState::Connecting,
-            qr: None,
-            qr_expires_at: None,
-            error: None,
-        })
-        .0,
+        session: watch::channel(SessionUpdate::state(SessionState::Connecting)).0,
         desired: watch::channel(DesiredState::default()).0,
         config: watch::channel(None).0,
         ship: Notify::new(),
@@ -95,16 +90,18 @@ pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -
         tokio::spawn(report_sessions(shared.clone())),
         tokio::spawn(ship(shared.clone())),
     ];
-    let mut stop = shared.stop.subscribe();
-    let result = tokio::select! {
-        r = serve(shared.clone(), SimulatorChannel::new(client, dir.join("sim-credentials"))) => r,
-        () = shutdown => {
-            tracing::info!("stopping: signal");
-            Ok(())
+    let result = match &settings.channel {
+        ChannelChoice::Simulator => {
+            let channel = SimulatorChannel::new(client, dir.join("sim-credentials"));
+            drive(&shared, channel, shutdown).await
         }
-        _ = stop.wait_for(|stop| *stop) => {
-            tracing::info!("stopping: asked by the control plane");
-            Ok(())
+        ChannelChoice::WhatsappWeb { url, version } => {
+            let channel = WhatsappWebChannel::new(WhatsappWebSettings {
+                state_dir: dir.clone(),
+                url: url.clone(),
+                version: *version,
+            });
+            drive(&shared, channel, shutdown).await
         }
     };
     for task in &tasks {
@@ -115,12 +112,9 @@ pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -
     let _ = tokio::time::timeout(Duration::from_secs(2), ship_all(&shared)).await;
     let _ = tokio::time::timeout(
         Duration::from_secs(1),
-        shared.client.session(&SessionUpdate {
-            state: SessionState::Disconnected,
-            qr: None,
-            qr_expires_at: None,
-            error: None,
-        }),
+        shared
+            .client
+            .session(&SessionUpdate::state(SessionState::Disconnected)),
     )
     .await;
     shared.outbox.close().await;
@@ -158,7 +152,69 @@ async fn load_config(shared: &Shared) -> Result<Arc<Bot>> {
     }
 }
 
-async fn serve(shared: Arc<Shared>, mut channel: impl Channel) -> Result<()> {
+/// Serves with `channel` until the worker is asked to stop, then closes
+/// the channel cleanly.
+async fn drive<C: Channel>(
+    shared: &Arc<Shared>,
+    mut channel: C,
+    shutdown: impl Future<Output = ()>,
+) -> Result<()> {
+    let mut stop = shared.stop.subscribe();
+    let result = tokio::select! {
+        r = serve(shared.clone(), &mut channel) => r,
+        () = shutdown => {
+            tracing::info!("stopping: signal");
+            Ok(())
+        }
+        _ = stop.wait_for(|stop| *stop) => {
+            tracing::info!("stopping: asked by the control plane");
+            Ok(())
+        }
+    };
+    channel.close().await;
+    result
+}
+
+/// What the session shows beyond its state, carried across updates: a
+/// pairing code outlives several QR rotations, and a pairing problem
+/// should stay visible until something better happens.
+#[derive(Default)]
+struct Showing {
+    pairing_code: Option<(String, Option<DateTime<Utc>>)>,
+    trouble: Option<String>,
+}
+
+impl Showing {
+    fn update(
+        &mut self,
+        state: SessionState,
+        qr: Option<(String, Option<DateTime<Utc>>)>,
+    ) -> SessionUpdate {
+        let now = Utc::now();
+        if self
+            .pairing_code
+            .as_ref()
+            .is_some_and(|(_, expires)| expires.is_some_and(|at| at <= now))
+        {
+            self.pairing_code = None;
+        }
+        let (qr, qr_expires_at) = qr.map_or((None, None), |(code, at)| (Some(code), at));
+        let (pairing_code, pairing_code_expires_at) = match &self.pairing_code {
+            Some((code, at)) if state == SessionState::QrReady => (Some(code.clone()), *at),
+            _ => (None, None),
+        };
+        SessionUpdate {
+            state,
+            qr,
+            qr_expires_at,
+            pairing_code,
+            pairing_code_expires_at,
+            error: self.trouble.clone(),
+        }
+    }
+}
+
+async fn serve(shared: Arc<Shared>, channel: &mut impl Channel) -> Result<()> {
     let bot = load_config(&shared).await?;
     shared.desired.send_modify(|d| {
         d.paused = bot.config.paused;
@@ -166,71 +222,122 @@ async fn serve(shared: Arc<Shared>, mut channel: impl Channel) -> Result<()> {
     });
     shared.config.send_replace(Some(bot));
     let mut retry_sends = tokio::time::interval(Duration::from_secs(2));
+    let mut desired = shared.desired.subscribe();
+    let mut showing = Showing::default();
+    let mut qr: Option<(String, Option<DateTime<Utc>>)> = None;
+    // Owner requests already passed to the channel.
+    let mut pairing_asked: Option<DateTime<Utc>> = None;
+    let mut new_qr_asked: Option<DateTime<Utc>> = None;
+    let started = Utc::now();
     loop {
         tokio::select! {
-            event = channel.next_event() => on_event(&shared, &mut channel, event?).await?,
-            _ = retry_sends.tick() => {
-                if shared.session.borrow().state == SessionState::Connected {
-                    send_pending(&shared, &mut channel).await;
+            event = channel.next_event() => {
+                let mut next = Some(event?);
+                while let Some(event) = next.take() {
+                let update = match event {
+                    ChannelEvent::Qr { code, expires_at } => {
+                        tracing::info!("QR code ready");
+                        qr = Some((code, expires_at));
+                        Some(showing.update(SessionState::QrReady, qr.clone()))
+                    }
+                    ChannelEvent::PairingCode { code, expires_at } => {
+                        // The code itself is a secret to link the number: not logged.
+                        tracing::info!("pairing code ready");
+                        showing.pairing_code = Some((code, expires_at));
+                        showing.trouble = None;
+                        Some(showing.update(SessionState::QrReady, qr.clone()))
+                    }
+                    ChannelEvent::Trouble(text) => {
+                        tracing::warn!(error = %text, "session trouble");
+                        showing.trouble = Some(text);
+                        let state = shared.session.borrow().state;
+                        let qr = qr.clone().filter(|_| state == SessionState::QrReady);
+                        Some(showing.update(state, qr))
+                    }
+                    ChannelEvent::Connected => {
+                        tracing::info!("connected");
+                        qr = None;
+                        showing = Showing::default();
+                        shared
+                            .session
+                            .send_replace(SessionUpdate::state(SessionState::Connected));
+                        send_pending(&shared, channel).await;
+                        None
+                    }
+                    ChannelEvent::Disconnected { error, retrying } => {
+                        tracing::warn!(%error, retrying, "not connected");
+                        qr = None;
+                        showing.pairing_code = None;
+                        showing.trouble = Some(error);
+                        Some(showing.update(SessionState::Disconnected, None))
+                    }
+                    ChannelEvent::LoggedOut => {
+                        tracing::warn!("logged out by the phone");
+                        qr = None;
+                        showing = Showing::default();
+                        Some(SessionUpdate::state(SessionState::LoggedOut))
+                    }
+                    ChannelEvent::Inbound(first) => {
+                        // Take the rest of a burst along; an event of
+                        // another kind waits its turn.
+                        let mut batch = vec![first];
+                        while batch.len() < INBOUND_BATCH {
+                            match channel.take_ready() {
+                                Some(ChannelEvent::Inbound(message)) => batch.push(message),
+                                other => {
+                                    next = other;
+                                    break;
+                                }
+                            }
+                        }
+                        handle_inbound(&shared, channel, &batch).await?;
+                        None
+                    }
+                };
+                if let Some(update) = update {
+                    // Repeated failures say the same thing: report it once.
+                    shared.session.send_if_modified(|current| {
+                        let changed = *current != update;
+                        *current = update;
+                        changed
+                    });
+                }
                 }
             }
-        }
-    }
-}
-
-async fn on_event(shared: &Shared, channel: &mut impl Channel, event: ChannelEvent) -> Result<()> {
-    let mut next = Some(event);
-    while let Some(event) = next.take() {
-        match event {
-            ChannelEvent::Qr { code, expires_at } => {
-                tracing::info!("QR code ready");
-                shared.session.send_replace(SessionUpdate {
-                    state: SessionState::QrReady,
-                    qr: Some(code),
-                    qr_expires_at: expires_at,
-                    error: None,
-                });
-            }
-            ChannelEvent::PairingCode(code) => {
-                tracing::info!(%code, "pairing code ready");
-            }
-            ChannelEvent::Connected => {
-                tracing::info!("connected");
-                shared.session.send_replace(SessionUpdate {
-                    state: SessionState::Connected,
-                    qr: None,
-                    qr_expires_at: None,
-                    error: None,
-                });
-                send_pending(shared, channel).await;
-            }
-            ChannelEvent::LoggedOut => {
-                tracing::warn!("logged out by the phone");
-                shared.session.send_replace(SessionUpdate {
-                    state: SessionState::LoggedOut,
-                    qr: None,
-                    qr_expires_at: None,
-                    error: None,
-                });
-            }
-            ChannelEvent::Inbound(first) => {
-                // Take the rest of a burst along; an event of another kind
-                // waits its turn.
-                let mut batch = vec![first];
-                while batch.len() < INBOUND_BATCH {
-                    match channel.take_ready() {
-                        Some(ChannelEvent::Inbound(message)) => batch.push(message),
-                        other => {
-                            next = other;
-                            break;
-                        }
+            changed = desired.changed() => {
+                if changed.is_err() {
+                    continue;
+                }
+                let wanted = desired.borrow_and_update().clone();
+                let connected = shared.session.borrow().state == SessionState::Connected;
+                if let Some(request) = wanted.pairing.filter(|r| Some(r.requested_at) != pairing_asked) {
+                    pairing_asked = Some(request.requested_at);
+                    if !connected {
+                        tracing::info!("the owner asked for a pairing code");
+                        showing.trouble = None;
+                        channel.request_pairing_code(&request.phone_number).await?;
                     }
                 }
-                handle_inbound(shared, channel, &batch).await?;
+                // A request from before this worker started is answered: it
+                // started with fresh codes.
+                if let Some(at) = wanted
+                    .new_qr_requested_at
+                    .filter(|at| *at > started && Some(*at) != new_qr_asked)
+                {
+                    new_qr_asked = Some(at);
+                    if !connected {
+                        tracing::info!("the owner asked for new QR codes");
+                        channel.renew_qr().await?;
+                    }
+                }
+            }
+            _ = retry_sends.tick() => {
+                if shared.session.borrow().state == SessionState::Connected {
+                    send_pending(&shared, channel).await;
+                }
             }
         }
     }
-    Ok(())
 }
 
 async fn handle_inbound(
@@ -334,7 +441,7 @@ async fn heartbeats(shared: Arc<Shared>) {
                     shared.stop.send_replace(true);
                     return;
                 }
-                let current = *shared.desired.borrow();
+                let current = shared.desired.borrow().clone();
                 if desired.config_version != current.config_version {
                     match shared.client.config().await.and_then(Bot::build) {
                         Ok(bot) => {
@@ -350,7 +457,11 @@ async fn heartbeats(shared: Arc<Shared>) {
                 if desired.paused != current.paused {
                     tracing::info!(paused = desired.paused, "pause state changed");
                 }
-                shared.desired.send_replace(desired);
+                shared.desired.send_if_modified(|current| {
+                    let changed = *current != desired;
+                    *current = desired;
+                    changed
+                });
             }
             Err(e) if e.is_revoked() => {
                 tracing::warn!(error = %e, "the control plane refused this worker's token; stopping");

@@ -1,7 +1,12 @@
 //! End to end with real worker processes (`flowhq worker`) on the
 //! simulated WhatsApp network, on SQLite and PostgreSQL: approve → QR →
 //! scan → ACTIVE → messages logged once; SIGKILL, SIGSTOP and a
-//! control-plane restart lose nothing and log nothing twice.
+//! control-plane restart lose nothing and log nothing twice. Linking by
+//! pairing code (`pairing.rs`), and a whatsapp-web worker with no route to
+//! WhatsApp (`offline.rs`).
+
+mod offline;
+mod pairing;
 
 mod stress;
 
@@ -54,7 +59,11 @@ fn settings(db_url: &str, data_dir: PathBuf, port: u16) -> Settings {
 }
 
 async fn start_server(db_url: &str, data_dir: PathBuf, port: u16) -> (Server, u16) {
-    let app = Application::build(settings(db_url, data_dir, port))
+    start_with(settings(db_url, data_dir, port)).await
+}
+
+async fn start_with(settings: Settings) -> (Server, u16) {
+    let app = Application::build(settings)
         .await
         .expect("building the app");
     let port = app.port();

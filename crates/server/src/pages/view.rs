@@ -91,6 +91,15 @@ pub struct QrTexts {
     pub steps: [&'static str; 4],
     pub waiting: &'static str,
     pub expires: &'static str,
+    /// Linking by phone number instead of scanning.
+    pub pair_title: &'static str,
+    pub pair_help: &'static str,
+    pub pair_button: &'static str,
+    pub pair_code: &'static str,
+    pub pair_steps: &'static str,
+    /// When the QR codes ran out.
+    pub ran_out: &'static str,
+    pub new_codes: &'static str,
 }
 
 pub fn qr_texts(language: Language) -> QrTexts {
@@ -105,6 +114,13 @@ pub fn qr_texts(language: Language) -> QrTexts {
             ],
             waiting: "Preparing your code… this takes a few seconds.",
             expires: "The code changes every few seconds; this page keeps it fresh.",
+            pair_title: "Cannot scan? Link with your phone number",
+            pair_help: "We show an 8-character code to type on your phone instead.",
+            pair_button: "Get a code",
+            pair_code: "Your code",
+            pair_steps: "On the phone: Linked devices → Link a device → Link with phone number instead, then type this code.",
+            ran_out: "The codes expired before one was used.",
+            new_codes: "Get new codes",
         },
         Language::Es => QrTexts {
             title: "Vincula tu WhatsApp",
@@ -116,6 +132,13 @@ pub fn qr_texts(language: Language) -> QrTexts {
             ],
             waiting: "Preparando tu código… tarda unos segundos.",
             expires: "El código cambia cada pocos segundos; esta página lo mantiene al día.",
+            pair_title: "¿No puedes escanear? Vincula con tu número",
+            pair_help: "Te mostramos un código de 8 caracteres para escribir en el teléfono.",
+            pair_button: "Obtener un código",
+            pair_code: "Tu código",
+            pair_steps: "En el teléfono: Dispositivos vinculados → Vincular un dispositivo → Vincular con el número de teléfono, y escribe este código.",
+            ran_out: "Los códigos caducaron antes de usarse.",
+            new_codes: "Obtener códigos nuevos",
         },
         Language::Pt => QrTexts {
             title: "Conecte o seu WhatsApp",
@@ -127,6 +150,13 @@ pub fn qr_texts(language: Language) -> QrTexts {
             ],
             waiting: "Preparando o seu código… leva alguns segundos.",
             expires: "O código muda a cada poucos segundos; esta página o mantém atualizado.",
+            pair_title: "Não consegue escanear? Conecte com o seu número",
+            pair_help: "Mostramos um código de 8 caracteres para digitar no celular.",
+            pair_button: "Receber um código",
+            pair_code: "Seu código",
+            pair_steps: "No celular: Dispositivos conectados → Conectar um dispositivo → Conectar com número de telefone, e digite este código.",
+            ran_out: "Os códigos expiraram antes de serem usados.",
+            new_codes: "Receber novos códigos",
         },
     }
 }

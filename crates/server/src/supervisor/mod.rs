@@ -89,6 +89,8 @@ struct Inner {
     data_dir: PathBuf,
     control_plane_url: String,
     heartbeat_interval: Duration,
+    channel: crate::config::ChannelKind,
+    worker_env: Vec<(String, String)>,
     stop_grace: Duration,
     slots: Mutex<HashMap<TenantId, Slot>>,
     beats: Mutex<HashMap<TenantId, Beat>>,
@@ -146,6 +148,8 @@ impl Supervisor {
                 data_dir: settings.data_dir.clone(),
                 control_plane_url,
                 heartbeat_interval: settings.heartbeat_interval,
+                channel: settings.channel,
+                worker_env: settings.worker_env.clone(),
                 stop_grace: settings.worker_stop_grace,
                 slots: Mutex::new(HashMap::new()),
                 beats: Mutex::new(HashMap::new()),
@@ -419,6 +423,8 @@ impl Supervisor {
             token: &token,
             data_dir: &inner.data_dir,
             heartbeat_interval: inner.heartbeat_interval,
+            channel: inner.channel.as_str(),
+            extra_env: &inner.worker_env,
             log_path: &log_path,
         };
         let child = match process::spawn(&launch) {

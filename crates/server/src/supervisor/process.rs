@@ -23,6 +23,10 @@ pub struct Launch<'a> {
     pub token: &'a str,
     pub data_dir: &'a Path,
     pub heartbeat_interval: std::time::Duration,
+    /// `whatsapp-web` or `simulator`: the control plane's own setting.
+    pub channel: &'a str,
+    /// Set last: [`crate::config::Settings::worker_env`].
+    pub extra_env: &'a [(String, String)],
     pub log_path: &'a Path,
 }
 
@@ -34,6 +38,10 @@ const PASSED_THROUGH: &[&str] = &[
     "RUST_BACKTRACE",
     "FLOWHQ_LOG_FORMAT",
     "TZ",
+    // Where the whatsapp-web channel dials and which WhatsApp Web version
+    // it claims: for a relay, a pinned version, or a test's closed port.
+    "FLOWHQ_WHATSAPP_URL",
+    "FLOWHQ_WHATSAPP_VERSION",
 ];
 
 pub fn spawn(launch: &Launch<'_>) -> std::io::Result<Child> {
@@ -54,6 +62,7 @@ pub fn spawn(launch: &Launch<'_>) -> std::io::Result<Child> {
         .env("FLOWHQ_TENANT_ID", launch.tenant.to_string())
         .env("FLOWHQ_WORKER_TOKEN", launch.token)
         .env("FLOWHQ_DATA_DIR", launch.data_dir)
+        .env("FLOWHQ_CHANNEL", launch.channel)
         .env(
             "FLOWHQ_HEARTBEAT_INTERVAL",
             humantime::format_duration(launch.heartbeat_interval).to_string(),
@@ -69,6 +78,7 @@ pub fn spawn(launch: &Launch<'_>) -> std::io::Result<Child> {
             command.env(name, value);
         }
     }
+    command.envs(launch.extra_env.iter().map(|(k, v)| (k, v)));
     command.spawn()
 }
 

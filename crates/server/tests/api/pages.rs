@@ -675,6 +675,48 @@ async fn an_admin_rejects_with_notes_and_approves_from_the_queue(app: TestApp) {
         .await
         .unwrap();
     assert!(live["key"].as_str().unwrap().starts_with(status.as_str()));
+
+    // "Link with phone number instead": a CSRF-protected form on the QR step.
+    assert!(html.contains("action=\"/app/pairing-code\""));
+    let owner_token = csrf_token(&html);
+    let (status, _, _) = post(
+        &app,
+        &owner,
+        "/app/pairing-code",
+        &[("phone_number", "+5511987654321")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token, no request");
+    let (status, _, html) = post(
+        &app,
+        &owner,
+        "/app/pairing-code",
+        &[("csrf_token", &owner_token), ("phone_number", "12")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("role=\"alert\""), "the refusal is shown");
+    let (status, location, _) = post(
+        &app,
+        &owner,
+        "/app/pairing-code",
+        &[
+            ("csrf_token", &owner_token),
+            ("phone_number", "+55 11 98765-4321"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/app");
+    assert_eq!(
+        app.store
+            .session(tenant)
+            .await
+            .unwrap()
+            .pairing_phone_number
+            .as_deref(),
+        Some("+5511987654321")
+    );
 }
 
 async fn lifecycle_buttons_show_only_when_allowed(app: TestApp) {

@@ -19,6 +19,7 @@ flowhq_store::backend_tests!(run:
     an_admin_session_opens_the_admin_api,
     trusted_headers_are_ignored_unless_configured,
     an_owner_reads_their_own_qr_code_only,
+    owners_ask_for_a_pairing_code_or_new_qr_codes_once_approved,
 );
 
 flowhq_store::backend_tests!(run_with_internal_key: trusted_headers_act_as_the_owner_with_the_right_key);
@@ -506,6 +507,9 @@ async fn an_owner_reads_their_own_qr_code_only(app: TestApp) {
         state: flowhq_domain::SessionState::QrReady,
         qr: Some("2@owner-qr".into()),
         qr_expires_at: Some(expires_at),
+        pairing_code: None,
+        pairing_code_expires_at: None,
+        error: None,
     };
     app.store
         .report_session(tenant, &report, "test")
@@ -596,5 +600,80 @@ async fn trusted_headers_act_as_the_owner_with_the_right_key(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(submitted.status(), 201);
+    app.stop().await;
+}
+
+async fn owners_ask_for_a_pairing_code_or_new_qr_codes_once_approved(app: TestApp) {
+    let owner = browser();
+    app.sign_up(&owner, "rui@cafe.example").await;
+    let ask = |number: &str| {
+        owner
+            .post(app.url("/api/portal/tenant/current/pairing-code"))
+            .json(&json!({ "phone_number": number }))
+            .send()
+    };
+    // Not approved yet: nothing to link.
+    expect_error(ask("+5511987654321").await.unwrap(), 409, "conflict").await;
+    let refresh = owner
+        .post(app.url("/api/portal/tenant/current/qr/refresh"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(refresh, 409, "conflict").await;
+
+    let request: Value = submit(&app, &owner, &setup_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = request["id"].as_str().unwrap();
+    let approved = app
+        .admin(
+            Method::POST,
+            &format!("/api/admin/setup-requests/{id}/approve"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), 200);
+
+    let error = expect_error(ask("11 98765").await.unwrap(), 422, "invalid_field").await;
+    assert_eq!(error["field"], "phone_number");
+    let asked = ask("+55 11 98765-4321").await.unwrap();
+    assert_eq!(asked.status(), 202);
+    let asked: Value = asked.json().await.unwrap();
+    assert_eq!(asked["phone_number"], "+5511987654321");
+    assert!(asked["requested_at"].is_string());
+    let tenant_id = status(&app, &owner).await["tenant"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let session = app.store.session(tenant_id).await.unwrap();
+    assert_eq!(
+        session.pairing_phone_number.as_deref(),
+        Some("+5511987654321")
+    );
+    // No worker has answered with a code (or a QR code) yet.
+    let qr = owner
+        .get(app.url("/api/portal/tenant/current/qr"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(qr, 404, "not_found").await;
+    let refresh = owner
+        .post(app.url("/api/portal/tenant/current/qr/refresh"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refresh.status(), 202);
+    assert!(
+        app.store
+            .session(tenant_id)
+            .await
+            .unwrap()
+            .new_qr_requested_at
+            .is_some()
+    );
     app.stop().await;
 }

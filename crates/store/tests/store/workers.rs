@@ -12,6 +12,7 @@ use crate::{new_tenant, run};
 flowhq_store::backend_tests!(run:
     heartbeats_are_recorded_in_batches_and_never_go_back,
     session_reports_move_the_tenant,
+    pairing_code_requests_reach_the_worker_until_connected,
     failed_workers_take_their_tenant_to_error_once,
     the_simulated_network_links_delivers_and_sends_once,
 );
@@ -94,6 +95,9 @@ async fn session_reports_move_the_tenant(store: Store, _url: String) {
         state: SessionState::QrReady,
         qr: Some("QR1".into()),
         qr_expires_at: Some(Utc::now() + Duration::seconds(60)),
+        pairing_code: None,
+        pairing_code_expires_at: None,
+        error: None,
     };
     let moved = store.report_session(id, &qr, "worker").await.unwrap();
     assert_eq!(moved.len(), 1);
@@ -109,6 +113,9 @@ async fn session_reports_move_the_tenant(store: Store, _url: String) {
         state: SessionState::Connected,
         qr: None,
         qr_expires_at: None,
+        pairing_code: None,
+        pairing_code_expires_at: None,
+        error: None,
     };
     store
         .report_session(id, &connected, "worker")
@@ -129,6 +136,91 @@ async fn session_reports_move_the_tenant(store: Store, _url: String) {
         store.tenant(id).await.unwrap().status,
         TenantStatus::QrPending
     );
+}
+
+async fn pairing_code_requests_reach_the_worker_until_connected(store: Store, _url: String) {
+    let id = to_approved(&store, "P", "+5511900000251").await;
+    let now = Utc::now();
+    let session = store
+        .request_pairing_code(id, "+5511900000251", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        session.pairing_phone_number.as_deref(),
+        Some("+5511900000251")
+    );
+    let view = store.worker_view(id).await.unwrap();
+    let (number, at) = view.pairing.expect("the heartbeat carries the request");
+    assert_eq!(number, "+5511900000251");
+    assert_eq!(at.timestamp_millis(), now.timestamp_millis());
+
+    // The worker shows the code with the QR, and says why it is unwell.
+    let showing = SessionReport {
+        state: SessionState::QrReady,
+        qr: Some("QR1".into()),
+        qr_expires_at: Some(now + Duration::seconds(60)),
+        pairing_code: Some("ABCD2345".into()),
+        pairing_code_expires_at: Some(now + Duration::seconds(180)),
+        error: Some("cannot reach WhatsApp".into()),
+    };
+    store.report_session(id, &showing, "worker").await.unwrap();
+    let session = store.session(id).await.unwrap();
+    assert_eq!(session.pairing_code.as_deref(), Some("ABCD2345"));
+    assert_eq!(
+        store.worker(id).await.unwrap().last_error.as_deref(),
+        Some("cannot reach WhatsApp")
+    );
+
+    // New QR codes are asked for the same way.
+    store.request_new_qr(id, now).await.unwrap();
+    assert!(
+        store
+            .worker_view(id)
+            .await
+            .unwrap()
+            .new_qr_requested_at
+            .is_some()
+    );
+
+    let connected = SessionReport {
+        state: SessionState::Connected,
+        qr: None,
+        qr_expires_at: None,
+        pairing_code: None,
+        pairing_code_expires_at: None,
+        error: None,
+    };
+    store
+        .report_session(id, &connected, "worker")
+        .await
+        .unwrap();
+    let session = store.session(id).await.unwrap();
+    assert_eq!(session.pairing_code, None);
+    assert_eq!(session.pairing_phone_number, None);
+    assert_eq!(store.worker_view(id).await.unwrap().pairing, None);
+    assert_eq!(store.worker(id).await.unwrap().last_error, None);
+
+    // Linked: nothing left to ask for.
+    for refused in [
+        store.request_pairing_code(id, "+5511900000251", now).await,
+        store.request_new_qr(id, now).await,
+    ] {
+        assert!(
+            matches!(refused, Err(StoreError::Conflict(_))),
+            "{refused:?}"
+        );
+    }
+    // Neither before approval.
+    let new = store
+        .create_tenant(&new_tenant("Q", "+5511900000252"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    assert!(matches!(
+        store.request_pairing_code(new, "+5511900000252", now).await,
+        Err(StoreError::Conflict(_))
+    ));
 }
 
 async fn failed_workers_take_their_tenant_to_error_once(store: Store, _url: String) {

@@ -3,19 +3,45 @@
 //! and sends replies through it.
 
 pub mod simulator;
+pub mod whatsapp_web;
 
 use chrono::{DateTime, Utc};
+pub use flowhq_domain::bot::ChatKind;
 
 use crate::Result;
 
-/// A customer's message as the network delivered it.
+/// A message as the network delivered it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InboundMessage {
     /// The network's id: the same on every redelivery.
     pub wa_message_id: String,
+    /// The contact: `+` and digits when the number is known, else the
+    /// network's id for them. For the business's own messages (`from_me`),
+    /// the contact they went to.
     pub from: String,
+    /// The name the contact gave themselves, when the network says.
+    pub push_name: Option<String>,
     pub text: String,
     pub at: DateTime<Utc>,
+    /// Only direct chats are answered; the rest is logged.
+    pub kind: ChatKind,
+    /// Sent by the business itself (its phone, or another linked device).
+    pub from_me: bool,
+}
+
+impl InboundMessage {
+    /// A customer's message in a direct chat.
+    pub fn direct(wa_message_id: &str, from: &str, text: &str, at: DateTime<Utc>) -> Self {
+        Self {
+            wa_message_id: wa_message_id.to_owned(),
+            from: from.to_owned(),
+            push_name: None,
+            text: text.to_owned(),
+            at,
+            kind: ChatKind::Direct,
+            from_me: false,
+        }
+    }
 }
 
 /// What happened on the channel.
@@ -27,10 +53,23 @@ pub enum ChannelEvent {
         expires_at: Option<DateTime<Utc>>,
     },
     /// Link by typing this code on the phone instead of scanning.
-    PairingCode(String),
+    PairingCode {
+        code: String,
+        expires_at: Option<DateTime<Utc>>,
+    },
     /// Linked and online.
     Connected,
-    /// The phone unlinked the device: a new QR code follows.
+    /// Not connected, and why, in words for the operator. `retrying`: the
+    /// channel keeps trying by itself; otherwise it waits to be asked
+    /// (for new QR codes, say).
+    Disconnected {
+        error: String,
+        retrying: bool,
+    },
+    /// A problem that leaves the session as it is (a pairing code refused).
+    Trouble(String),
+    /// The phone unlinked the device: its credentials are gone and a new QR
+    /// code follows.
     LoggedOut,
     Inbound(InboundMessage),
 }
@@ -88,4 +127,16 @@ pub trait Channel: Send {
         }
         results
     }
+
+    /// Asks for a pairing code for `phone_number` (E.164): it comes back
+    /// as [`ChannelEvent::PairingCode`], or a failure as
+    /// [`ChannelEvent::Trouble`].
+    async fn request_pairing_code(&mut self, phone_number: &str) -> Result<()>;
+
+    /// Starts a new link attempt with fresh QR codes when the last ones ran
+    /// out; does nothing while linked or while codes are still coming.
+    async fn renew_qr(&mut self) -> Result<()>;
+
+    /// Closes the connection cleanly before the worker exits.
+    async fn close(&mut self) {}
 }

@@ -2,13 +2,15 @@
 //! (`FLOWHQ_CHANNEL=simulator`): a long poll tells this channel about QR
 //! codes, links, logouts and customer messages. The credentials a link
 //! hands out are saved in the worker's data dir, so a restarted worker
-//! reconnects without a new scan.
+//! reconnects without a new scan. Pairing codes are derived from the QR
+//! code on show ([`sim_pairing_code`]), which the simulated phone accepts
+//! in place of a scan; they rotate with it.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use flowhq_domain::protocol::{SimPoll, SimSend, SimView};
+use flowhq_domain::protocol::{SimPoll, SimSend, SimView, sim_pairing_code};
 
 use super::{Channel, ChannelEvent, InboundMessage, Outgoing, Sent};
 use crate::backoff::Backoff;
@@ -24,6 +26,9 @@ pub struct SimulatorChannel {
     credentials: Option<String>,
     linked: bool,
     known_qr: Option<String>,
+    known_qr_expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The owner asked for pairing codes instead of QR scans.
+    pairing: bool,
     pending: VecDeque<ChannelEvent>,
     /// Acknowledged by the runtime, told to the network with the next poll.
     unacked: Vec<String>,
@@ -42,6 +47,8 @@ impl SimulatorChannel {
             credentials,
             linked: false,
             known_qr: None,
+            known_qr_expires_at: None,
+            pairing: false,
             pending: VecDeque::new(),
             unacked: Vec::new(),
             backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(5)),
@@ -66,6 +73,15 @@ impl SimulatorChannel {
         Ok(())
     }
 
+    fn push_pairing_code(&mut self) {
+        if let Some(qr) = &self.known_qr {
+            self.pending.push_back(ChannelEvent::PairingCode {
+                code: sim_pairing_code(qr),
+                expires_at: self.known_qr_expires_at,
+            });
+        }
+    }
+
     /// Turns the difference between what this channel knew and `view`
     /// into events.
     fn absorb(&mut self, view: SimView) -> Result<()> {
@@ -76,16 +92,17 @@ impl SimulatorChannel {
             if !self.linked {
                 self.linked = true;
                 self.known_qr = None;
+                self.pairing = false;
                 self.pending.push_back(ChannelEvent::Connected);
             }
             for m in view.messages {
                 self.pending
-                    .push_back(ChannelEvent::Inbound(InboundMessage {
-                        wa_message_id: m.wa_message_id,
-                        from: m.from,
-                        text: m.text,
-                        at: m.at,
-                    }));
+                    .push_back(ChannelEvent::Inbound(InboundMessage::direct(
+                        &m.wa_message_id,
+                        &m.from,
+                        &m.text,
+                        m.at,
+                    )));
             }
         } else {
             if self.linked || self.credentials.is_some() {
@@ -99,10 +116,14 @@ impl SimulatorChannel {
             }
             if let Some(qr) = view.qr.filter(|qr| Some(qr) != self.known_qr.as_ref()) {
                 self.known_qr = Some(qr.clone());
+                self.known_qr_expires_at = view.qr_expires_at;
                 self.pending.push_back(ChannelEvent::Qr {
                     code: qr,
                     expires_at: view.qr_expires_at,
                 });
+                if self.pairing {
+                    self.push_pairing_code();
+                }
             }
         }
         Ok(())
@@ -196,5 +217,18 @@ impl Channel for SimulatorChannel {
             .into_iter()
             .map(|r| r.unwrap_or_else(|| Err(WorkerError::Protocol("send task failed".into()))))
             .collect()
+    }
+
+    async fn request_pairing_code(&mut self, _phone_number: &str) -> Result<()> {
+        if !self.linked {
+            self.pairing = true;
+            self.push_pairing_code();
+        }
+        Ok(())
+    }
+
+    /// The simulated network never runs out of QR codes.
+    async fn renew_qr(&mut self) -> Result<()> {
+        Ok(())
     }
 }

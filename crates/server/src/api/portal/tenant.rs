@@ -13,9 +13,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::admin::bot::{PreviewBody, preview_for};
-use crate::api::admin::qr::{QrCode, QrParams, current_qr};
+use crate::api::admin::qr::{
+    NewQrAsked, PairingCodeAsked, PairingCodeBody, QrCode, QrParams, ask_new_qr, ask_pairing_code,
+    current_qr,
+};
 use crate::api::admin::tenants::MessageParams;
-use crate::api::openapi::responses::{BodyErrors, InvalidQuery, NotFound, OwnerAuthErrors};
+use crate::api::openapi::responses::{
+    BodyErrors, Conflict, InvalidQuery, NotFound, OwnerAuthErrors,
+};
 use crate::auth::Owner;
 use crate::error::AppResult;
 use crate::extract::{Json, Query};
@@ -25,8 +30,55 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(status))
         .routes(routes!(qr))
+        .routes(routes!(refresh))
+        .routes(routes!(pairing_code))
         .routes(routes!(messages))
         .routes(routes!(preview))
+}
+
+/// The owner asks for an 8-character code to type on their phone instead
+/// of scanning (WhatsApp: Linked devices → Link with phone number).
+#[utoipa::path(
+    post,
+    path = "/tenant/current/pairing-code",
+    operation_id = "ask_own_pairing_code",
+    tag = "portal",
+    request_body = PairingCodeBody,
+    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
+    responses(
+        (status = 202, description = "Asked: the code shows in /tenant/current/qr within a heartbeat or two", body = PairingCodeAsked),
+        BodyErrors,
+        OwnerAuthErrors,
+        NotFound,
+        Conflict,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn pairing_code(
+    State(state): State<AppState>,
+    owner: Owner,
+    Json(body): Json<PairingCodeBody>,
+) -> AppResult<Response> {
+    ask_pairing_code(&state, owner.tenant_id, &body.phone_number).await
+}
+
+/// The owner asks for new QR codes after the last ones ran out.
+#[utoipa::path(
+    post,
+    path = "/tenant/current/qr/refresh",
+    operation_id = "ask_own_new_qr",
+    tag = "portal",
+    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
+    responses(
+        (status = 202, description = "Asked: the worker starts a new link attempt", body = NewQrAsked),
+        OwnerAuthErrors,
+        NotFound,
+        Conflict,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn refresh(State(state): State<AppState>, owner: Owner) -> AppResult<Response> {
+    ask_new_qr(&state, owner.tenant_id).await
 }
 
 /// What an owner sees of their tenant: less than the admin's view (no

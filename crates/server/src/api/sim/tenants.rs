@@ -1,10 +1,11 @@
-//! `/api/sim/tenants/{id}/…`: scan the QR, unlink, send as a customer, read
-//! what the bot sent.
+//! `/api/sim/tenants/{id}/…`: scan the QR (or type the pairing code),
+//! unlink, send as a customer, read what the bot sent.
 
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use chrono::Utc;
 use flowhq_domain::TenantId;
+use flowhq_domain::protocol::sim_pairing_code;
 use flowhq_store::Page;
 use flowhq_store::sim::SimOutbound;
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::openapi::responses::{AdminAuthErrors, BodyErrors, NotFound};
+use crate::api::openapi::responses::{AdminAuthErrors, BodyErrors, Conflict, NotFound};
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, parse_id};
@@ -24,6 +25,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(inbound))
         .routes(routes!(outbox))
+}
+
+/// What the phone does: scan the QR code on show (no body), or type the
+/// pairing code the worker showed (`{"pairing_code": "ABCD-EFGH"}`).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ScanBody {
+    /// The code the worker showed, when linking by phone number.
+    pairing_code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -43,11 +53,14 @@ pub struct SimInboundAccepted {
     operation_id = "sim_scan",
     tag = "simulator",
     params(("id" = TenantId, Path, description = "The tenant's id")),
+    request_body(content = Option<ScanBody>, description = "Nothing to scan the QR code on show, or the pairing code typed on the phone"),
     security(("admin_token" = []), ("session_cookie" = [])),
     responses(
-        (status = 200, description = "The phone scanned the QR code: the worker's device is linked", body = SimLink),
+        (status = 200, description = "The phone scanned the QR code or typed the pairing code: the worker's device is linked", body = SimLink),
+        BodyErrors,
         AdminAuthErrors,
         NotFound,
+        Conflict,
     )
 )]
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
@@ -55,8 +68,36 @@ async fn scan(
     State(state): State<AppState>,
     _admin: Admin,
     Path(id): Path<String>,
+    body: axum::body::Bytes,
 ) -> AppResult<impl IntoResponse> {
     let tenant: TenantId = parse_id(&id, "tenant")?;
+    let body: ScanBody = if body.iter().all(u8::is_ascii_whitespace) {
+        ScanBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| AppError::BadRequest(format!("invalid JSON body: {e}")))?
+    };
+    if let Some(typed) = &body.pairing_code {
+        let typed: String = typed
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let device = state
+            .store
+            .sim_device(tenant, Utc::now(), crate::sim::new_qr_code)
+            .await?;
+        let expected = device
+            .qr
+            .filter(|_| !device.linked)
+            .map(|qr| sim_pairing_code(&qr));
+        if expected.as_deref() != Some(typed.as_str()) {
+            return Err(AppError::invalid(
+                "pairing_code",
+                "pairing_code is not the code on show (it changes with the QR code)",
+            ));
+        }
+    }
     let credentials: String = rand::random::<[u8; 32]>()
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::response::IntoResponse;
 use chrono::Utc;
-use flowhq_domain::protocol::{DesiredState, Heartbeat, WorkerConfig};
+use flowhq_domain::protocol::{DesiredState, Heartbeat, PairingRequest, WorkerConfig};
 use flowhq_domain::{TenantStatus, WorkerStatus};
 use flowhq_store::sessions::implied_events;
 use flowhq_store::workers::Desired;
@@ -46,6 +46,13 @@ pub async fn heartbeat(
         paused: view.tenant_status == TenantStatus::Paused,
         config_version: view.config_version,
         stop: view.desired == Desired::Stopped,
+        pairing: view
+            .pairing
+            .map(|(phone_number, requested_at)| PairingRequest {
+                phone_number,
+                requested_at,
+            }),
+        new_qr_requested_at: view.new_qr_requested_at,
     }))
 }
 

@@ -24,6 +24,9 @@ pub async fn report(
         state: update.state,
         qr: update.qr,
         qr_expires_at: update.qr_expires_at,
+        pairing_code: update.pairing_code,
+        pairing_code_expires_at: update.pairing_code_expires_at,
+        error: update.error,
     };
     let transitions = state
         .store

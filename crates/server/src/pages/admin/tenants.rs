@@ -216,6 +216,7 @@ struct TenantPage {
     qr: String,
     qr_svg: Option<String>,
     live_key: String,
+    pairing_code: String,
     worker_status: String,
     worker_tone: &'static str,
     process_name: String,
@@ -316,10 +317,16 @@ struct ShowQuery {
 /// the page is fetched again.
 pub fn live_key(detail: &TenantDetail, has_qr: bool) -> String {
     format!(
-        "{}:{}:{}:{}",
-        detail.tenant.status, detail.session.state, detail.worker.status, has_qr
+        "{}:{}:{}:{}:{}",
+        detail.tenant.status,
+        detail.session.state,
+        detail.worker.status,
+        has_qr,
+        current_pairing_code(&detail.session).unwrap_or_default()
     )
 }
+
+pub use crate::api::admin::qr::current_pairing_code;
 
 /// The tenant's current QR code, if one is showing and not yet expired.
 pub fn current_qr(detail: &TenantDetail) -> Option<String> {
@@ -420,6 +427,7 @@ async fn tenant_page(
             .map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
         qr_svg: qr.as_deref().and_then(view::qr_svg),
         live_key: live_key(&detail, qr.is_some()),
+        pairing_code: current_pairing_code(&detail.session).unwrap_or_default(),
         qr: qr.unwrap_or_default(),
         worker_status: view::label(detail.worker.status.as_str()),
         worker_tone: view::worker_tone(detail.worker.status),

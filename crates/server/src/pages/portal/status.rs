@@ -1,15 +1,21 @@
 //! `GET /app`: where the owner's onboarding stands, with the QR code to
 //! scan when it is time, updating by itself until the bot is live.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::routing::get;
-use flowhq_domain::{SetupRequestStatus, TenantStatus};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use chrono::Utc;
+use flowhq_domain::values::PhoneNumber;
+use flowhq_domain::{SessionState, SetupRequestStatus, TenantStatus};
 
-use crate::pages::admin::tenants::{current_qr, live_json, live_key};
+use crate::error::AppError;
+use crate::pages::admin::tenants::{current_pairing_code, current_qr, live_json, live_key};
+use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::OwnerPage;
 use crate::pages::view::{self, QrTexts};
 use crate::pages::{Chrome, PageResult, render};
@@ -19,6 +25,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(status))
         .route("/live", get(live))
+        .route("/pairing-code", post(ask_pairing_code))
+        .route("/qr/refresh", post(ask_new_qr))
 }
 
 pub struct Step {
@@ -44,10 +52,27 @@ struct StatusPage {
     qr_svg: Option<String>,
     texts: QrTexts,
     live_key: String,
+    /// The code to type on the phone, when the owner asked for one.
+    pairing_code: Option<String>,
+    /// The number the form offers (the one asked with, else the setup's).
+    pairing_number: String,
+    /// The session is down without QR codes: offer new ones.
+    offer_new_qr: bool,
+    /// A refused request, shown above the forms.
+    error: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
 async fn status(State(state): State<AppState>, page: OwnerPage) -> PageResult {
+    status_page(&state, &page, StatusCode::OK, None).await
+}
+
+async fn status_page(
+    state: &AppState,
+    page: &OwnerPage,
+    code: StatusCode,
+    error: Option<String>,
+) -> PageResult {
     let detail = state.store.tenant_detail(page.owner.tenant_id).await?;
     let status = detail.tenant.status;
     let stage = match status {
@@ -88,7 +113,21 @@ async fn status(State(state): State<AppState>, page: OwnerPage) -> PageResult {
         .filter(|r| status == TenantStatus::New && r.status == SetupRequestStatus::Rejected)
         .map(|r| r.notes.clone().unwrap_or_default());
     let qr = current_qr(&detail);
+    let whatsapp_number = detail.setup_request.as_ref().map_or_else(
+        || detail.tenant.phone_number.clone(),
+        |r| r.whatsapp_number.clone(),
+    );
     let view = StatusPage {
+        pairing_code: current_pairing_code(&detail.session)
+            .filter(|_| stage == "QR")
+            .map(|c| format!("{}-{}", &c[..c.len().min(4)], &c[c.len().min(4)..])),
+        pairing_number: detail
+            .session
+            .pairing_phone_number
+            .clone()
+            .unwrap_or_else(|| whatsapp_number.clone()),
+        offer_new_qr: qr.is_none() && detail.session.state == SessionState::Disconnected,
+        error,
         chrome: page.chrome("status"),
         lang: detail.config.language.as_str().to_lowercase(),
         business_name: detail.config.business_name.clone(),
@@ -97,16 +136,64 @@ async fn status(State(state): State<AppState>, page: OwnerPage) -> PageResult {
         tone: view::tenant_tone(status),
         steps,
         rejected_notes,
-        whatsapp_number: detail.setup_request.as_ref().map_or_else(
-            || detail.tenant.phone_number.clone(),
-            |r| r.whatsapp_number.clone(),
-        ),
+        whatsapp_number,
         qr_svg: qr.as_deref().and_then(view::qr_svg),
         live_key: live_key(&detail, qr.is_some()),
         qr: qr.unwrap_or_default(),
         texts: view::qr_texts(detail.config.language),
     };
-    Ok(render(StatusCode::OK, &view))
+    Ok(render(code, &view))
+}
+
+/// "Link with phone number instead": the worker gets a code for it.
+#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+async fn ask_pairing_code(
+    State(state): State<AppState>,
+    page: OwnerPage,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> PageResult {
+    let number = form.get("phone_number").map(String::as_str).unwrap_or("");
+    let result = match PhoneNumber::parse(number) {
+        Ok(phone) => state
+            .store
+            .request_pairing_code(page.owner.tenant_id, phone.as_str(), Utc::now())
+            .await
+            .map(|_| ())
+            .map_err(AppError::from),
+        Err(e) => Err(AppError::invalid(
+            "phone_number",
+            format!("the phone number {}", e.0),
+        )),
+    };
+    answer(&state, &page, result).await
+}
+
+/// New QR codes after the last ones ran out.
+#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+async fn ask_new_qr(
+    State(state): State<AppState>,
+    page: OwnerPage,
+    CsrfForm(_): CsrfForm<HashMap<String, String>>,
+) -> PageResult {
+    let result = state
+        .store
+        .request_new_qr(page.owner.tenant_id, Utc::now())
+        .await
+        .map(|_| ())
+        .map_err(AppError::from);
+    answer(&state, &page, result).await
+}
+
+async fn answer(state: &AppState, page: &OwnerPage, result: Result<(), AppError>) -> PageResult {
+    match result {
+        Ok(()) => Ok(Redirect::to("/app").into_response()),
+        Err(err @ (AppError::Conflict { .. } | AppError::Invalid { .. })) => {
+            let code = err.status();
+            let message = crate::pages::auth::sentence(&err.to_string());
+            status_page(state, page, code, Some(message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// `{key, qr, qr_svg}` for the status page's live script.
