@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use flowhq_domain::entities::WhatsappSession;
 use flowhq_domain::lifecycle::Event;
+use flowhq_domain::protocol::SessionUpdate;
 use flowhq_domain::{SessionState, TenantId, TenantStatus};
 use sqlx::any::AnyRow;
 
@@ -40,6 +41,33 @@ pub struct SessionReport {
     pub pairing_code_expires_at: Option<DateTime<Utc>>,
     /// Why the session is not well, for the worker's `last_error`.
     pub error: Option<String>,
+}
+
+impl SessionReport {
+    /// A report of `state` alone: no codes to show, nothing wrong.
+    pub fn state(state: SessionState) -> Self {
+        Self {
+            state,
+            qr: None,
+            qr_expires_at: None,
+            pairing_code: None,
+            pairing_code_expires_at: None,
+            error: None,
+        }
+    }
+}
+
+impl From<SessionUpdate> for SessionReport {
+    fn from(u: SessionUpdate) -> Self {
+        Self {
+            state: u.state,
+            qr: u.qr,
+            qr_expires_at: u.qr_expires_at,
+            pairing_code: u.pairing_code,
+            pairing_code_expires_at: u.pairing_code_expires_at,
+            error: u.error,
+        }
+    }
 }
 
 /// What the owner may ask of a session that is not linked yet.

@@ -6,7 +6,7 @@ use flowhq_server::auth::Secret;
 use flowhq_server::config::Settings;
 use flowhq_store::testing::TestDb;
 use flowhq_store::{Backend, Store};
-use reqwest::{Client, RequestBuilder, Response};
+use reqwest::{Client, Method, RequestBuilder, Response};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
@@ -162,4 +162,19 @@ pub async fn expect_error(response: Response, status: u16, code: &str) -> Value 
         "body: {body}"
     );
     body["error"].clone()
+}
+
+/// Issues a worker token for `tenant`, as an orchestrator would ask for one.
+pub async fn token_for(app: &TestApp, tenant: &str) -> String {
+    let response = app
+        .admin(
+            Method::POST,
+            &format!("/api/admin/tenants/{tenant}/worker/token"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["token"].as_str().unwrap().to_owned()
 }

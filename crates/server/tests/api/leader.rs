@@ -11,7 +11,7 @@ use flowhq_store::{Backend, Store};
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app_with, token_for};
 
 const PERIOD: Duration = Duration::from_millis(100);
 /// A follower takes over within a period of its own plus connecting; a
@@ -136,15 +136,7 @@ async fn a_follower_serves_but_leaves_the_stale_monitor_to_the_leader() {
     // A worker that never heartbeats: stale after 300 ms.
     let tenant = app.create_tenant("Quiet", "+34600000300").await;
     let id = tenant["id"].as_str().unwrap().to_owned();
-    let issued = app
-        .admin(
-            Method::POST,
-            &format!("/api/admin/tenants/{id}/worker/token"),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(issued.status(), 200);
+    token_for(&app, &id).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(
         worker_status(&app, &id).await,

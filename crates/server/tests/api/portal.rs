@@ -504,12 +504,9 @@ async fn an_owner_reads_their_own_qr_code_only(app: TestApp) {
 
     let expires_at = chrono::Utc::now() + chrono::TimeDelta::seconds(60);
     let report = flowhq_store::sessions::SessionReport {
-        state: flowhq_domain::SessionState::QrReady,
         qr: Some("2@owner-qr".into()),
         qr_expires_at: Some(expires_at),
-        pairing_code: None,
-        pairing_code_expires_at: None,
-        error: None,
+        ..flowhq_store::sessions::SessionReport::state(flowhq_domain::SessionState::QrReady)
     };
     app.store
         .report_session(tenant, &report, "test")

@@ -8,7 +8,7 @@ use flowhq_store::Backend;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect_error, run, run_configured};
+use crate::helpers::{TestApp, expect_error, run, run_configured, token_for};
 
 flowhq_store::backend_tests!(run:
     a_worker_token_acts_only_for_its_own_tenant,
@@ -29,20 +29,6 @@ mod simulator_mode {
     }
 
     use super::the_simulator_links_delivers_and_records_sends;
-}
-
-async fn token_for(app: &TestApp, tenant: &str) -> String {
-    let response = app
-        .admin(
-            Method::POST,
-            &format!("/api/admin/tenants/{tenant}/worker/token"),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    body["token"].as_str().unwrap().to_owned()
 }
 
 fn worker(

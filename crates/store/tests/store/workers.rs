@@ -92,12 +92,9 @@ async fn to_approved(store: &Store, name: &str, phone: &str) -> flowhq_domain::T
 async fn session_reports_move_the_tenant(store: Store, _url: String) {
     let id = to_approved(&store, "S", "+5511900000201").await;
     let qr = SessionReport {
-        state: SessionState::QrReady,
         qr: Some("QR1".into()),
         qr_expires_at: Some(Utc::now() + Duration::seconds(60)),
-        pairing_code: None,
-        pairing_code_expires_at: None,
-        error: None,
+        ..SessionReport::state(SessionState::QrReady)
     };
     let moved = store.report_session(id, &qr, "worker").await.unwrap();
     assert_eq!(moved.len(), 1);
@@ -109,14 +106,7 @@ async fn session_reports_move_the_tenant(store: Store, _url: String) {
         store.session(id).await.unwrap().last_qr.as_deref(),
         Some("QR1")
     );
-    let connected = SessionReport {
-        state: SessionState::Connected,
-        qr: None,
-        qr_expires_at: None,
-        pairing_code: None,
-        pairing_code_expires_at: None,
-        error: None,
-    };
+    let connected = SessionReport::state(SessionState::Connected);
     store
         .report_session(id, &connected, "worker")
         .await
@@ -182,14 +172,7 @@ async fn pairing_code_requests_reach_the_worker_until_connected(store: Store, _u
             .is_some()
     );
 
-    let connected = SessionReport {
-        state: SessionState::Connected,
-        qr: None,
-        qr_expires_at: None,
-        pairing_code: None,
-        pairing_code_expires_at: None,
-        error: None,
-    };
+    let connected = SessionReport::state(SessionState::Connected);
     store
         .report_session(id, &connected, "worker")
         .await

@@ -20,14 +20,7 @@ pub async fn report(
     if let Some(error) = &update.error {
         tracing::warn!(%error, "worker reports a session error");
     }
-    let report = SessionReport {
-        state: update.state,
-        qr: update.qr,
-        qr_expires_at: update.qr_expires_at,
-        pairing_code: update.pairing_code,
-        pairing_code_expires_at: update.pairing_code_expires_at,
-        error: update.error,
-    };
+    let report = SessionReport::from(update);
     let transitions = state
         .store
         .report_session(auth.tenant, &report, "worker")
