@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use tokio::process::{Child, Command};
 
 use super::procfs;
@@ -77,19 +77,17 @@ impl OwnControlPlane {
 
     async fn wait_ready(&self) -> anyhow::Result<()> {
         let http = reqwest::Client::new();
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(60) {
-            if let Ok(r) = http.get(format!("{}/readyz", self.url)).send().await
-                && r.status().is_success()
-            {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        bail!(
-            "the control plane did not become ready; see {}",
-            self.log_path().display()
-        )
+        let readyz = format!("{}/readyz", self.url);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        super::wait_until(deadline, "the control plane to become ready", || async {
+            Ok(http
+                .get(&readyz)
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success()))
+        })
+        .await
+        .with_context(|| format!("see {}", self.log_path().display()))
     }
 
     pub fn pid(&self) -> Option<u32> {
