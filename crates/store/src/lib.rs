@@ -12,6 +12,7 @@
 mod columns;
 mod error;
 mod migrate;
+mod placeholders;
 mod rows;
 
 pub mod advisory_lock;

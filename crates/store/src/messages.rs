@@ -43,28 +43,16 @@ impl Store {
     /// worker may resend a batch it is unsure about. Returns how many rows
     /// were new.
     pub async fn log_messages(&self, tenant: TenantId, messages: &[NewMessage]) -> Result<u64> {
+        // One multi-row statement per chunk: every statement is a round trip
+        // to SQLite's connection thread, and a batch is usually one chunk,
+        // atomic without a transaction.
+        if messages.len() <= LOG_CHUNK {
+            return insert_logs(self.pool(), tenant, messages).await;
+        }
         let mut tx = self.begin().await?;
         let mut inserted = 0;
-        for message in messages {
-            inserted += sqlx::query(
-                "INSERT INTO message_log (id, tenant_id, direction, from_number, to_number, \
-                 message_text, wa_message_id, bot_decision, reply_to, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                 ON CONFLICT (tenant_id, direction, wa_message_id) DO NOTHING",
-            )
-            .bind(MessageLogId::new().to_string())
-            .bind(tenant.to_string())
-            .bind(message.direction.as_str())
-            .bind(&message.from_number)
-            .bind(&message.to_number)
-            .bind(&message.message_text)
-            .bind(&message.wa_message_id)
-            .bind(message.bot_decision.as_deref())
-            .bind(message.reply_to.as_deref())
-            .bind(millis(message.created_at))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        for chunk in messages.chunks(LOG_CHUNK) {
+            inserted += insert_logs(&mut *tx, tenant, chunk).await?;
         }
         tx.commit().await?;
         Ok(inserted)
@@ -140,6 +128,41 @@ impl Store {
                 .await?;
         Ok(count.0)
     }
+}
+
+/// Logs per statement: 10 parameters each, well under either backend's
+/// limit on bound parameters.
+const LOG_CHUNK: usize = 1000;
+
+async fn insert_logs<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    tenant: TenantId,
+    messages: &[NewMessage],
+) -> Result<u64> {
+    if messages.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!(
+        "INSERT INTO message_log (id, tenant_id, direction, from_number, to_number, \
+         message_text, wa_message_id, bot_decision, reply_to, created_at) VALUES {} \
+         ON CONFLICT (tenant_id, direction, wa_message_id) DO NOTHING",
+        crate::placeholders::rows(1, messages.len(), 10)
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for message in messages {
+        query = query
+            .bind(MessageLogId::new().to_string())
+            .bind(tenant.to_string())
+            .bind(message.direction.as_str())
+            .bind(&message.from_number)
+            .bind(&message.to_number)
+            .bind(&message.message_text)
+            .bind(&message.wa_message_id)
+            .bind(message.bot_decision.as_deref())
+            .bind(message.reply_to.as_deref())
+            .bind(millis(message.created_at));
+    }
+    Ok(query.execute(executor).await?.rows_affected())
 }
 
 fn from_row(row: &AnyRow) -> Result<MessageLog> {

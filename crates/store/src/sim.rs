@@ -6,6 +6,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use flowhq_domain::TenantId;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
 use crate::rows::{RowExt, millis};
@@ -52,6 +53,15 @@ fn device_from_row(row: &AnyRow) -> Result<SimDevice> {
     })
 }
 
+fn inbound_from_row(row: &AnyRow) -> Result<SimInbound> {
+    Ok(SimInbound {
+        wa_message_id: row.text("wa_message_id")?,
+        from: row.text("from_number")?,
+        text: row.text("message_text")?,
+        at: row.time("created_at")?,
+    })
+}
+
 fn outbound_from_row(row: &AnyRow) -> Result<SimOutbound> {
     Ok(SimOutbound {
         to: row.text("to_number")?,
@@ -60,6 +70,10 @@ fn outbound_from_row(row: &AnyRow) -> Result<SimOutbound> {
         sent_at: row.time("sent_at")?,
     })
 }
+
+/// Acknowledgements per statement: well under either backend's limit on
+/// bound parameters.
+const ACK_CHUNK: usize = 500;
 
 const DEVICE_SELECT: &str = "SELECT linked, credentials, qr, qr_expires_at, qr_count \
                              FROM sim_device WHERE tenant_id = $1";
@@ -135,6 +149,47 @@ impl Store {
         }
         tx.commit().await?;
         Ok(device)
+    }
+
+    /// What a worker's poll sees: the device as [`Store::sim_device`] gives
+    /// it and, while linked, up to `limit` messages not yet acknowledged,
+    /// oldest first. One statement in the common case (polls are the
+    /// simulated network's busiest path).
+    pub async fn sim_view(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+        now: DateTime<Utc>,
+        new_qr: impl FnOnce() -> String,
+    ) -> Result<(SimDevice, Vec<SimInbound>)> {
+        let rows = sqlx::query(
+            "SELECT d.linked, d.credentials, d.qr, d.qr_expires_at, \
+                    i.wa_message_id, i.from_number, i.message_text, i.created_at \
+             FROM sim_device d LEFT JOIN \
+               (SELECT id, wa_message_id, from_number, message_text, created_at \
+                FROM sim_inbound WHERE tenant_id = $1 AND acked_at IS NULL \
+                ORDER BY id LIMIT $2) i ON d.linked <> 0 \
+             WHERE d.tenant_id = $1 ORDER BY i.id",
+        )
+        .bind(tenant.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        if let Some(first) = rows.first() {
+            let device = device_from_row(first)?;
+            if device.linked || device.qr_expires_at.is_some_and(|at| at > now) {
+                let messages = rows
+                    .iter()
+                    // The join leaves one row of NULLs when nothing is pending.
+                    .filter(|row| matches!(row.text_opt("wa_message_id"), Ok(Some(_))))
+                    .map(inbound_from_row)
+                    .collect::<Result<_>>()?;
+                return Ok((device, messages));
+            }
+        }
+        // No device yet, or its QR code expired: make one (never linked,
+        // so nothing to deliver).
+        Ok((self.sim_device(tenant, now, new_qr).await?, Vec::new()))
     }
 
     /// The phone scans the current QR code: the device is linked and gets
@@ -236,35 +291,28 @@ impl Store {
         .bind(i64::from(limit))
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(SimInbound {
-                    wa_message_id: row.text("wa_message_id")?,
-                    from: row.text("from_number")?,
-                    text: row.text("message_text")?,
-                    at: row.time("created_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(inbound_from_row).collect()
     }
 
     /// The worker acknowledges messages: they are not delivered again.
     pub async fn sim_ack(&self, tenant: TenantId, wa_message_ids: &[String]) -> Result<u64> {
-        // No transaction: each acknowledgement stands alone (a repeat is a
-        // no-op), and most batches hold one or two ids.
+        // One statement per chunk, no transaction: each acknowledgement
+        // stands alone (a repeat is a no-op).
         let now = millis(Utc::now());
         let mut acked = 0;
-        for id in wa_message_ids {
-            acked += sqlx::query(
+        for chunk in wa_message_ids.chunks(ACK_CHUNK) {
+            let ids = crate::placeholders::list(3, chunk.len());
+            let sql = format!(
                 "UPDATE sim_inbound SET acked_at = $1 \
-                 WHERE tenant_id = $2 AND wa_message_id = $3 AND acked_at IS NULL",
-            )
-            .bind(now)
-            .bind(tenant.to_string())
-            .bind(id)
-            .execute(self.pool())
-            .await?
-            .rows_affected();
+                 WHERE tenant_id = $2 AND acked_at IS NULL AND wa_message_id IN ({ids})"
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql))
+                .bind(now)
+                .bind(tenant.to_string());
+            for id in chunk {
+                query = query.bind(id);
+            }
+            acked += query.execute(self.pool()).await?.rows_affected();
         }
         Ok(acked)
     }
@@ -281,11 +329,8 @@ impl Store {
         wa_message_id: &str,
         now: DateTime<Utc>,
     ) -> Result<SimOutbound> {
-        // The common case, a new send from a linked device, is two
-        // statements; a repeat is one.
-        if let Some(sent) = self.sim_sent(tenant, client_id).await? {
-            return Ok(sent);
-        }
+        // The common case, a new send from a linked device, is one
+        // statement; a repeat or a refusal is two.
         let inserted = sqlx::query(
             "INSERT INTO sim_outbound (id, tenant_id, client_id, wa_message_id, to_number, \
              message_text, sent_at) \
@@ -311,7 +356,7 @@ impl Store {
                 sent_at: now,
             });
         }
-        // Not inserted: the same send raced this one, or no linked device.
+        // Not inserted: sent before under this client id, or no linked device.
         match self.sim_sent(tenant, client_id).await? {
             Some(sent) => Ok(sent),
             None => Err(StoreError::Conflict("the device is not linked".into())),

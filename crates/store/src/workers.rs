@@ -266,18 +266,13 @@ impl Store {
     /// Persists heartbeat times kept in memory, many rows per statement.
     pub async fn record_heartbeats(&self, beats: &[(TenantId, DateTime<Utc>)]) -> Result<()> {
         for chunk in beats.chunks(HEARTBEAT_CHUNK) {
-            let mut sql = String::from("WITH v (tid, at) AS (VALUES ");
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
-            }
-            sql.push_str(
-                ") UPDATE worker_process SET last_heartbeat_at = v.at FROM v \
+            let sql = format!(
+                "WITH v (tid, at) AS (VALUES {}) \
+                 UPDATE worker_process SET last_heartbeat_at = v.at FROM v \
                  WHERE worker_process.tenant_id = v.tid \
                  AND (worker_process.last_heartbeat_at IS NULL \
                       OR worker_process.last_heartbeat_at < v.at)",
+                crate::placeholders::rows(1, chunk.len(), 2)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (tenant, at) in chunk {

@@ -87,8 +87,10 @@ impl Outbox {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // The outbox is the only copy until shipped: commit to disk.
-            .synchronous(SqliteSynchronous::Full)
+            // A commit reaches the OS at once, so a killed worker loses
+            // nothing; only the commits that must survive a power cut as
+            // well wait for the disk (`record_inbound_batch`).
+            .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(std::time::Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
@@ -124,13 +126,29 @@ impl Outbox {
         bot: Option<&BotConfig>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Recorded>> {
-        let mut tx = self.pool.begin().await?;
-        let mut recorded = Vec::with_capacity(messages.len());
-        for message in messages {
-            recorded.push(record_one(&mut tx, message, business_number, bot, now).await?);
+        // The network forgets what the worker acknowledges, so this commit
+        // waits for the disk (`synchronous = FULL` for it alone). The other
+        // writes need not: losing the last of them to a power cut only
+        // means resending under the same client ids, or shipping logs
+        // again, and both are idempotent at the other end.
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("PRAGMA synchronous = FULL")
+            .execute(&mut *conn)
+            .await?;
+        let result = async {
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            let mut recorded = Vec::with_capacity(messages.len());
+            for message in messages {
+                recorded.push(record_one(&mut tx, message, business_number, bot, now).await?);
+            }
+            tx.commit().await?;
+            Ok(recorded)
         }
-        tx.commit().await?;
-        Ok(recorded)
+        .await;
+        sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut *conn)
+            .await?;
+        result
     }
 
     /// Replies recorded but not yet sent, oldest first.
@@ -156,20 +174,18 @@ impl Outbox {
     }
 
     /// The network accepted these replies (sequence number and what the
-    /// network said): their logs are ready to ship. One transaction for
-    /// the lot; a crash before it only means resending them under the same
-    /// client ids, which the network ignores.
+    /// network said): their logs are ready to ship. Each stands alone, no
+    /// transaction: a crash before one is written only means resending
+    /// that reply under the same client id, which the network ignores.
     pub async fn mark_sent(&self, sent: &[(i64, Sent)]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
         for (seq, sent) in sent {
             sqlx::query("UPDATE outbox SET wa_message_id = ?1, created_at = ?2 WHERE seq = ?3")
                 .bind(&sent.wa_message_id)
                 .bind(sent.sent_at.timestamp_millis())
                 .bind(seq)
-                .execute(&mut *tx)
+                .execute(&self.pool)
                 .await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -208,14 +224,20 @@ impl Outbox {
 
     /// Forgets logs the control plane acknowledged.
     pub async fn delete(&self, seqs: &[i64]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        for seq in seqs {
-            sqlx::query("DELETE FROM outbox WHERE seq = ?1")
-                .bind(seq)
-                .execute(&mut *tx)
-                .await?;
+        // One statement per chunk: a statement is a round trip to SQLite's
+        // connection thread. Atomicity across chunks is not needed, since
+        // a log forgotten late is only shipped again.
+        for chunk in seqs.chunks(500) {
+            let sql = format!(
+                "DELETE FROM outbox WHERE seq IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for seq in chunk {
+                query = query.bind(seq);
+            }
+            query.execute(&self.pool).await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 

@@ -286,6 +286,19 @@ async fn the_simulated_network_links_delivers_and_sends_once(store: Store, _url:
         .await
         .unwrap();
     assert_eq!(store.sim_pending_inbound(id, 10).await.unwrap().len(), 2);
+    // A poll's view: the linked device and what is pending, oldest first.
+    let (d, pending) = store.sim_view(id, 10, later, || "Q4".into()).await.unwrap();
+    assert!(d.linked);
+    let ids: Vec<_> = pending.iter().map(|m| m.wa_message_id.as_str()).collect();
+    assert_eq!(ids, ["in-1", "in-2"]);
+    assert_eq!(pending[0].text, "hola");
+    let (_, first) = store.sim_view(id, 1, later, || "Q4".into()).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(
+        store.sim_ack(id, &[]).await.unwrap(),
+        0,
+        "nothing to acknowledge"
+    );
     assert_eq!(
         store
             .sim_ack(id, &["in-1".into(), "in-1".into()])
@@ -307,6 +320,11 @@ async fn the_simulated_network_links_delivers_and_sends_once(store: Store, _url:
     assert_eq!(a.wa_message_id, b.wa_message_id);
     assert_eq!(store.sim_outbox(id, 100).await.unwrap().len(), 1);
     store.sim_unlink(id).await.unwrap();
+    // Unlinked: nothing is delivered, though in-2 is still pending; a QR
+    // code is made for the next scan.
+    let (d, pending) = store.sim_view(id, 10, later, || "Q5".into()).await.unwrap();
+    assert!(!d.linked && pending.is_empty());
+    assert_eq!(d.qr.as_deref(), Some("Q5"));
     assert!(matches!(
         store.sim_unlink(id).await,
         Err(StoreError::Conflict(_))

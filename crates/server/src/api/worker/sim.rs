@@ -21,26 +21,19 @@ const MAX_WAIT: Duration = Duration::from_secs(25);
 const POLL_BATCH: u32 = 100;
 
 async fn view(state: &AppState, tenant: TenantId) -> AppResult<SimView> {
-    let device = state
+    let (device, pending) = state
         .store
-        .sim_device(tenant, Utc::now(), new_qr_code)
+        .sim_view(tenant, POLL_BATCH, Utc::now(), new_qr_code)
         .await?;
-    let messages = if device.linked {
-        state
-            .store
-            .sim_pending_inbound(tenant, POLL_BATCH)
-            .await?
-            .into_iter()
-            .map(|m| SimMessage {
-                wa_message_id: m.wa_message_id,
-                from: m.from,
-                text: m.text,
-                at: m.at,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let messages = pending
+        .into_iter()
+        .map(|m| SimMessage {
+            wa_message_id: m.wa_message_id,
+            from: m.from,
+            text: m.text,
+            at: m.at,
+        })
+        .collect();
     Ok(SimView {
         linked: device.linked,
         credentials: device.credentials.filter(|_| device.linked),
