@@ -352,6 +352,10 @@ impl Supervisor {
 
     /// Stops every worker on purpose (they are not restarted).
     pub async fn stop_all(&self) -> AppResult<usize> {
+        // All at once under one hold of the operation lock: each stop is
+        // mostly waiting for its process to exit, and taking the lock per
+        // worker made a thousand stops last over a minute.
+        let _op = self.inner.ops.lock().await;
         let tenants: Vec<TenantId> = self
             .inner
             .store
@@ -363,7 +367,7 @@ impl Supervisor {
         let mut tasks = tokio::task::JoinSet::new();
         for tenant in tenants.iter().copied() {
             let supervisor = self.clone();
-            tasks.spawn(async move { supervisor.stop(tenant).await });
+            tasks.spawn(async move { supervisor.stop_locked(tenant).await });
         }
         let mut stopped = 0;
         while let Some(result) = tasks.join_next().await {
