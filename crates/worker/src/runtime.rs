@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -58,6 +59,9 @@ struct Shared {
     desired: watch::Sender<DesiredState>,
     config: watch::Sender<Option<Arc<Bot>>>,
     ship: Notify,
+    /// Replies are waiting for a retry: the last attempt left some unsent.
+    /// Idle workers then skip the periodic look into the outbox.
+    unsent: AtomicBool,
     stop: watch::Sender<bool>,
 }
 
@@ -81,6 +85,8 @@ pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -
         desired: watch::channel(DesiredState::default()).0,
         config: watch::channel(None).0,
         ship: Notify::new(),
+        // A worker that crashed may have left replies unsent.
+        unsent: AtomicBool::new(true),
         stop: watch::channel(false).0,
     });
     tracing::info!(tenant_id = %settings.tenant_id, pid = std::process::id(), "worker starting");
@@ -332,7 +338,9 @@ async fn serve(shared: Arc<Shared>, channel: &mut impl Channel) -> Result<()> {
                 }
             }
             _ = retry_sends.tick() => {
-                if shared.session.borrow().state == SessionState::Connected {
+                if shared.unsent.load(Ordering::Relaxed)
+                    && shared.session.borrow().state == SessionState::Connected
+                {
                     send_pending(&shared, channel).await;
                 }
             }
@@ -387,13 +395,19 @@ async fn handle_inbound(
 }
 
 /// Sends every recorded reply not yet sent. Failures stay in the outbox
-/// for the next try.
+/// for the next try, which `unsent` asks for.
 async fn send_pending(shared: &Shared, channel: &mut impl Channel) {
+    let left = try_send_pending(shared, channel).await;
+    shared.unsent.store(left, Ordering::Relaxed);
+}
+
+/// [`send_pending`]; whether replies are left to send.
+async fn try_send_pending(shared: &Shared, channel: &mut impl Channel) -> bool {
     let pending = match shared.outbox.unsent_replies().await {
         Ok(pending) => pending,
         Err(e) => {
             tracing::error!(error = %e, "reading unsent replies");
-            return;
+            return true;
         }
     };
     let outgoing: Vec<Outgoing> = pending.iter().map(|p| p.message.clone()).collect();
@@ -406,13 +420,18 @@ async fn send_pending(shared: &Shared, channel: &mut impl Channel) {
             }
         }
     }
+    let failed = sent.len() < pending.len();
     if sent.is_empty() {
-        return;
+        return failed;
     }
     match shared.outbox.mark_sent(&sent).await {
-        Ok(()) => shared.ship.notify_one(),
+        Ok(()) => {
+            shared.ship.notify_one();
+            failed
+        }
         Err(e) => {
-            tracing::error!(error = %e, "recording sent replies; they will be sent again (the network ignores repeats)")
+            tracing::error!(error = %e, "recording sent replies; they will be sent again (the network ignores repeats)");
+            true
         }
     }
 }
