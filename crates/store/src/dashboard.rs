@@ -34,17 +34,19 @@ impl Store {
         stale_before: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<WorkerAttention>> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            worker_columns!(),
-            ", t.name AS t_name FROM worker_process w JOIN tenant t ON t.id = w.tenant_id \
-             WHERE w.status = 'ERROR' \
-                OR (w.status IN ('STARTING', 'RUNNING') \
-                    AND COALESCE(w.last_heartbeat_at, w.updated_at) < $1) \
-             ORDER BY COALESCE(w.last_heartbeat_at, w.updated_at) LIMIT $2"
-        ))
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            concat!(
+                "SELECT ",
+                worker_columns!(),
+                ", t.name AS t_name FROM worker_process w JOIN tenant t ON t.id = w.tenant_id \
+                 WHERE w.status = 'ERROR' \
+                    OR (w.status IN ('STARTING', 'RUNNING') \
+                        AND COALESCE(w.last_heartbeat_at, w.updated_at) < $1) \
+                 ORDER BY COALESCE(w.last_heartbeat_at, w.updated_at) {}"
+            ),
+            crate::placeholders::limit(limit.clamp(1, 500))
+        )))
         .bind(millis(stale_before))
-        .bind(i64::from(limit.clamp(1, 500)))
         .fetch_all(self.pool())
         .await?;
         rows.iter()

@@ -71,30 +71,34 @@ impl Store {
         // the cursor is a message id, resolved to its position.
         let rows = match before {
             None => {
-                sqlx::query(concat!(
-                    "SELECT ",
-                    message_columns!(),
-                    " FROM message_log m WHERE m.tenant_id = $1 \
-                     ORDER BY m.created_at DESC, m.id DESC LIMIT $2"
-                ))
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    concat!(
+                        "SELECT ",
+                        message_columns!(),
+                        " FROM message_log m WHERE m.tenant_id = $1 \
+                         ORDER BY m.created_at DESC, m.id DESC {}"
+                    ),
+                    crate::placeholders::limit(limit + 1)
+                )))
                 .bind(tenant.to_string())
-                .bind(i64::from(limit) + 1)
                 .fetch_all(self.pool())
                 .await?
             }
             Some(cursor) => {
-                sqlx::query(concat!(
-                    "SELECT ",
-                    message_columns!(),
-                    " FROM message_log m, \
-                       (SELECT created_at, id FROM message_log WHERE tenant_id = $1 AND id = $2) k \
-                     WHERE m.tenant_id = $1 \
-                       AND (m.created_at < k.created_at OR (m.created_at = k.created_at AND m.id < k.id)) \
-                     ORDER BY m.created_at DESC, m.id DESC LIMIT $3"
-                ))
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    concat!(
+                        "SELECT ",
+                        message_columns!(),
+                        " FROM message_log m, \
+                           (SELECT created_at, id FROM message_log WHERE tenant_id = $1 AND id = $2) k \
+                         WHERE m.tenant_id = $1 \
+                           AND (m.created_at < k.created_at OR (m.created_at = k.created_at AND m.id < k.id)) \
+                         ORDER BY m.created_at DESC, m.id DESC {}"
+                    ),
+                    crate::placeholders::limit(limit + 1)
+                )))
                 .bind(tenant.to_string())
                 .bind(cursor.to_string())
-                .bind(i64::from(limit) + 1)
                 .fetch_all(self.pool())
                 .await?
             }

@@ -18,6 +18,14 @@ pub fn rows(first: usize, rows: usize, columns: usize) -> String {
         .join(", ")
 }
 
+/// `LIMIT n`, written into the statement rather than bound. SQLite (3.51)
+/// plans with the value of a bound LIMIT, so it recompiles the statement
+/// every time the value is bound again, which is every run: a literal
+/// keeps one compiled statement per limit in the statement cache.
+pub fn limit(n: u32) -> String {
+    format!("LIMIT {n}")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

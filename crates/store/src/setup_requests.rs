@@ -122,20 +122,20 @@ impl Store {
         let rows = match status {
             Some(status) => {
                 sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "{QUEUE_SELECT} WHERE r.status = $1 AND r.id > $2 ORDER BY r.id LIMIT $3"
+                    "{QUEUE_SELECT} WHERE r.status = $1 AND r.id > $2 ORDER BY r.id {}",
+                    crate::placeholders::limit(limit + 1)
                 )))
                 .bind(status.as_str())
                 .bind(after)
-                .bind(i64::from(limit) + 1)
                 .fetch_all(self.pool())
                 .await?
             }
             None => {
                 sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "{QUEUE_SELECT} WHERE r.id > $1 ORDER BY r.id LIMIT $2"
+                    "{QUEUE_SELECT} WHERE r.id > $1 ORDER BY r.id {}",
+                    crate::placeholders::limit(limit + 1)
                 )))
                 .bind(after)
-                .bind(i64::from(limit) + 1)
                 .fetch_all(self.pool())
                 .await?
             }

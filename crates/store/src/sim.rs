@@ -162,17 +162,17 @@ impl Store {
         now: DateTime<Utc>,
         new_qr: impl FnOnce() -> String,
     ) -> Result<(SimDevice, Vec<SimInbound>)> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT d.linked, d.credentials, d.qr, d.qr_expires_at, \
                     i.wa_message_id, i.from_number, i.message_text, i.created_at \
              FROM sim_device d LEFT JOIN \
                (SELECT id, wa_message_id, from_number, message_text, created_at \
                 FROM sim_inbound WHERE tenant_id = $1 AND acked_at IS NULL \
-                ORDER BY id LIMIT $2) i ON d.linked <> 0 \
+                ORDER BY id {}) i ON d.linked <> 0 \
              WHERE d.tenant_id = $1 ORDER BY i.id",
-        )
+            crate::placeholders::limit(limit)
+        )))
         .bind(tenant.to_string())
-        .bind(i64::from(limit))
         .fetch_all(self.pool())
         .await?;
         if let Some(first) = rows.first() {
@@ -283,12 +283,12 @@ impl Store {
         tenant: TenantId,
         limit: u32,
     ) -> Result<Vec<SimInbound>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT wa_message_id, from_number, message_text, created_at FROM sim_inbound \
-             WHERE tenant_id = $1 AND acked_at IS NULL ORDER BY id LIMIT $2",
-        )
+             WHERE tenant_id = $1 AND acked_at IS NULL ORDER BY id {}",
+            crate::placeholders::limit(limit)
+        )))
         .bind(tenant.to_string())
-        .bind(i64::from(limit))
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(inbound_from_row).collect()
@@ -379,12 +379,12 @@ impl Store {
 
     /// What the tenant's bot sent, oldest first.
     pub async fn sim_outbox(&self, tenant: TenantId, limit: u32) -> Result<Vec<SimOutbound>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT to_number, message_text, wa_message_id, sent_at FROM sim_outbound \
-             WHERE tenant_id = $1 ORDER BY sent_at, id LIMIT $2",
-        )
+             WHERE tenant_id = $1 ORDER BY sent_at, id {}",
+            crate::placeholders::limit(limit)
+        )))
         .bind(tenant.to_string())
-        .bind(i64::from(limit))
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(outbound_from_row).collect()

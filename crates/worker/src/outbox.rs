@@ -192,11 +192,13 @@ impl Outbox {
     /// Up to `limit` logs ready to ship, oldest first, with their sequence
     /// numbers for [`Outbox::delete`].
     pub async fn ready_batch(&self, limit: u32) -> Result<Vec<(i64, LoggedMessage)>> {
-        let rows = sqlx::query(
+        // The limit is written into the statement: SQLite (3.51) recompiles
+        // a statement with a bound LIMIT every time it is bound again.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT seq, direction, from_number, to_number, message_text, wa_message_id, \
-             bot_decision, reply_to, created_at FROM outbox WHERE wa_message_id IS NOT NULL ORDER BY seq LIMIT ?1",
-        )
-        .bind(i64::from(limit))
+             bot_decision, reply_to, created_at FROM outbox WHERE wa_message_id IS NOT NULL \
+             ORDER BY seq LIMIT {limit}"
+        )))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
