@@ -35,17 +35,8 @@ set -euo pipefail
 BIN=$(realpath "${1:-target/release/flowhq}")
 PORT=${PORT:-18191}
 RUNS=${RUNS:-3}
-DIR=$(mktemp -d)
-T=order-admin-token-0123456789
-U=http://127.0.0.1:$PORT
-A="Authorization: Bearer $T"
-J='content-type: application/json'
-
-FLOWHQ_DATA_DIR=$DIR/data FLOWHQ_LISTEN=127.0.0.1:$PORT FLOWHQ_CHANNEL=simulator \
-    FLOWHQ_SUPERVISOR=external FLOWHQ_STALE_AFTER=10m \
-    FLOWHQ_ADMIN_TOKEN=$T FLOWHQ_ADMIN_EMAIL=admin@example.com \
-    FLOWHQ_ADMIN_PASSWORD=admin-password-123 "$BIN" serve >"$DIR/serve.log" 2>&1 &
-SERVE=$!
+source "$(dirname "$0")/serve.sh"
+start_serve FLOWHQ_SUPERVISOR=external FLOWHQ_STALE_AFTER=10m
 WORKER=
 cleanup() {
     [ -n "$WORKER" ] && kill "$WORKER" 2>/dev/null
@@ -54,9 +45,6 @@ cleanup() {
     rm -rf "$DIR"
 }
 trap cleanup EXIT
-for _ in $(seq 1 100); do curl -sf $U/healthz >/dev/null && break; sleep 0.1; done
-
-json() { python3 -c "import sys,json; v=json.load(sys.stdin); print($1)"; }
 # Signs up owner $1 with phone $2, requests a restaurant bot, has the admin
 # approve it; prints the tenant id.
 onboard() {

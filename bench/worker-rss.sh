@@ -13,16 +13,8 @@ set -euo pipefail
 BIN=$(realpath "${1:-target/release/flowhq}")
 IDLE=${2:-20}
 PORT=${PORT:-18181}
-DIR=$(mktemp -d)
-T=bench-admin-token-0123456789
-U=http://127.0.0.1:$PORT
-A="Authorization: Bearer $T"
-J='content-type: application/json'
-
-FLOWHQ_DATA_DIR=$DIR/data FLOWHQ_LISTEN=127.0.0.1:$PORT FLOWHQ_CHANNEL=simulator \
-    FLOWHQ_ADMIN_TOKEN=$T FLOWHQ_ADMIN_EMAIL=admin@example.com \
-    FLOWHQ_ADMIN_PASSWORD=admin-password-123 "$BIN" serve >"$DIR/serve.log" 2>&1 &
-SERVE=$!
+source "$(dirname "$0")/serve.sh"
+start_serve
 cleanup() {
     curl -s -o /dev/null -XPOST -H "$A" $U/api/admin/workers/stop-all || true
     kill "$SERVE" 2>/dev/null || true
@@ -30,9 +22,6 @@ cleanup() {
     rm -rf "$DIR"
 }
 trap cleanup EXIT
-for _ in $(seq 1 100); do curl -sf $U/healthz >/dev/null && break; sleep 0.1; done
-
-json() { python3 -c "import sys,json; v=json.load(sys.stdin); print($1)"; }
 C=$DIR/cookies
 TENANT=$(curl -sf -c "$C" -b "$C" -H "$J" $U/api/portal/signup -d '{"name":"Ana Souza",
     "email":"ana@example.com","password":"tulip-harbour-42","phone":"+5511987654321",
