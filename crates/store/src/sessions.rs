@@ -29,47 +29,6 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<WhatsappSession> {
     })
 }
 
-/// A session state as a worker reports it.
-#[derive(Clone, Debug)]
-pub struct SessionReport {
-    pub state: SessionState,
-    /// The QR code to show, with `state == QrReady`.
-    pub qr: Option<String>,
-    pub qr_expires_at: Option<DateTime<Utc>>,
-    /// The pairing code to show, with `state == QrReady`.
-    pub pairing_code: Option<String>,
-    pub pairing_code_expires_at: Option<DateTime<Utc>>,
-    /// Why the session is not well, for the worker's `last_error`.
-    pub error: Option<String>,
-}
-
-impl SessionReport {
-    /// A report of `state` alone: no codes to show, nothing wrong.
-    pub fn state(state: SessionState) -> Self {
-        Self {
-            state,
-            qr: None,
-            qr_expires_at: None,
-            pairing_code: None,
-            pairing_code_expires_at: None,
-            error: None,
-        }
-    }
-}
-
-impl From<SessionUpdate> for SessionReport {
-    fn from(u: SessionUpdate) -> Self {
-        Self {
-            state: u.state,
-            qr: u.qr,
-            qr_expires_at: u.qr_expires_at,
-            pairing_code: u.pairing_code,
-            pairing_code_expires_at: u.pairing_code_expires_at,
-            error: u.error,
-        }
-    }
-}
-
 /// What the owner may ask of a session that is not linked yet.
 fn ensure_linkable(status: TenantStatus, state: SessionState) -> Result<()> {
     if !matches!(status, TenantStatus::Approved | TenantStatus::QrPending) {
@@ -126,7 +85,7 @@ impl Store {
     pub async fn report_session(
         &self,
         tenant: TenantId,
-        report: &SessionReport,
+        report: &SessionUpdate,
         actor: &str,
     ) -> Result<Vec<Transition>> {
         let mut tx = self.begin().await?;
@@ -188,21 +147,15 @@ impl Store {
         phone_number: &str,
         now: DateTime<Utc>,
     ) -> Result<WhatsappSession> {
-        let mut tx = self.begin().await?;
-        let (status, state) = self.status_and_state(&mut tx, tenant).await?;
-        ensure_linkable(status, state)?;
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE whatsapp_session SET pairing_phone_number = $1, pairing_requested_at = $2, \
              pairing_code = NULL, pairing_code_expires_at = NULL, updated_at = $2 \
              WHERE tenant_id = $3",
         )
         .bind(phone_number)
         .bind(millis(now))
-        .bind(tenant.to_string())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        self.session(tenant).await
+        .bind(tenant.to_string());
+        self.owner_request(tenant, update).await
     }
 
     /// The owner asks for new QR codes (the last ones ran out unscanned).
@@ -212,17 +165,27 @@ impl Store {
         tenant: TenantId,
         now: DateTime<Utc>,
     ) -> Result<WhatsappSession> {
-        let mut tx = self.begin().await?;
-        let (status, state) = self.status_and_state(&mut tx, tenant).await?;
-        ensure_linkable(status, state)?;
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE whatsapp_session SET new_qr_requested_at = $1, updated_at = $1 \
              WHERE tenant_id = $2",
         )
         .bind(millis(now))
-        .bind(tenant.to_string())
-        .execute(&mut *tx)
-        .await?;
+        .bind(tenant.to_string());
+        self.owner_request(tenant, update).await
+    }
+
+    /// Runs `update`, an owner's request to the worker about linking, if
+    /// the tenant waits for a link (else a conflict), and returns the
+    /// session as it then is.
+    async fn owner_request(
+        &self,
+        tenant: TenantId,
+        update: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> Result<WhatsappSession> {
+        let mut tx = self.begin().await?;
+        let (status, state) = self.status_and_state(&mut tx, tenant).await?;
+        ensure_linkable(status, state)?;
+        update.execute(&mut *tx).await?;
         tx.commit().await?;
         self.session(tenant).await
     }

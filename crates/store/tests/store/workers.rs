@@ -2,8 +2,8 @@
 
 use chrono::{Duration, Utc};
 use flowhq_domain::lifecycle::Event;
+use flowhq_domain::protocol::SessionUpdate;
 use flowhq_domain::{SessionState, TenantStatus, WorkerStatus};
-use flowhq_store::sessions::SessionReport;
 use flowhq_store::workers::Desired;
 use flowhq_store::{Store, StoreError};
 
@@ -91,10 +91,10 @@ async fn to_approved(store: &Store, name: &str, phone: &str) -> flowhq_domain::T
 
 async fn session_reports_move_the_tenant(store: Store, _url: String) {
     let id = to_approved(&store, "S", "+5511900000201").await;
-    let qr = SessionReport {
+    let qr = SessionUpdate {
         qr: Some("QR1".into()),
         qr_expires_at: Some(Utc::now() + Duration::seconds(60)),
-        ..SessionReport::state(SessionState::QrReady)
+        ..SessionUpdate::state(SessionState::QrReady)
     };
     let moved = store.report_session(id, &qr, "worker").await.unwrap();
     assert_eq!(moved.len(), 1);
@@ -106,7 +106,7 @@ async fn session_reports_move_the_tenant(store: Store, _url: String) {
         store.session(id).await.unwrap().last_qr.as_deref(),
         Some("QR1")
     );
-    let connected = SessionReport::state(SessionState::Connected);
+    let connected = SessionUpdate::state(SessionState::Connected);
     store
         .report_session(id, &connected, "worker")
         .await
@@ -145,7 +145,7 @@ async fn pairing_code_requests_reach_the_worker_until_connected(store: Store, _u
     assert_eq!(at.timestamp_millis(), now.timestamp_millis());
 
     // The worker shows the code with the QR, and says why it is unwell.
-    let showing = SessionReport {
+    let showing = SessionUpdate {
         state: SessionState::QrReady,
         qr: Some("QR1".into()),
         qr_expires_at: Some(now + Duration::seconds(60)),
@@ -172,7 +172,7 @@ async fn pairing_code_requests_reach_the_worker_until_connected(store: Store, _u
             .is_some()
     );
 
-    let connected = SessionReport::state(SessionState::Connected);
+    let connected = SessionUpdate::state(SessionState::Connected);
     store
         .report_session(id, &connected, "worker")
         .await

@@ -3,7 +3,6 @@
 use axum::extract::State;
 use axum::response::IntoResponse;
 use flowhq_domain::protocol::SessionUpdate;
-use flowhq_store::sessions::SessionReport;
 use serde_json::json;
 
 use super::WorkerAuth;
@@ -20,10 +19,9 @@ pub async fn report(
     if let Some(error) = &update.error {
         tracing::warn!(%error, "worker reports a session error");
     }
-    let report = SessionReport::from(update);
     let transitions = state
         .store
-        .report_session(auth.tenant, &report, "worker")
+        .report_session(auth.tenant, &update, "worker")
         .await?;
     for t in &transitions {
         tracing::info!(from = %t.from, to = %t.to, "tenant status changed");
