@@ -69,6 +69,24 @@ async fn submit(app: &TestApp, client: &reqwest::Client, body: &Value) -> reqwes
         .unwrap()
 }
 
+/// Submits the usual setup request as `client`; its id.
+async fn submitted(app: &TestApp, client: &reqwest::Client) -> String {
+    let request: Value = submit(app, client, &setup_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    request["id"].as_str().unwrap().to_owned()
+}
+
+/// The admin's `verb` (`approve`, `reject`) on setup request `id`.
+fn decide(app: &TestApp, id: &str, verb: &str) -> reqwest::RequestBuilder {
+    app.admin(
+        Method::POST,
+        &format!("/api/admin/setup-requests/{id}/{verb}"),
+    )
+}
+
 async fn onboarding_runs_from_signup_to_approval(app: TestApp) {
     let owner = browser();
     let signed_up = app.sign_up(&owner, "ana@padaria.example").await;
@@ -110,14 +128,7 @@ async fn onboarding_runs_from_signup_to_approval(app: TestApp) {
     assert_eq!(queue["items"].as_array().unwrap().len(), 1);
     assert_eq!(queue["items"][0]["owner_email"], "ana@padaria.example");
     let id = request["id"].as_str().unwrap();
-    let approved = app
-        .admin(
-            Method::POST,
-            &format!("/api/admin/setup-requests/{id}/approve"),
-        )
-        .send()
-        .await
-        .unwrap();
+    let approved = decide(&app, id, "approve").send().await.unwrap();
     assert_eq!(approved.status(), 200);
 
     let after = status(&app, &owner).await;
@@ -148,17 +159,8 @@ async fn onboarding_runs_from_signup_to_approval(app: TestApp) {
 async fn a_rejected_owner_sees_the_notes_and_may_resubmit(app: TestApp) {
     let owner = browser();
     app.sign_up(&owner, "rui@example.com").await;
-    let request: Value = submit(&app, &owner, &setup_body())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = request["id"].as_str().unwrap();
-    let empty = app
-        .admin(
-            Method::POST,
-            &format!("/api/admin/setup-requests/{id}/reject"),
-        )
+    let id = &submitted(&app, &owner).await;
+    let empty = decide(&app, id, "reject")
         .json(&json!({"notes": "  "}))
         .send()
         .await
@@ -167,11 +169,7 @@ async fn a_rejected_owner_sees_the_notes_and_may_resubmit(app: TestApp) {
         expect_error(empty, 422, "invalid_field").await["field"],
         "notes"
     );
-    let rejected = app
-        .admin(
-            Method::POST,
-            &format!("/api/admin/setup-requests/{id}/reject"),
-        )
+    let rejected = decide(&app, id, "reject")
         .json(&json!({"notes": "The WhatsApp number is a landline"}))
         .send()
         .await
@@ -254,29 +252,11 @@ async fn a_second_pending_request_is_409(app: TestApp) {
 async fn deciding_a_decided_request_is_409(app: TestApp) {
     let owner = browser();
     app.sign_up(&owner, "decided@example.com").await;
-    let request: Value = submit(&app, &owner, &setup_body())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = request["id"].as_str().unwrap();
-    let reject = |notes: &str| {
-        app.admin(
-            Method::POST,
-            &format!("/api/admin/setup-requests/{id}/reject"),
-        )
-        .json(&json!({ "notes": notes }))
-    };
+    let id = &submitted(&app, &owner).await;
+    let reject = |notes: &str| decide(&app, id, "reject").json(&json!({ "notes": notes }));
     assert_eq!(reject("no").send().await.unwrap().status(), 200);
     expect_error(reject("again").send().await.unwrap(), 409, "conflict").await;
-    let approve = app
-        .admin(
-            Method::POST,
-            &format!("/api/admin/setup-requests/{id}/approve"),
-        )
-        .send()
-        .await
-        .unwrap();
+    let approve = decide(&app, id, "approve").send().await.unwrap();
     expect_error(approve, 409, "conflict").await;
     let unknown = app
         .admin(
@@ -503,10 +483,10 @@ async fn an_owner_reads_their_own_qr_code_only(app: TestApp) {
     expect_error(owner.get(&qr_url).send().await.unwrap(), 404, "not_found").await;
 
     let expires_at = chrono::Utc::now() + chrono::TimeDelta::seconds(60);
-    let report = flowhq_store::sessions::SessionReport {
+    let report = flowhq_domain::protocol::SessionUpdate {
         qr: Some("2@owner-qr".into()),
         qr_expires_at: Some(expires_at),
-        ..flowhq_store::sessions::SessionReport::state(flowhq_domain::SessionState::QrReady)
+        ..flowhq_domain::protocol::SessionUpdate::state(flowhq_domain::SessionState::QrReady)
     };
     app.store
         .report_session(tenant, &report, "test")
@@ -618,20 +598,8 @@ async fn owners_ask_for_a_pairing_code_or_new_qr_codes_once_approved(app: TestAp
         .unwrap();
     expect_error(refresh, 409, "conflict").await;
 
-    let request: Value = submit(&app, &owner, &setup_body())
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = request["id"].as_str().unwrap();
-    let approved = app
-        .admin(
-            Method::POST,
-            &format!("/api/admin/setup-requests/{id}/approve"),
-        )
-        .send()
-        .await
-        .unwrap();
+    let id = &submitted(&app, &owner).await;
+    let approved = decide(&app, id, "approve").send().await.unwrap();
     assert_eq!(approved.status(), 200);
 
     let error = expect_error(ask("11 98765").await.unwrap(), 422, "invalid_field").await;
