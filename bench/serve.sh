@@ -18,3 +18,18 @@ start_serve() {
 }
 
 json() { python3 -c "import sys,json; v=json.load(sys.stdin); print($1)"; }
+
+# Signs up owner $1 with phone $2, requests a restaurant bot, has the admin
+# approve it; prints the tenant id.
+onboard() {
+    local c=$DIR/cookies-$1 tenant req
+    tenant=$(curl -sf -c "$c" -b "$c" -H "$J" $U/api/portal/signup -d '{"name":"Ana Souza",
+        "email":"'"$1"'@example.com","password":"tulip-harbour-42","phone":"'"$2"'",
+        "business_name":"Cafe Lua"}' | json 'v["tenant"]["id"] if "tenant" in v else v["tenant_id"]')
+    curl -sf -o /dev/null -c "$c" -b "$c" -H "$J" $U/api/portal/setup-request -d '{
+        "business_name":"Cafe Lua","template_type":"RESTAURANT","language":"PT",
+        "whatsapp_number":"+5511912345678"}'
+    req=$(curl -sf -H "$A" "$U/api/admin/setup-requests?status=PENDING" | json 'v["items"][0]["id"]')
+    curl -sf -o /dev/null -XPOST -H "$A" $U/api/admin/setup-requests/$req/approve
+    echo "$tenant"
+}

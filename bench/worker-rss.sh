@@ -22,15 +22,7 @@ cleanup() {
     rm -rf "$DIR"
 }
 trap cleanup EXIT
-C=$DIR/cookies
-TENANT=$(curl -sf -c "$C" -b "$C" -H "$J" $U/api/portal/signup -d '{"name":"Ana Souza",
-    "email":"ana@example.com","password":"tulip-harbour-42","phone":"+5511987654321",
-    "business_name":"Cafe Lua"}' | json 'v["tenant"]["id"] if "tenant" in v else v["tenant_id"]')
-curl -sf -o /dev/null -c "$C" -b "$C" -H "$J" $U/api/portal/setup-request -d '{
-    "business_name":"Cafe Lua","template_type":"RESTAURANT","language":"PT",
-    "whatsapp_number":"+5511912345678"}'
-REQ=$(curl -sf -H "$A" "$U/api/admin/setup-requests?status=PENDING" | json 'v["items"][0]["id"]')
-curl -sf -o /dev/null -XPOST -H "$A" $U/api/admin/setup-requests/$REQ/approve
+TENANT=$(onboard ana +5511987654321)
 
 status() { curl -sf -H "$A" $U/api/admin/tenants/$TENANT | json 'v["status"]'; }
 for _ in $(seq 1 100); do [ "$(status)" = QR_PENDING ] && break; sleep 0.1; done
