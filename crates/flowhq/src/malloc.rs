@@ -2,9 +2,9 @@
 
 /// One malloc arena for the whole process. glibc gives each thread that
 /// allocates an arena of its own (up to 8 per core), and every arena keeps
-/// its own partly used pages and free lists; a worker has two threads that
-/// allocate (the async runtime and sqlx's SQLite thread), and neither is
-/// busy enough to contend for a lock. Must run before any thread starts.
+/// its own partly used pages and free lists; a worker's runtime is one
+/// thread, and the few others it may start (name lookups, the WhatsApp
+/// library's) are not busy enough to contend for a lock. Must run before any thread starts.
 pub fn single_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes allocator parameters; called before any

@@ -86,7 +86,7 @@ pub enum WorkerError {
         body: String,
     },
     #[error("outbox: {0}")]
-    Outbox(#[from] sqlx::Error),
+    Outbox(#[from] rusqlite::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("{0}")]

@@ -7,7 +7,8 @@
 //! led to and the new bot state are written in one transaction.
 
 use std::path::Path;
-use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use flowhq_domain::Direction;
@@ -15,10 +16,7 @@ use flowhq_domain::bot::{
     self, BotConfig, ConversationState, Inbound, PAUSED_DECISION, TenantState,
 };
 use flowhq_domain::protocol::LoggedMessage;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::{Row, SqliteConnection};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::Result;
 use crate::channel::{InboundMessage, Outgoing, Sent};
@@ -73,53 +71,63 @@ pub struct PendingReply {
     pub message: Outgoing,
 }
 
-#[derive(Clone, Debug)]
+/// The outbox's one connection. Its calls run on the caller's thread and
+/// block it: a worker is one tenant on a single-threaded runtime, and a
+/// statement here takes microseconds (the one commit that waits for the
+/// disk, `record_inbound_batch`, a few milliseconds). Handing each
+/// statement to a connection thread, as an async driver does, cost more
+/// in context switches than the statements themselves.
+#[derive(Debug)]
 pub struct Outbox {
-    pool: SqlitePool,
+    conn: Mutex<Connection>,
 }
 
 impl Outbox {
-    pub async fn open(path: &Path) -> Result<Self> {
+    pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await?;
+            std::fs::create_dir_all(dir)?;
         }
-        let options = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // A commit reaches the OS at once, so a killed worker loses
-            // nothing; only the commits that must survive a power cut as
-            // well wait for the disk (`record_inbound_batch`).
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(std::time::Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await?;
-        sqlx::raw_sql(SCHEMA).execute(&pool).await?;
-        add_missing_columns(&pool).await?;
-        Ok(Self { pool })
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
+        // A commit reaches the OS at once, so a killed worker loses
+        // nothing; only the commits that must survive a power cut as well
+        // wait for the disk (`record_inbound_batch`).
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.set_prepared_statement_cache_capacity(32);
+        conn.execute_batch(SCHEMA)?;
+        add_missing_columns(&conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic inside a call rolled its transaction back when the
+        // transaction was dropped: the connection is still sound.
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Stores an inbound message and, with a bot (`None` while paused),
     /// the bot's decision: its replies and its new state.
-    pub async fn record_inbound(
+    pub fn record_inbound(
         &self,
         message: &InboundMessage,
         business_number: &str,
         bot: Option<&BotConfig>,
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
-        let mut recorded = self
-            .record_inbound_batch(std::slice::from_ref(message), business_number, bot, now)
-            .await?;
+        let mut recorded =
+            self.record_inbound_batch(std::slice::from_ref(message), business_number, bot, now)?;
         Ok(recorded.remove(0))
     }
 
     /// [`Outbox::record_inbound`] for messages that arrived together, in one
     /// transaction: one disk flush for the lot, which is what lets a worker
     /// keep up with a burst.
-    pub async fn record_inbound_batch(
+    pub fn record_inbound_batch(
         &self,
         messages: &[InboundMessage],
         business_number: &str,
@@ -131,156 +139,152 @@ impl Outbox {
         // writes need not: losing the last of them to a power cut only
         // means resending under the same client ids, or shipping logs
         // again, and both are idempotent at the other end.
-        let mut conn = self.pool.acquire().await?;
-        sqlx::query("PRAGMA synchronous = FULL")
-            .execute(&mut *conn)
-            .await?;
-        let result = async {
-            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            let mut recorded = Vec::with_capacity(messages.len());
-            for message in messages {
-                recorded.push(record_one(&mut tx, message, business_number, bot, now).await?);
-            }
-            tx.commit().await?;
+        let mut conn = self.conn();
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let result = (|| {
+            let tx = conn.transaction()?;
+            let recorded = messages
+                .iter()
+                .map(|message| record_one(&tx, message, business_number, bot, now))
+                .collect::<Result<Vec<_>>>()?;
+            tx.commit()?;
             Ok(recorded)
-        }
-        .await;
-        sqlx::query("PRAGMA synchronous = NORMAL")
-            .execute(&mut *conn)
-            .await?;
+        })();
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         result
     }
 
     /// Replies recorded but not yet sent, oldest first.
-    pub async fn unsent_replies(&self) -> Result<Vec<PendingReply>> {
-        let rows = sqlx::query(
+    pub fn unsent_replies(&self) -> Result<Vec<PendingReply>> {
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(
             "SELECT seq, client_id, to_number, message_text FROM outbox \
              WHERE wa_message_id IS NULL ORDER BY seq",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(PendingReply {
-                    seq: row.try_get("seq")?,
-                    message: Outgoing {
-                        client_id: row.try_get("client_id")?,
-                        to: row.try_get("to_number")?,
-                        text: row.try_get("message_text")?,
-                    },
-                })
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(PendingReply {
+                seq: row.get("seq")?,
+                message: Outgoing {
+                    client_id: row.get("client_id")?,
+                    to: row.get("to_number")?,
+                    text: row.get("message_text")?,
+                },
             })
-            .collect()
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The network accepted these replies (sequence number and what the
-    /// network said): their logs are ready to ship. Each stands alone, no
-    /// transaction: a crash before one is written only means resending
-    /// that reply under the same client id, which the network ignores.
-    pub async fn mark_sent(&self, sent: &[(i64, Sent)]) -> Result<()> {
-        for (seq, sent) in sent {
-            sqlx::query("UPDATE outbox SET wa_message_id = ?1, created_at = ?2 WHERE seq = ?3")
-                .bind(&sent.wa_message_id)
-                .bind(sent.sent_at.timestamp_millis())
-                .bind(seq)
-                .execute(&self.pool)
-                .await?;
+    /// network said): their logs are ready to ship. One commit that need
+    /// not reach the disk: losing it only means resending those replies
+    /// under the same client ids, which the network ignores.
+    pub fn mark_sent(&self, sent: &[(i64, Sent)]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut statement = tx.prepare_cached(
+                "UPDATE outbox SET wa_message_id = ?1, created_at = ?2 WHERE seq = ?3",
+            )?;
+            for (seq, sent) in sent {
+                statement.execute(params![
+                    sent.wa_message_id,
+                    sent.sent_at.timestamp_millis(),
+                    seq
+                ])?;
+            }
         }
+        tx.commit()?;
         Ok(())
     }
 
     /// Up to `limit` logs ready to ship, oldest first, with their sequence
     /// numbers for [`Outbox::delete`].
-    pub async fn ready_batch(&self, limit: u32) -> Result<Vec<(i64, LoggedMessage)>> {
+    pub fn ready_batch(&self, limit: u32) -> Result<Vec<(i64, LoggedMessage)>> {
+        let conn = self.conn();
         // The limit is written into the statement: SQLite (3.51) recompiles
         // a statement with a bound LIMIT every time it is bound again.
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let mut statement = conn.prepare_cached(&format!(
             "SELECT seq, direction, from_number, to_number, message_text, wa_message_id, \
              bot_decision, reply_to, created_at FROM outbox WHERE wa_message_id IS NOT NULL \
              ORDER BY seq LIMIT {limit}"
-        )))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let direction: String = row.try_get("direction")?;
-                let created_at: i64 = row.try_get("created_at")?;
-                Ok((
-                    row.try_get("seq")?,
-                    LoggedMessage {
-                        direction: direction.parse().map_err(|e| {
-                            crate::WorkerError::Protocol(format!("outbox direction: {e}"))
-                        })?,
-                        from_number: row.try_get("from_number")?,
-                        to_number: row.try_get("to_number")?,
-                        message_text: row.try_get("message_text")?,
-                        wa_message_id: row.try_get("wa_message_id")?,
-                        bot_decision: row.try_get("bot_decision")?,
-                        reply_to: row.try_get("reply_to")?,
-                        created_at: DateTime::from_timestamp_millis(created_at).unwrap_or_default(),
-                    },
-                ))
-            })
-            .collect()
+        ))?;
+        let rows = statement.query_map([], |row| {
+            let direction: String = row.get("direction")?;
+            let created_at: i64 = row.get("created_at")?;
+            Ok((
+                row.get("seq")?,
+                direction,
+                LoggedMessage {
+                    // Set from `direction` below, where a bad value can
+                    // become this crate's error.
+                    direction: Direction::Inbound,
+                    from_number: row.get("from_number")?,
+                    to_number: row.get("to_number")?,
+                    message_text: row.get("message_text")?,
+                    wa_message_id: row.get("wa_message_id")?,
+                    bot_decision: row.get("bot_decision")?,
+                    reply_to: row.get("reply_to")?,
+                    created_at: DateTime::from_timestamp_millis(created_at).unwrap_or_default(),
+                },
+            ))
+        })?;
+        rows.map(|row| {
+            let (seq, direction, mut message) = row?;
+            message.direction = direction
+                .parse()
+                .map_err(|e| crate::WorkerError::Protocol(format!("outbox direction: {e}")))?;
+            Ok((seq, message))
+        })
+        .collect()
     }
 
-    /// Forgets logs the control plane acknowledged.
-    pub async fn delete(&self, seqs: &[i64]) -> Result<()> {
-        // One statement per chunk: a statement is a round trip to SQLite's
-        // connection thread. Atomicity across chunks is not needed, since
-        // a log forgotten late is only shipped again.
-        for chunk in seqs.chunks(500) {
-            let sql = format!(
-                "DELETE FROM outbox WHERE seq IN ({})",
-                vec!["?"; chunk.len()].join(", ")
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for seq in chunk {
-                query = query.bind(seq);
+    /// Forgets logs the control plane acknowledged, in one commit that need
+    /// not reach the disk: a log forgotten late is only shipped again.
+    pub fn delete(&self, seqs: &[i64]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut statement = tx.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?;
+            for seq in seqs {
+                statement.execute([seq])?;
             }
-            query.execute(&self.pool).await?;
         }
+        tx.commit()?;
         Ok(())
     }
 
     /// Everything not yet shipped: logs and unsent replies.
-    pub async fn backlog(&self) -> Result<u64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox")
-            .fetch_one(&self.pool)
-            .await?;
+    pub fn backlog(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn()
+            .prepare_cached("SELECT COUNT(*) FROM outbox")?
+            .query_row([], |row| row.get(0))?;
         Ok(n.max(0) as u64)
     }
 
     /// Drops remembered inbound ids older than [`SEEN_RETENTION`].
-    pub async fn prune(&self, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query("DELETE FROM seen_inbound WHERE at < ?1")
-            .bind((now - SEEN_RETENTION).timestamp_millis())
-            .execute(&self.pool)
-            .await?;
+    pub fn prune(&self, now: DateTime<Utc>) -> Result<()> {
+        self.conn().execute(
+            "DELETE FROM seen_inbound WHERE at < ?1",
+            [(now - SEEN_RETENTION).timestamp_millis()],
+        )?;
         Ok(())
-    }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
     }
 }
 
 /// Records one inbound message inside the caller's transaction.
-async fn record_one(
-    tx: &mut SqliteConnection,
+fn record_one(
+    tx: &Transaction<'_>,
     message: &InboundMessage,
     business_number: &str,
     bot: Option<&BotConfig>,
     now: DateTime<Utc>,
 ) -> Result<Recorded> {
-    let fresh = sqlx::query(
-        "INSERT INTO seen_inbound (wa_message_id, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-    )
-    .bind(&message.wa_message_id)
-    .bind(now.timestamp_millis())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let fresh = tx
+        .prepare_cached(
+            "INSERT INTO seen_inbound (wa_message_id, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![message.wa_message_id, now.timestamp_millis()])?;
     if fresh == 0 {
         return Ok(Recorded::Duplicate);
     }
@@ -288,7 +292,7 @@ async fn record_one(
     let decision = match bot {
         None => PAUSED_DECISION,
         Some(config) => {
-            let outcome = decide(tx, config, message, now).await?;
+            let outcome = decide(tx, config, message, now)?;
             replies = outcome.replies;
             outcome.decision.code()
         }
@@ -313,8 +317,7 @@ async fn record_one(
             reply_to: None,
             at: message.at,
         },
-    )
-    .await?;
+    )?;
     for (i, reply) in replies.iter().enumerate() {
         // Derived from the inbound id: the same decision can only ever
         // produce the same sends.
@@ -332,8 +335,7 @@ async fn record_one(
                 reply_to: Some(&message.wa_message_id),
                 at: now,
             },
-        )
-        .await?;
+        )?;
     }
     Ok(Recorded::New {
         replies: replies.len(),
@@ -342,8 +344,8 @@ async fn record_one(
 
 /// Runs the bot on `message` with the conversation state stored for its
 /// sender and the tenant, and stores the states it leaves behind.
-async fn decide(
-    tx: &mut SqliteConnection,
+fn decide(
+    tx: &Transaction<'_>,
     config: &BotConfig,
     message: &InboundMessage,
     now: DateTime<Utc>,
@@ -351,11 +353,9 @@ async fn decide(
     let contact = load_state::<ConversationState>(
         tx,
         "SELECT state FROM contact_state WHERE contact = ?1",
-        &message.from,
-    )
-    .await?;
-    let tenant =
-        load_state::<TenantState>(tx, "SELECT state FROM tenant_state WHERE id = 1", "").await?;
+        [&message.from],
+    )?;
+    let tenant = load_state::<TenantState>(tx, "SELECT state FROM tenant_state WHERE id = 1", [])?;
     // The engine answers direct chats only, and hands a contact over when
     // the business writes to them itself.
     let inbound = Inbound {
@@ -366,21 +366,16 @@ async fn decide(
     };
     let outcome = bot::reply(config, &tenant, &contact, &inbound, now);
     tracing::debug!(wa_message_id = %message.wa_message_id, decision = ?outcome.decision, "bot decided");
-    sqlx::query(
+    tx.prepare_cached(
         "INSERT INTO contact_state (contact, state) VALUES (?1, ?2) \
          ON CONFLICT (contact) DO UPDATE SET state = excluded.state",
-    )
-    .bind(&message.from)
-    .bind(to_json(&outcome.contact))
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
+    )?
+    .execute(params![message.from, to_json(&outcome.contact)])?;
+    tx.prepare_cached(
         "INSERT INTO tenant_state (id, state) VALUES (1, ?1) \
          ON CONFLICT (id) DO UPDATE SET state = excluded.state",
-    )
-    .bind(to_json(&outcome.tenant))
-    .execute(&mut *tx)
-    .await?;
+    )?
+    .execute([to_json(&outcome.tenant)])?;
     Ok(outcome)
 }
 
@@ -397,33 +392,34 @@ struct LogRow<'a> {
     at: DateTime<Utc>,
 }
 
-async fn insert_log(conn: &mut SqliteConnection, row: &LogRow<'_>) -> Result<()> {
-    sqlx::query(
+fn insert_log(tx: &Transaction<'_>, row: &LogRow<'_>) -> Result<()> {
+    tx.prepare_cached(
         "INSERT INTO outbox (direction, from_number, to_number, message_text, wa_message_id, \
          client_id, bot_decision, reply_to, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )
-    .bind(row.direction.as_str())
-    .bind(row.from)
-    .bind(row.to)
-    .bind(row.text)
-    .bind(row.wa_message_id)
-    .bind(row.client_id)
-    .bind(row.bot_decision)
-    .bind(row.reply_to)
-    .bind(row.at.timestamp_millis())
-    .execute(conn)
-    .await?;
+    )?
+    .execute(params![
+        row.direction.as_str(),
+        row.from,
+        row.to,
+        row.text,
+        row.wa_message_id,
+        row.client_id,
+        row.bot_decision,
+        row.reply_to,
+        row.at.timestamp_millis(),
+    ])?;
     Ok(())
 }
 
 /// Columns added since the first outbox schema: an outbox left by an older
 /// worker gains them when it is opened (`CREATE TABLE IF NOT EXISTS` keeps
 /// the old table as it was).
-async fn add_missing_columns(pool: &SqlitePool) -> Result<()> {
-    let present: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info('outbox')")
-        .fetch_all(pool)
-        .await?;
+fn add_missing_columns(conn: &Connection) -> Result<()> {
+    let present: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('outbox')")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let added = [
         (
             "bot_decision",
@@ -432,23 +428,26 @@ async fn add_missing_columns(pool: &SqlitePool) -> Result<()> {
         ("reply_to", "ALTER TABLE outbox ADD COLUMN reply_to TEXT"),
     ];
     for (column, alter) in added {
-        if !present.iter().any(|(name,)| name == column) {
-            sqlx::query(alter).execute(pool).await?;
+        if !present.iter().any(|name| name == column) {
+            conn.execute(alter, [])?;
         }
     }
     Ok(())
 }
 
-async fn load_state<T: serde::de::DeserializeOwned + Default>(
-    conn: &mut SqliteConnection,
+fn load_state<T: serde::de::DeserializeOwned + Default>(
+    tx: &Transaction<'_>,
     sql: &'static str,
-    key: &str,
+    key: impl rusqlite::Params,
 ) -> Result<T> {
-    let row: Option<(String,)> = sqlx::query_as(sql).bind(key).fetch_optional(conn).await?;
+    let json: Option<String> = tx
+        .prepare_cached(sql)?
+        .query_row(key, |row| row.get(0))
+        .optional()?;
     // A state that no longer parses is forgotten, not fatal: the bot
     // answers as to a new contact.
-    Ok(row
-        .and_then(|(json,)| serde_json::from_str(&json).ok())
+    Ok(json
+        .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default())
 }
 
@@ -478,11 +477,11 @@ mod tests {
         InboundMessage::direct(id, "+34600000001", text, Utc::now())
     }
 
-    #[tokio::test]
-    async fn groups_and_own_messages_are_logged_but_not_answered() {
+    #[test]
+    fn groups_and_own_messages_are_logged_but_not_answered() {
         use crate::channel::ChatKind;
         let dir = tempfile::tempdir().unwrap();
-        let outbox = Outbox::open(&dir.path().join("outbox.db")).await.unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db")).unwrap();
         let now = Utc::now();
         let mut group = message("g1", "hello");
         group.kind = ChatKind::Group;
@@ -494,13 +493,12 @@ mod tests {
             assert_eq!(
                 outbox
                     .record_inbound(m, "+3491", Some(&bot()), now)
-                    .await
                     .unwrap(),
                 Recorded::New { replies: 0 },
                 "{m:?}"
             );
         }
-        let logs = outbox.ready_batch(10).await.unwrap();
+        let logs = outbox.ready_batch(10).unwrap();
         assert_eq!(logs.len(), 3);
         let own_log = &logs[2].1;
         assert_eq!(own_log.direction, Direction::Outbound);
@@ -511,72 +509,67 @@ mod tests {
         assert!(matches!(
             outbox
                 .record_inbound(&message("d1", "hello"), "+3491", Some(&bot()), now)
-                .await
                 .unwrap(),
             Recorded::New { replies } if replies > 0
         ));
     }
 
-    #[tokio::test]
-    async fn a_redelivered_message_is_recorded_and_answered_once() {
+    #[test]
+    fn a_redelivered_message_is_recorded_and_answered_once() {
         let dir = tempfile::tempdir().unwrap();
-        let outbox = Outbox::open(&dir.path().join("outbox.db")).await.unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db")).unwrap();
         let now = Utc::now();
         let first = outbox
             .record_inbound(&message("m1", "hello"), "+3491", Some(&bot()), now)
-            .await
             .unwrap();
         assert_eq!(first, Recorded::New { replies: 1 });
         let again = outbox
             .record_inbound(&message("m1", "hello"), "+3491", Some(&bot()), now)
-            .await
             .unwrap();
         assert_eq!(again, Recorded::Duplicate);
-        let unsent = outbox.unsent_replies().await.unwrap();
+        let unsent = outbox.unsent_replies().unwrap();
         assert_eq!(unsent.len(), 1);
         assert_eq!(unsent[0].message.client_id, "m1:0");
         assert!(unsent[0].message.text.contains("Casa Pepe"));
         // Only the inbound log is ready to ship until the reply is sent.
-        assert_eq!(outbox.ready_batch(10).await.unwrap().len(), 1);
-        assert_eq!(outbox.backlog().await.unwrap(), 2);
+        assert_eq!(outbox.ready_batch(10).unwrap().len(), 1);
+        assert_eq!(outbox.backlog().unwrap(), 2);
     }
 
-    #[tokio::test]
-    async fn the_outbox_replays_after_a_crash_and_forgets_only_what_was_acknowledged() {
+    #[test]
+    fn the_outbox_replays_after_a_crash_and_forgets_only_what_was_acknowledged() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("outbox.db");
         let now = Utc::now();
         {
-            let outbox = Outbox::open(&path).await.unwrap();
+            let outbox = Outbox::open(&path).unwrap();
             outbox
                 .record_inbound(&message("m1", "hi"), "+3491", Some(&bot()), now)
-                .await
                 .unwrap();
             outbox
                 .record_inbound(&message("m2", "1"), "+3491", None, now)
-                .await
                 .unwrap();
             // "Crash": dropped without shipping or sending.
-            outbox.close().await;
+            drop(outbox);
         }
-        let outbox = Outbox::open(&path).await.unwrap();
-        let unsent = outbox.unsent_replies().await.unwrap();
+        let outbox = Outbox::open(&path).unwrap();
+        let unsent = outbox.unsent_replies().unwrap();
         assert_eq!(unsent.len(), 1, "the decided reply survives the restart");
         let sent = Sent {
             wa_message_id: "out-1".into(),
             sent_at: now,
         };
-        outbox.mark_sent(&[(unsent[0].seq, sent)]).await.unwrap();
-        assert!(outbox.unsent_replies().await.unwrap().is_empty());
-        let batch = outbox.ready_batch(2).await.unwrap();
+        outbox.mark_sent(&[(unsent[0].seq, sent)]).unwrap();
+        assert!(outbox.unsent_replies().unwrap().is_empty());
+        let batch = outbox.ready_batch(2).unwrap();
         let ids: Vec<_> = batch
             .iter()
             .map(|(_, m)| m.wa_message_id.as_str())
             .collect();
         assert_eq!(ids, vec!["m1", "out-1"], "in the order they happened");
         // Only the first was acknowledged.
-        outbox.delete(&[batch[0].0]).await.unwrap();
-        let rest = outbox.ready_batch(10).await.unwrap();
+        outbox.delete(&[batch[0].0]).unwrap();
+        let rest = outbox.ready_batch(10).unwrap();
         let ids: Vec<_> = rest.iter().map(|(_, m)| m.wa_message_id.as_str()).collect();
         assert_eq!(ids, vec!["out-1", "m2"]);
         assert_eq!(rest[0].1.direction, Direction::Outbound);
@@ -597,50 +590,39 @@ mod tests {
         assert_eq!(
             outbox
                 .record_inbound(&message("m1", "hi"), "+3491", Some(&bot()), now)
-                .await
                 .unwrap(),
             Recorded::Duplicate
         );
     }
 
-    #[tokio::test]
-    async fn bot_state_is_kept_between_messages() {
+    #[test]
+    fn bot_state_is_kept_between_messages() {
         let dir = tempfile::tempdir().unwrap();
-        let outbox = Outbox::open(&dir.path().join("outbox.db")).await.unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db")).unwrap();
         let now = Utc::now();
         outbox
             .record_inbound(&message("m1", "hello"), "+3491", Some(&bot()), now)
-            .await
             .unwrap();
         outbox
             .record_inbound(&message("m2", "hello"), "+3491", Some(&bot()), now)
-            .await
             .unwrap();
-        assert_eq!(outbox.unsent_replies().await.unwrap().len(), 2);
+        assert_eq!(outbox.unsent_replies().unwrap().len(), 2);
         // The contact's conversation state was stored with the decision.
-        let (state,): (String,) = sqlx::query_as("SELECT state FROM contact_state")
-            .fetch_one(&outbox.pool)
-            .await
+        let state: String = outbox
+            .conn()
+            .query_row("SELECT state FROM contact_state", [], |row| row.get(0))
             .unwrap();
         assert!(state.contains("last_inbound_at"));
     }
 
-    #[tokio::test]
-    async fn an_outbox_from_an_older_worker_gains_the_new_columns_and_keeps_its_rows() {
+    #[test]
+    fn an_outbox_from_an_older_worker_gains_the_new_columns_and_keeps_its_rows() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("outbox.db");
         {
             // The first schema, with one unshipped inbound log in it.
-            let pool = SqlitePoolOptions::new()
-                .connect_with(
-                    SqliteConnectOptions::from_str("sqlite://")
-                        .unwrap()
-                        .filename(&path)
-                        .create_if_missing(true),
-                )
-                .await
-                .unwrap();
-            sqlx::raw_sql(
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
                 "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, \
                  direction TEXT NOT NULL, from_number TEXT NOT NULL, to_number TEXT NOT NULL, \
                  message_text TEXT NOT NULL, wa_message_id TEXT, client_id TEXT UNIQUE, \
@@ -648,23 +630,19 @@ mod tests {
                  INSERT INTO outbox (direction, from_number, to_number, message_text, \
                  wa_message_id, created_at) VALUES ('INBOUND', '+34600', '+3491', 'hi', 'old-1', 0);",
             )
-            .execute(&pool)
-            .await
             .unwrap();
-            pool.close().await;
         }
-        let outbox = Outbox::open(&path).await.unwrap();
-        let batch = outbox.ready_batch(10).await.unwrap();
+        let outbox = Outbox::open(&path).unwrap();
+        let batch = outbox.ready_batch(10).unwrap();
         assert_eq!(batch.len(), 1);
         assert_eq!(batch[0].1.wa_message_id, "old-1");
         assert_eq!(batch[0].1.bot_decision, None);
         outbox
             .record_inbound(&message("m1", "hello"), "+3491", Some(&bot()), Utc::now())
-            .await
             .unwrap();
-        assert_eq!(outbox.unsent_replies().await.unwrap().len(), 1);
+        assert_eq!(outbox.unsent_replies().unwrap().len(), 1);
         // Opening it again changes nothing.
-        outbox.close().await;
-        Outbox::open(&path).await.unwrap();
+        drop(outbox);
+        Outbox::open(&path).unwrap();
     }
 }

@@ -75,8 +75,8 @@ pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -
         settings.tenant_id,
         &settings.token,
     )?;
-    let outbox = Outbox::open(&dir.join("outbox.db")).await?;
-    outbox.prune(Utc::now()).await?;
+    let outbox = Outbox::open(&dir.join("outbox.db"))?;
+    outbox.prune(Utc::now())?;
     let shared = Arc::new(Shared {
         client: client.clone(),
         outbox,
@@ -123,7 +123,6 @@ pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -
             .session(&SessionUpdate::state(SessionState::Disconnected)),
     )
     .await;
-    shared.outbox.close().await;
     tracing::info!("worker stopped");
     result
 }
@@ -359,10 +358,12 @@ async fn handle_inbound(
     };
     let paused = shared.desired.borrow().paused;
     let engine = (!paused).then_some(&bot.engine);
-    let recorded = shared
-        .outbox
-        .record_inbound_batch(messages, &bot.config.phone_number, engine, Utc::now())
-        .await?;
+    let recorded = shared.outbox.record_inbound_batch(
+        messages,
+        &bot.config.phone_number,
+        engine,
+        Utc::now(),
+    )?;
     let mut replies = 0;
     let mut fresh = 0;
     for (message, recorded) in messages.iter().zip(&recorded) {
@@ -403,7 +404,7 @@ async fn send_pending(shared: &Shared, channel: &mut impl Channel) {
 
 /// [`send_pending`]; whether replies are left to send.
 async fn try_send_pending(shared: &Shared, channel: &mut impl Channel) -> bool {
-    let pending = match shared.outbox.unsent_replies().await {
+    let pending = match shared.outbox.unsent_replies() {
         Ok(pending) => pending,
         Err(e) => {
             tracing::error!(error = %e, "reading unsent replies");
@@ -424,7 +425,7 @@ async fn try_send_pending(shared: &Shared, channel: &mut impl Channel) -> bool {
     if sent.is_empty() {
         return failed;
     }
-    match shared.outbox.mark_sent(&sent).await {
+    match shared.outbox.mark_sent(&sent) {
         Ok(()) => {
             shared.ship.notify_one();
             failed
@@ -443,7 +444,7 @@ async fn heartbeats(shared: Arc<Shared>) {
     let mut failing = false;
     loop {
         tick.tick().await;
-        let outbox_backlog = shared.outbox.backlog().await.unwrap_or(0);
+        let outbox_backlog = shared.outbox.backlog().unwrap_or(0);
         let session_state = shared.session.borrow().state;
         let beat = Heartbeat {
             pid,
@@ -567,7 +568,7 @@ async fn ship_all(shared: &Shared) -> Result<()> {
 
 /// Ships one batch; returns how many logs the control plane took.
 async fn ship_once(shared: &Shared) -> Result<usize> {
-    let batch = shared.outbox.ready_batch(SHIP_BATCH).await?;
+    let batch = shared.outbox.ready_batch(SHIP_BATCH)?;
     if batch.is_empty() {
         return Ok(0);
     }
@@ -580,6 +581,6 @@ async fn ship_once(shared: &Shared) -> Result<usize> {
             seqs.len()
         )));
     }
-    shared.outbox.delete(&seqs).await?;
+    shared.outbox.delete(&seqs)?;
     Ok(seqs.len())
 }
