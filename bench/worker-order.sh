@@ -16,12 +16,15 @@
 # a connection still being set up) depends on timing. Then a whatsapp-web
 # worker with no route to WhatsApp (a closed local port) for 20 s.
 # Callgrind's counters are dumped at the end of each phase; the output
-# lists each function of the binary once, under the first phase that ran
-# it: simulator start-up, link, message, idle, then what only the
+# lists each function of the binary once, under the first of these phases
+# that ran it: idle, message, link, simulator start-up, then what only the
 # whatsapp-web worker ran, then the simulator worker's shutdown (run once,
 # at the end, so kept away from the rest); by name within a phase, so that
-# a regenerated file diffs cleanly. Order inside a phase hardly matters for
-# RSS (a worker runs all of it); keeping the set contiguous does.
+# a regenerated file diffs cleanly. Idle comes first because a worker
+# trims its resident pages (crates/flowhq/src/working_set.rs): what comes
+# back afterwards is what the idle loop runs, and that is densest at the
+# start. Order inside a phase hardly matters for RSS (a worker runs all of
+# it); keeping the set contiguous does.
 #
 # Profile the release binary of the checkout that builds the releases:
 # most names carry a hash of their crate's metadata (version, features,
@@ -130,7 +133,7 @@ def functions(path):
     return names
 # callgrind_control -d writes <out>.1 … <out>.4 (start-up, link, message,
 # idle), the dump at exit <out> (shutdown).
-phases = [('start-up', '.1'), ('link', '.2'), ('message', '.3'), ('idle', '.4')]
+phases = [('idle', '.4'), ('message', '.3'), ('link', '.2'), ('start-up', '.1')]
 phases = [(n, [functions(s + x) for s in sims]) for n, x in phases]
 phases += [('whatsapp-web', [functions(wa)]), ('shutdown', [functions(s) for s in sims])]
 seen = set()

@@ -6,12 +6,15 @@
 # Starts `flowhq serve` with the simulator on a fresh data dir and port,
 # takes one tenant through the product's own path (owner signup, setup
 # request, admin approval, which starts the worker; QR scan; one customer
-# message answered), leaves the worker idle, then prints its `ps` RSS, its
-# smaps_rollup and where its resident pages are (per mapping). Needs curl,
-# python3 and a free port ($PORT, default 18181).
+# message answered), leaves the worker idle, then prints its `ps` RSS
+# sampled every second over the idle time (min, median, max; the worker
+# trims its resident pages now and then, and what an idle worker uses
+# comes back between trims: the max is the figure), its smaps_rollup and
+# where its resident pages are (per mapping). Needs curl, python3 and a
+# free port ($PORT, default 18181).
 set -euo pipefail
 BIN=$(realpath "${1:-target/release/flowhq}")
-IDLE=${2:-20}
+IDLE=${2:-90}
 PORT=${PORT:-18181}
 source "$(dirname "$0")/serve.sh"
 start_serve
@@ -43,10 +46,19 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [ "$n" -ge 2 ] || { echo "messages not logged: $n"; exit 1; }
-sleep "$IDLE"
-
 PID=$(pgrep -f "^flowhq-worker-$TENANT")
+# Samples after the first 15 s: the worker's first trim is 10 s after it
+# started, and the whole idle time covers heartbeats and long polls.
+SAMPLES=$(for i in $(seq 1 "$IDLE"); do
+    sleep 1
+    [ "$i" -gt 15 ] && ps -o rss= -p "$PID"
+done | sort -n)
 echo "worker pid $PID, threads $(ls /proc/$PID/task | wc -l), binary $(du -m "$BIN" | cut -f1) MiB"
+echo "$SAMPLES" | python3 -c '
+import sys, statistics
+kib = [int(x) for x in sys.stdin.read().split()]
+print("idle RSS over %d samples (MiB): min %.1f, median %.1f, max %.1f" % (
+    len(kib), min(kib) / 1024, statistics.median(kib) / 1024, max(kib) / 1024))'
 ps -o pid,rss,args -p "$PID"
 grep -E '^(Rss|Pss|Pss_Anon|Pss_File|Shared_Clean|Shared_Dirty|Private_Clean|Private_Dirty|Anonymous):' \
     /proc/$PID/smaps_rollup

@@ -5,6 +5,7 @@ mod malloc;
 mod settings;
 mod stress;
 mod worker;
+mod working_set;
 
 use std::process::ExitCode;
 

@@ -100,6 +100,7 @@ pub fn run(args: WorkerArgs) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
+        tokio::spawn(crate::working_set::trim_periodically());
         flowhq_worker::run(settings, flowhq_server::shutdown_signal())
             .await
             .context("worker failed")
