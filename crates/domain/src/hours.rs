@@ -221,9 +221,11 @@ impl OpeningHours {
     pub fn next_opening(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let today = self.local_time(after)?.date();
         let yesterday = today.checked_sub_days(ONE_DAY)?;
-        // Eight days ahead covers a whole week even when this week's only
-        // range falls into a clock change.
-        let last = today.checked_add_days(chrono::Days::new(8))?;
+        // Nine days ahead covers a whole week even when this week's only
+        // range falls into a clock change, or into a calendar day the zone
+        // skipped altogether (Samoa went from UTC-10 to UTC+14 and had no
+        // 30 December 2011): eight local dates are then one real day short.
+        let last = today.checked_add_days(chrono::Days::new(9))?;
         let mut covered_until: Option<DateTime<Utc>> = None;
         let mut opening = None;
         self.for_each_range(yesterday, last, |date, range| {
@@ -486,6 +488,28 @@ mod tests {
 
     fn utc(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_skipped_calendar_day_does_not_hide_the_next_weeks_opening() {
+        // Open Fridays 00:00–00:15 in Samoa, which skipped Friday
+        // 30 December 2011: the next opening is Friday 6 January, 00:00
+        // local (UTC+14). Found by the property test below.
+        let mut days: [Vec<TimeRange>; 7] = Default::default();
+        days[4].push(
+            TimeRange::new(
+                TimeOfDay::from_minutes(0).unwrap(),
+                TimeOfDay::from_minutes(15).unwrap(),
+            )
+            .unwrap(),
+        );
+        let hours = OpeningHours {
+            timezone: "Pacific/Apia".parse().unwrap(),
+            days,
+        };
+        let at = utc("2011-12-29T09:59:59Z");
+        assert!(!hours.is_open(at));
+        assert_eq!(hours.next_opening(at), Some(utc("2012-01-05T10:00:00Z")));
     }
 
     #[test]

@@ -50,14 +50,15 @@ pub fn trim() {
 /// GOT) and that are only readable now.
 #[cfg(target_os = "linux")]
 fn clean_file_mappings(smaps: &str) -> Vec<(usize, usize)> {
+    // Clean only once its `Anonymous:` line says so.
     let mut mappings: Vec<(Mapping, bool)> = Vec::new();
     for line in smaps.lines() {
         if let Some(mapping) = Mapping::parse(line) {
-            mappings.push((mapping, true));
+            mappings.push((mapping, false));
         } else if let Some(kib) = line.strip_prefix("Anonymous:")
             && let Some((_, clean)) = mappings.last_mut()
         {
-            *clean &= kib.trim() == "0 kB";
+            *clean = kib.trim() == "0 kB";
         }
     }
     mappings
