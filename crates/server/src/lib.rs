@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
+pub mod detached;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(metrics::router())
         .merge(pages::router())
         .fallback(|| async { error::AppError::NotFound("route") })
+        .layer(axum::middleware::from_fn(detached::detached))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
