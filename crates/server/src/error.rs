@@ -145,18 +145,10 @@ impl IntoResponse for AppError {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::TooManyRequests { retry_after_s } = &self
+        if let AppError::TooManyRequests { retry_after_s } = self
             && let Ok(value) = HeaderValue::from_str(&retry_after_s.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        if let AppError::PayloadTooLarge(_) = self {
-            // The rest of the refused body is never read, so the server
-            // closes the connection after this answer; saying so keeps a
-            // client from sending its next request down it meanwhile.
-            response
-                .headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         response
     }

@@ -4,14 +4,29 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{self, CONTENT_TYPE};
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 
 /// The largest request body accepted anywhere.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Middleware: a 413, from the API or a page, says `Connection: close`. The
+/// rest of the refused body is never read, so the server closes the
+/// connection after the answer; saying so keeps a client from sending its
+/// next request down it meanwhile.
+pub async fn close_after_refused_body(mut response: Response) -> Response {
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
 
 /// JSON body, like `axum::Json`, with our errors.
 pub struct Json<T>(pub T);

@@ -43,6 +43,9 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .fallback(|| async { error::AppError::NotFound("route") })
         .layer(axum::middleware::from_fn(detached::detached))
+        .layer(axum::middleware::map_response(
+            extract::close_after_refused_body,
+        ))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
