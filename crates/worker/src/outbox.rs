@@ -209,15 +209,11 @@ impl Outbox {
              ORDER BY seq LIMIT {limit}"
         ))?;
         let rows = statement.query_map([], |row| {
-            let direction: String = row.get("direction")?;
             let created_at: i64 = row.get("created_at")?;
             Ok((
                 row.get("seq")?,
-                direction,
                 LoggedMessage {
-                    // Set from `direction` below, where a bad value can
-                    // become this crate's error.
-                    direction: Direction::Inbound,
+                    direction: direction(row)?,
                     from_number: row.get("from_number")?,
                     to_number: row.get("to_number")?,
                     message_text: row.get("message_text")?,
@@ -228,14 +224,7 @@ impl Outbox {
                 },
             ))
         })?;
-        rows.map(|row| {
-            let (seq, direction, mut message) = row?;
-            message.direction = direction
-                .parse()
-                .map_err(|e| crate::WorkerError::Protocol(format!("outbox direction: {e}")))?;
-            Ok((seq, message))
-        })
-        .collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Forgets logs the control plane acknowledged, in one commit that need
@@ -449,6 +438,18 @@ fn load_state<T: serde::de::DeserializeOwned + Default>(
     Ok(json
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default())
+}
+
+/// The row's `direction` column, refused like any value of the wrong type.
+fn direction(row: &rusqlite::Row<'_>) -> rusqlite::Result<Direction> {
+    let text: String = row.get("direction")?;
+    text.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            row.as_ref().column_index("direction").unwrap_or(0),
+            rusqlite::types::Type::Text,
+            Box::new(e),
+        )
+    })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {

@@ -542,7 +542,8 @@ async fn ship(shared: Arc<Shared>) {
         }
         loop {
             match ship_once(&shared).await {
-                Ok(0) => {
+                // A short batch took everything that was ready.
+                Ok(n) if n < SHIP_BATCH as usize => {
                     backoff.reset();
                     break;
                 }
@@ -562,7 +563,7 @@ async fn ship(shared: Arc<Shared>) {
 }
 
 async fn ship_all(shared: &Shared) -> Result<()> {
-    while ship_once(shared).await? > 0 {}
+    while ship_once(shared).await? == SHIP_BATCH as usize {}
     Ok(())
 }
 
