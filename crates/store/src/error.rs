@@ -19,6 +19,9 @@ pub enum StoreError {
     Config(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// From the SQLite group-commit writer (`writer.rs`).
+    #[error("database: {0}")]
+    Writer(rusqlite::Error),
 }
 
 impl StoreError {

@@ -26,6 +26,7 @@ pub mod tenants;
 pub mod users;
 pub mod web_sessions;
 pub mod workers;
+mod writer;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -55,6 +56,9 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite's group-commit writer for the busiest writes; `None` on
+    /// PostgreSQL.
+    writer: Option<writer::Writer>,
 }
 
 impl Store {
@@ -72,6 +76,14 @@ impl Store {
                 redact(url)
             )));
         };
+        if backend == Backend::Sqlite && (url.contains(":memory:") || url.contains("mode=memory")) {
+            // Each pooled connection, and the writer's, would get a database
+            // of its own.
+            return Err(StoreError::Config(
+                "in-memory SQLite is not supported; give a file, as in sqlite://data/flowhq.db"
+                    .into(),
+            ));
+        }
         let url = match backend {
             // mode=rwc: create the file on first start.
             Backend::Sqlite if !url.contains("mode=") => {
@@ -92,12 +104,15 @@ impl Store {
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             // WAL lets readers run beside the one writer; the busy
-                            // timeout makes writers queue instead of failing.
+                            // timeout makes writers queue instead of failing. The
+                            // group-commit writer checkpoints (writer.rs), so no
+                            // request pays for one.
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; \
                              PRAGMA synchronous = NORMAL; \
                              PRAGMA busy_timeout = 5000; \
-                             PRAGMA foreign_keys = ON;",
+                             PRAGMA foreign_keys = ON; \
+                             PRAGMA wal_autocheckpoint = 0;",
                             )
                             .await?;
                             Ok(())
@@ -110,8 +125,20 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        let store = Self { pool, backend };
+        let mut store = Self {
+            pool,
+            backend,
+            writer: None,
+        };
         migrate::run(&store).await?;
+        if backend == Backend::Sqlite {
+            // The file the pool opened, as SQLite resolved it from the URL.
+            let (file,): (String,) =
+                sqlx::query_as("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                    .fetch_one(&store.pool)
+                    .await?;
+            store.writer = Some(writer::Writer::start(std::path::Path::new(&file))?);
+        }
         Ok(store)
     }
 

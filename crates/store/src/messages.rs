@@ -7,6 +7,7 @@ use flowhq_domain::{Direction, MessageLogId, TenantId};
 use sqlx::any::AnyRow;
 
 use crate::rows::{RowExt, millis};
+use crate::writer::{Param, Statement};
 use crate::{Page, Result, Store};
 
 /// A message as a worker reports it.
@@ -43,19 +44,16 @@ impl Store {
     /// worker may resend a batch it is unsure about. Returns how many rows
     /// were new.
     pub async fn log_messages(&self, tenant: TenantId, messages: &[NewMessage]) -> Result<u64> {
-        // One multi-row statement per chunk: every statement is a round trip
-        // to SQLite's connection thread, and a batch is usually one chunk,
-        // atomic without a transaction.
-        if messages.len() <= LOG_CHUNK {
-            return insert_logs(self.pool(), tenant, messages).await;
+        // One multi-row statement per chunk, all chunks atomic, through the
+        // group-commit writer: a batch is usually one chunk.
+        let statements = messages
+            .chunks(LOG_CHUNK)
+            .map(|chunk| insert_logs(tenant, chunk))
+            .collect::<Vec<_>>();
+        if statements.is_empty() {
+            return Ok(0);
         }
-        let mut tx = self.begin().await?;
-        let mut inserted = 0;
-        for chunk in messages.chunks(LOG_CHUNK) {
-            inserted += insert_logs(&mut *tx, tenant, chunk).await?;
-        }
-        tx.commit().await?;
-        Ok(inserted)
+        Ok(self.write(statements).await?.iter().sum())
     }
 
     /// A tenant's messages, newest first; `before` is the cursor of the
@@ -138,35 +136,30 @@ impl Store {
 /// limit on bound parameters.
 const LOG_CHUNK: usize = 1000;
 
-async fn insert_logs<'e>(
-    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    tenant: TenantId,
-    messages: &[NewMessage],
-) -> Result<u64> {
-    if messages.is_empty() {
-        return Ok(0);
-    }
+fn insert_logs(tenant: TenantId, messages: &[NewMessage]) -> Statement {
     let sql = format!(
         "INSERT INTO message_log (id, tenant_id, direction, from_number, to_number, \
          message_text, wa_message_id, bot_decision, reply_to, created_at) VALUES {} \
          ON CONFLICT (tenant_id, direction, wa_message_id) DO NOTHING",
         crate::placeholders::rows(1, messages.len(), 10)
     );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    let tenant = tenant.to_string();
+    let mut params: Vec<Param> = Vec::with_capacity(messages.len() * 10);
     for message in messages {
-        query = query
-            .bind(MessageLogId::new().to_string())
-            .bind(tenant.to_string())
-            .bind(message.direction.as_str())
-            .bind(&message.from_number)
-            .bind(&message.to_number)
-            .bind(&message.message_text)
-            .bind(&message.wa_message_id)
-            .bind(message.bot_decision.as_deref())
-            .bind(message.reply_to.as_deref())
-            .bind(millis(message.created_at));
+        params.extend([
+            MessageLogId::new().to_string().into(),
+            tenant.as_str().into(),
+            message.direction.as_str().into(),
+            message.from_number.as_str().into(),
+            message.to_number.as_str().into(),
+            message.message_text.as_str().into(),
+            message.wa_message_id.as_str().into(),
+            message.bot_decision.as_deref().into(),
+            message.reply_to.as_deref().into(),
+            millis(message.created_at).into(),
+        ]);
     }
-    Ok(query.execute(executor).await?.rows_affected())
+    Statement::new(sql, params)
 }
 
 fn from_row(row: &AnyRow) -> Result<MessageLog> {

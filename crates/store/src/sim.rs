@@ -10,6 +10,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
 use crate::rows::{RowExt, millis};
+use crate::writer::{Param, Statement};
 use crate::{Result, Store, StoreError};
 
 /// How long the first QR code of a pairing attempt lives, like WhatsApp's.
@@ -256,22 +257,23 @@ impl Store {
         text: &str,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        // One statement: this is the simulated network's hot path, and every
-        // statement is a round trip to SQLite's connection thread.
-        let inserted = sqlx::query(
-            "INSERT INTO sim_inbound (id, tenant_id, wa_message_id, from_number, message_text, \
-             created_at) SELECT $1, id, $2, $3, $4, $5 FROM tenant WHERE id = $6",
-        )
-        .bind(uuid::Uuid::now_v7().to_string())
-        .bind(wa_message_id)
-        .bind(from)
-        .bind(text)
-        .bind(millis(at))
-        .bind(tenant.to_string())
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        if inserted == 0 {
+        // One statement through the group-commit writer: this is the
+        // simulated network's hot path.
+        let inserted = self
+            .write(vec![Statement::new(
+                "INSERT INTO sim_inbound (id, tenant_id, wa_message_id, from_number, \
+                 message_text, created_at) SELECT $1, id, $2, $3, $4, $5 FROM tenant WHERE id = $6",
+                vec![
+                    uuid::Uuid::now_v7().to_string().into(),
+                    wa_message_id.into(),
+                    from.into(),
+                    text.into(),
+                    millis(at).into(),
+                    tenant.to_string().into(),
+                ],
+            )])
+            .await?;
+        if inserted == [0] {
             return Err(StoreError::NotFound("tenant"));
         }
         Ok(())
@@ -296,25 +298,27 @@ impl Store {
 
     /// The worker acknowledges messages: they are not delivered again.
     pub async fn sim_ack(&self, tenant: TenantId, wa_message_ids: &[String]) -> Result<u64> {
-        // One statement per chunk, no transaction: each acknowledgement
-        // stands alone (a repeat is a no-op).
+        // One statement per chunk; a repeat is a no-op.
         let now = millis(Utc::now());
-        let mut acked = 0;
-        for chunk in wa_message_ids.chunks(ACK_CHUNK) {
-            let ids = crate::placeholders::list(3, chunk.len());
-            let sql = format!(
-                "UPDATE sim_inbound SET acked_at = $1 \
-                 WHERE tenant_id = $2 AND acked_at IS NULL AND wa_message_id IN ({ids})"
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql))
-                .bind(now)
-                .bind(tenant.to_string());
-            for id in chunk {
-                query = query.bind(id);
-            }
-            acked += query.execute(self.pool()).await?.rows_affected();
+        let statements = wa_message_ids
+            .chunks(ACK_CHUNK)
+            .map(|chunk| {
+                let ids = crate::placeholders::list(3, chunk.len());
+                let mut params: Vec<Param> = vec![now.into(), tenant.to_string().into()];
+                params.extend(chunk.iter().map(|id| Param::from(id.as_str())));
+                Statement::new(
+                    format!(
+                        "UPDATE sim_inbound SET acked_at = $1 \
+                         WHERE tenant_id = $2 AND acked_at IS NULL AND wa_message_id IN ({ids})"
+                    ),
+                    params,
+                )
+            })
+            .collect::<Vec<_>>();
+        if statements.is_empty() {
+            return Ok(0);
         }
-        Ok(acked)
+        Ok(self.write(statements).await?.iter().sum())
     }
 
     /// The bot sends a message. Idempotent on `client_id`: a retried send
@@ -330,25 +334,27 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<SimOutbound> {
         // The common case, a new send from a linked device, is one
-        // statement; a repeat or a refusal is two.
-        let inserted = sqlx::query(
-            "INSERT INTO sim_outbound (id, tenant_id, client_id, wa_message_id, to_number, \
-             message_text, sent_at) \
-             SELECT $1, tenant_id, $2, $3, $4, $5, $6 FROM sim_device \
-             WHERE tenant_id = $7 AND linked <> 0 \
-             ON CONFLICT (tenant_id, client_id) DO NOTHING",
-        )
-        .bind(uuid::Uuid::now_v7().to_string())
-        .bind(client_id)
-        .bind(wa_message_id)
-        .bind(to)
-        .bind(text)
-        .bind(millis(now))
-        .bind(tenant.to_string())
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        if inserted == 1 {
+        // statement through the group-commit writer; a repeat or a refusal
+        // adds a read.
+        let inserted = self
+            .write(vec![Statement::new(
+                "INSERT INTO sim_outbound (id, tenant_id, client_id, wa_message_id, to_number, \
+                 message_text, sent_at) \
+                 SELECT $1, tenant_id, $2, $3, $4, $5, $6 FROM sim_device \
+                 WHERE tenant_id = $7 AND linked <> 0 \
+                 ON CONFLICT (tenant_id, client_id) DO NOTHING",
+                vec![
+                    uuid::Uuid::now_v7().to_string().into(),
+                    client_id.into(),
+                    wa_message_id.into(),
+                    to.into(),
+                    text.into(),
+                    millis(now).into(),
+                    tenant.to_string().into(),
+                ],
+            )])
+            .await?;
+        if inserted == [1] {
             return Ok(SimOutbound {
                 to: to.to_owned(),
                 text: text.to_owned(),
