@@ -90,7 +90,12 @@ impl Application {
             };
             format!("http://{}", std::net::SocketAddr::new(host, addr.port()))
         };
-        let supervisor = supervisor::Supervisor::new(store.clone(), &settings, control_plane_url);
+        // Worker recovery never waits behind traffic for a connection.
+        let supervisor = supervisor::Supervisor::new(
+            store.with_own_connections(2).await?,
+            &settings,
+            control_plane_url,
+        );
         let elector = leader::Elector::start(&store, settings.leader_check_every).await;
         let state = AppState {
             leadership: elector.leadership(),

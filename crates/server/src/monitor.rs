@@ -64,7 +64,8 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
 pub async fn check_stale(state: &AppState, started: DateTime<Utc>) -> anyhow::Result<()> {
     let now = Utc::now();
     let stale_after = chrono::Duration::from_std(state.settings.stale_after)?;
-    for runtime in state.store.live_workers().await? {
+    let store = state.supervisor.store();
+    for runtime in store.live_workers().await? {
         let worker = &runtime.worker;
         let tenant = worker.tenant_id;
         if state.supervisor.is_restarting(tenant) {
@@ -88,8 +89,7 @@ pub async fn check_stale(state: &AppState, started: DateTime<Utc>) -> anyhow::Re
             (now - last).num_seconds(),
             stale_after.num_seconds()
         );
-        let marked = state
-            .store
+        let marked = store
             .worker_failed(tenant, runtime.started_at, &reason, "monitor")
             .await?;
         if let Some(transition) = marked {

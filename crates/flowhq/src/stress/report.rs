@@ -115,7 +115,11 @@ impl Report {
             hang: args.hang,
             rate: args.rate,
             concurrency: args.concurrency,
-            heartbeat_interval: args.url.is_none().then(|| args.heartbeat_interval.clone()),
+            heartbeat_interval: args
+                .url
+                .is_none()
+                .then(|| args.heartbeat_interval.clone())
+                .flatten(),
         }
     }
 

@@ -159,6 +159,12 @@ impl Supervisor {
         }
     }
 
+    /// The supervisor's own store: its own connections (see
+    /// `Store::with_own_connections`), which the stale monitor shares.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
     pub fn mode(&self) -> SupervisorMode {
         self.inner.mode
     }
