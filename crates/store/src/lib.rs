@@ -186,25 +186,25 @@ impl Store {
     }
 }
 
+/// Every SQLite connection of the store, pooled or the writer's: WAL lets
+/// readers run beside the one writer; the busy timeout makes writers queue
+/// instead of failing.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                              PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+
 /// SQLite connections as the store uses them.
 fn sqlite_pool_options(connections: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(connections)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
-                // WAL lets readers run beside the one writer; the busy
-                // timeout makes writers queue instead of failing. The
-                // group-commit writer checkpoints every second
+                // The group-commit writer checkpoints every second
                 // (writer.rs), so no request pays for one; this
                 // connection's own, at ~40 MiB of WAL, is a safety net
                 // should the writer stop.
-                conn.execute(
-                    "PRAGMA journal_mode = WAL; \
-                             PRAGMA synchronous = NORMAL; \
-                             PRAGMA busy_timeout = 5000; \
-                             PRAGMA foreign_keys = ON; \
-                             PRAGMA wal_autocheckpoint = 10000;",
-                )
+                conn.execute(sqlx::AssertSqlSafe(format!(
+                    "{SQLITE_PRAGMAS} PRAGMA wal_autocheckpoint = 10000;"
+                )))
                 .await?;
                 Ok(())
             })

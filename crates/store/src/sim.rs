@@ -260,7 +260,7 @@ impl Store {
         // One statement through the group-commit writer: this is the
         // simulated network's hot path.
         let inserted = self
-            .write(vec![Statement::new(
+            .write_one(Statement::new(
                 "INSERT INTO sim_inbound (id, tenant_id, wa_message_id, from_number, \
                  message_text, created_at) SELECT $1, id, $2, $3, $4, $5 FROM tenant WHERE id = $6",
                 vec![
@@ -271,9 +271,9 @@ impl Store {
                     millis(at).into(),
                     tenant.to_string().into(),
                 ],
-            )])
+            ))
             .await?;
-        if inserted == [0] {
+        if inserted == 0 {
             return Err(StoreError::NotFound("tenant"));
         }
         Ok(())
@@ -337,7 +337,7 @@ impl Store {
         // statement through the group-commit writer; a repeat or a refusal
         // adds a read.
         let inserted = self
-            .write(vec![Statement::new(
+            .write_one(Statement::new(
                 "INSERT INTO sim_outbound (id, tenant_id, client_id, wa_message_id, to_number, \
                  message_text, sent_at) \
                  SELECT $1, tenant_id, $2, $3, $4, $5, $6 FROM sim_device \
@@ -352,9 +352,9 @@ impl Store {
                     millis(now).into(),
                     tenant.to_string().into(),
                 ],
-            )])
+            ))
             .await?;
-        if inserted == [1] {
+        if inserted == 1 {
             return Ok(SimOutbound {
                 to: to.to_owned(),
                 text: text.to_owned(),

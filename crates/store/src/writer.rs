@@ -38,7 +38,7 @@ const LOCK_BREAK: Duration = Duration::from_millis(1);
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// A value bound to a statement, on either path.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) enum Param {
     Text(String),
     Int(i64),
@@ -82,7 +82,7 @@ impl rusqlite::ToSql for Param {
 
 /// One statement and its values: `$n` in the SQL is `params[n - 1]`, on
 /// both paths (the writer binds by name, as sqlx does).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Statement {
     pub sql: String,
     pub params: Vec<Param>,
@@ -129,6 +129,11 @@ impl Store {
         }
         tx.commit().await?;
         Ok(affected)
+    }
+
+    /// [`Store::write`] of one statement: the rows it affected.
+    pub(crate) async fn write_one(&self, statement: Statement) -> Result<u64> {
+        Ok(self.write(vec![statement]).await?.iter().sum())
     }
 }
 
@@ -196,16 +201,13 @@ fn failure(message: &str) -> rusqlite::Error {
 
 fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    let mode: String =
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    conn.execute_batch(crate::SQLITE_PRAGMAS)?;
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(failure(&format!(
             "the database stays in journal mode {mode}; the writer needs WAL"
         )));
     }
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
     // This thread checkpoints on its own clock (see `serve`).
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     // Multi-row inserts come in as many shapes as batch sizes.

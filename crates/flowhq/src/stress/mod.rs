@@ -89,9 +89,15 @@ fn default_heartbeat_interval(tenants: usize) -> &'static str {
     if tenants <= 100 { "500ms" } else { "2s" }
 }
 
-pub fn run(mut args: StressArgs) -> anyhow::Result<ExitCode> {
-    args.heartbeat_interval
-        .get_or_insert_with(|| default_heartbeat_interval(args.tenants).to_owned());
+impl StressArgs {
+    fn heartbeat_interval(&self) -> &str {
+        self.heartbeat_interval
+            .as_deref()
+            .unwrap_or_else(|| default_heartbeat_interval(self.tenants))
+    }
+}
+
+pub fn run(args: StressArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.tenants > 0, "--tenants must be at least 1");
     anyhow::ensure!(args.contacts > 0, "--contacts must be at least 1");
     anyhow::ensure!(args.concurrency > 0, "--concurrency must be at least 1");
@@ -122,7 +128,7 @@ async fn stress(args: StressArgs, timeout: Duration) -> anyhow::Result<ExitCode>
         None => {
             eprintln!("starting a control plane with the simulator channel…");
             let own = OwnControlPlane::start(Launch {
-                heartbeat_interval: args.heartbeat_interval.as_deref().unwrap_or_default(),
+                heartbeat_interval: args.heartbeat_interval(),
                 stale_after: args.stale_after.as_deref(),
                 database_url: args.database_url.as_deref(),
             })

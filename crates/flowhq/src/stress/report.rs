@@ -118,8 +118,7 @@ impl Report {
             heartbeat_interval: args
                 .url
                 .is_none()
-                .then(|| args.heartbeat_interval.clone())
-                .flatten(),
+                .then(|| args.heartbeat_interval().to_owned()),
         }
     }
 
