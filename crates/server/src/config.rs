@@ -71,6 +71,8 @@ pub struct Settings {
     /// control plane passes through (tests point the whatsapp-web channel
     /// at a local port this way).
     pub worker_env: Vec<(String, String)>,
+    /// Timeouts and the cap on open connections (`crate::security::connections`).
+    pub connections: crate::security::connections::ConnectionLimits,
 }
 
 impl Settings {
@@ -94,6 +96,7 @@ impl Settings {
             worker_stop_grace: Duration::from_secs(10),
             leader_check_every: Duration::from_secs(5),
             worker_env: Vec::new(),
+            connections: Default::default(),
         }
     }
 }

@@ -8,18 +8,22 @@
 //! stalled heartbeats, sends and the stale monitor for 10–20 s, until a
 //! deadlock was detected. Running each request in a task of its own lets
 //! the handler run to its end, commit or roll back; only its answer is
-//! lost, as it would be anyway.
+//! lost, as it would be anyway. The tasks are tracked, so that a stopping
+//! server waits for them before it closes the database pool.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
 use crate::error::AppError;
+use crate::security::shutdown::Shutdown;
 
 /// Middleware: runs the rest of the stack for this request in its own task.
-pub async fn detached(request: Request, next: Next) -> Response {
-    let task = tokio::spawn(next.run(request).in_current_span());
+pub async fn detached(State(shutdown): State<Shutdown>, request: Request, next: Next) -> Response {
+    let task = shutdown
+        .requests()
+        .spawn(next.run(request).in_current_span());
     match task.await {
         Ok(response) => response,
         Err(e) => {

@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod metrics;
 pub mod monitor;
 pub mod pages;
+pub mod security;
 pub mod sim;
 pub mod state;
 pub mod supervisor;
@@ -26,9 +27,11 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use flowhq_store::Store;
 use tokio::net::TcpListener;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
+use crate::security::{api_errors, files};
 use crate::state::AppState;
 
 /// The whole HTTP surface, ready to serve.
@@ -37,21 +40,35 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(api::openapi::router(&document))
-        .merge(api::worker_router(state.settings.channel))
+        .merge(api::worker_router(state.settings.channel).layer(
+            axum::middleware::from_fn_with_state(
+                state.shutdown.clone(),
+                security::shutdown::refuse_while_stopping,
+            ),
+        ))
         .merge(health::router())
         .merge(metrics::router())
         .merge(pages::router())
         .fallback(|| async { error::AppError::NotFound("route") })
-        .layer(axum::middleware::from_fn(detached::detached))
+        .layer(axum::middleware::from_fn_with_state(
+            state.shutdown.clone(),
+            detached::detached,
+        ))
         .layer(axum::middleware::map_response(
             extract::close_after_refused_body,
         ))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(RequestBodyTimeoutLayer::new(
+            state.settings.connections.body_read_timeout,
+        ))
+        .layer(axum::middleware::from_fn(api_errors::limit_uri))
+        .layer(axum::middleware::from_fn(api_errors::json_errors))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(security::headers::layer())
         .with_state(state)
 }
 
@@ -66,8 +83,7 @@ impl Application {
     /// Creates the data dir and database, applies migrations, makes sure an
     /// admin exists and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        tokio::fs::create_dir_all(&settings.data_dir)
-            .await
+        files::create_private_dir(&settings.data_dir)
             .with_context(|| format!("creating data dir {}", settings.data_dir.display()))?;
         let store = Store::connect(&settings.database_url)
             .await
@@ -77,6 +93,17 @@ impl Application {
                     flowhq_store::redact(&settings.database_url)
                 )
             })?;
+        // After connecting, so that the database SQLite just made (and its
+        // -wal and -shm, which it later recreates with the database's mode)
+        // is included.
+        let tightened = files::tighten(&settings.data_dir)
+            .with_context(|| format!("restricting data dir {}", settings.data_dir.display()))?;
+        if tightened > 0 {
+            tracing::info!(
+                entries = tightened,
+                "made the data dir private to this account (0700 folders, 0600 files)"
+            );
+        }
         bootstrap::ensure_admin(&store, &settings).await?;
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -105,6 +132,7 @@ impl Application {
             settings: Arc::new(settings),
             login_limiter: Arc::new(auth::rate_limit::LoginLimiter::default()),
             metrics: Arc::new(metrics::Metrics::default()),
+            shutdown: security::shutdown::Shutdown::default(),
         };
         Ok(Self {
             listener,
@@ -124,7 +152,8 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    /// Serves until `shutdown` resolves, then finishes in-flight requests
+    /// (see [`security::shutdown`]) and closes the database.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -155,19 +184,25 @@ impl Application {
             tokio::spawn(monitor::run(state.clone(), jobs_stopped)),
         ];
         let sim = state.sim.clone();
+        let stopping = state.shutdown.clone();
         let shutdown = async move {
             shutdown.await;
+            stopping.begin();
             // Long polls end now rather than hold the graceful shutdown.
             sim.close();
             let _ = stop_jobs.send(true);
         };
-        axum::serve(
-            listener,
-            router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")?;
+        let requests = state.shutdown.clone();
+        let limits = state.settings.connections;
+        let drain = security::shutdown::DRAIN_TIMEOUT;
+        security::connections::serve(listener, router(state), limits, shutdown, drain).await;
+        // Handlers whose clients hung up may still be running.
+        if tokio::time::timeout(drain, requests.requests_done())
+            .await
+            .is_err()
+        {
+            tracing::warn!("requests still running at shutdown; closing the database anyway");
+        }
         for job in jobs {
             let _ = job.await;
         }

@@ -18,4 +18,6 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Whether this replica runs the elected background jobs.
     pub leadership: crate::leader::Leadership,
+    /// Whether the server is stopping; the requests still running.
+    pub shutdown: crate::security::shutdown::Shutdown,
 }

@@ -215,6 +215,14 @@ impl Store {
             conditions.push(format!("t.status = ${}", binds.len()));
         }
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            // No name or number holds a NUL, and PostgreSQL refuses one in
+            // a text parameter (an error, not "no match").
+            if q.contains('\0') {
+                return Ok(Page {
+                    items: Vec::new(),
+                    next_cursor: None,
+                });
+            }
             binds.push(like_pattern(q));
             let n = binds.len();
             conditions.push(format!(

@@ -3,6 +3,7 @@
 //! them, and rotating their logs.
 
 use std::fs::OpenOptions;
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -46,11 +47,13 @@ const PASSED_THROUGH: &[&str] = &[
 
 pub fn spawn(launch: &Launch<'_>) -> std::io::Result<Child> {
     if let Some(dir) = launch.log_path.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::security::files::create_private_dir(dir)?;
     }
+    // Logs may quote what customers wrote: private, like the data dir.
     let log = OpenOptions::new()
         .create(true)
         .append(true)
+        .mode(crate::security::files::FILE_MODE)
         .open(launch.log_path)?;
     let mut command = Command::new(launch.exe);
     command

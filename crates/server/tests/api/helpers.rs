@@ -20,6 +20,9 @@ pub struct TestApp {
     pub client: Client,
     pub store: Store,
     pub data_dir: PathBuf,
+    pub database_url: String,
+    /// The server's own stop state, to look at or begin a stop.
+    pub stopping: flowhq_server::security::shutdown::Shutdown,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -77,6 +80,8 @@ pub async fn spawn_app_with(db: &TestDb, configure: impl FnOnce(&mut Settings)) 
         .expect("building the app");
     let port = app.port();
     let store = app.state().store.clone();
+    let stopping = app.state().shutdown.clone();
+    let database_url = app.state().settings.database_url.clone();
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         app.run_until(async {
@@ -90,6 +95,8 @@ pub async fn spawn_app_with(db: &TestDb, configure: impl FnOnce(&mut Settings)) 
         client: Client::builder().cookie_store(true).build().unwrap(),
         store,
         data_dir,
+        database_url,
+        stopping,
         shutdown: Some(tx),
         server: Some(server),
         _dir: dir,

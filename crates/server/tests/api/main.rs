@@ -5,9 +5,11 @@ mod helpers;
 
 mod admin_tenants;
 mod health;
+mod hostile_input;
 mod isolation;
 mod leader;
 mod openapi;
 mod pages;
 mod portal;
+mod security;
 mod workers;
