@@ -1,6 +1,7 @@
 //! Flow HQ's control plane: the HTTP API and pages, the tenant lifecycle,
 //! the worker supervisor and the stale monitor.
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod bootstrap;
@@ -11,6 +12,7 @@ pub mod extract;
 pub mod health;
 pub mod leader;
 pub mod lifecycle;
+pub mod mail;
 pub mod metrics;
 pub mod monitor;
 pub mod pages;
@@ -90,6 +92,7 @@ impl Application {
             };
             format!("http://{}", std::net::SocketAddr::new(host, addr.port()))
         };
+        let mail = mail::MailService::new(&settings, &control_plane_url)?;
         // Worker recovery never waits behind traffic for a connection.
         let supervisor = supervisor::Supervisor::new(
             store.with_own_connections(2).await?,
@@ -105,6 +108,7 @@ impl Application {
             settings: Arc::new(settings),
             login_limiter: Arc::new(auth::rate_limit::LoginLimiter::default()),
             metrics: Arc::new(metrics::Metrics::default()),
+            mail: Arc::new(mail),
         };
         Ok(Self {
             listener,
@@ -152,7 +156,9 @@ impl Application {
                     .clone()
                     .run(state.leadership.clone(), jobs_stopped.clone()),
             ),
-            tokio::spawn(monitor::run(state.clone(), jobs_stopped)),
+            tokio::spawn(monitor::run(state.clone(), jobs_stopped.clone())),
+            tokio::spawn(alerts::run(state.clone(), jobs_stopped.clone())),
+            tokio::spawn(mail::sender::run(state.clone(), jobs_stopped)),
         ];
         let sim = state.sim.clone();
         let shutdown = async move {
