@@ -7,7 +7,10 @@
 
 pub mod bot;
 pub mod entities;
+#[macro_use]
 pub mod enums;
+// After `enums`, whose `string_enum!` it uses.
+pub mod alerts;
 pub mod hours;
 pub mod ids;
 pub mod lifecycle;

@@ -49,6 +49,17 @@ pub struct ServeArgs {
     /// Enables the trusted-header portal mode for an external frontend.
     #[arg(long, env = "FLOWHQ_PORTAL_INTERNAL_KEY", hide_env_values = true)]
     portal_internal_key: Option<String>,
+    /// smtp://user:pass@host:port (STARTTLS with ?tls=required) or
+    /// smtps://…; without it, mails are written to <data dir>/mail/.
+    #[arg(long, env = "FLOWHQ_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The mails' sender [default: Flow HQ <flowhq@localhost>]
+    #[arg(long, env = "FLOWHQ_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// The address people open Flow HQ at, for links in mails
+    /// [default: http://<listen address>]
+    #[arg(long, env = "FLOWHQ_PUBLIC_URL")]
+    public_url: Option<String>,
     /// text or json [default: text]
     #[arg(long, env = "FLOWHQ_LOG_FORMAT")]
     log_format: Option<String>,
@@ -66,6 +77,9 @@ const KEYS: &[&str] = &[
     "admin_email",
     "admin_password",
     "portal_internal_key",
+    "smtp_url",
+    "mail_from",
+    "public_url",
     "log_format",
 ];
 
@@ -100,6 +114,9 @@ impl ServeArgs {
             admin_email: pick(&self.admin_email, "admin_email"),
             admin_password: pick(&self.admin_password, "admin_password"),
             portal_internal_key: pick(&self.portal_internal_key, "portal_internal_key"),
+            smtp_url: pick(&self.smtp_url, "smtp_url"),
+            mail_from: pick(&self.mail_from, "mail_from"),
+            public_url: pick(&self.public_url, "public_url"),
             log_format: pick(&self.log_format, "log_format"),
         })
     }
@@ -162,6 +179,29 @@ impl ServeArgs {
             .clone()
             .filter(|k| !k.is_empty())
             .map(Secret::new);
+        settings.smtp_url = args
+            .smtp_url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .map(Secret::new);
+        if let Some(url) = &settings.smtp_url
+            && !(url.expose().starts_with("smtp://") || url.expose().starts_with("smtps://"))
+        {
+            bail!("FLOWHQ_SMTP_URL must start with smtp:// or smtps://");
+        }
+        if let Some(from) = args.mail_from.clone().filter(|f| !f.is_empty()) {
+            settings.mail_from = from;
+        }
+        settings.public_url = args
+            .public_url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .map(|u| u.trim_end_matches('/').to_owned());
+        if let Some(url) = &settings.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            bail!("FLOWHQ_PUBLIC_URL {url:?} must start with http:// or https://");
+        }
         if let Some(format) = args
             .log_format
             .as_deref()

@@ -59,6 +59,13 @@ pub struct Settings {
     pub admin_email: Option<String>,
     pub admin_password: Option<Secret>,
     pub portal_internal_key: Option<Secret>,
+    /// `FLOWHQ_SMTP_URL`; without it mails are written to `<data dir>/mail/`.
+    pub smtp_url: Option<Secret>,
+    /// `FLOWHQ_MAIL_FROM`: the mails' sender, `Name <address>` or an address.
+    pub mail_from: String,
+    /// `FLOWHQ_PUBLIC_URL`: where people open Flow HQ, for links in mails;
+    /// `None`: the address the control plane listens on.
+    pub public_url: Option<String>,
     /// The `flowhq` executable the local supervisor runs workers with;
     /// `None`: this one.
     pub worker_exe: Option<PathBuf>,
@@ -92,6 +99,9 @@ impl Settings {
             admin_email: None,
             admin_password: None,
             portal_internal_key: None,
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            public_url: None,
             worker_exe: None,
             worker_stop_grace: Duration::from_secs(10),
             leader_check_every: Duration::from_secs(5),
@@ -100,6 +110,8 @@ impl Settings {
         }
     }
 }
+
+pub const DEFAULT_MAIL_FROM: &str = "Flow HQ <flowhq@localhost>";
 
 pub fn default_database_url(data_dir: &std::path::Path) -> String {
     format!("sqlite://{}", data_dir.join("flowhq.db").display())

@@ -1,6 +1,7 @@
 //! Flow HQ's control plane: the HTTP API and pages, the tenant lifecycle,
 //! the worker supervisor and the stale monitor.
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod bootstrap;
@@ -11,6 +12,7 @@ pub mod extract;
 pub mod health;
 pub mod leader;
 pub mod lifecycle;
+pub mod mail;
 pub mod metrics;
 pub mod monitor;
 pub mod pages;
@@ -117,6 +119,7 @@ impl Application {
             };
             format!("http://{}", std::net::SocketAddr::new(host, addr.port()))
         };
+        let mail = mail::MailService::new(&settings, &control_plane_url)?;
         // Worker recovery never waits behind traffic for a connection.
         let supervisor = supervisor::Supervisor::new(
             store.with_own_connections(2).await?,
@@ -133,6 +136,7 @@ impl Application {
             login_limiter: Arc::new(auth::rate_limit::LoginLimiter::default()),
             metrics: Arc::new(metrics::Metrics::default()),
             shutdown: security::shutdown::Shutdown::default(),
+            mail: Arc::new(mail),
         };
         Ok(Self {
             listener,
@@ -181,7 +185,9 @@ impl Application {
                     .clone()
                     .run(state.leadership.clone(), jobs_stopped.clone()),
             ),
-            tokio::spawn(monitor::run(state.clone(), jobs_stopped)),
+            tokio::spawn(monitor::run(state.clone(), jobs_stopped.clone())),
+            tokio::spawn(alerts::run(state.clone(), jobs_stopped.clone())),
+            tokio::spawn(mail::sender::run(state.clone(), jobs_stopped)),
         ];
         let sim = state.sim.clone();
         let stopping = state.shutdown.clone();

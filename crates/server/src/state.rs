@@ -16,6 +16,8 @@ pub struct AppState {
     pub sim: Arc<crate::sim::SimHub>,
     pub login_limiter: Arc<LoginLimiter>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Mail: the transport, links, and the reset-request limiter.
+    pub mail: Arc<crate::mail::MailService>,
     /// Whether this replica runs the elected background jobs.
     pub leadership: crate::leader::Leadership,
     /// Whether the server is stopping; the requests still running.

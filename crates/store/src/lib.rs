@@ -16,13 +16,16 @@ mod placeholders;
 mod rows;
 
 pub mod advisory_lock;
+pub mod alerts;
 pub mod dashboard;
 pub mod events;
+pub mod mail;
 pub mod messages;
 pub mod sessions;
 pub mod setup_requests;
 pub mod sim;
 pub mod tenants;
+pub mod tokens;
 pub mod users;
 pub mod web_sessions;
 pub mod workers;

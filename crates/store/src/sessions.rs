@@ -134,6 +134,11 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let transitions = self.sync_in(&mut tx, tenant, report.state, actor).await?;
+        let (status, _) = self.status_and_state(&mut tx, tenant).await?;
+        let alerts =
+            flowhq_domain::alerts::on_session_report(status, report.state, report.error.as_deref());
+        self.apply_alert_changes_in(&mut tx, tenant, &alerts, Utc::now())
+            .await?;
         tx.commit().await?;
         Ok(transitions)
     }

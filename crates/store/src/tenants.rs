@@ -396,6 +396,8 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         events::insert(tx, id, from, to, event, actor, now).await?;
+        let alerts = flowhq_domain::alerts::on_transition(from, to, event);
+        self.apply_alert_changes_in(tx, id, &alerts, now).await?;
         Ok(Some(Transition { from, to }))
     }
 

@@ -5,6 +5,7 @@
 //! pairing code (`pairing.rs`), and a whatsapp-web worker with no route to
 //! WhatsApp (`offline.rs`).
 
+mod alerts;
 mod offline;
 mod pairing;
 

@@ -47,17 +47,23 @@ struct LoginPage {
     email: String,
     error: Option<String>,
     signed_out: bool,
+    /// Back from `/reset-password`.
+    password_reset: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct LoginQuery {
     next: Option<String>,
     signed_out: Option<String>,
+    password_reset: Option<String>,
 }
 
 /// Renders a page that carries an anonymous form, setting the
 /// double-submit cookie when the browser has none yet.
-fn with_anon_cookie(cookie: Option<axum::http::HeaderValue>, mut response: Response) -> Response {
+pub fn with_anon_cookie(
+    cookie: Option<axum::http::HeaderValue>,
+    mut response: Response,
+) -> Response {
     if let Some(cookie) = cookie {
         session::set_cookie(response.headers_mut(), cookie);
     }
@@ -86,6 +92,7 @@ async fn login_page(
         email: String::new(),
         error: None,
         signed_out: query.signed_out.is_some(),
+        password_reset: query.password_reset.is_some(),
     };
     Ok(with_anon_cookie(cookie, render(StatusCode::OK, &page)))
 }
@@ -148,6 +155,7 @@ async fn login(
         email,
         error: Some(error),
         signed_out: false,
+        password_reset: false,
     };
     Ok(with_anon_cookie(cookie, render(status, &page)))
 }

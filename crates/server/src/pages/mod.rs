@@ -8,10 +8,12 @@
 //! a 403 that changes nothing.
 
 pub mod admin;
+pub mod alerts;
 pub mod assets;
 pub mod auth;
 pub mod csrf;
 pub mod guard;
+pub mod password_reset;
 pub mod portal;
 pub mod view;
 
@@ -28,8 +30,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(assets::router())
         .merge(auth::router())
-        .nest("/admin", admin::router())
-        .nest("/app", portal::router())
+        .merge(password_reset::router())
+        .nest("/admin", admin::router().merge(alerts::admin_router()))
+        .nest("/app", portal::router().merge(alerts::portal_router()))
 }
 
 /// What every page's layout needs: who is logged in, the token for the

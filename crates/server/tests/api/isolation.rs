@@ -24,6 +24,8 @@ fn admin_routes(tenant: &str, request: &str) -> Vec<(Method, String)> {
         (Method::GET, t("/events")),
         (Method::GET, t("/messages")),
         (Method::GET, "/api/admin/setup-requests".into()),
+        (Method::GET, "/api/admin/mail".into()),
+        (Method::GET, "/api/admin/alerts".into()),
         (
             Method::POST,
             format!("/api/admin/setup-requests/{request}/approve"),

@@ -62,6 +62,11 @@ const CONTRACT: &[(&str, &str)] = &[
     ("POST", "/api/portal/tenant/current/bot/preview"),
     ("POST", "/api/admin/tenants/{id}/worker/token"),
     ("POST", "/api/admin/workers/stop-all"),
+    // Issue 22: mail and accounts.
+    ("GET", "/api/admin/mail"),
+    ("GET", "/api/admin/alerts"),
+    ("POST", "/api/portal/password-reset"),
+    ("POST", "/api/portal/password-reset/confirm"),
 ];
 
 const METHODS: &[&str] = &[
@@ -231,6 +236,8 @@ async fn references_security_and_enums_are_consistent(app: TestApp) {
             "/api/portal/signup",
             "/api/portal/login",
             "/api/portal/logout",
+            "/api/portal/password-reset",
+            "/api/portal/password-reset/confirm",
         ];
         if path.starts_with("/api/admin") || path.starts_with("/api/sim") {
             assert_eq!(security, ["admin_token", "session_cookie"], "{id}");

@@ -1,6 +1,8 @@
 //! `/api/admin/*`: the operator's API.
 
+pub mod alerts;
 pub mod bot;
+pub mod mail;
 pub mod qr;
 pub mod setup_requests;
 pub mod tenants;
@@ -17,4 +19,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(bot::router())
         .merge(workers::router())
         .merge(qr::router())
+        .merge(mail::router())
+        .merge(alerts::router())
 }

@@ -2,6 +2,7 @@
 //! tenant. Every query here is scoped to the caller's tenant.
 
 pub mod accounts;
+pub mod password_reset;
 pub mod setup_request;
 mod tenant;
 
@@ -12,6 +13,7 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(accounts::router())
+        .merge(password_reset::router())
         .merge(setup_request::router())
         .merge(tenant::router())
 }

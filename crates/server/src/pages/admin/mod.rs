@@ -1,8 +1,9 @@
 //! The admin console: `/admin` (dashboard), `/admin/tenants`,
-//! `/admin/tenants/{id}`, `/admin/setup-requests`. Admins only; an owner
+//! `/admin/tenants/{id}`, `/admin/setup-requests`, `/admin/mail`. Admins only; an owner
 //! gets a 403.
 
 pub mod dashboard;
+pub mod mail;
 pub mod setup_requests;
 pub mod tenants;
 
@@ -15,4 +16,5 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(tenants::router())
         .merge(setup_requests::router())
+        .merge(mail::router())
 }
