@@ -30,6 +30,9 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .nest("/admin", admin::router())
         .nest("/app", portal::router())
+        .layer(axum::middleware::from_fn(
+            crate::auth::cross_site::refuse_for_pages,
+        ))
 }
 
 /// What every page's layout needs: who is logged in, the token for the
