@@ -137,7 +137,44 @@ impl fmt::Display for Email {
     }
 }
 
-/// A display name: trimmed, not empty, at most [`Name::MAX_CHARS`] characters.
+/// Whether `c` shows nothing by itself: zero-width and other
+/// default-ignorable format characters, the bidi controls (embeddings,
+/// overrides, isolates, marks), variation selectors, tags and the blank
+/// fillers that render as empty space. Text made only of these (and
+/// spaces) looks empty while it is not.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// Whether `text` has something to see: a character that is neither
+/// whitespace nor [invisible](is_invisible).
+pub fn has_visible(text: &str) -> bool {
+    text.chars().any(|c| !c.is_whitespace() && !is_invisible(c))
+}
+
+/// A display name: trimmed, with something visible in it (zero-width
+/// characters and bidi controls alone do not count), at most
+/// [`Name::MAX_CHARS`] characters, no control characters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Name(String);
@@ -149,6 +186,11 @@ impl Name {
         let name = input.trim();
         if name.is_empty() {
             return Err(invalid("must not be empty"));
+        }
+        if !has_visible(name) {
+            return Err(invalid(
+                "must not be empty (invisible characters alone do not count)",
+            ));
         }
         if name.chars().count() > Self::MAX_CHARS {
             return Err(invalid(format!(
@@ -244,5 +286,38 @@ mod tests {
         assert!(Name::parse("   ").is_err());
         assert!(Name::parse(&"x".repeat(121)).is_err());
         assert!(Name::parse(&"é".repeat(120)).is_ok());
+    }
+
+    #[test]
+    fn names_of_invisible_characters_only_are_refused() {
+        for blank in [
+            "\u{200B}",
+            "\u{200B}\u{200C}\u{200D}",
+            " \u{FEFF} ",
+            "\u{2060}\u{200E}\u{200F}",
+            "\u{202E}",
+            "\u{202A}\u{202B}\u{202C}\u{202D}\u{202E}",
+            "\u{2066}\u{2067}\u{2068}\u{2069}",
+            "\u{3164}\u{115F}",
+            "\u{00A0}\u{200B}\u{3000}",
+            "\u{E0041}\u{E0042}",
+        ] {
+            let err = Name::parse(blank).unwrap_err();
+            assert!(err.0.contains("invisible"), "{blank:?}: {err}");
+        }
+        // Visible text around such characters is a name (and is shown
+        // isolated, inside <bdi>, by the pages).
+        assert!(Name::parse("Cafe\u{200B}Lua").is_ok());
+        assert!(Name::parse("\u{202E}Cafe Lua").is_ok());
+        assert!(Name::parse("مطعم الشمس").is_ok());
+        assert!(Name::parse("👩\u{200D}🍳 Cozinha").is_ok());
+    }
+
+    #[test]
+    fn visible_text_is_told_from_blanks() {
+        assert!(has_visible("a"));
+        assert!(has_visible("\u{200B}a\u{200B}"));
+        assert!(!has_visible(""));
+        assert!(!has_visible(" \t\u{200B}\u{FE0F}"));
     }
 }

@@ -10,11 +10,8 @@ use flowhq_store::users::NewUser;
 use rand::Rng;
 use rand::distributions::Alphanumeric;
 
-use crate::auth::{Secret, password};
+use crate::auth::{Secret, password, password_policy};
 use crate::config::Settings;
-
-/// The shortest password accepted for any account.
-pub const MIN_PASSWORD_CHARS: usize = 10;
 
 pub async fn ensure_admin(store: &Store, settings: &Settings) -> anyhow::Result<()> {
     match (&settings.admin_email, &settings.admin_password) {
@@ -47,9 +44,10 @@ pub async fn ensure_admin(store: &Store, settings: &Settings) -> anyhow::Result<
     Ok(())
 }
 
+/// Creates an admin; the password must pass the same policy as an owner's.
 pub async fn create_admin(store: &Store, email: Email, password: Secret) -> anyhow::Result<()> {
-    if password.expose().chars().count() < MIN_PASSWORD_CHARS {
-        bail!("the admin password must have at least {MIN_PASSWORD_CHARS} characters");
+    if let Err(refused) = password_policy::check(password.expose(), email.as_str()) {
+        bail!("the admin {refused}");
     }
     let password_hash = password::hash(password).await?;
     store

@@ -25,6 +25,8 @@ pub enum AppError {
     Conflict { code: &'static str, message: String },
     #[error("request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
+    #[error("expected a JSON body (Content-Type: application/json)")]
+    UnsupportedMediaType,
     #[error("{message}")]
     Invalid { field: String, message: String },
     #[error("too many requests; try again in {retry_after_s} s")]
@@ -49,7 +51,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// A stable snake_case code: `malformed_request`, `unauthorized`,
     /// `invalid_credentials`, `forbidden`, `not_found`, `conflict`,
-    /// `invalid_transition`, `worker_running`, `payload_too_large`, `invalid_field`,
+    /// `invalid_transition`, `worker_running`, `payload_too_large`,
+    /// `unsupported_media_type`, `invalid_field`,
     /// `rate_limited`, `unavailable`, `internal`.
     pub code: String,
     /// A sentence for people.
@@ -89,6 +92,9 @@ impl AppError {
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             AppError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            AppError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
             AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
             AppError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),

@@ -28,8 +28,25 @@ pub async fn close_after_refused_body(mut response: Response) -> Response {
     response
 }
 
-/// JSON body, like `axum::Json`, with our errors.
+/// JSON body, like `axum::Json`, with our errors. The media type must be
+/// `application/json` or `application/*+json` (a 415 otherwise): the types
+/// a form or a `fetch` without preflight may send from another site
+/// (`text/plain`, `application/x-www-form-urlencoded`,
+/// `multipart/form-data`) never reach a handler, whatever their parameters
+/// say. The body must be one JSON value and nothing after it.
 pub struct Json<T>(pub T);
+
+/// Whether a `Content-Type` names JSON: parsed as a media type, so that
+/// `text/plain;charset=+json` or `application/jsonx` are not.
+pub fn is_json_content_type(value: &str) -> bool {
+    value.parse::<mime::Mime>().is_ok_and(|media| {
+        media.type_() == mime::APPLICATION
+            && match media.suffix() {
+                None => media.subtype() == mime::JSON,
+                Some(suffix) => suffix == mime::JSON,
+            }
+    })
+}
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = AppError;
@@ -39,11 +56,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+            .is_some_and(is_json_content_type);
         if !is_json {
-            return Err(AppError::BadRequest(
-                "expected a JSON body (Content-Type: application/json)".into(),
-            ));
+            return Err(AppError::UnsupportedMediaType);
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
@@ -56,9 +71,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     }
 }
 
+/// Parses one JSON value; whitespace may follow it, nothing else may.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         if inner.is_data() {
@@ -67,7 +83,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         } else {
             AppError::BadRequest(format!("malformed JSON: {inner}"))
         }
-    })
+    })?;
+    deserializer
+        .end()
+        .map_err(|err| AppError::BadRequest(format!("malformed JSON: {err}")))?;
+    Ok(value)
 }
 
 /// Query string, with our errors.
@@ -99,7 +119,9 @@ pub fn parse_id<T: std::str::FromStr>(raw: &str, what: &'static str) -> Result<T
 }
 
 /// The client's address, for throttling: the socket peer. A proxy's
-/// `X-Forwarded-For` is not trusted, since anyone can send one.
+/// `X-Forwarded-For` is not trusted, since anyone can send one. An IPv6
+/// client counts as its /64 network: one subscriber is usually handed a
+/// whole /64, and would otherwise have 2^64 addresses to rotate through.
 pub struct ClientAddress(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
@@ -109,7 +131,75 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
         let address = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+            .map_or_else(|| "unknown".to_owned(), |c| throttling_key(c.0.ip()));
         Ok(ClientAddress(address))
+    }
+}
+
+fn throttling_key(ip: std::net::IpAddr) -> String {
+    match ip.to_canonical() {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_json_media_types_are_json() {
+        for json in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON",
+            "application/problem+json",
+            "application/merge-patch+json; charset=utf-8",
+        ] {
+            assert!(is_json_content_type(json), "{json:?}");
+        }
+        for other in [
+            "",
+            "text/plain;charset=+json",
+            "application/x-www-form-urlencoded;+json",
+            "multipart/form-data; boundary=+json",
+            "application/jsonx",
+            "application/json+xml",
+            "text/json",
+            "json",
+        ] {
+            assert!(!is_json_content_type(other), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn json_with_anything_after_the_value_is_malformed() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Body {
+            a: u32,
+        }
+        assert!(parse_json::<Body>(b" {\"a\": 1} \n").is_ok());
+        for trailing in [
+            &b"{\"a\": 1}x"[..],
+            b"{\"a\": 1} {\"a\": 2}",
+            b"{\"a\": 1}]]]",
+            b"{\"a\": 1}\0junk",
+        ] {
+            let err = parse_json::<Body>(trailing).unwrap_err();
+            assert!(matches!(err, AppError::BadRequest(_)), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn ipv6_clients_are_throttled_by_their_64_and_mapped_ipv4_as_ipv4() {
+        let key = |s: &str| throttling_key(s.parse().unwrap());
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:bbbb::2"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:10.0.0.1"), "10.0.0.1");
+        assert_eq!(key("10.0.0.1"), "10.0.0.1");
     }
 }

@@ -40,7 +40,7 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let (api, document) = api::router(state.settings.channel).split_for_parts();
     Router::new()
-        .merge(api)
+        .merge(api.layer(axum::middleware::from_fn(auth::cross_site::refuse_for_api)))
         .merge(api::openapi::router(&document))
         .merge(api::worker_router(state.settings.channel).layer(
             axum::middleware::from_fn_with_state(

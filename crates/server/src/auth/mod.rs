@@ -1,7 +1,9 @@
 //! Who is asking: admin bearer tokens, login sessions, the trusted-header
-//! portal mode, password hashing and policy, login throttling.
+//! portal mode, password hashing and policy, login throttling, refusing
+//! cross-origin requests.
 
 mod admin;
+pub mod cross_site;
 mod owner;
 pub mod password;
 pub mod password_policy;

@@ -33,9 +33,26 @@ async fn home(MaybeUser(session): MaybeUser) -> Redirect {
     }
 }
 
-/// Only a path on this site may be a place to come back to.
-fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+/// Only a path on this site may be a place to come back to: one `/`, then
+/// anything but a second `/` or a `\` (which would make it `//host`, another
+/// site), printable ASCII throughout. Browsers drop tabs and line breaks
+/// from a `Location` and read `\` as `/`, so `/\t/evil.com` would become
+/// `//evil.com`; a line break would also split the header. The same goes
+/// for the path once percent-decoded, in case something on the way decodes
+/// it. Anything else falls back to the account's home page.
+pub fn safe_next(next: &str) -> Option<&str> {
+    const MAX_LEN: usize = 2048;
+    fn starts_as_path(s: &[u8]) -> bool {
+        s.first() == Some(&b'/')
+            && s.get(1)
+                .is_none_or(|c| c.is_ascii_graphic() && !matches!(c, b'/' | b'\\'))
+    }
+    let decoded: Vec<u8> = percent_encoding::percent_decode_str(next).collect();
+    let ok = next.len() <= MAX_LEN
+        && next.bytes().all(|c| c.is_ascii_graphic() && c != b'\\')
+        && starts_as_path(next.as_bytes())
+        && starts_as_path(&decoded);
+    ok.then_some(next)
 }
 
 #[derive(Template)]
@@ -126,10 +143,10 @@ async fn login(
     .await;
     let (status, error) = match result {
         Ok(user) => {
-            let cookie = session::start(&state, &headers, &user).await?;
             let target = safe_next(&form.next)
                 .filter(|n| *n != "/")
                 .map_or_else(|| home_for(user.role).to_owned(), str::to_owned);
+            let cookie = session::start(&state, &headers, &user).await?;
             let mut response = Redirect::to(&target).into_response();
             session::set_cookie(response.headers_mut(), cookie);
             return Ok(response);
@@ -289,4 +306,43 @@ async fn logout(
     let mut response = Redirect::to("/login?signed_out=1").into_response();
     session::set_cookie(response.headers_mut(), cookie);
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_a_path_on_this_site_or_nothing() {
+        for good in [
+            "/",
+            "/admin",
+            "/admin/tenants?status=ACTIVE&q=caf%C3%A9",
+            "/app/messages#top",
+            "/a%20b",
+        ] {
+            assert_eq!(safe_next(good), Some(good), "{good:?}");
+        }
+        for bad in [
+            "",
+            "admin",
+            "//evil.com",
+            "/\\evil.com",
+            "/\t/evil.com",
+            "/\r\nSet-Cookie: x=1",
+            "/ /evil.com",
+            "/admin\\..",
+            "/admin/é",
+            "/x\u{202e}",
+            "/x\0",
+            "/%2F/evil.com",
+            "/%5Cevil.com",
+            "/%09/evil.com",
+            "https://evil.com",
+            "http:/evil.com",
+        ] {
+            assert_eq!(safe_next(bad), None, "{bad:?}");
+        }
+        assert_eq!(safe_next(&format!("/{}", "a".repeat(3000))), None);
+    }
 }

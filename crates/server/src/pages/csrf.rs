@@ -12,7 +12,7 @@
 //! refusal is a 403 that changes nothing.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, OriginalUri, Request};
 use axum::http::{HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
@@ -86,8 +86,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             None => match session::current(state, req.headers()).await? {
                 Some(session) => session.csrf_token,
                 None => {
+                    let uri = req
+                        .extensions()
+                        .get::<OriginalUri>()
+                        .map_or(req.uri(), |original| &original.0);
                     return Err(PageError::Login {
-                        next: req.uri().path().to_owned(),
+                        next: uri.path().to_owned(),
                     });
                 }
             },

@@ -2,7 +2,7 @@
 //! the two roles never share pages. Anonymous visitors are sent to the login
 //! page and brought back afterwards.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use flowhq_domain::Role;
 use flowhq_domain::entities::User;
@@ -19,10 +19,15 @@ use crate::state::AppState;
 pub struct SessionToken(pub String);
 
 async fn logged_in(parts: &mut Parts, state: &AppState) -> Result<WebSession, PageError> {
-    let next = parts
-        .uri
+    // The URI as the client sent it: a nested router (`/admin`, `/app`)
+    // sees its own part only.
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0);
+    let next = uri
         .path_and_query()
-        .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
+        .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
     // Posts go back to the page, not to the action.
     let next = if parts.method == axum::http::Method::GET {
         next

@@ -33,6 +33,9 @@ pub fn router() -> Router<AppState> {
         .merge(password_reset::router())
         .nest("/admin", admin::router().merge(alerts::admin_router()))
         .nest("/app", portal::router().merge(alerts::portal_router()))
+        .layer(axum::middleware::from_fn(
+            crate::auth::cross_site::refuse_for_pages,
+        ))
 }
 
 /// What every page's layout needs: who is logged in, the token for the

@@ -217,7 +217,8 @@ async fn malformed_bodies_are_400_and_change_nothing(app: TestApp) {
         .send()
         .await
         .unwrap();
-    expect_error(not_json, 400, "malformed_request").await;
+    // Not said to be JSON: refused by its media type.
+    expect_error(not_json, 415, "unsupported_media_type").await;
     assert_eq!(tenant_count(&app).await, 0);
     app.stop().await;
 }

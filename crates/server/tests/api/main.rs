@@ -4,6 +4,7 @@
 mod helpers;
 
 mod admin_tenants;
+mod auth_hardening;
 mod health;
 mod hostile_input;
 mod isolation;

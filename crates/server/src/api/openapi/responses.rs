@@ -9,12 +9,16 @@ use crate::error::ErrorBody;
 #[derive(IntoResponses)]
 #[allow(dead_code)]
 pub enum BodyErrors {
-    /// Not JSON, or malformed JSON (`malformed_request`).
+    /// Malformed JSON, or anything after the JSON value (`malformed_request`).
     #[response(status = 400)]
     Malformed(ErrorBody),
     /// The body is over 1 MiB (`payload_too_large`).
     #[response(status = 413)]
     TooLarge(ErrorBody),
+    /// The `Content-Type` is not `application/json` or `application/*+json`
+    /// (`unsupported_media_type`).
+    #[response(status = 415)]
+    UnsupportedMediaType(ErrorBody),
     /// A field is missing, unknown or invalid; `field` names it (`invalid_field`).
     #[response(status = 422)]
     Invalid(ErrorBody),

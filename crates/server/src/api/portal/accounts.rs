@@ -33,7 +33,8 @@ pub struct SignupBody {
     /// The owner's name.
     pub name: String,
     pub email: String,
-    /// 10 or more characters, not a common password, not the email.
+    /// 10 or more visible characters, no control characters, not the
+    /// email, and hard to guess (zxcvbn score 3 or more); a 422 says why.
     #[schema(format = Password)]
     pub password: String,
     /// The business's WhatsApp number, E.164 (`+5511912345678`).
@@ -60,7 +61,12 @@ pub async fn create_owner(
         Some(b) => Name::parse(b).field("business_name")?,
         None => name.clone(),
     };
-    password_policy::check(&body.password, email.as_str())?;
+    // zxcvbn takes up to tens of milliseconds on a long password: off the
+    // async runtime.
+    let (candidate, account) = (body.password.clone(), email.as_str().to_owned());
+    tokio::task::spawn_blocking(move || password_policy::check(&candidate, &account))
+        .await
+        .map_err(anyhow::Error::new)??;
     if state.store.user_by_email(&email).await?.is_some() {
         return Err(AppError::conflict(format!("{email} is already registered")));
     }
@@ -151,12 +157,17 @@ pub struct LoginBody {
 
 /// Checks credentials with throttling and without telling which part was
 /// wrong: an unknown email costs the same argon2 work as a wrong password.
+/// The attempt is reserved with the limiter before any of that work, so
+/// concurrent attempts cannot all slip past the limit.
 pub async fn authenticate(state: &AppState, body: LoginBody, address: &str) -> AppResult<User> {
     let account = body.email.trim().to_lowercase();
-    if let Err(retry_after_s) = state.login_limiter.check(&account, address) {
-        tracing::warn!(address, "login throttled");
-        return Err(AppError::TooManyRequests { retry_after_s });
-    }
+    let attempt = state
+        .login_limiter
+        .reserve(&account, address)
+        .map_err(|retry_after_s| {
+            tracing::warn!(address, "login throttled");
+            AppError::TooManyRequests { retry_after_s }
+        })?;
     let user = match Email::parse(&body.email) {
         Ok(email) => state.store.user_by_email(&email).await?,
         Err(_) => None,
@@ -168,13 +179,11 @@ pub async fn authenticate(state: &AppState, body: LoginBody, address: &str) -> A
     let matches = password::verify(Secret::new(body.password), hash).await?;
     match user {
         Some(user) if matches => {
-            state.login_limiter.record_success(&account);
+            attempt.succeeded();
             Ok(user)
         }
-        _ => {
-            state.login_limiter.record_failure(&account, address);
-            Err(AppError::InvalidCredentials)
-        }
+        // Dropping the attempt counts the failure.
+        _ => Err(AppError::InvalidCredentials),
     }
 }
 
