@@ -5,7 +5,6 @@
 //! pairing code (`pairing.rs`), and a whatsapp-web worker with no route to
 //! WhatsApp (`offline.rs`).
 
-mod alerts;
 mod offline;
 mod pairing;
 
