@@ -127,7 +127,7 @@ mod tests {
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (name, value) in pairs {
-            map.insert(*name, HeaderValue::from_static(*value));
+            map.insert(*name, HeaderValue::from_static(value));
         }
         map
     }
