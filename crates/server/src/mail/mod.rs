@@ -11,6 +11,7 @@ pub mod compose;
 pub mod sender;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -22,7 +23,7 @@ use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, Tokio1Executor};
 use tokio::sync::Notify;
 
-use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::rate_limit::{Limits, LoginLimiter};
 use crate::config::Settings;
 
 pub use compose::Composed;
@@ -44,7 +45,7 @@ pub struct MailService {
     /// Wakes the sender when a mail is queued, rather than at its next tick.
     wake: Notify,
     /// Password-reset requests, counted per email and per client address.
-    pub reset_limiter: LoginLimiter,
+    pub reset_limiter: Arc<LoginLimiter>,
 }
 
 impl MailService {
@@ -74,7 +75,12 @@ impl MailService {
             wake: Notify::new(),
             // 3 per email and 10 per address in 15 minutes: enough for a
             // person who mistyped, too few to flood someone's inbox.
-            reset_limiter: LoginLimiter::new(Duration::from_secs(15 * 60), 3, 10),
+            reset_limiter: Arc::new(LoginLimiter::new(Limits {
+                window: Duration::from_secs(15 * 60),
+                per_pair: 3,
+                per_account: 3,
+                per_address: 10,
+            })),
         })
     }
 

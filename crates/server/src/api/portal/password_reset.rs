@@ -52,12 +52,15 @@ pub const REQUESTED_MESSAGE: &str =
 pub fn request_reset(state: &AppState, email: &str, address: &str) -> AppResult<()> {
     let account = email.trim().to_lowercase();
     let limiter = &state.mail.reset_limiter;
-    if let Err(retry_after_s) = limiter.check(&account, address) {
-        tracing::warn!(address, "password reset requests throttled");
-        return Err(AppError::TooManyRequests { retry_after_s });
+    match limiter.reserve(&account, address) {
+        // Every request counts, found or not: the limit is on mails asked
+        // for, so the reservation is never settled as a success.
+        Ok(attempt) => drop(attempt),
+        Err(retry_after_s) => {
+            tracing::warn!(address, "password reset requests throttled");
+            return Err(AppError::TooManyRequests { retry_after_s });
+        }
     }
-    // Every request counts, found or not: the limit is on mails asked for.
-    limiter.record_failure(&account, address);
     let state = state.clone();
     tokio::spawn(async move {
         if let Err(e) = send_reset_link(&state, &account).await {
