@@ -60,6 +60,9 @@ enum AdminCommand {
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
+    // Before anything is created, and before any thread starts: the data
+    // dir's files (databases, WhatsApp credentials, logs) are private.
+    flowhq_server::security::files::private_umask();
     match cli.command {
         Command::Worker(args) => worker::run(args).map(|()| ExitCode::SUCCESS),
         Command::Stress(args) => stress::run(args),
@@ -92,7 +95,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             settings::init_tracing(&ServeArgs::default());
             runtime.block_on(async {
                 let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email {}", e.0))?;
-                tokio::fs::create_dir_all(&settings.data_dir).await?;
+                flowhq_server::security::files::create_private_dir(&settings.data_dir)?;
                 let store = flowhq_store::Store::connect(&settings.database_url).await?;
                 flowhq_server::bootstrap::create_admin(
                     &store,

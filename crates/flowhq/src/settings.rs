@@ -63,6 +63,9 @@ pub struct ServeArgs {
     /// text or json [default: text]
     #[arg(long, env = "FLOWHQ_LOG_FORMAT")]
     log_format: Option<String>,
+    /// The most HTTP connections open at once [default: 4096]
+    #[arg(long, env = "FLOWHQ_MAX_CONNECTIONS")]
+    max_connections: Option<String>,
 }
 
 const KEYS: &[&str] = &[
@@ -81,6 +84,7 @@ const KEYS: &[&str] = &[
     "mail_from",
     "public_url",
     "log_format",
+    "max_connections",
 ];
 
 impl ServeArgs {
@@ -118,6 +122,7 @@ impl ServeArgs {
             mail_from: pick(&self.mail_from, "mail_from"),
             public_url: pick(&self.public_url, "public_url"),
             log_format: pick(&self.log_format, "log_format"),
+            max_connections: pick(&self.max_connections, "max_connections"),
         })
     }
 
@@ -201,6 +206,12 @@ impl ServeArgs {
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
             bail!("FLOWHQ_PUBLIC_URL {url:?} must start with http:// or https://");
+        }
+        if let Some(max) = &args.max_connections {
+            settings.connections.max_connections =
+                max.parse().ok().filter(|&n| n > 0).with_context(|| {
+                    format!("FLOWHQ_MAX_CONNECTIONS {max:?} is not a count above zero")
+                })?;
         }
         if let Some(format) = args
             .log_format

@@ -94,6 +94,12 @@ pub fn run(args: WorkerArgs) -> anyhow::Result<()> {
         channel,
     };
     crate::settings::init_tracing(&Default::default());
+    // The outbox and the WhatsApp credentials: private, even in a state
+    // dir an older version made.
+    let state_dir = settings.state_dir();
+    flowhq_server::security::files::create_private_dir(&state_dir)
+        .and_then(|()| flowhq_server::security::files::tighten(&state_dir))
+        .with_context(|| format!("restricting {}", state_dir.display()))?;
     // One thread is plenty for one tenant, and keeps the process small.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -7,6 +7,7 @@
 
 mod offline;
 mod pairing;
+mod serve_binary;
 
 mod stress;
 
