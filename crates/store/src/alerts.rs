@@ -265,14 +265,8 @@ impl Store {
         .bind(cursor.map(|c| c.to_string()))
         .fetch_all(self.pool())
         .await?;
-        let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-        let next_cursor = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|a| a.id.to_string())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_overfetch(items, limit, |a| a.id.to_string()))
     }
 }
 

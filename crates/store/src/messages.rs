@@ -101,14 +101,8 @@ impl Store {
                 .await?
             }
         };
-        let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-        let next_cursor = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|m| m.id.to_string())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_overfetch(items, limit, |m| m.id.to_string()))
     }
 
     /// All logged messages by direction, (inbound, outbound): metrics.

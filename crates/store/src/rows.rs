@@ -94,3 +94,18 @@ pub struct Page<T> {
     /// Where the next page starts (the list's `cursor` or `before`); null on the last page.
     pub next_cursor: Option<String>,
 }
+
+impl<T> Page<T> {
+    /// A page from a query that fetched `limit + 1` rows, newest first: the
+    /// extra row only says that there is a next page, which starts after the
+    /// last item kept (its `id`).
+    pub(crate) fn from_overfetch(mut items: Vec<T>, limit: u32, id: impl Fn(&T) -> String) -> Self {
+        let next_cursor = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(id)
+        } else {
+            None
+        };
+        Self { items, next_cursor }
+    }
+}

@@ -140,17 +140,13 @@ impl Store {
                 .await?
             }
         };
-        let mut items = rows
+        let items = rows
             .iter()
             .map(queued_from_row)
             .collect::<Result<Vec<_>>>()?;
-        let next_cursor = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|q| q.request.id.to_string())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        Ok(Page::from_overfetch(items, limit, |q| {
+            q.request.id.to_string()
+        }))
     }
 
     pub async fn setup_request(&self, id: SetupRequestId) -> Result<QueuedRequest> {

@@ -246,17 +246,13 @@ impl Store {
             query = query.bind(value);
         }
         let rows = query.fetch_all(self.pool()).await?;
-        let mut items = rows
+        let items = rows
             .iter()
             .map(detail_from_row)
             .collect::<Result<Vec<_>>>()?;
-        let next_cursor = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|d| d.tenant.id.to_string())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        Ok(Page::from_overfetch(items, limit, |d| {
+            d.tenant.id.to_string()
+        }))
     }
 
     pub async fn update_tenant(&self, id: TenantId, patch: &TenantPatch) -> Result<TenantDetail> {

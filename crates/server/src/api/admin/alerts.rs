@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::admin::tenants::{parse_cursor, parse_limit};
+use crate::api::list::{parse_cursor, parse_limit};
 use crate::api::openapi::responses::{AdminAuthErrors, InvalidQuery};
 use crate::auth::Admin;
 use crate::error::AppResult;

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::admin::tenants::{parse_cursor, parse_limit, parse_status};
+use crate::api::list::{parse_cursor, parse_limit, parse_status};
 use crate::api::openapi::responses::{
     AdminAuthErrors, BodyErrors, Conflict, InvalidQuery, NotFound,
 };

@@ -20,6 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::admin::bot::override_error;
+use crate::api::list::{parse_cursor, parse_limit, parse_status};
 use crate::api::openapi::responses::{
     AdminAuthErrors, BodyErrors, Conflict, InvalidQuery, NotFound,
 };
@@ -146,46 +147,6 @@ struct ListParams {
     limit: Option<String>,
     /// The previous page's `next_cursor`.
     cursor: Option<String>,
-}
-
-/// Parses `limit` for list endpoints: 1 to `max`, `default` when absent.
-pub fn parse_limit(raw: Option<&str>, default: u32, max: u32) -> AppResult<u32> {
-    match raw {
-        None | Some("") => Ok(default),
-        Some(raw) => match raw.parse::<u32>() {
-            Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(AppError::invalid(
-                "limit",
-                format!("limit must be a whole number from 1 to {max}"),
-            )),
-        },
-    }
-}
-
-/// Parses an optional status filter; an empty value means no filter.
-pub fn parse_status<T>(raw: Option<&str>) -> AppResult<Option<T>>
-where
-    T: std::str::FromStr,
-    T::Err: std::fmt::Display,
-{
-    match raw {
-        None | Some("") => Ok(None),
-        Some(raw) => raw
-            .parse()
-            .map(Some)
-            .map_err(|e| AppError::invalid("status", format!("status: {e}"))),
-    }
-}
-
-/// Parses an optional list cursor (an id this API gave out).
-pub fn parse_cursor<T: std::str::FromStr>(raw: Option<&str>) -> AppResult<Option<T>> {
-    match raw {
-        None | Some("") => Ok(None),
-        Some(raw) => raw
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::invalid("cursor", "cursor is not one this API gave out")),
-    }
 }
 
 #[utoipa::path(
