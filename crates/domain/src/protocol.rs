@@ -1,23 +1,131 @@
 //! The worker protocol: what a tenant's worker and the control plane send
-//! each other over HTTP (`/api/worker/{tenant}/…`). Both sides use these
-//! types, so the two cannot drift apart.
+//! each other. Both sides use these types, so the two cannot drift apart.
+//!
+//! The link (`GET /api/worker/link`, a WebSocket) carries one JSON text
+//! frame per [`Up`] or [`Down`] value. The simulated network's endpoints
+//! (`/api/worker/{tenant}/sim/…`) stay plain HTTP: they stand in for
+//! WhatsApp, not for the control plane.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{Direction, Language, SessionState, TemplateType};
 
-/// `POST /api/worker/{tenant}/heartbeat`.
+/// The worker's header naming its tenant on the link (the token in
+/// `Authorization: Bearer` proves it).
+pub const TENANT_HEADER: &str = "x-flowhq-tenant";
+
+/// What the worker says on the link, one frame each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Up {
+    /// The first frame of every connection: who is here and in what state.
+    /// The control plane answers [`Down::Welcome`].
+    Hello {
+        pid: u32,
+        /// The session as it is now (stands for any report the last
+        /// connection lost).
+        session: SessionUpdate,
+        outbox_backlog: u64,
+    },
+    /// Every heartbeat interval: liveness, and what the worker applies, so
+    /// that the control plane can correct a command that went missing.
+    Heartbeat(Heartbeat),
+    /// A change of session: QR code, pairing code, connected, logged out.
+    Session { id: u64, update: SessionUpdate },
+    /// Message logs from the outbox; the worker deletes them on
+    /// [`Down::Logged`] with the same id.
+    Messages {
+        id: u64,
+        messages: Vec<LoggedMessage>,
+    },
+    /// A [`Down::Command`] is applied (`error` when it could not be).
+    Done {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    },
+}
+
+/// What the control plane says on the link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Down {
+    /// The answer to [`Up::Hello`]: the state to be in, the bot's config
+    /// and the sends still waiting for this worker.
+    Welcome {
+        desired: DesiredState,
+        config: WorkerConfig,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sends: Vec<Commanded>,
+    },
+    /// The session report `id` is stored.
+    Ack { id: u64 },
+    /// The logs of [`Up::Messages`] `id` are stored (`inserted` of them
+    /// new, the rest already logged): the worker may forget them all.
+    Logged {
+        id: u64,
+        accepted: u64,
+        inserted: u64,
+    },
+    /// A frame the control plane could not take now; the worker sends it
+    /// again later.
+    Refused { id: u64, error: String },
+    /// Something to do now; answered by [`Up::Done`].
+    Command(Commanded),
+}
+
+/// A command and its id: a UUID, which for a send is also the message's
+/// idempotency key in the worker's outbox and on the network.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Commanded {
+    pub id: String,
+    pub command: Command,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Command {
+    /// Log inbound messages, answer none automatically.
+    Pause,
+    Resume,
+    /// The bot's config changed.
+    Config {
+        config: WorkerConfig,
+    },
+    /// Exit now.
+    Stop,
+    /// The owner asked to link by phone number.
+    RequestPairingCode {
+        request: PairingRequest,
+    },
+    /// The owner asked for new QR codes (the last ones ran out).
+    RefreshQr {
+        requested_at: DateTime<Utc>,
+    },
+    /// Send a text to a customer: written to the outbox first, so it goes
+    /// out exactly once however often the command comes.
+    Send {
+        to: String,
+        text: String,
+    },
+}
+
+/// [`Up::Heartbeat`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Heartbeat {
     pub pid: u32,
     pub session_state: SessionState,
     /// Message logs waiting in the worker's outbox.
     pub outbox_backlog: u64,
+    /// Whether the worker holds automatic replies back now.
+    pub paused: bool,
+    /// The version of the config the worker answers with.
+    pub config_version: i64,
 }
 
-/// What a heartbeat answers: the state the worker should be in. Level
-/// triggered: the worker compares it with its own every interval.
+/// The state the worker should be in: sent in [`Down::Welcome`], and what
+/// the commands change one part at a time.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DesiredState {
     /// Log inbound messages, send no automatic replies.
@@ -45,7 +153,7 @@ pub struct PairingRequest {
     pub requested_at: DateTime<Utc>,
 }
 
-/// `GET /api/worker/{tenant}/config`: what the bot needs.
+/// What the bot needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorkerConfig {
     /// The business's WhatsApp number: `to` of inbound, `from` of outbound logs.
@@ -60,7 +168,7 @@ pub struct WorkerConfig {
     pub paused: bool,
 }
 
-/// `POST /api/worker/{tenant}/session`.
+/// The session as the worker sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionUpdate {
     pub state: SessionState,
@@ -109,20 +217,6 @@ pub struct LoggedMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
     pub created_at: DateTime<Utc>,
-}
-
-/// `POST /api/worker/{tenant}/messages`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MessageBatch {
-    pub messages: Vec<LoggedMessage>,
-}
-
-/// The control plane stored every message of the batch (`inserted` of them
-/// new, the rest already logged): the worker may forget them all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MessageAck {
-    pub accepted: u64,
-    pub inserted: u64,
 }
 
 /// `POST /api/worker/{tenant}/sim/poll`: the simulated network's long poll.
@@ -214,9 +308,27 @@ mod tests {
     }
 
     #[test]
-    fn old_heartbeat_answers_still_parse() {
-        let desired: DesiredState =
-            serde_json::from_str(r#"{"paused":false,"config_version":3,"stop":false}"#).unwrap();
-        assert_eq!(desired.pairing, None);
+    fn frames_are_tagged_json_objects() {
+        let done = Up::Done {
+            id: "c1".into(),
+            error: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&done).unwrap(),
+            serde_json::json!({"type": "done", "id": "c1"})
+        );
+        let send = Down::Command(Commanded {
+            id: "c2".into(),
+            command: Command::Send {
+                to: "+5511900000001".into(),
+                text: "hi".into(),
+            },
+        });
+        let json = serde_json::to_string(&send).unwrap();
+        assert_eq!(
+            json,
+            r#"{"type":"command","id":"c2","command":{"kind":"send","to":"+5511900000001","text":"hi"}}"#
+        );
+        assert_eq!(serde_json::from_str::<Down>(&json).unwrap(), send);
     }
 }

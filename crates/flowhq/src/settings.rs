@@ -60,6 +60,10 @@ pub struct ServeArgs {
     /// [default: http://<listen address>]
     #[arg(long, env = "FLOWHQ_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The control-plane address workers dial, e.g. a load balancer in
+    /// front of replicas [default: http://<listen address>]
+    #[arg(long, env = "FLOWHQ_ADVERTISE_URL")]
+    advertise_url: Option<String>,
     /// text or json [default: text]
     #[arg(long, env = "FLOWHQ_LOG_FORMAT")]
     log_format: Option<String>,
@@ -83,6 +87,7 @@ const KEYS: &[&str] = &[
     "smtp_url",
     "mail_from",
     "public_url",
+    "advertise_url",
     "log_format",
     "max_connections",
 ];
@@ -121,6 +126,7 @@ impl ServeArgs {
             smtp_url: pick(&self.smtp_url, "smtp_url"),
             mail_from: pick(&self.mail_from, "mail_from"),
             public_url: pick(&self.public_url, "public_url"),
+            advertise_url: pick(&self.advertise_url, "advertise_url"),
             log_format: pick(&self.log_format, "log_format"),
             max_connections: pick(&self.max_connections, "max_connections"),
         })
@@ -206,6 +212,16 @@ impl ServeArgs {
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
             bail!("FLOWHQ_PUBLIC_URL {url:?} must start with http:// or https://");
+        }
+        settings.advertise_url = args
+            .advertise_url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .map(|u| u.trim_end_matches('/').to_owned());
+        if let Some(url) = &settings.advertise_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            bail!("FLOWHQ_ADVERTISE_URL {url:?} must start with http:// or https://");
         }
         if let Some(max) = &args.max_connections {
             settings.connections.max_connections =

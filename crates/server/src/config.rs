@@ -66,6 +66,11 @@ pub struct Settings {
     /// `FLOWHQ_PUBLIC_URL`: where people open Flow HQ, for links in mails;
     /// `None`: the address the control plane listens on.
     pub public_url: Option<String>,
+    /// `FLOWHQ_ADVERTISE_URL`: the address workers dial for the link, e.g.
+    /// a load balancer in front of replicas, so that a worker follows the
+    /// control plane rather than the replica that started it; `None`: the
+    /// address this replica listens on.
+    pub advertise_url: Option<String>,
     /// The `flowhq` executable the local supervisor runs workers with;
     /// `None`: this one.
     pub worker_exe: Option<PathBuf>,
@@ -102,6 +107,7 @@ impl Settings {
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             public_url: None,
+            advertise_url: None,
             worker_exe: None,
             worker_stop_grace: Duration::from_secs(10),
             leader_check_every: Duration::from_secs(5),

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod health;
 pub mod leader;
 pub mod lifecycle;
+pub mod link;
 pub mod mail;
 pub mod metrics;
 pub mod monitor;
@@ -121,10 +122,14 @@ impl Application {
         };
         let mail = mail::MailService::new(&settings, &control_plane_url)?;
         // Worker recovery never waits behind traffic for a connection.
+        let worker_url = settings
+            .advertise_url
+            .clone()
+            .unwrap_or_else(|| control_plane_url.clone());
         let supervisor = supervisor::Supervisor::new(
             store.with_own_connections(2).await?,
             &settings,
-            control_plane_url,
+            worker_url,
         );
         let elector = leader::Elector::start(&store, settings.leader_check_every).await;
         let state = AppState {
@@ -190,12 +195,15 @@ impl Application {
             tokio::spawn(mail::sender::run(state.clone(), jobs_stopped)),
         ];
         let sim = state.sim.clone();
+        let links = state.supervisor.link().clone();
         let stopping = state.shutdown.clone();
         let shutdown = async move {
             shutdown.await;
             stopping.begin();
             // Long polls end now rather than hold the graceful shutdown.
             sim.close();
+            // Workers reconnect to the next start, or to another replica.
+            links.close();
             let _ = stop_jobs.send(true);
         };
         let requests = state.shutdown.clone();

@@ -21,6 +21,7 @@ pub mod dashboard;
 pub mod events;
 pub mod mail;
 pub mod messages;
+pub mod sends;
 pub mod sessions;
 pub mod setup_requests;
 pub mod sim;

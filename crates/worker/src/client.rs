@@ -1,9 +1,11 @@
-//! The control plane's worker API, as this worker's client.
+//! The simulated network's endpoints on the control plane
+//! (`/api/worker/{tenant}/sim/…`), as this worker's client. Everything
+//! else between worker and control plane goes over the link.
 
 use std::time::Duration;
 
 use flowhq_domain::TenantId;
-use flowhq_domain::protocol::*;
+use flowhq_domain::protocol::{SimPoll, SimSend, SimSent, SimView};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -58,24 +60,6 @@ impl ControlPlane {
     async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
         let request = self.http.post(format!("{}{path}", self.base)).json(body);
         self.send(request, Duration::from_secs(10)).await
-    }
-
-    pub async fn heartbeat(&self, beat: &Heartbeat) -> Result<DesiredState> {
-        self.post("/heartbeat", beat).await
-    }
-
-    pub async fn config(&self) -> Result<WorkerConfig> {
-        let request = self.http.get(format!("{}/config", self.base));
-        self.send(request, Duration::from_secs(10)).await
-    }
-
-    pub async fn session(&self, update: &SessionUpdate) -> Result<()> {
-        let _: serde_json::Value = self.post("/session", update).await?;
-        Ok(())
-    }
-
-    pub async fn ship(&self, batch: &MessageBatch) -> Result<MessageAck> {
-        self.post("/messages", batch).await
     }
 
     pub async fn sim_poll(&self, poll: &SimPoll) -> Result<SimView> {

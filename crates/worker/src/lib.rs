@@ -12,8 +12,10 @@
 //!    redelivers anything unacknowledged, and the outbox drops repeats);
 //! 3. replies are sent with a client id derived from the inbound message,
 //!    which the network deduplicates, and marked sent after;
-//! 4. logs are shipped in batches and deleted once the control plane
-//!    acknowledged them (it inserts idempotently).
+//! 4. logs are shipped in batches over the link and deleted once the
+//!    control plane acknowledged them (it inserts idempotently);
+//! 5. a text the control plane asks to send is written to the outbox,
+//!    under the command's id, before the command is acknowledged.
 //!
 //! The control plane being down stops none of this except shipping.
 
@@ -85,6 +87,8 @@ pub enum WorkerError {
         status: reqwest::StatusCode,
         body: String,
     },
+    #[error("control plane link: {0}")]
+    Link(#[from] tokio_websockets::Error),
     #[error("outbox: {0}")]
     Outbox(#[from] rusqlite::Error),
     #[error("{0}")]
@@ -99,10 +103,14 @@ impl WorkerError {
     /// The control plane no longer accepts this worker's token: another
     /// worker replaced it, or the tenant is gone.
     pub fn is_revoked(&self) -> bool {
-        matches!(self, WorkerError::Status { status, .. }
-            if *status == reqwest::StatusCode::UNAUTHORIZED
-                || *status == reqwest::StatusCode::FORBIDDEN
-                || *status == reqwest::StatusCode::NOT_FOUND)
+        let refused = |status: u16| matches!(status, 401 | 403 | 404);
+        match self {
+            WorkerError::Status { status, .. } => refused(status.as_u16()),
+            WorkerError::Link(tokio_websockets::Error::Upgrade(
+                tokio_websockets::upgrade::Error::DidNotSwitchProtocols(status),
+            )) => refused(*status),
+            _ => false,
+        }
     }
 }
 

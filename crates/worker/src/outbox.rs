@@ -41,6 +41,13 @@ CREATE TABLE IF NOT EXISTS seen_inbound (
     wa_message_id  TEXT PRIMARY KEY,
     at             INTEGER NOT NULL
 );
+-- Commands the control plane sent (a send's id): one that comes again,
+-- because its acknowledgement was lost, is recognised even after its
+-- message was shipped and forgotten.
+CREATE TABLE IF NOT EXISTS handled_command (
+    id  TEXT PRIMARY KEY,
+    at  INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS contact_state (
     contact  TEXT PRIMARY KEY,
     state    TEXT NOT NULL
@@ -154,6 +161,52 @@ impl Outbox {
         result
     }
 
+    /// Records a text the control plane asked to send (command `id`) as an
+    /// outbound message waiting to go out under the client id `id`.
+    /// Returns `false` for a command seen before: nothing is recorded, so
+    /// the text goes out once however often the command comes.
+    pub fn record_send(
+        &self,
+        id: &str,
+        business_number: &str,
+        to: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        // The control plane forgets the send once this is acknowledged:
+        // the commit waits for the disk, like an inbound message's.
+        let mut conn = self.conn();
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let result = (|| {
+            let tx = conn.transaction()?;
+            let fresh = tx
+                .prepare_cached(
+                    "INSERT INTO handled_command (id, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![id, now.timestamp_millis()])?;
+            if fresh == 1 {
+                insert_log(
+                    &tx,
+                    &LogRow {
+                        direction: Direction::Outbound,
+                        from: business_number,
+                        to,
+                        text,
+                        wa_message_id: None,
+                        client_id: Some(id),
+                        bot_decision: None,
+                        reply_to: None,
+                        at: now,
+                    },
+                )?;
+            }
+            tx.commit()?;
+            Ok(fresh == 1)
+        })();
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        result
+    }
+
     /// Replies recorded but not yet sent, oldest first.
     pub fn unsent_replies(&self) -> Result<Vec<PendingReply>> {
         let conn = self.conn();
@@ -251,12 +304,13 @@ impl Outbox {
         Ok(n.max(0) as u64)
     }
 
-    /// Drops remembered inbound ids older than [`SEEN_RETENTION`].
+    /// Drops remembered inbound ids and commands older than
+    /// [`SEEN_RETENTION`].
     pub fn prune(&self, now: DateTime<Utc>) -> Result<()> {
-        self.conn().execute(
-            "DELETE FROM seen_inbound WHERE at < ?1",
-            [(now - SEEN_RETENTION).timestamp_millis()],
-        )?;
+        let before = (now - SEEN_RETENTION).timestamp_millis();
+        let conn = self.conn();
+        conn.execute("DELETE FROM seen_inbound WHERE at < ?1", [before])?;
+        conn.execute("DELETE FROM handled_command WHERE at < ?1", [before])?;
         Ok(())
     }
 }
@@ -513,6 +567,50 @@ mod tests {
                 .unwrap(),
             Recorded::New { replies } if replies > 0
         ));
+    }
+
+    #[test]
+    fn a_send_command_goes_out_once_however_often_it_comes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        let now = Utc::now();
+        let outbox = Outbox::open(&path).unwrap();
+        assert!(
+            outbox
+                .record_send("c1", "+3491", "+34600000001", "Your order is ready", now)
+                .unwrap()
+        );
+        // Its acknowledgement was lost: the command comes again.
+        assert!(
+            !outbox
+                .record_send("c1", "+3491", "+34600000001", "Your order is ready", now)
+                .unwrap()
+        );
+        let unsent = outbox.unsent_replies().unwrap();
+        assert_eq!(unsent.len(), 1);
+        assert_eq!(unsent[0].message.client_id, "c1");
+        assert_eq!(unsent[0].message.to, "+34600000001");
+        let sent = Sent {
+            wa_message_id: "out-c1".into(),
+            sent_at: now,
+        };
+        outbox.mark_sent(&[(unsent[0].seq, sent)]).unwrap();
+        let batch = outbox.ready_batch(10).unwrap();
+        assert_eq!(batch.len(), 1);
+        assert_eq!(batch[0].1.direction, Direction::Outbound);
+        assert_eq!(batch[0].1.from_number, "+3491");
+        let seqs: Vec<i64> = batch.iter().map(|(seq, _)| *seq).collect();
+        outbox.delete(&seqs).unwrap();
+        // Shipped and forgotten, and across a restart: still recognised.
+        drop(outbox);
+        let outbox = Outbox::open(&path).unwrap();
+        assert!(
+            !outbox
+                .record_send("c1", "+3491", "+34600000001", "Your order is ready", now)
+                .unwrap()
+        );
+        assert!(outbox.unsent_replies().unwrap().is_empty());
+        assert_eq!(outbox.backlog().unwrap(), 0);
     }
 
     #[test]

@@ -95,6 +95,8 @@ struct Inner {
     slots: Mutex<HashMap<TenantId, Slot>>,
     beats: Mutex<HashMap<TenantId, Beat>>,
     tokens: Mutex<HashMap<TenantId, [u8; 32]>>,
+    /// The workers connected to this replica, and their commands.
+    link: crate::link::Hub,
     /// Serialises start/stop/restart so two requests cannot race.
     ops: tokio::sync::Mutex<()>,
 }
@@ -154,6 +156,7 @@ impl Supervisor {
                 slots: Mutex::new(HashMap::new()),
                 beats: Mutex::new(HashMap::new()),
                 tokens: Mutex::new(HashMap::new()),
+                link: crate::link::Hub::default(),
                 ops: tokio::sync::Mutex::new(()),
             }),
         }
@@ -167,6 +170,11 @@ impl Supervisor {
 
     pub fn mode(&self) -> SupervisorMode {
         self.inner.mode
+    }
+
+    /// The worker link: who is connected here, and their commands.
+    pub fn link(&self) -> &crate::link::Hub {
+        &self.inner.link
     }
 
     // ---- worker authentication -------------------------------------------
@@ -312,7 +320,15 @@ impl Supervisor {
         let runtime = store.worker_runtime(tenant).await?;
         store.set_worker_desired(tenant, Desired::Stopped).await?;
         if self.inner.mode == SupervisorMode::External {
-            // The worker reads `stop` in its next heartbeat answer.
+            // Told now if it is connected here; otherwise its next welcome
+            // or heartbeat correction says so.
+            self.inner.link.push(
+                tenant,
+                flowhq_domain::protocol::Down::Command(flowhq_domain::protocol::Commanded {
+                    id: crate::link::new_command_id(),
+                    command: flowhq_domain::protocol::Command::Stop,
+                }),
+            );
             lock(&self.inner.beats).remove(&tenant);
             return Ok(store
                 .set_worker_status(tenant, WorkerStatus::Stopped, None)

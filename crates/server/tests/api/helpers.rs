@@ -21,6 +21,8 @@ pub struct TestApp {
     pub store: Store,
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// The workers connected over the link, and their commands.
+    pub link: flowhq_server::link::Hub,
     /// The server's own stop state, to look at or begin a stop.
     pub stopping: flowhq_server::security::shutdown::Shutdown,
     shutdown: Option<oneshot::Sender<()>>,
@@ -71,6 +73,13 @@ pub fn settings_for(db: &TestDb, data_dir: PathBuf) -> Settings {
 }
 
 pub async fn spawn_app_with(db: &TestDb, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    // `FLOWHQ_TEST_LOG=debug cargo test …` shows the server's log.
+    if let Ok(filter) = std::env::var("FLOWHQ_TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut settings = settings_for(db, dir.path().join("data"));
     configure(&mut settings);
@@ -81,6 +90,7 @@ pub async fn spawn_app_with(db: &TestDb, configure: impl FnOnce(&mut Settings)) 
     let port = app.port();
     let store = app.state().store.clone();
     let stopping = app.state().shutdown.clone();
+    let link = app.state().supervisor.link().clone();
     let database_url = app.state().settings.database_url.clone();
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -96,6 +106,7 @@ pub async fn spawn_app_with(db: &TestDb, configure: impl FnOnce(&mut Settings)) 
         store,
         data_dir,
         database_url,
+        link,
         stopping,
         shutdown: Some(tx),
         server: Some(server),

@@ -9,6 +9,7 @@ mod health;
 mod hostile_input;
 mod isolation;
 mod leader;
+mod link_client;
 mod mail;
 mod openapi;
 mod pages;

@@ -374,16 +374,20 @@ async fn worker_requests_get_503_once_the_stop_began(app: TestApp) {
     let tenant = app.create_tenant("Cafe", "+5511912340001").await;
     let id = tenant["id"].as_str().unwrap();
     let token = token_for(&app, id).await;
-    let heartbeat = || {
-        app.client
-            .get(app.url(&format!("/api/worker/{id}/config")))
-            .bearer_auth(&token)
-            .send()
-    };
-    assert_eq!(heartbeat().await.unwrap().status(), 200);
+    let (link, _) =
+        crate::link_client::hello(&app, id, &token, flowhq_domain::SessionState::Connecting, 0)
+            .await;
+    link.hang_up().await;
 
     app.stopping.begin();
-    let response = heartbeat().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/api/worker/link"))
+        .header(flowhq_domain::protocol::TENANT_HEADER, id)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.headers()["retry-after"], "5");
     expect_error(response, 503, "unavailable").await;
     // Operators and owners are still answered meanwhile.

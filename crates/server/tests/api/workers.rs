@@ -1,19 +1,26 @@
-//! The worker protocol's authentication and idempotent logging, and the
-//! simulator's public endpoints being mounted only in simulator mode.
+//! The worker link: authentication, idempotent logging, acknowledged
+//! commands and sends handed over once; and the simulator's public
+//! endpoints being mounted only in simulator mode.
 
-use flowhq_domain::TenantId;
 use flowhq_domain::lifecycle::Event;
+use flowhq_domain::protocol::{
+    Command, Down, Heartbeat, LoggedMessage, SessionUpdate, TENANT_HEADER, Up,
+};
+use flowhq_domain::{SessionState, TenantId};
 use flowhq_server::config::ChannelKind;
 use flowhq_store::Backend;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, expect_error, run, run_configured, token_for};
+use crate::link_client;
 
 flowhq_store::backend_tests!(run:
     a_worker_token_acts_only_for_its_own_tenant,
     message_batches_are_logged_idempotently,
-    heartbeats_move_an_approved_tenant_and_answer_the_desired_state,
+    the_hello_moves_an_approved_tenant_and_commands_are_acknowledged,
+    a_send_is_handed_over_until_the_worker_has_it,
+    a_newer_connection_replaces_the_older,
     simulator_endpoints_exist_only_in_simulator_mode,
 );
 
@@ -43,8 +50,35 @@ fn worker(
         .bearer_auth(token)
 }
 
-fn beat() -> Value {
-    json!({ "pid": 1, "session_state": "CONNECTING", "outbox_backlog": 0 })
+/// A plain GET of the link (no upgrade): refused before the upgrade when
+/// the credentials are wrong.
+fn link_get(app: &TestApp, tenant: &str, token: Option<&str>) -> reqwest::RequestBuilder {
+    let request = app
+        .client
+        .get(app.url("/api/worker/link"))
+        .header(TENANT_HEADER, tenant);
+    match token {
+        Some(token) => request.bearer_auth(token),
+        None => request,
+    }
+}
+
+async fn approved_tenant(app: &TestApp, phone: &str) -> (String, String) {
+    let a = app.create_tenant("A", phone).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id: TenantId = a.parse().unwrap();
+    app.store
+        .apply_event(id, Event::SetupRequestSubmitted, "t")
+        .await
+        .unwrap();
+    app.store
+        .apply_event(id, Event::SetupRequestApproved, "t")
+        .await
+        .unwrap();
+    let token = token_for(app, &a).await;
+    (a, token)
 }
 
 async fn a_worker_token_acts_only_for_its_own_tenant(app: TestApp) {
@@ -60,55 +94,39 @@ async fn a_worker_token_acts_only_for_its_own_tenant(app: TestApp) {
     let token_b = token_for(&app, &b).await;
     assert_ne!(token_a, token_b);
 
-    let own = worker(&app, Method::POST, &a, "/heartbeat", &token_a)
-        .json(&beat())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(own.status(), 200);
-    for (path, method) in [
-        ("/heartbeat", Method::POST),
-        ("/config", Method::GET),
-        ("/messages", Method::POST),
-        ("/session", Method::POST),
-    ] {
-        let other = worker(&app, method.clone(), &b, path, &token_a)
-            .json(&beat())
-            .send()
-            .await
-            .unwrap();
-        expect_error(other, 403, "forbidden").await;
-        let none = app
-            .client
-            .request(method, app.url(&format!("/api/worker/{b}{path}")))
-            .send()
-            .await
-            .unwrap();
-        expect_error(none, 401, "unauthorized").await;
-    }
-    let forged = worker(&app, Method::GET, &a, "/config", "not-the-token")
+    let (own, _) = link_client::hello(&app, &a, &token_a, SessionState::Connecting, 0).await;
+    own.hang_up().await;
+    assert_eq!(
+        link_client::connect(&app, &b, &token_a).await.err(),
+        Some(403)
+    );
+    let other = link_get(&app, &b, Some(&token_a)).send().await.unwrap();
+    expect_error(other, 403, "forbidden").await;
+    let none = link_get(&app, &b, None).send().await.unwrap();
+    expect_error(none, 401, "unauthorized").await;
+    let forged = link_get(&app, &a, Some("not-the-token"))
         .send()
         .await
         .unwrap();
     expect_error(forged, 403, "forbidden").await;
-    let unknown = worker(
-        &app,
-        Method::GET,
-        &TenantId::new().to_string(),
-        "/config",
-        &token_a,
-    )
-    .send()
-    .await
-    .unwrap();
-    expect_error(unknown, 404, "not_found").await;
-    // A new token replaces the old one.
-    let _ = token_for(&app, &a).await;
-    let stale = worker(&app, Method::GET, &a, "/config", &token_a)
+    let unknown = link_get(&app, &TenantId::new().to_string(), Some(&token_a))
         .send()
         .await
         .unwrap();
-    expect_error(stale, 403, "forbidden").await;
+    expect_error(unknown, 404, "not_found").await;
+    // The simulated network's endpoints check the same way.
+    let sim = worker(&app, Method::POST, &b, "/sim/poll", &token_a)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(sim.status(), 200);
+    // A new token replaces the old one.
+    let _ = token_for(&app, &a).await;
+    assert_eq!(
+        link_client::connect(&app, &a, &token_a).await.err(),
+        Some(403)
+    );
     app.stop().await;
 }
 
@@ -118,21 +136,28 @@ async fn message_batches_are_logged_idempotently(app: TestApp) {
         .unwrap()
         .to_owned();
     let token = token_for(&app, &a).await;
-    let batch = json!({ "messages": [
+    let (mut link, _) = link_client::hello(&app, &a, &token, SessionState::Connecting, 0).await;
+    let messages: Vec<LoggedMessage> = serde_json::from_value(json!([
         { "direction": "INBOUND", "from_number": "+34600000001", "to_number": "+34910000001",
           "message_text": "hola", "wa_message_id": "W1", "created_at": "2024-06-07T12:00:00Z" },
         { "direction": "OUTBOUND", "from_number": "+34910000001", "to_number": "+34600000001",
           "message_text": "menu", "wa_message_id": "W2", "created_at": "2024-06-07T12:00:01Z" }
-    ]});
-    for inserted in [2, 0] {
-        let r = worker(&app, Method::POST, &a, "/messages", &token)
-            .json(&batch)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let ack: Value = r.json().await.unwrap();
-        assert_eq!(ack, json!({ "accepted": 2, "inserted": inserted }));
+    ]))
+    .unwrap();
+    for (id, inserted) in [(1, 2), (2, 0)] {
+        link.send(&Up::Messages {
+            id,
+            messages: messages.clone(),
+        })
+        .await;
+        assert_eq!(
+            link.receive().await,
+            Down::Logged {
+                id,
+                accepted: 2,
+                inserted
+            }
+        );
     }
     let page: Value = app
         .admin(Method::GET, &format!("/api/admin/tenants/{a}/messages"))
@@ -146,31 +171,19 @@ async fn message_batches_are_logged_idempotently(app: TestApp) {
     app.stop().await;
 }
 
-async fn heartbeats_move_an_approved_tenant_and_answer_the_desired_state(app: TestApp) {
-    let a = app.create_tenant("A", "+34910000001").await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let id: TenantId = a.parse().unwrap();
-    app.store
-        .apply_event(id, Event::SetupRequestSubmitted, "t")
-        .await
-        .unwrap();
-    app.store
-        .apply_event(id, Event::SetupRequestApproved, "t")
-        .await
-        .unwrap();
-    let token = token_for(&app, &a).await;
-    let desired: Value = worker(&app, Method::POST, &a, "/heartbeat", &token)
-        .json(&json!({ "pid": 1, "session_state": "CONNECTED", "outbox_backlog": 7 }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(desired["paused"], false);
-    assert_eq!(desired["stop"], false);
+async fn the_hello_moves_an_approved_tenant_and_commands_are_acknowledged(app: TestApp) {
+    let (a, token) = approved_tenant(&app, "+34910000001").await;
+    let (mut link, welcome) =
+        link_client::hello(&app, &a, &token, SessionState::Connected, 7).await;
+    let Down::Welcome {
+        desired, config, ..
+    } = welcome
+    else {
+        unreachable!()
+    };
+    assert!(!desired.paused);
+    assert!(!desired.stop);
+    assert_eq!(config.phone_number, "+34910000001");
     // The backlog the worker reported is what /metrics shows.
     let metrics = app
         .client
@@ -185,7 +198,6 @@ async fn heartbeats_move_an_approved_tenant_and_answer_the_desired_state(app: Te
         metrics.contains("flowhq_worker_outbox_backlog 7\n"),
         "{metrics}"
     );
-    assert!(metrics.contains("flowhq_worker_outbox_backlog_max 7\n"));
     let tenant: Value = app
         .admin(Method::GET, &format!("/api/admin/tenants/{a}"))
         .send()
@@ -196,30 +208,181 @@ async fn heartbeats_move_an_approved_tenant_and_answer_the_desired_state(app: Te
         .unwrap();
     assert_eq!(tenant["status"], "ACTIVE");
     assert_eq!(tenant["worker"]["status"], "RUNNING");
-    let r = app
+
+    // Pause: the answer waits for the worker's acknowledgement.
+    let pause = app
         .admin(Method::POST, &format!("/api/admin/tenants/{a}/pause"))
+        .send();
+    let worker = async {
+        let Down::Command(commanded) = link.receive().await else {
+            panic!("expected a command")
+        };
+        assert_eq!(commanded.command, Command::Pause);
+        link.send(&Up::Done {
+            id: commanded.id,
+            error: None,
+        })
+        .await;
+    };
+    let (response, ()) = tokio::join!(pause, worker);
+    let body: Value = response.unwrap().json().await.unwrap();
+    assert_eq!(body["status"], "PAUSED");
+    assert_eq!(body["applied"], true);
+
+    // A config change reaches the worker as a command too.
+    let patch = app
+        .admin(Method::PATCH, &format!("/api/admin/tenants/{a}"))
+        .json(&json!({"config": {"business_name": "Casa Nueva"}}))
+        .send();
+    let worker = async {
+        let Down::Command(commanded) = link.receive().await else {
+            panic!("expected a command")
+        };
+        let Command::Config { config } = &commanded.command else {
+            panic!("expected the config, got {commanded:?}")
+        };
+        assert_eq!(config.business_name, "Casa Nueva");
+        link.send(&Up::Done {
+            id: commanded.id,
+            error: None,
+        })
+        .await;
+    };
+    let (response, ()) = tokio::join!(patch, worker);
+    assert_eq!(
+        response.unwrap().json::<Value>().await.unwrap()["applied"],
+        true
+    );
+
+    // A heartbeat that shows the worker missed a change is answered with it.
+    link.send(&Up::Heartbeat(Heartbeat {
+        pid: 1,
+        session_state: SessionState::Connected,
+        outbox_backlog: 0,
+        paused: false,
+        config_version: 0,
+    }))
+    .await;
+    let mut corrections = Vec::new();
+    for _ in 0..2 {
+        let Down::Command(commanded) = link.receive().await else {
+            panic!("expected a correction")
+        };
+        corrections.push(commanded.command);
+    }
+    assert_eq!(corrections[0], Command::Pause);
+    assert!(matches!(corrections[1], Command::Config { .. }));
+
+    // Offline: recorded, not applied; the next welcome carries it.
+    link.hang_up().await;
+    wait_until_offline(&app, &a).await;
+    let response = app
+        .admin(Method::POST, &format!("/api/admin/tenants/{a}/resume"))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 200);
-    let desired: Value = worker(&app, Method::POST, &a, "/heartbeat", &token)
-        .json(&beat())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(desired["paused"], true);
-    let config: Value = worker(&app, Method::GET, &a, "/config", &token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(config["phone_number"], "+34910000001");
-    assert_eq!(config["paused"], true);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ACTIVE");
+    assert_eq!(body["applied"], false);
+    let (_link, welcome) = link_client::hello(&app, &a, &token, SessionState::Connected, 0).await;
+    let Down::Welcome { desired, .. } = welcome else {
+        unreachable!()
+    };
+    assert!(!desired.paused);
+    app.stop().await;
+}
+
+async fn wait_until_offline(app: &TestApp, tenant: &str) {
+    let id: TenantId = tenant.parse().unwrap();
+    for _ in 0..100 {
+        if !app.link.is_connected(id) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the link of {tenant} stayed registered after it closed");
+}
+
+async fn a_send_is_handed_over_until_the_worker_has_it(app: TestApp) {
+    let (a, token) = approved_tenant(&app, "+34910000001").await;
+    let id: TenantId = a.parse().unwrap();
+    let (mut link, _) = link_client::hello(&app, &a, &token, SessionState::Connected, 0).await;
+    let store = app.store.clone();
+    let hub = app.link.clone();
+    let send = tokio::spawn(async move {
+        hub.send(&store, id, "+34600000001", "Your order is ready")
+            .await
+            .unwrap()
+    });
+    let Down::Command(commanded) = link.receive().await else {
+        panic!("expected the send")
+    };
+    assert_eq!(
+        commanded.command,
+        Command::Send {
+            to: "+34600000001".into(),
+            text: "Your order is ready".into()
+        }
+    );
+    // The worker goes away before it acknowledges.
+    link.hang_up().await;
+    let (queued, applied) = send.await.unwrap();
+    assert!(!applied);
+    assert_eq!(queued.id, commanded.id);
+    // It comes again, under the same id, when the worker is back.
+    let (mut link, welcome) =
+        link_client::hello(&app, &a, &token, SessionState::Connected, 0).await;
+    let Down::Welcome { sends, .. } = welcome else {
+        unreachable!()
+    };
+    assert_eq!(sends.len(), 1);
+    assert_eq!(sends[0].id, commanded.id);
+    link.send(&Up::Done {
+        id: sends[0].id.clone(),
+        error: None,
+    })
+    .await;
+    // A heartbeat round trip: the acknowledgement is processed in order.
+    link.send(&Up::Session {
+        id: 9,
+        update: SessionUpdate::state(SessionState::Connected),
+    })
+    .await;
+    assert_eq!(link.receive().await, Down::Ack { id: 9 });
+    link.hang_up().await;
+    wait_until_offline(&app, &a).await;
+    let (_link, welcome) = link_client::hello(&app, &a, &token, SessionState::Connected, 0).await;
+    let Down::Welcome { sends, .. } = welcome else {
+        unreachable!()
+    };
+    assert!(sends.is_empty(), "handed over once: {sends:?}");
+    app.stop().await;
+}
+
+async fn a_newer_connection_replaces_the_older(app: TestApp) {
+    let (a, token) = approved_tenant(&app, "+34910000001").await;
+    let (old, _) = link_client::hello(&app, &a, &token, SessionState::Connected, 0).await;
+    let (mut new, _) = link_client::hello(&app, &a, &token, SessionState::Connected, 0).await;
+    assert!(old.closed().await, "the older connection is closed");
+    // The newer one is the one commands reach.
+    let pause = app
+        .admin(Method::POST, &format!("/api/admin/tenants/{a}/pause"))
+        .send();
+    let worker = async {
+        let Down::Command(commanded) = new.receive().await else {
+            panic!("expected a command")
+        };
+        new.send(&Up::Done {
+            id: commanded.id,
+            error: None,
+        })
+        .await;
+    };
+    let (response, ()) = tokio::join!(pause, worker);
+    assert_eq!(
+        response.unwrap().json::<Value>().await.unwrap()["applied"],
+        true
+    );
     app.stop().await;
 }
 

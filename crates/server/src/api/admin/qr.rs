@@ -152,18 +152,15 @@ pub struct PairingCodeBody {
     pub phone_number: String,
 }
 
-/// Records the request for the worker; the code shows in `GET …/qr` once
-/// the worker has it (within a heartbeat or two). 202: asked, not done.
+/// Records the request and asks the worker; the code shows in `GET …/qr`
+/// once WhatsApp issued it. 202: asked, not done.
 pub async fn ask_pairing_code(
     state: &AppState,
     tenant: TenantId,
     phone_number: &str,
 ) -> AppResult<Response> {
     let phone = PhoneNumber::parse(phone_number).field("phone_number")?;
-    let session = state
-        .store
-        .request_pairing_code(tenant, phone.as_str(), Utc::now())
-        .await?;
+    let session = crate::lifecycle::ask_pairing_code(state, tenant, phone.as_str()).await?;
     tracing::info!("pairing code requested");
     Ok((
         StatusCode::ACCEPTED,
@@ -175,10 +172,10 @@ pub async fn ask_pairing_code(
         .into_response())
 }
 
-/// Records the request for new QR codes; the worker starts a new link
-/// attempt at its next heartbeat. 202: asked, not done.
+/// Records the request for new QR codes and asks the worker, which starts
+/// a new link attempt. 202: asked, not done.
 pub async fn ask_new_qr(state: &AppState, tenant: TenantId) -> AppResult<Response> {
-    let session = state.store.request_new_qr(tenant, Utc::now()).await?;
+    let session = crate::lifecycle::ask_new_qr(state, tenant).await?;
     tracing::info!("new QR codes requested");
     Ok((
         StatusCode::ACCEPTED,

@@ -27,6 +27,7 @@ use crate::api::openapi::responses::{
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult, FieldContext};
 use crate::extract::{Json, Query, parse_id};
+use crate::lifecycle::Commanded;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -218,7 +219,7 @@ struct PatchBody {
     request_body = PatchBody,
     security(("admin_token" = []), ("session_cookie" = [])),
     responses(
-        (status = 200, description = "The tenant as edited", body = TenantDetail),
+        (status = 200, description = "The tenant as edited; `applied` once the worker acknowledged a config change", body = Commanded),
         BodyErrors,
         AdminAuthErrors,
         NotFound,
@@ -259,7 +260,11 @@ async fn update(
             .unwrap_or(&current.overrides);
         validate_overrides(template, overrides).map_err(override_error)?;
     }
-    Ok(axum::Json(state.store.update_tenant(id, &patch).await?))
+    let reaches_worker = !patch.config.is_empty() || patch.phone_number.is_some();
+    let tenant = state.store.update_tenant(id, &patch).await?;
+    // A change the worker does not answer with (the name) has nothing to apply.
+    let applied = !reaches_worker || crate::lifecycle::config_changed(&state, id).await?;
+    Ok(axum::Json(Commanded { tenant, applied }))
 }
 
 #[utoipa::path(
@@ -310,7 +315,7 @@ async fn lifecycle_event(
     params(("id" = TenantId, Path, description = "The tenant's id")),
     security(("admin_token" = []), ("session_cookie" = [])),
     responses(
-        (status = 200, description = "Paused (ACTIVE or ERROR → PAUSED)", body = TenantDetail),
+        (status = 200, description = "Paused (ACTIVE or ERROR → PAUSED); `applied` once the worker acknowledged", body = Commanded),
         AdminAuthErrors,
         NotFound,
         Conflict,
@@ -322,7 +327,10 @@ async fn pause(
     admin: Admin,
     Path(id): Path<String>,
 ) -> AppResult<impl IntoResponse> {
-    lifecycle_event(&state, &admin, &id, Event::Pause).await
+    let tenant: TenantId = parse_id(&id, "tenant")?;
+    let commanded =
+        crate::lifecycle::pause_or_resume(&state, tenant, Event::Pause, &admin.actor.0).await?;
+    Ok(axum::Json(commanded))
 }
 
 #[utoipa::path(
@@ -333,7 +341,7 @@ async fn pause(
     params(("id" = TenantId, Path, description = "The tenant's id")),
     security(("admin_token" = []), ("session_cookie" = [])),
     responses(
-        (status = 200, description = "Resumed (PAUSED → ACTIVE)", body = TenantDetail),
+        (status = 200, description = "Resumed (PAUSED → ACTIVE); `applied` once the worker acknowledged", body = Commanded),
         AdminAuthErrors,
         NotFound,
         Conflict,
@@ -345,7 +353,10 @@ async fn resume(
     admin: Admin,
     Path(id): Path<String>,
 ) -> AppResult<impl IntoResponse> {
-    lifecycle_event(&state, &admin, &id, Event::Resume).await
+    let tenant: TenantId = parse_id(&id, "tenant")?;
+    let commanded =
+        crate::lifecycle::pause_or_resume(&state, tenant, Event::Resume, &admin.actor.0).await?;
+    Ok(axum::Json(commanded))
 }
 
 #[utoipa::path(

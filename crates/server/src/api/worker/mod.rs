@@ -1,27 +1,22 @@
-//! `/api/worker/{tenant}/*`: the worker protocol. Each worker authenticates
-//! with `Authorization: Bearer <its token>`; a token acts only for its own
-//! tenant.
+//! `/api/worker/*`: the workers' side of the control plane. The link
+//! (`/link`, see [`crate::link`]) carries everything between a worker and
+//! the control plane; the simulated network's endpoints
+//! (`/{tenant}/sim/*`) stand in for WhatsApp. A worker authenticates with
+//! `Authorization: Bearer <its token>`, which acts only for its own tenant.
 
 mod auth;
-mod heartbeat;
-mod messages;
-mod session;
 mod sim;
 
 use axum::Router;
 use axum::routing::{get, post};
 
-pub use auth::WorkerAuth;
+pub use auth::{LinkAuth, WorkerAuth};
 
 use crate::config::ChannelKind;
 use crate::state::AppState;
 
 pub fn router(channel: ChannelKind) -> Router<AppState> {
-    let router = Router::new()
-        .route("/{tenant}/heartbeat", post(heartbeat::heartbeat))
-        .route("/{tenant}/config", get(heartbeat::config))
-        .route("/{tenant}/session", post(session::report))
-        .route("/{tenant}/messages", post(messages::log));
+    let router = Router::new().route("/link", get(crate::link::socket::link));
     match channel {
         ChannelKind::Simulator => router
             .route("/{tenant}/sim/poll", post(sim::poll))

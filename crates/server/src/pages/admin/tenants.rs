@@ -531,12 +531,9 @@ async fn act(
             } else {
                 Event::Resume
             };
-            state
-                .store
-                .apply_event(tenant, event, actor)
+            crate::lifecycle::pause_or_resume(&state, tenant, event, actor)
                 .await
                 .map(|_| ())
-                .map_err(AppError::from)
         }
         "retry" => match state.store.apply_event(tenant, Event::Retry, actor).await {
             Ok(_) => crate::lifecycle::after_retry(&state, tenant).await,

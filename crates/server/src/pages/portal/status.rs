@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use chrono::Utc;
 use flowhq_domain::values::PhoneNumber;
 use flowhq_domain::{SessionState, SetupRequestStatus, TenantStatus};
 
@@ -154,12 +153,11 @@ async fn ask_pairing_code(
 ) -> PageResult {
     let number = form.get("phone_number").map(String::as_str).unwrap_or("");
     let result = match PhoneNumber::parse(number) {
-        Ok(phone) => state
-            .store
-            .request_pairing_code(page.owner.tenant_id, phone.as_str(), Utc::now())
-            .await
-            .map(|_| ())
-            .map_err(AppError::from),
+        Ok(phone) => {
+            crate::lifecycle::ask_pairing_code(&state, page.owner.tenant_id, phone.as_str())
+                .await
+                .map(|_| ())
+        }
         Err(e) => Err(AppError::invalid(
             "phone_number",
             format!("the phone number {}", e.0),
@@ -175,12 +173,9 @@ async fn ask_new_qr(
     page: OwnerPage,
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
-    let result = state
-        .store
-        .request_new_qr(page.owner.tenant_id, Utc::now())
+    let result = crate::lifecycle::ask_new_qr(&state, page.owner.tenant_id)
         .await
-        .map(|_| ())
-        .map_err(AppError::from);
+        .map(|_| ());
     answer(&state, &page, result).await
 }
 

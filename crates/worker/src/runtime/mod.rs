@@ -1,6 +1,8 @@
-//! The worker's main loop and its helpers: heartbeats, session reports and
-//! shipping run as their own tasks so that a slow or absent control plane
-//! never holds up answering customers.
+//! The worker's main loop, and the link to the control plane ([`link`]) as
+//! a task of its own, so that a slow or absent control plane never holds
+//! up answering customers.
+
+mod link;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -11,10 +13,9 @@ use chrono::{DateTime, Utc};
 use flowhq_domain::SessionState;
 use flowhq_domain::bot::BotConfig;
 use flowhq_domain::hours::OpeningHours;
-use flowhq_domain::protocol::{DesiredState, Heartbeat, MessageBatch, SessionUpdate, WorkerConfig};
+use flowhq_domain::protocol::{DesiredState, SessionUpdate, WorkerConfig};
 use tokio::sync::{Notify, watch};
 
-use crate::backoff::Backoff;
 use crate::channel::simulator::SimulatorChannel;
 use crate::channel::whatsapp_web::{WhatsappWebChannel, WhatsappWebSettings};
 use crate::channel::{Channel, ChannelEvent, InboundMessage, Outgoing};
@@ -22,10 +23,6 @@ use crate::client::ControlPlane;
 use crate::outbox::{Outbox, Recorded};
 use crate::{ChannelChoice, Result, WorkerError, WorkerSettings};
 
-/// Logs shipped per request.
-const SHIP_BATCH: u32 = 500;
-/// How long shipping waits for more logs after the first is ready.
-const SHIP_GATHER: Duration = Duration::from_millis(50);
 /// Inbound messages stored in one outbox transaction at most.
 const INBOUND_BATCH: usize = 100;
 
@@ -52,17 +49,21 @@ impl Bot {
 }
 
 struct Shared {
-    client: ControlPlane,
     outbox: Outbox,
     settings: WorkerSettings,
     session: watch::Sender<SessionUpdate>,
     desired: watch::Sender<DesiredState>,
     config: watch::Sender<Option<Arc<Bot>>>,
+    /// Logs are ready to ship.
     ship: Notify,
+    /// A send command was recorded: send what waits now.
+    send_now: Notify,
     /// Replies are waiting for a retry: the last attempt left some unsent.
     /// Idle workers then skip the periodic look into the outbox.
     unsent: AtomicBool,
     stop: watch::Sender<bool>,
+    /// The worker is stopping: the link ships what it can and says goodbye.
+    draining: watch::Sender<bool>,
 }
 
 /// Runs the worker until `shutdown` resolves (SIGTERM), the control plane
@@ -70,35 +71,32 @@ struct Shared {
 pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -> Result<()> {
     let dir = settings.state_dir();
     tokio::fs::create_dir_all(&dir).await?;
-    let client = ControlPlane::new(
-        &settings.control_plane_url,
-        settings.tenant_id,
-        &settings.token,
-    )?;
     let outbox = Outbox::open(&dir.join("outbox.db"))?;
     outbox.prune(Utc::now())?;
     let shared = Arc::new(Shared {
-        client: client.clone(),
         outbox,
         settings: settings.clone(),
         session: watch::channel(SessionUpdate::state(SessionState::Connecting)).0,
         desired: watch::channel(DesiredState::default()).0,
         config: watch::channel(None).0,
         ship: Notify::new(),
+        send_now: Notify::new(),
         // A worker that crashed may have left replies unsent.
         unsent: AtomicBool::new(true),
         stop: watch::channel(false).0,
+        draining: watch::channel(false).0,
     });
     tracing::info!(tenant_id = %settings.tenant_id, pid = std::process::id(), "worker starting");
 
-    let tasks = [
-        tokio::spawn(heartbeats(shared.clone())),
-        tokio::spawn(report_sessions(shared.clone())),
-        tokio::spawn(ship(shared.clone())),
-    ];
+    let link = tokio::spawn(link::run(shared.clone()));
     let result = match &settings.channel {
         ChannelChoice::Simulator => {
-            let channel = SimulatorChannel::new(client, dir.join("sim-credentials"));
+            let network = ControlPlane::new(
+                &settings.control_plane_url,
+                settings.tenant_id,
+                &settings.token,
+            )?;
+            let channel = SimulatorChannel::new(network, dir.join("sim-credentials"));
             drive(&shared, channel, shutdown).await
         }
         ChannelChoice::WhatsappWeb { url, version } => {
@@ -110,51 +108,63 @@ pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -
             drive(&shared, channel, shutdown).await
         }
     };
-    for task in &tasks {
-        task.abort();
+    // A last chance to ship what is waiting and say goodbye; whatever
+    // remains stays in the outbox for the next start.
+    shared.draining.send_replace(true);
+    let abort = link.abort_handle();
+    if tokio::time::timeout(Duration::from_secs(3), link)
+        .await
+        .is_err()
+    {
+        abort.abort();
     }
-    // A last chance to ship what is waiting; whatever remains stays in the
-    // outbox for the next start.
-    let _ = tokio::time::timeout(Duration::from_secs(2), ship_all(&shared)).await;
-    let _ = tokio::time::timeout(
-        Duration::from_secs(1),
-        shared
-            .client
-            .session(&SessionUpdate::state(SessionState::Disconnected)),
-    )
-    .await;
     tracing::info!("worker stopped");
     result
 }
 
-/// The config from the control plane, else the copy saved last time.
+/// The config the link's welcome brings, else (the control plane cannot
+/// be reached) the copy saved last time, else the welcome however long
+/// it takes.
 async fn load_config(shared: &Shared) -> Result<Arc<Bot>> {
-    let path = shared.settings.state_dir().join("config.json");
-    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
-    loop {
-        match shared.client.config().await {
-            Ok(config) => {
-                let bot = Bot::build(config)?;
-                let json = serde_json::to_vec(&bot.config).unwrap_or_default();
-                let tmp = path.with_extension("tmp");
-                tokio::fs::write(&tmp, json).await?;
-                tokio::fs::rename(&tmp, &path).await?;
-                return Ok(Arc::new(bot));
-            }
-            Err(e) if e.is_revoked() => return Err(e),
-            Err(e) => {
-                if let Ok(saved) = tokio::fs::read(&path).await
-                    && let Ok(config) = serde_json::from_slice::<WorkerConfig>(&saved)
-                {
-                    tracing::warn!(error = %e, "control plane unreachable; using the saved config");
-                    return Ok(Arc::new(Bot::build(config)?));
-                }
-                let delay = backoff.next_delay();
-                tracing::warn!(error = %e, retry_in = ?delay, "fetching config");
-                tokio::time::sleep(delay).await;
-            }
-        }
+    let mut config = shared.config.subscribe();
+    let welcome = tokio::time::timeout(Duration::from_secs(3), async {
+        config
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|bot| bot.clone())
+    })
+    .await;
+    if let Ok(Some(bot)) = welcome {
+        return Ok(bot);
     }
+    let path = shared.settings.state_dir().join("config.json");
+    if let Ok(saved) = tokio::fs::read(&path).await
+        && let Ok(saved) = serde_json::from_slice::<WorkerConfig>(&saved)
+    {
+        tracing::warn!("control plane unreachable; using the saved config");
+        let bot = Arc::new(Bot::build(saved)?);
+        shared.desired.send_modify(|d| {
+            d.paused = bot.config.paused;
+            d.config_version = bot.config.config_version;
+        });
+        // The welcome, when it comes, replaces it.
+        shared.config.send_if_modified(|current| {
+            let unset = current.is_none();
+            if unset {
+                *current = Some(bot.clone());
+            }
+            unset
+        });
+        return Ok(bot);
+    }
+    tracing::warn!("waiting for the control plane's config");
+    let bot = config
+        .wait_for(Option::is_some)
+        .await
+        .map_err(|_| WorkerError::Protocol("no config".into()))?
+        .clone();
+    bot.ok_or_else(|| WorkerError::Protocol("no config".into()))
 }
 
 /// Serves with `channel` until the worker is asked to stop, then closes
@@ -220,12 +230,7 @@ impl Showing {
 }
 
 async fn serve(shared: Arc<Shared>, channel: &mut impl Channel) -> Result<()> {
-    let bot = load_config(&shared).await?;
-    shared.desired.send_modify(|d| {
-        d.paused = bot.config.paused;
-        d.config_version = bot.config.config_version;
-    });
-    shared.config.send_replace(Some(bot));
+    load_config(&shared).await?;
     let mut retry_sends = tokio::time::interval(Duration::from_secs(2));
     let mut desired = shared.desired.subscribe();
     let mut showing = Showing::default();
@@ -336,6 +341,11 @@ async fn serve(shared: Arc<Shared>, channel: &mut impl Channel) -> Result<()> {
                     }
                 }
             }
+            () = shared.send_now.notified() => {
+                if shared.session.borrow().state == SessionState::Connected {
+                    send_pending(&shared, channel).await;
+                }
+            }
             _ = retry_sends.tick() => {
                 if shared.unsent.load(Ordering::Relaxed)
                     && shared.session.borrow().state == SessionState::Connected
@@ -435,153 +445,4 @@ async fn try_send_pending(shared: &Shared, channel: &mut impl Channel) -> bool {
             true
         }
     }
-}
-
-async fn heartbeats(shared: Arc<Shared>) {
-    let mut tick = tokio::time::interval(shared.settings.heartbeat_interval);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let pid = std::process::id();
-    let mut failing = false;
-    loop {
-        tick.tick().await;
-        let outbox_backlog = shared.outbox.backlog().unwrap_or(0);
-        let session_state = shared.session.borrow().state;
-        let beat = Heartbeat {
-            pid,
-            session_state,
-            outbox_backlog,
-        };
-        match shared.client.heartbeat(&beat).await {
-            Ok(desired) => {
-                if failing {
-                    tracing::info!("control plane reachable again");
-                    failing = false;
-                }
-                if desired.stop {
-                    shared.stop.send_replace(true);
-                    return;
-                }
-                let current = shared.desired.borrow().clone();
-                if desired.config_version != current.config_version {
-                    match shared.client.config().await.and_then(Bot::build) {
-                        Ok(bot) => {
-                            tracing::info!(version = desired.config_version, "config changed");
-                            shared.config.send_replace(Some(Arc::new(bot)));
-                        }
-                        Err(e) => {
-                            tracing::warn!(error = %e, "fetching the new config");
-                            continue;
-                        }
-                    }
-                }
-                if desired.paused != current.paused {
-                    tracing::info!(paused = desired.paused, "pause state changed");
-                }
-                shared.desired.send_if_modified(|current| {
-                    let changed = *current != desired;
-                    *current = desired;
-                    changed
-                });
-            }
-            Err(e) if e.is_revoked() => {
-                tracing::warn!(error = %e, "the control plane refused this worker's token; stopping");
-                shared.stop.send_replace(true);
-                return;
-            }
-            Err(e) => {
-                if !failing {
-                    tracing::warn!(error = %e, "heartbeat failed; serving on");
-                    failing = true;
-                }
-            }
-        }
-    }
-}
-
-/// Reports the latest session state, retrying until the control plane
-/// has it; a newer state replaces an older one not yet reported.
-async fn report_sessions(shared: Arc<Shared>) {
-    let mut updates = shared.session.subscribe();
-    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
-    loop {
-        if updates.changed().await.is_err() {
-            return;
-        }
-        loop {
-            let update = updates.borrow_and_update().clone();
-            match shared.client.session(&update).await {
-                Ok(()) => {
-                    backoff.reset();
-                    break;
-                }
-                Err(e) if e.is_revoked() => {
-                    shared.stop.send_replace(true);
-                    return;
-                }
-                Err(e) => {
-                    let delay = backoff.next_delay();
-                    tracing::warn!(error = %e, retry_in = ?delay, "reporting session state");
-                    tokio::time::sleep(delay).await;
-                }
-            }
-        }
-    }
-}
-
-/// Ships logs whenever some are ready, at least every few seconds.
-async fn ship(shared: Arc<Shared>) {
-    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(10));
-    loop {
-        tokio::select! {
-            () = shared.ship.notified() => {
-                // A message's log and its reply's are ready a moment apart:
-                // one request for both halves the control plane's work.
-                tokio::time::sleep(SHIP_GATHER).await;
-            }
-            () = tokio::time::sleep(Duration::from_secs(5)) => {}
-        }
-        loop {
-            match ship_once(&shared).await {
-                // A short batch took everything that was ready.
-                Ok(n) if n < SHIP_BATCH as usize => {
-                    backoff.reset();
-                    break;
-                }
-                Ok(_) => backoff.reset(),
-                Err(e) if e.is_revoked() => {
-                    shared.stop.send_replace(true);
-                    return;
-                }
-                Err(e) => {
-                    let delay = backoff.next_delay();
-                    tracing::warn!(error = %e, retry_in = ?delay, "shipping message logs");
-                    tokio::time::sleep(delay).await;
-                }
-            }
-        }
-    }
-}
-
-async fn ship_all(shared: &Shared) -> Result<()> {
-    while ship_once(shared).await? == SHIP_BATCH as usize {}
-    Ok(())
-}
-
-/// Ships one batch; returns how many logs the control plane took.
-async fn ship_once(shared: &Shared) -> Result<usize> {
-    let batch = shared.outbox.ready_batch(SHIP_BATCH)?;
-    if batch.is_empty() {
-        return Ok(0);
-    }
-    let (seqs, messages): (Vec<i64>, Vec<_>) = batch.into_iter().unzip();
-    let ack = shared.client.ship(&MessageBatch { messages }).await?;
-    if ack.accepted as usize != seqs.len() {
-        return Err(WorkerError::Protocol(format!(
-            "control plane accepted {} of {} logs",
-            ack.accepted,
-            seqs.len()
-        )));
-    }
-    shared.outbox.delete(&seqs)?;
-    Ok(seqs.len())
 }

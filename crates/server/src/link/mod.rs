@@ -1,0 +1,250 @@
+//! The worker link: one WebSocket per worker (`GET /api/worker/link`).
+//!
+//! [`Hub`] knows which workers are connected to this replica and carries
+//! commands to them; [`socket`] serves one connection. A command's caller
+//! waits for the worker's acknowledgement ([`ACK_TIMEOUT`] at most) and
+//! learns whether it was applied; when it was not (the worker is offline,
+//! or connected to another replica), the state the command asked for is
+//! already in the database, and the worker gets it in the welcome of its
+//! next connection, or as a correction after its next heartbeat.
+
+pub mod socket;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::Utc;
+use flowhq_domain::protocol::{
+    Command, Commanded, DesiredState, Down, PairingRequest, WorkerConfig,
+};
+use flowhq_domain::{TenantId, TenantStatus};
+use flowhq_store::Store;
+use flowhq_store::sends::QueuedSend;
+use flowhq_store::workers::{Desired, WorkerView};
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// How long a command's caller waits for the worker to acknowledge it.
+pub const ACK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Frames queued for one connection before pushes are refused (the
+/// worker is not reading; its commands are then not applied).
+const DOWN_QUEUE: usize = 256;
+
+/// What the worker said of a command.
+type Outcome = Result<(), String>;
+
+#[derive(Clone, Default)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    links: Mutex<HashMap<TenantId, Connected>>,
+    /// Callers waiting for an acknowledgement, by tenant and command id:
+    /// a worker can only acknowledge its own tenant's commands.
+    waiting: Mutex<HashMap<(TenantId, String), oneshot::Sender<Outcome>>>,
+    generations: AtomicU64,
+    closing: watch::Sender<bool>,
+}
+
+struct Connected {
+    generation: u64,
+    down: mpsc::Sender<Down>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A fresh command id.
+pub fn new_command_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+impl Hub {
+    /// Sends `command` to `tenant`'s worker and waits for its
+    /// acknowledgement. `true`: the worker applied it; `false`: it is not
+    /// connected here, did not answer in time, or could not apply it.
+    pub async fn command(&self, tenant: TenantId, command: Command) -> bool {
+        self.command_with_id(tenant, new_command_id(), command)
+            .await
+    }
+
+    async fn command_with_id(&self, tenant: TenantId, id: String, command: Command) -> bool {
+        let (tx, rx) = oneshot::channel();
+        let key = (tenant, id.clone());
+        lock(&self.inner.waiting).insert(key.clone(), tx);
+        if !self.push(tenant, Down::Command(Commanded { id, command })) {
+            lock(&self.inner.waiting).remove(&key);
+            return false;
+        }
+        let outcome = tokio::time::timeout(ACK_TIMEOUT, rx).await;
+        lock(&self.inner.waiting).remove(&key);
+        match outcome {
+            Ok(Ok(Ok(()))) => true,
+            Ok(Ok(Err(error))) => {
+                tracing::warn!(tenant_id = %tenant, %error, "the worker could not apply a command");
+                false
+            }
+            // The connection ended before the worker answered.
+            Ok(Err(_)) => false,
+            Err(_) => {
+                tracing::warn!(tenant_id = %tenant, "the worker did not acknowledge a command in time");
+                false
+            }
+        }
+    }
+
+    /// Queues a frame for `tenant`'s connection without waiting; whether
+    /// one is connected here and takes it.
+    pub fn push(&self, tenant: TenantId, frame: Down) -> bool {
+        let down = lock(&self.inner.links)
+            .get(&tenant)
+            .map(|link| link.down.clone());
+        down.is_some_and(|down| down.try_send(frame).is_ok())
+    }
+
+    pub fn is_connected(&self, tenant: TenantId) -> bool {
+        lock(&self.inner.links).contains_key(&tenant)
+    }
+
+    /// How many workers are connected to this replica.
+    pub fn connected(&self) -> usize {
+        lock(&self.inner.links).len()
+    }
+
+    /// Registers a new connection of `tenant`'s worker. An older one is
+    /// replaced: its queue closes, and with it that connection.
+    fn attach(&self, tenant: TenantId) -> (u64, mpsc::Receiver<Down>) {
+        let generation = self.inner.generations.fetch_add(1, Ordering::Relaxed);
+        let (down, frames) = mpsc::channel(DOWN_QUEUE);
+        lock(&self.inner.links).insert(tenant, Connected { generation, down });
+        (generation, frames)
+    }
+
+    /// The connection `generation` ended: forget it (unless a newer one
+    /// took its place) and fail the commands waiting on it.
+    fn detach(&self, tenant: TenantId, generation: u64) {
+        let mut links = lock(&self.inner.links);
+        if links
+            .get(&tenant)
+            .is_some_and(|l| l.generation == generation)
+        {
+            links.remove(&tenant);
+            drop(links);
+            lock(&self.inner.waiting).retain(|(t, _), _| *t != tenant);
+        }
+    }
+
+    /// The worker acknowledged command `id`.
+    fn done(&self, tenant: TenantId, id: &str, error: Option<String>) {
+        if let Some(waiter) = lock(&self.inner.waiting).remove(&(tenant, id.to_owned())) {
+            let _ = waiter.send(error.map_or(Ok(()), Err));
+        }
+    }
+
+    /// The server is stopping: every connection closes (workers reconnect
+    /// to the next start, or another replica).
+    pub fn close(&self) {
+        self.inner.closing.send_replace(true);
+    }
+
+    fn closing(&self) -> watch::Receiver<bool> {
+        self.inner.closing.subscribe()
+    }
+
+    // ---- the commands ----------------------------------------------------
+
+    /// The tenant was paused or resumed.
+    pub async fn set_paused(&self, tenant: TenantId, paused: bool) -> bool {
+        let command = if paused {
+            Command::Pause
+        } else {
+            Command::Resume
+        };
+        self.command(tenant, command).await
+    }
+
+    /// The tenant's bot config changed.
+    pub async fn config_changed(
+        &self,
+        store: &Store,
+        tenant: TenantId,
+    ) -> flowhq_store::Result<bool> {
+        let config = worker_config(store, tenant).await?;
+        Ok(self.command(tenant, Command::Config { config }).await)
+    }
+
+    pub async fn request_pairing_code(&self, tenant: TenantId, request: PairingRequest) -> bool {
+        self.command(tenant, Command::RequestPairingCode { request })
+            .await
+    }
+
+    pub async fn refresh_qr(&self, tenant: TenantId, requested_at: chrono::DateTime<Utc>) -> bool {
+        self.command(tenant, Command::RefreshQr { requested_at })
+            .await
+    }
+
+    /// Queues a text for `tenant`'s worker to send, and hands it over if
+    /// the worker is connected. The queue keeps it until the worker has it
+    /// in its outbox, so it is sent once, now or when the worker is back.
+    pub async fn send(
+        &self,
+        store: &Store,
+        tenant: TenantId,
+        to: &str,
+        text: &str,
+    ) -> flowhq_store::Result<(QueuedSend, bool)> {
+        let send = QueuedSend {
+            id: new_command_id(),
+            to: to.to_owned(),
+            text: text.to_owned(),
+            created_at: Utc::now(),
+        };
+        store.queue_send(tenant, &send).await?;
+        let command = Command::Send {
+            to: send.to.clone(),
+            text: send.text.clone(),
+        };
+        let applied = self.command_with_id(tenant, send.id.clone(), command).await;
+        Ok((send, applied))
+    }
+}
+
+/// The state a worker should be in, from the store's view of it.
+pub fn desired_state(view: &WorkerView) -> DesiredState {
+    DesiredState {
+        paused: view.tenant_status == TenantStatus::Paused,
+        config_version: view.config_version,
+        stop: view.desired == Desired::Stopped,
+        pairing: view
+            .pairing
+            .clone()
+            .map(|(phone_number, requested_at)| PairingRequest {
+                phone_number,
+                requested_at,
+            }),
+        new_qr_requested_at: view.new_qr_requested_at,
+    }
+}
+
+/// What `tenant`'s bot needs.
+pub async fn worker_config(store: &Store, tenant: TenantId) -> flowhq_store::Result<WorkerConfig> {
+    let detail = store.tenant_detail(tenant).await?;
+    let config = detail.config;
+    Ok(WorkerConfig {
+        phone_number: detail.tenant.phone_number,
+        template_type: config.template_type,
+        business_name: config.business_name,
+        language: config.language,
+        hours: config.hours.to_json(),
+        overrides: config.overrides,
+        config_version: config.updated_at.timestamp_millis(),
+        paused: detail.tenant.status == TenantStatus::Paused,
+    })
+}

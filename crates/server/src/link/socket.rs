@@ -1,0 +1,323 @@
+//! One worker's connection: `GET /api/worker/link`, upgraded to a
+//! WebSocket once the worker's token checks out.
+//!
+//! The worker speaks first ([`Up::Hello`]) and is welcomed with the state
+//! it should be in. Then frames go both ways: the worker's heartbeats,
+//! session reports and log batches, each stored and acknowledged by id,
+//! and the commands [`super::Hub`] queues for it. Frames are handled one
+//! at a time, in order, by this connection's own task.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use chrono::Utc;
+use flowhq_domain::protocol::{
+    Command, Commanded, Down, Heartbeat, LoggedMessage, SessionUpdate, Up,
+};
+use flowhq_domain::{TenantId, TenantStatus, WorkerStatus};
+use flowhq_store::messages::NewMessage;
+use flowhq_store::sends::WELCOME_SENDS;
+use flowhq_store::sessions::implied_events;
+use flowhq_store::workers::Desired;
+
+use super::{desired_state, new_command_id, worker_config};
+use crate::api::worker::LinkAuth;
+use crate::state::AppState;
+
+/// The most logs one frame may carry.
+pub const MAX_BATCH: usize = 1000;
+/// The largest frame a worker may send (a full batch of long texts).
+const MAX_FRAME: usize = 8 << 20;
+/// How long a new connection has to say hello.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The handler: checks the token ([`LinkAuth`]), then upgrades.
+#[tracing::instrument(skip_all, fields(tenant_id = %auth.tenant))]
+pub async fn link(
+    State(state): State<AppState>,
+    auth: LinkAuth,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    // The stop waits for this connection to end, as for a request.
+    let running = state.shutdown.requests().token();
+    let tenant = auth.tenant;
+    upgrade
+        .max_message_size(MAX_FRAME)
+        .on_upgrade(move |socket| async move {
+            serve(&state, tenant, socket).await;
+            drop(running);
+        })
+}
+
+/// Why a connection ended.
+#[derive(Debug)]
+enum End {
+    /// The worker hung up, or the socket failed.
+    Gone,
+    /// A newer connection of the same worker took over, or the server is
+    /// stopping.
+    Replaced,
+    /// The worker broke the protocol.
+    Protocol(String),
+}
+
+async fn serve(state: &AppState, tenant: TenantId, mut socket: WebSocket) {
+    let hello = match tokio::time::timeout(HELLO_TIMEOUT, receive(&mut socket)).await {
+        Ok(Ok(Some(Up::Hello {
+            pid,
+            session,
+            outbox_backlog,
+        }))) => (pid, session, outbox_backlog),
+        Ok(Ok(_)) | Err(_) => {
+            tracing::warn!(tenant_id = %tenant, "a worker connected without saying hello");
+            return;
+        }
+        Ok(Err(end)) => {
+            tracing::warn!(tenant_id = %tenant, ?end, "a worker's link ended before its hello");
+            return;
+        }
+    };
+    let (pid, session, backlog) = hello;
+    let welcome = match welcome(state, tenant, &session, backlog).await {
+        Ok(welcome) => welcome,
+        Err(e) => {
+            // The worker retries with backoff; it serves customers meanwhile.
+            tracing::warn!(tenant_id = %tenant, error = %e, "welcoming a worker");
+            let _ = socket.send(Message::Close(None)).await;
+            return;
+        }
+    };
+    let hub = state.supervisor.link();
+    let (generation, mut frames) = hub.attach(tenant);
+    tracing::info!(tenant_id = %tenant, pid, "worker linked");
+    let mut closing = hub.closing();
+    let end = if let Err(end) = send(&mut socket, &welcome).await {
+        end
+    } else {
+        loop {
+            tokio::select! {
+                up = receive(&mut socket) => match up {
+                    Ok(Some(up)) => {
+                        if let Err(end) = handle(state, tenant, &mut socket, up).await {
+                            break end;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(end) => break end,
+                },
+                frame = frames.recv() => match frame {
+                    Some(frame) => {
+                        if let Err(end) = send(&mut socket, &frame).await {
+                            break end;
+                        }
+                    }
+                    None => break End::Replaced,
+                },
+                () = until(&mut closing) => break End::Replaced,
+            }
+        }
+    };
+    hub.detach(tenant, generation);
+    let _ = socket.send(Message::Close(None)).await;
+    match end {
+        End::Protocol(error) => {
+            tracing::warn!(tenant_id = %tenant, %error, "worker link closed: protocol error");
+        }
+        end => tracing::info!(tenant_id = %tenant, ?end, "worker link closed"),
+    }
+}
+
+/// Resolves once `flag` is set (the returned guard is not `Send`, so it is
+/// dropped here rather than held by a `select!`).
+async fn until(flag: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = flag.wait_for(|set| *set).await;
+}
+
+/// The next frame: `Ok(None)` for a control frame (ping, pong).
+async fn receive(socket: &mut WebSocket) -> Result<Option<Up>, End> {
+    match socket.recv().await {
+        None | Some(Err(_)) | Some(Ok(Message::Close(_))) => Err(End::Gone),
+        Some(Ok(Message::Text(text))) => serde_json::from_str(text.as_str())
+            .map(Some)
+            .map_err(|e| End::Protocol(format!("unreadable frame: {e}"))),
+        Some(Ok(Message::Binary(_))) => Err(End::Protocol("binary frame".into())),
+        Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(None),
+    }
+}
+
+async fn send(socket: &mut WebSocket, frame: &Down) -> Result<(), End> {
+    let text = serde_json::to_string(frame).map_err(|e| End::Protocol(e.to_string()))?;
+    socket
+        .send(Message::Text(text.into()))
+        .await
+        .map_err(|_| End::Gone)
+}
+
+/// Takes in what the hello says, and answers with the state to be in.
+async fn welcome(
+    state: &AppState,
+    tenant: TenantId,
+    session: &SessionUpdate,
+    backlog: u64,
+) -> anyhow::Result<Down> {
+    let store = &state.store;
+    state.supervisor.record_beat(tenant, Utc::now(), backlog);
+    let view = store.worker_view(tenant).await?;
+    if view.worker_status == WorkerStatus::Starting {
+        store.worker_running(tenant).await?;
+    }
+    if view.desired == Desired::Running {
+        // Stands for any session report the last connection lost.
+        for t in store.report_session(tenant, session, "worker").await? {
+            tracing::info!(tenant_id = %tenant, from = %t.from, to = %t.to, "tenant status changed");
+        }
+    }
+    let view = store.worker_view(tenant).await?;
+    let sends = store
+        .waiting_sends(tenant, WELCOME_SENDS)
+        .await?
+        .into_iter()
+        .map(|send| Commanded {
+            id: send.id,
+            command: Command::Send {
+                to: send.to,
+                text: send.text,
+            },
+        })
+        .collect();
+    Ok(Down::Welcome {
+        desired: desired_state(&view),
+        config: worker_config(store, tenant).await?,
+        sends,
+    })
+}
+
+async fn handle(
+    state: &AppState,
+    tenant: TenantId,
+    socket: &mut WebSocket,
+    up: Up,
+) -> Result<(), End> {
+    let answer = match up {
+        Up::Hello { .. } => return Err(End::Protocol("a second hello".into())),
+        Up::Heartbeat(beat) => {
+            match heartbeat(state, tenant, &beat).await {
+                Ok(corrections) => {
+                    for command in corrections {
+                        let frame = Down::Command(Commanded {
+                            id: new_command_id(),
+                            command,
+                        });
+                        send(socket, &frame).await?;
+                    }
+                }
+                Err(e) => tracing::warn!(tenant_id = %tenant, error = %e, "recording a heartbeat"),
+            }
+            return Ok(());
+        }
+        Up::Session { id, update } => {
+            if let Some(error) = &update.error {
+                tracing::warn!(tenant_id = %tenant, %error, "worker reports a session error");
+            }
+            match state.store.report_session(tenant, &update, "worker").await {
+                Ok(transitions) => {
+                    for t in &transitions {
+                        tracing::info!(tenant_id = %tenant, from = %t.from, to = %t.to, "tenant status changed");
+                    }
+                    Down::Ack { id }
+                }
+                Err(e) => refused(tenant, id, "session report", &e),
+            }
+        }
+        Up::Messages { id, messages } => log(state, tenant, id, messages).await,
+        Up::Done { id, error } => {
+            state.supervisor.link().done(tenant, &id, error.clone());
+            if error.is_none()
+                && let Err(e) = state.store.send_handed_over(tenant, &id).await
+            {
+                // Handed over again on the next connection; the worker's
+                // outbox recognises it.
+                tracing::warn!(tenant_id = %tenant, error = %e, "recording a handed-over send");
+            }
+            return Ok(());
+        }
+    };
+    send(socket, &answer).await
+}
+
+fn refused(tenant: TenantId, id: u64, what: &str, error: &dyn std::fmt::Display) -> Down {
+    tracing::warn!(tenant_id = %tenant, %error, "storing a worker's {what}; it will send it again");
+    Down::Refused {
+        id,
+        error: "the control plane could not store it now".into(),
+    }
+}
+
+/// Logs a batch idempotently: a batch sent again (its acknowledgement was
+/// lost) inserts nothing twice.
+async fn log(state: &AppState, tenant: TenantId, id: u64, messages: Vec<LoggedMessage>) -> Down {
+    if messages.len() > MAX_BATCH {
+        return Down::Refused {
+            id,
+            error: format!("at most {MAX_BATCH} messages per batch"),
+        };
+    }
+    let messages: Vec<NewMessage> = messages.into_iter().map(Into::into).collect();
+    match state.store.log_messages(tenant, &messages).await {
+        Ok(inserted) => Down::Logged {
+            id,
+            accepted: messages.len() as u64,
+            inserted,
+        },
+        Err(e) => refused(tenant, id, "message logs", &e),
+    }
+}
+
+/// Notes the heartbeat and answers with the commands that bring the worker
+/// to the state it should be in, if it is not (a command was lost, or
+/// issued on another replica). In the steady state this reads one row and
+/// writes nothing.
+async fn heartbeat(
+    state: &AppState,
+    tenant: TenantId,
+    beat: &Heartbeat,
+) -> anyhow::Result<Vec<Command>> {
+    let store = &state.store;
+    state
+        .supervisor
+        .record_beat(tenant, Utc::now(), beat.outbox_backlog);
+    let view = store.worker_view(tenant).await?;
+    if view.worker_status == WorkerStatus::Starting {
+        store.worker_running(tenant).await?;
+    }
+    if view.desired == Desired::Stopped {
+        return Ok(vec![Command::Stop]);
+    }
+    if !implied_events(view.tenant_status, beat.session_state).is_empty() {
+        // The tenant is behind its worker (the tenant was retried while the
+        // worker stayed connected): catch up.
+        for t in store
+            .sync_tenant_with_session(tenant, beat.session_state, "worker")
+            .await?
+        {
+            tracing::info!(tenant_id = %tenant, from = %t.from, to = %t.to, "tenant status changed");
+        }
+    }
+    let mut corrections = Vec::new();
+    let paused = view.tenant_status == TenantStatus::Paused;
+    if beat.paused != paused {
+        corrections.push(if paused {
+            Command::Pause
+        } else {
+            Command::Resume
+        });
+    }
+    if beat.config_version != view.config_version {
+        corrections.push(Command::Config {
+            config: worker_config(store, tenant).await?,
+        });
+    }
+    Ok(corrections)
+}
