@@ -1,10 +1,12 @@
 //! End to end with real worker processes (`flowhq worker`) on the
 //! simulated WhatsApp network, on SQLite and PostgreSQL: approve → QR →
 //! scan → ACTIVE → messages logged once; SIGKILL, SIGSTOP and a
-//! control-plane restart lose nothing and log nothing twice. Linking by
+//! control-plane restart lose nothing and log nothing twice. Commands over
+//! the worker link (`commands.rs`). Linking by
 //! pairing code (`pairing.rs`), and a whatsapp-web worker with no route to
 //! WhatsApp (`offline.rs`).
 
+mod commands;
 mod offline;
 mod pairing;
 mod serve_binary;
@@ -33,6 +35,8 @@ const STALE_AFTER: Duration = Duration::from_millis(1500);
 struct Server {
     shutdown: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
+    /// The workers linked to this server, and their commands.
+    link: flowhq_server::link::Hub,
 }
 
 struct Env {
@@ -68,6 +72,7 @@ async fn start_with(settings: Settings) -> (Server, u16) {
         .await
         .expect("building the app");
     let port = app.port();
+    let link = app.state().supervisor.link().clone();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         app.run_until(async {
@@ -76,7 +81,14 @@ async fn start_with(settings: Settings) -> (Server, u16) {
         .await
         .expect("serving");
     });
-    (Server { shutdown: tx, task }, port)
+    (
+        Server {
+            shutdown: tx,
+            task,
+            link,
+        },
+        port,
+    )
 }
 
 impl Server {
