@@ -3,6 +3,7 @@
 
 mod malloc;
 mod settings;
+mod sim;
 mod stress;
 mod worker;
 mod working_set;
@@ -39,6 +40,9 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Run the simulated WhatsApp network alone (workers find it by
+    /// FLOWHQ_SIM_URL).
+    Sim(sim::SimArgs),
     /// Load and failure test: onboard tenants, send messages, kill and hang
     /// workers, check that nothing was lost or doubled.
     Stress(stress::StressArgs),
@@ -74,6 +78,10 @@ fn run(command: Command) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     match command {
         Command::Worker(_) | Command::Stress(_) => unreachable!("handled in main"),
+        Command::Sim(args) => {
+            settings::init_tracing(&ServeArgs::default());
+            runtime.block_on(sim::run(args))
+        }
         Command::Serve(args) => {
             malloc::return_large_blocks_to_the_os();
             let settings = args.resolve()?;

@@ -64,6 +64,10 @@ pub struct ServeArgs {
     /// front of replicas [default: http://<listen address>]
     #[arg(long, env = "FLOWHQ_ADVERTISE_URL")]
     advertise_url: Option<String>,
+    /// A simulated network run apart (`flowhq sim`) for the workers,
+    /// instead of this control plane's own (with FLOWHQ_CHANNEL=simulator)
+    #[arg(long, env = "FLOWHQ_SIM_URL")]
+    sim_url: Option<String>,
     /// text or json [default: text]
     #[arg(long, env = "FLOWHQ_LOG_FORMAT")]
     log_format: Option<String>,
@@ -88,6 +92,7 @@ const KEYS: &[&str] = &[
     "mail_from",
     "public_url",
     "advertise_url",
+    "sim_url",
     "log_format",
     "max_connections",
 ];
@@ -127,6 +132,7 @@ impl ServeArgs {
             mail_from: pick(&self.mail_from, "mail_from"),
             public_url: pick(&self.public_url, "public_url"),
             advertise_url: pick(&self.advertise_url, "advertise_url"),
+            sim_url: pick(&self.sim_url, "sim_url"),
             log_format: pick(&self.log_format, "log_format"),
             max_connections: pick(&self.max_connections, "max_connections"),
         })
@@ -223,6 +229,11 @@ impl ServeArgs {
         {
             bail!("FLOWHQ_ADVERTISE_URL {url:?} must start with http:// or https://");
         }
+        settings.sim_url = args
+            .sim_url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .map(|u| u.trim_end_matches('/').to_owned());
         if let Some(max) = &args.max_connections {
             settings.connections.max_connections =
                 max.parse().ok().filter(|&n| n > 0).with_context(|| {

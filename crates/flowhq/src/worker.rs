@@ -19,6 +19,10 @@ pub struct WorkerArgs {
         default_value = "http://127.0.0.1:8080"
     )]
     control_plane_url: String,
+    /// The simulated network run apart (`flowhq sim`); without it, the
+    /// control plane's own.
+    #[arg(long, env = "FLOWHQ_SIM_URL")]
+    sim_url: Option<String>,
     /// This worker's bearer token (issued by the supervisor).
     #[arg(long, env = "FLOWHQ_WORKER_TOKEN", hide_env_values = true)]
     token: String,
@@ -87,6 +91,7 @@ pub fn run(args: WorkerArgs) -> anyhow::Result<()> {
     let channel = channel(&args)?;
     let settings = WorkerSettings {
         control_plane_url: args.control_plane_url,
+        sim_url: args.sim_url.filter(|url| !url.is_empty()),
         tenant_id: args.tenant,
         token: args.token,
         data_dir: args.data_dir,

@@ -71,6 +71,9 @@ pub struct Settings {
     /// control plane rather than the replica that started it; `None`: the
     /// address this replica listens on.
     pub advertise_url: Option<String>,
+    /// `FLOWHQ_SIM_URL`: a simulated network run apart (`flowhq sim`) that
+    /// workers use instead of this control plane's own.
+    pub sim_url: Option<String>,
     /// The `flowhq` executable the local supervisor runs workers with;
     /// `None`: this one.
     pub worker_exe: Option<PathBuf>,
@@ -108,6 +111,7 @@ impl Settings {
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             public_url: None,
             advertise_url: None,
+            sim_url: None,
             worker_exe: None,
             worker_stop_grace: Duration::from_secs(10),
             leader_check_every: Duration::from_secs(5),

@@ -39,6 +39,20 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+impl From<flowhq_sim::SimError> for AppError {
+    fn from(e: flowhq_sim::SimError) -> Self {
+        use flowhq_sim::SimError;
+        match e {
+            SimError::Conflict(message) => AppError::Conflict {
+                code: "conflict",
+                message,
+            },
+            SimError::Invalid { field, message } => AppError::invalid(field, message),
+            e @ (SimError::Storage(_) | SimError::Io(_)) => AppError::Internal(e.into()),
+        }
+    }
+}
+
 /// Every error response's body. The OpenAPI document's error schema is
 /// derived from this type, which is also what `into_response` sends.
 #[derive(Debug, Serialize, ToSchema)]

@@ -18,7 +18,6 @@ pub mod metrics;
 pub mod monitor;
 pub mod pages;
 pub mod security;
-pub mod sim;
 pub mod state;
 pub mod supervisor;
 
@@ -39,16 +38,16 @@ use crate::state::AppState;
 
 /// The whole HTTP surface, ready to serve.
 pub fn router(state: AppState) -> Router {
-    let (api, document) = api::router(state.settings.channel).split_for_parts();
+    let (api, document) = api::router(state.sim.is_some()).split_for_parts();
     Router::new()
         .merge(api.layer(axum::middleware::from_fn(auth::cross_site::refuse_for_api)))
         .merge(api::openapi::router(&document))
-        .merge(api::worker_router(state.settings.channel).layer(
-            axum::middleware::from_fn_with_state(
+        .merge(
+            api::worker_router(state.sim.is_some()).layer(axum::middleware::from_fn_with_state(
                 state.shutdown.clone(),
                 security::shutdown::refuse_while_stopping,
-            ),
-        ))
+            )),
+        )
         .merge(health::router())
         .merge(metrics::router())
         .merge(pages::router())
@@ -131,12 +130,21 @@ impl Application {
             &settings,
             worker_url,
         );
+        let sim = match (settings.channel, &settings.sim_url) {
+            (config::ChannelKind::Simulator, None) => {
+                let path = settings.data_dir.join("sim.db");
+                let network = flowhq_sim::Network::open(&path)
+                    .with_context(|| format!("opening the simulated network {}", path.display()))?;
+                Some(Arc::new(network))
+            }
+            _ => None,
+        };
         let elector = leader::Elector::start(&store, settings.leader_check_every).await;
         let state = AppState {
             leadership: elector.leadership(),
             store,
             supervisor,
-            sim: Arc::new(sim::SimHub::default()),
+            sim,
             settings: Arc::new(settings),
             login_limiter: Arc::new(auth::rate_limit::LoginLimiter::default()),
             metrics: Arc::new(metrics::Metrics::default()),
@@ -201,7 +209,9 @@ impl Application {
             shutdown.await;
             stopping.begin();
             // Long polls end now rather than hold the graceful shutdown.
-            sim.close();
+            if let Some(sim) = &sim {
+                sim.close();
+            }
             // Workers reconnect to the next start, or to another replica.
             links.close();
             let _ = stop_jobs.send(true);

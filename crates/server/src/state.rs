@@ -12,8 +12,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Runs the tenants' workers and knows their heartbeats and tokens.
     pub supervisor: crate::supervisor::Supervisor,
-    /// The simulated WhatsApp network's wake-ups (`FLOWHQ_CHANNEL=simulator`).
-    pub sim: Arc<crate::sim::SimHub>,
+    /// The simulated WhatsApp network, when this control plane hosts it
+    /// (`FLOWHQ_CHANNEL=simulator` without `FLOWHQ_SIM_URL`).
+    pub sim: Option<Arc<flowhq_sim::Network>>,
     pub login_limiter: Arc<LoginLimiter>,
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Mail: the transport, links, and the reset-request limiter.

@@ -24,7 +24,6 @@ pub mod messages;
 pub mod sends;
 pub mod sessions;
 pub mod setup_requests;
-pub mod sim;
 pub mod tenants;
 pub mod tokens;
 pub mod users;

@@ -25,8 +25,8 @@ macro_rules! migrations {
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": 1 "0001_initial", 2 "0002_web_sessions", 3 "0003_workers", 4 "0004_message_log_created_at", 5 "0005_message_decision", 6 "0006_pairing_code", 7 "0007_mail", 8 "0008_worker_send");
-const POSTGRES: &[Migration] = migrations!("postgres": 1 "0001_initial", 2 "0002_web_sessions", 3 "0003_workers", 4 "0004_message_log_created_at", 5 "0005_message_decision", 6 "0006_pairing_code", 7 "0007_mail", 8 "0008_worker_send");
+const SQLITE: &[Migration] = migrations!("sqlite": 1 "0001_initial", 2 "0002_web_sessions", 3 "0003_workers", 4 "0004_message_log_created_at", 5 "0005_message_decision", 6 "0006_pairing_code", 7 "0007_mail", 8 "0008_worker_send", 9 "0009_sim_leaves");
+const POSTGRES: &[Migration] = migrations!("postgres": 1 "0001_initial", 2 "0002_web_sessions", 3 "0003_workers", 4 "0004_message_log_created_at", 5 "0005_message_decision", 6 "0006_pairing_code", 7 "0007_mail", 8 "0008_worker_send", 9 "0009_sim_leaves");
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
     let migrations = match store.backend {

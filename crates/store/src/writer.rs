@@ -1,8 +1,8 @@
 //! Group commit for SQLite's busiest writes.
 //!
-//! Customer messages entering the simulated network, their
-//! acknowledgements, the bot's sends and the message log are written
-//! thousands of times a second under load. Through the pool each was a
+//! The message log is written thousands of times a second under load
+//! (the simulated network, which used to share this path, keeps its own
+//! file now: `crates/sim`). Through the pool each was a
 //! transaction of its own, on whichever connection was free: its own WAL
 //! commit and lock round, a checkpoint every thousand pages run inline in
 //! whichever request crossed the line, and every other connection's page
@@ -129,11 +129,6 @@ impl Store {
         }
         tx.commit().await?;
         Ok(affected)
-    }
-
-    /// [`Store::write`] of one statement: the rows it affected.
-    pub(crate) async fn write_one(&self, statement: Statement) -> Result<u64> {
-        Ok(self.write(vec![statement]).await?.iter().sum())
     }
 }
 

@@ -36,6 +36,9 @@ pub use runtime::run;
 #[derive(Clone, Debug)]
 pub struct WorkerSettings {
     pub control_plane_url: String,
+    /// The simulated network when it runs apart (`FLOWHQ_SIM_URL`); `None`:
+    /// the control plane hosts it.
+    pub sim_url: Option<String>,
     pub tenant_id: TenantId,
     pub token: String,
     pub data_dir: PathBuf,

@@ -10,6 +10,7 @@ mod commands;
 mod offline;
 mod pairing;
 mod serve_binary;
+mod sim_apart;
 
 mod stress;
 

@@ -13,22 +13,22 @@ pub mod worker;
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::config::ChannelKind;
 use crate::state::AppState;
 
-/// The admin and portal APIs, and the simulated network when it is the
-/// channel, with the OpenAPI document of exactly what is mounted.
-pub fn router(channel: ChannelKind) -> OpenApiRouter<AppState> {
+/// The admin and portal APIs, and the simulated network when this control
+/// plane hosts it, with the OpenAPI document of exactly what is mounted.
+pub fn router(hosts_sim: bool) -> OpenApiRouter<AppState> {
     let router = OpenApiRouter::with_openapi(openapi::base())
         .nest("/api/admin", admin::router())
         .nest("/api/portal", portal::router());
-    match channel {
-        ChannelKind::Simulator => router.nest("/api/sim", sim::router()),
-        ChannelKind::WhatsappWeb => router,
+    if hosts_sim {
+        router.nest("/api/sim", sim::router())
+    } else {
+        router
     }
 }
 
 /// The worker protocol: internal, so undocumented.
-pub fn worker_router(channel: ChannelKind) -> Router<AppState> {
-    Router::new().nest("/api/worker", worker::router(channel))
+pub fn worker_router(hosts_sim: bool) -> Router<AppState> {
+    Router::new().nest("/api/worker", worker::router(hosts_sim))
 }

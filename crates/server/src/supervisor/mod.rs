@@ -151,7 +151,13 @@ impl Supervisor {
                 control_plane_url,
                 heartbeat_interval: settings.heartbeat_interval,
                 channel: settings.channel,
-                worker_env: settings.worker_env.clone(),
+                worker_env: {
+                    let mut env = settings.worker_env.clone();
+                    if let Some(url) = &settings.sim_url {
+                        env.push(("FLOWHQ_SIM_URL".into(), url.clone()));
+                    }
+                    env
+                },
                 stop_grace: settings.worker_stop_grace,
                 slots: Mutex::new(HashMap::new()),
                 beats: Mutex::new(HashMap::new()),

@@ -43,7 +43,6 @@ flowhq_store::backend_tests!(run:
     message_logging_is_idempotent_and_pages,
     emails_are_unique_regardless_of_case,
     data_survives_a_reconnect_and_migrations_run_once,
-    the_simulated_network_delivers_and_sends_once,
 );
 
 fn new_tenant(name: &str, phone: &str) -> NewTenant {
@@ -436,52 +435,4 @@ async fn data_survives_a_reconnect_and_migrations_run_once(store: Store, url: St
     assert_eq!(count(reopened.clone()).await, before);
     assert_eq!(reopened.tenant(id).await.unwrap().name, "H");
     reopened.close().await;
-}
-
-async fn the_simulated_network_delivers_and_sends_once(store: Store, _url: String) {
-    let id = store
-        .create_tenant(&new_tenant("Sim", "+5511900000042"))
-        .await
-        .unwrap()
-        .tenant
-        .id;
-    let now = Utc::now();
-    // A message for a tenant that does not exist goes nowhere.
-    let missing = flowhq_domain::TenantId::new();
-    assert!(matches!(
-        store
-            .sim_push_inbound(missing, "w0", "+34600", "hi", now)
-            .await,
-        Err(StoreError::NotFound(_))
-    ));
-    store
-        .sim_push_inbound(id, "w1", "+34600", "hi", now)
-        .await
-        .unwrap();
-    let pending = store.sim_pending_inbound(id, 10).await.unwrap();
-    assert_eq!(pending.len(), 1);
-    assert_eq!(pending[0].wa_message_id, "w1");
-
-    // Nothing is sent before the device is linked.
-    assert!(matches!(
-        store
-            .sim_send(id, "c1", "+34600", "hello", "out-1", now)
-            .await,
-        Err(StoreError::Conflict(_))
-    ));
-    store.sim_device(id, now, || "2@qr".into()).await.unwrap();
-    store.sim_link(id, "secret", now).await.unwrap();
-    let first = store
-        .sim_send(id, "c1", "+34600", "hello", "out-1", now)
-        .await
-        .unwrap();
-    // The same client id again: the first send, nothing new.
-    let again = store
-        .sim_send(id, "c1", "+34600", "hello", "out-2", now)
-        .await
-        .unwrap();
-    assert_eq!(again.wa_message_id, first.wa_message_id);
-    assert_eq!(store.sim_outbox(id, 10).await.unwrap().len(), 1);
-    assert_eq!(store.sim_ack(id, &["w1".into()]).await.unwrap(), 1);
-    assert!(store.sim_pending_inbound(id, 10).await.unwrap().is_empty());
 }

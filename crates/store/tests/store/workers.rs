@@ -1,4 +1,4 @@
-//! Worker bookkeeping and the simulated network, on both backends.
+//! Worker bookkeeping, on both backends.
 
 use chrono::{Duration, Utc};
 use flowhq_domain::lifecycle::Event;
@@ -14,7 +14,6 @@ flowhq_store::backend_tests!(run:
     session_reports_move_the_tenant,
     pairing_code_requests_reach_the_worker_until_connected,
     failed_workers_take_their_tenant_to_error_once,
-    the_simulated_network_links_delivers_and_sends_once,
 );
 
 async fn heartbeats_are_recorded_in_batches_and_never_go_back(store: Store, _url: String) {
@@ -239,94 +238,4 @@ async fn failed_workers_take_their_tenant_to_error_once(store: Store, _url: Stri
     assert_eq!(store.tenant(id).await.unwrap().status, TenantStatus::Error);
     let events = store.tenant_events(id).await.unwrap();
     assert_eq!(events.last().unwrap().event, Event::WorkerStale);
-}
-
-async fn the_simulated_network_links_delivers_and_sends_once(store: Store, _url: String) {
-    let id = store
-        .create_tenant(&new_tenant("N", "+5511900000401"))
-        .await
-        .unwrap()
-        .tenant
-        .id;
-    let now = Utc::now();
-    let d = store.sim_device(id, now, || "Q1".into()).await.unwrap();
-    assert_eq!(d.qr.as_deref(), Some("Q1"));
-    assert_eq!(d.qr_expires_at, Some(now + Duration::seconds(60)));
-    // Still valid: the same code.
-    let d = store
-        .sim_device(id, now + Duration::seconds(59), || "Q2".into())
-        .await
-        .unwrap();
-    assert_eq!(d.qr.as_deref(), Some("Q1"));
-    // Expired: the next lives 20 s.
-    let later = now + Duration::seconds(61);
-    let d = store.sim_device(id, later, || "Q2".into()).await.unwrap();
-    assert_eq!(d.qr.as_deref(), Some("Q2"));
-    assert_eq!(
-        d.qr_expires_at.unwrap().timestamp_millis(),
-        (later + Duration::seconds(20)).timestamp_millis()
-    );
-    assert!(matches!(
-        store.sim_send(id, "c1", "+1", "x", "w1", later).await,
-        Err(StoreError::Conflict(_))
-    ));
-    store.sim_link(id, "creds", later).await.unwrap();
-    assert!(matches!(
-        store.sim_link(id, "creds", later).await,
-        Err(StoreError::Conflict(_))
-    ));
-    let d = store.sim_device(id, later, || "Q3".into()).await.unwrap();
-    assert!(d.linked && d.qr.is_none());
-    store
-        .sim_push_inbound(id, "in-1", "+34600", "hola", later)
-        .await
-        .unwrap();
-    store
-        .sim_push_inbound(id, "in-2", "+34600", "1", later)
-        .await
-        .unwrap();
-    assert_eq!(store.sim_pending_inbound(id, 10).await.unwrap().len(), 2);
-    // A poll's view: the linked device and what is pending, oldest first.
-    let (d, pending) = store.sim_view(id, 10, later, || "Q4".into()).await.unwrap();
-    assert!(d.linked);
-    let ids: Vec<_> = pending.iter().map(|m| m.wa_message_id.as_str()).collect();
-    assert_eq!(ids, ["in-1", "in-2"]);
-    assert_eq!(pending[0].text, "hola");
-    let (_, first) = store.sim_view(id, 1, later, || "Q4".into()).await.unwrap();
-    assert_eq!(first.len(), 1);
-    assert_eq!(
-        store.sim_ack(id, &[]).await.unwrap(),
-        0,
-        "nothing to acknowledge"
-    );
-    assert_eq!(
-        store
-            .sim_ack(id, &["in-1".into(), "in-1".into()])
-            .await
-            .unwrap(),
-        1
-    );
-    let pending = store.sim_pending_inbound(id, 10).await.unwrap();
-    assert_eq!(pending.len(), 1);
-    assert_eq!(pending[0].wa_message_id, "in-2");
-    let a = store
-        .sim_send(id, "c1", "+34600", "menu", "out-1", later)
-        .await
-        .unwrap();
-    let b = store
-        .sim_send(id, "c1", "+34600", "menu", "out-2", later)
-        .await
-        .unwrap();
-    assert_eq!(a.wa_message_id, b.wa_message_id);
-    assert_eq!(store.sim_outbox(id, 100).await.unwrap().len(), 1);
-    store.sim_unlink(id).await.unwrap();
-    // Unlinked: nothing is delivered, though in-2 is still pending; a QR
-    // code is made for the next scan.
-    let (d, pending) = store.sim_view(id, 10, later, || "Q5".into()).await.unwrap();
-    assert!(!d.linked && pending.is_empty());
-    assert_eq!(d.qr.as_deref(), Some("Q5"));
-    assert!(matches!(
-        store.sim_unlink(id).await,
-        Err(StoreError::Conflict(_))
-    ));
 }

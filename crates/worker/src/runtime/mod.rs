@@ -92,7 +92,10 @@ pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -
     let result = match &settings.channel {
         ChannelChoice::Simulator => {
             let network = ControlPlane::new(
-                &settings.control_plane_url,
+                settings
+                    .sim_url
+                    .as_deref()
+                    .unwrap_or(&settings.control_plane_url),
                 settings.tenant_id,
                 &settings.token,
             )?;

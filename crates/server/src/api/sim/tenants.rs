@@ -3,17 +3,16 @@
 
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use chrono::Utc;
 use flowhq_domain::TenantId;
-use flowhq_domain::protocol::sim_pairing_code;
+use flowhq_sim::SimOutbound;
 use flowhq_store::Page;
-use flowhq_store::sim::SimOutbound;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::openapi::responses::{AdminAuthErrors, BodyErrors, Conflict, NotFound};
+use crate::api::worker::sim::network;
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, parse_id};
@@ -77,36 +76,8 @@ async fn scan(
         serde_json::from_slice(&body)
             .map_err(|e| AppError::BadRequest(format!("invalid JSON body: {e}")))?
     };
-    if let Some(typed) = &body.pairing_code {
-        let typed: String = typed
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_uppercase();
-        let device = state
-            .store
-            .sim_device(tenant, Utc::now(), crate::sim::new_qr_code)
-            .await?;
-        let expected = device
-            .qr
-            .filter(|_| !device.linked)
-            .map(|qr| sim_pairing_code(&qr));
-        if expected.as_deref() != Some(typed.as_str()) {
-            return Err(AppError::invalid(
-                "pairing_code",
-                "pairing_code is not the code on show (it changes with the QR code)",
-            ));
-        }
-    }
-    let credentials: String = rand::random::<[u8; 32]>()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    state
-        .store
-        .sim_link(tenant, &credentials, Utc::now())
-        .await?;
-    state.sim.poke(tenant);
+    state.store.tenant(tenant).await?;
+    network(&state)?.scan(tenant, body.pairing_code.as_deref())?;
     Ok(axum::Json(SimLink { linked: true }))
 }
 
@@ -130,8 +101,8 @@ async fn logout(
     Path(id): Path<String>,
 ) -> AppResult<impl IntoResponse> {
     let tenant: TenantId = parse_id(&id, "tenant")?;
-    state.store.sim_unlink(tenant).await?;
-    state.sim.poke(tenant);
+    state.store.tenant(tenant).await?;
+    network(&state)?.logout(tenant)?;
     Ok(axum::Json(SimLink { linked: false }))
 }
 
@@ -167,22 +138,8 @@ async fn inbound(
     Json(body): Json<InboundBody>,
 ) -> AppResult<impl IntoResponse> {
     let tenant: TenantId = parse_id(&id, "tenant")?;
-    let from = body.from.trim();
-    if from.is_empty() || from.len() > 64 {
-        return Err(AppError::invalid("from", "from must be 1 to 64 characters"));
-    }
-    if body.text.chars().count() > 4096 {
-        return Err(AppError::invalid(
-            "text",
-            "text must be at most 4096 characters",
-        ));
-    }
-    let wa_message_id = format!("SIMIN{}", uuid::Uuid::now_v7().simple()).to_uppercase();
-    state
-        .store
-        .sim_push_inbound(tenant, &wa_message_id, from, &body.text, Utc::now())
-        .await?;
-    state.sim.poke(tenant);
+    state.store.tenant(tenant).await?;
+    let wa_message_id = network(&state)?.inbound(tenant, &body.from, &body.text)?;
     Ok(axum::Json(SimInboundAccepted { wa_message_id }))
 }
 
@@ -207,7 +164,7 @@ async fn outbox(
 ) -> AppResult<impl IntoResponse> {
     let tenant: TenantId = parse_id(&id, "tenant")?;
     state.store.tenant(tenant).await?;
-    let items = state.store.sim_outbox(tenant, 10_000).await?;
+    let items = network(&state)?.outbox(tenant, 10_000)?;
     Ok(axum::Json(Page {
         items,
         next_cursor: None,

@@ -5,22 +5,22 @@
 //! `Authorization: Bearer <its token>`, which acts only for its own tenant.
 
 mod auth;
-mod sim;
+pub(crate) mod sim;
 
 use axum::Router;
 use axum::routing::{get, post};
 
 pub use auth::{LinkAuth, WorkerAuth};
 
-use crate::config::ChannelKind;
 use crate::state::AppState;
 
-pub fn router(channel: ChannelKind) -> Router<AppState> {
+pub fn router(hosts_sim: bool) -> Router<AppState> {
     let router = Router::new().route("/link", get(crate::link::socket::link));
-    match channel {
-        ChannelKind::Simulator => router
+    if hosts_sim {
+        router
             .route("/{tenant}/sim/poll", post(sim::poll))
-            .route("/{tenant}/sim/send", post(sim::send)),
-        ChannelKind::WhatsappWeb => router,
+            .route("/{tenant}/sim/send", post(sim::send))
+    } else {
+        router
     }
 }
