@@ -1,5 +1,10 @@
 //! The public HTTP API as the stress test uses it: an admin with a bearer
-//! token, owners with session cookies, and the simulated network.
+//! token, owners with session cookies, and the simulated network (the
+//! control plane's own, or a `flowhq sim` run apart). Every 5xx answer is
+//! counted: overload must be shed, never turned into server errors.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, bail};
 use reqwest::{Method, RequestBuilder};
@@ -13,6 +18,11 @@ pub struct Api {
     http: reqwest::Client,
     base: String,
     token: String,
+    /// Where the simulated network answers (the control plane's own by
+    /// default).
+    sim_base: String,
+    /// 5xx answers seen.
+    server_errors: Arc<AtomicU64>,
 }
 
 /// The page sizes the API allows at most.
@@ -24,11 +34,57 @@ impl Api {
             .pool_max_idle_per_host(connections)
             .timeout(std::time::Duration::from_secs(30))
             .build()?;
+        let base = base.trim_end_matches('/').to_string();
         Ok(Self {
             http,
-            base: base.trim_end_matches('/').to_string(),
+            sim_base: base.clone(),
+            base,
             token: token.to_string(),
+            server_errors: Arc::default(),
         })
+    }
+
+    /// The simulated network runs apart, at `url` (with the same token).
+    pub fn with_sim(mut self, url: &str) -> Self {
+        self.sim_base = url.trim_end_matches('/').to_string();
+        self
+    }
+
+    /// 5xx answers seen so far.
+    pub fn server_errors(&self) -> u64 {
+        self.server_errors.load(Ordering::Relaxed)
+    }
+
+    fn sim(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.sim_base))
+            .bearer_auth(&self.token)
+    }
+
+    /// Sends `request` and decodes the JSON answer.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        request: RequestBuilder,
+        path: &str,
+    ) -> anyhow::Result<T> {
+        let response = request.send().await.with_context(|| path.to_string())?;
+        self.decode(response, path).await
+    }
+
+    async fn decode<T: DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+        path: &str,
+    ) -> anyhow::Result<T> {
+        let status = response.status();
+        if status.is_server_error() {
+            self.server_errors.fetch_add(1, Ordering::Relaxed);
+        }
+        let body = response.text().await?;
+        if !status.is_success() {
+            bail!("{path}: {status}: {body}");
+        }
+        serde_json::from_str(&body).with_context(|| format!("{path}: decoding {body}"))
     }
 
     fn admin(&self, method: Method, path: &str) -> RequestBuilder {
@@ -38,15 +94,29 @@ impl Api {
     }
 
     pub async fn admin_get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
-        expect_json(self.admin(Method::GET, path), path).await
+        self.call(self.admin(Method::GET, path), path).await
     }
 
     pub async fn admin_post(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
-        expect_json(self.admin(Method::POST, path).json(body), path).await
+        self.call(self.admin(Method::POST, path).json(body), path)
+            .await
+    }
+
+    /// An admin GET that only says how it went: its status.
+    pub async fn admin_probe(&self, path: &str) -> anyhow::Result<reqwest::StatusCode> {
+        let response = self.admin(Method::GET, path).send().await?;
+        let status = response.status();
+        if status.is_server_error() {
+            self.server_errors.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(status)
     }
 
     pub async fn text(&self, path: &str) -> anyhow::Result<String> {
         let response = self.admin(Method::GET, path).send().await?;
+        if response.status().is_server_error() {
+            self.server_errors.fetch_add(1, Ordering::Relaxed);
+        }
         Ok(response.error_for_status()?.text().await?)
     }
 
@@ -66,7 +136,7 @@ impl Api {
             .find(|v| v.starts_with("flowhq_session="))
             .and_then(|v| v.split(';').next())
             .map(str::to_string);
-        let value = decode(response, "/api/portal/signup").await?;
+        let value = self.decode(response, "/api/portal/signup").await?;
         Ok((value, cookie.context("signup set no session cookie")?))
     }
 
@@ -81,18 +151,27 @@ impl Api {
             .post(format!("{}{path}", self.base))
             .header(reqwest::header::COOKIE, cookie)
             .json(body);
-        expect_json(request, path).await
+        self.call(request, path).await
     }
 
     /// A customer writes to a tenant; returns the network's message id.
     pub async fn inbound(&self, tenant: &str, from: &str, text: &str) -> anyhow::Result<String> {
         let path = format!("/api/sim/tenants/{tenant}/inbound");
         let body = serde_json::json!({ "from": from, "text": text });
-        let value = self.admin_post(&path, &body).await?;
+        let value: Value = self
+            .call(self.sim(Method::POST, &path).json(&body), &path)
+            .await?;
         value["wa_message_id"]
             .as_str()
             .map(str::to_string)
             .context("inbound answered without a wa_message_id")
+    }
+
+    /// The phone scans the tenant's QR code.
+    pub async fn sim_scan(&self, tenant: &str) -> anyhow::Result<()> {
+        let path = format!("/api/sim/tenants/{tenant}/scan");
+        let _: Value = self.call(self.sim(Method::POST, &path), &path).await?;
+        Ok(())
     }
 
     /// Every message-log row of a tenant, following the cursor.
@@ -114,9 +193,8 @@ impl Api {
     }
 
     pub async fn sim_outbox(&self, tenant: &str) -> anyhow::Result<Vec<SentRow>> {
-        let page: Page<SentRow> = self
-            .admin_get(&format!("/api/sim/tenants/{tenant}/outbox"))
-            .await?;
+        let path = format!("/api/sim/tenants/{tenant}/outbox");
+        let page: Page<SentRow> = self.call(self.sim(Method::GET, &path), &path).await?;
         Ok(page.items)
     }
 
@@ -137,24 +215,4 @@ impl Api {
 struct Page<T> {
     items: Vec<T>,
     next_cursor: Option<String>,
-}
-
-async fn expect_json<T: DeserializeOwned>(
-    request: RequestBuilder,
-    path: &str,
-) -> anyhow::Result<T> {
-    decode(
-        request.send().await.with_context(|| path.to_string())?,
-        path,
-    )
-    .await
-}
-
-async fn decode<T: DeserializeOwned>(response: reqwest::Response, path: &str) -> anyhow::Result<T> {
-    let status = response.status();
-    let body = response.text().await?;
-    if !status.is_success() {
-        bail!("{path}: {status}: {body}");
-    }
-    serde_json::from_str(&body).with_context(|| format!("{path}: decoding {body}"))
 }

@@ -1,6 +1,8 @@
 //! The control plane a stress run starts for itself: this same binary's
 //! `serve`, on a temporary data dir, with the simulator channel and the
-//! local supervisor, so the run exercises real worker processes.
+//! local supervisor, so the run exercises real worker processes. The
+//! simulated network runs apart (`flowhq sim`) unless asked otherwise, so
+//! that the control plane's CPU and memory are its own.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -15,6 +17,8 @@ pub struct OwnControlPlane {
     child: Child,
     pub url: String,
     pub token: String,
+    /// The simulated network run apart, and its address.
+    sim: Option<(Child, String)>,
     dir: tempfile::TempDir,
 }
 
@@ -23,6 +27,9 @@ pub struct Launch<'a> {
     pub heartbeat_interval: &'a str,
     pub stale_after: Option<&'a str>,
     pub database_url: Option<&'a str>,
+    /// Host the simulated network in the control plane, as before it had
+    /// a process of its own (for comparisons).
+    pub sim_in_process: bool,
 }
 
 impl OwnControlPlane {
@@ -37,15 +44,14 @@ impl OwnControlPlane {
             .map(|b| format!("{b:02x}"))
             .collect();
         let exe = std::env::current_exe().context("locating the flowhq binary")?;
+        let sim = match launch.sim_in_process {
+            true => None,
+            false => Some(start_sim(&exe, dir.path(), &token).await?),
+        };
         let log = std::fs::File::create(dir.path().join("serve.log"))?;
         let mut command = Command::new(exe);
         command.arg("serve");
-        // Nothing of the caller's own configuration leaks into the run.
-        for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("FLOWHQ_") {
-                command.env_remove(name);
-            }
-        }
+        clean_env(&mut command);
         command
             .current_dir(dir.path())
             .env("FLOWHQ_DATA_DIR", dir.path())
@@ -64,11 +70,15 @@ impl OwnControlPlane {
         if let Some(url) = launch.database_url {
             command.env("FLOWHQ_DATABASE_URL", url);
         }
+        if let Some((_, url)) = &sim {
+            command.env("FLOWHQ_SIM_URL", url);
+        }
         let child = command.spawn().context("starting flowhq serve")?;
         let plane = Self {
             child,
             url: format!("http://127.0.0.1:{port}"),
             token,
+            sim,
             dir,
         };
         plane.wait_ready().await?;
@@ -92,6 +102,13 @@ impl OwnControlPlane {
 
     pub fn pid(&self) -> Option<u32> {
         self.child.id()
+    }
+
+    /// The simulated network's address and pid, when it runs apart.
+    pub fn sim(&self) -> Option<(&str, Option<u32>)> {
+        self.sim
+            .as_ref()
+            .map(|(child, url)| (url.as_str(), child.id()))
     }
 
     pub fn rss_mib(&self) -> Option<f64> {
@@ -122,8 +139,52 @@ impl OwnControlPlane {
         {
             let _ = self.child.kill().await;
         }
+        if let Some((mut sim, _)) = self.sim.take() {
+            let _ = sim.kill().await;
+        }
         keep.then(|| self.dir.keep())
     }
+}
+
+/// Nothing of the caller's own configuration leaks into the run.
+fn clean_env(command: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("FLOWHQ_") {
+            command.env_remove(name);
+        }
+    }
+}
+
+/// `flowhq sim` on a free port, its data in `<run dir>/sim`, the run's
+/// admin token for its phone-and-customer side.
+async fn start_sim(exe: &Path, dir: &Path, token: &str) -> anyhow::Result<(Child, String)> {
+    let port = free_port()?;
+    let log = std::fs::File::create(dir.join("sim.log"))?;
+    let mut command = Command::new(exe);
+    command.arg("sim");
+    clean_env(&mut command);
+    command
+        .env("FLOWHQ_SIM_LISTEN", format!("127.0.0.1:{port}"))
+        .env("FLOWHQ_DATA_DIR", dir.join("sim"))
+        .env("FLOWHQ_SIM_TOKEN", token)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .kill_on_drop(true);
+    let child = command.spawn().context("starting flowhq sim")?;
+    let url = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let healthz = format!("{url}/healthz");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    super::wait_until(deadline, "the simulated network to listen", || async {
+        Ok(http
+            .get(&healthz)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success()))
+    })
+    .await?;
+    Ok((child, url))
 }
 
 /// A port nobody listens on now. Another process could take it before the

@@ -74,6 +74,10 @@ pub struct StressArgs {
     /// temporary data dir).
     #[arg(long)]
     database_url: Option<String>,
+    /// Host the simulated network in the run's control plane instead of a
+    /// `flowhq sim` process of its own (how runs were made before).
+    #[arg(long)]
+    sim_in_process: bool,
     /// Give up waiting for recovery and logs after this long.
     #[arg(long, default_value = "300s")]
     timeout: String,
@@ -131,6 +135,7 @@ async fn stress(args: StressArgs, timeout: Duration) -> anyhow::Result<ExitCode>
                 heartbeat_interval: args.heartbeat_interval(),
                 stale_after: args.stale_after.as_deref(),
                 database_url: args.database_url.as_deref(),
+                sim_in_process: args.sim_in_process,
             })
             .await?;
             eprintln!(
@@ -138,14 +143,30 @@ async fn stress(args: StressArgs, timeout: Duration) -> anyhow::Result<ExitCode>
                 own.url,
                 own.data_dir().display()
             );
+            let api = Api::new(&own.url, &own.token, args.concurrency)?;
+            let api = match own.sim() {
+                Some((url, _)) => {
+                    eprintln!("simulated network apart at {url}");
+                    api.with_sim(url)
+                }
+                None => api,
+            };
             Target {
-                api: Api::new(&own.url, &own.token, args.concurrency)?,
+                api,
                 own: Some(own),
             }
         }
     };
     let errors = Errors::default();
-    let result = drive(&args, &target.api, timeout, &errors).await;
+    let processes = Processes {
+        control_plane: target.own.as_ref().and_then(OwnControlPlane::pid),
+        sim: target
+            .own
+            .as_ref()
+            .and_then(|own| own.sim().and_then(|(_, pid)| pid)),
+    };
+    let result = drive(&args, &target.api, &processes, timeout, &errors).await;
+    let sim_rss_mib = processes.sim.and_then(procfs::rss_mib);
     let control_plane_rss_mib = target.own.as_ref().and_then(OwnControlPlane::rss_mib);
     let control_plane_cpu_s = target.own.as_ref().and_then(OwnControlPlane::cpu_seconds);
     // Stop the workers on purpose before the control plane: they outlive it
@@ -167,6 +188,8 @@ async fn stress(args: StressArgs, timeout: Duration) -> anyhow::Result<ExitCode>
     };
     report.control_plane_rss_mib = control_plane_rss_mib.map(report::round);
     report.control_plane_cpu_s = control_plane_cpu_s.map(report::round);
+    report.sim_rss_mib = sim_rss_mib.map(report::round);
+    report.errors_5xx = target.api.server_errors();
     report.errors = errors.count();
     let passed = report.passed();
     if let Some(own) = target.own
@@ -189,9 +212,56 @@ pub struct Tenant {
     pub index: usize,
 }
 
+/// The run's own processes, whose CPU the traffic phase is measured by.
+struct Processes {
+    control_plane: Option<u32>,
+    sim: Option<u32>,
+}
+
+impl Processes {
+    fn cpu_seconds(&self) -> (Option<f64>, Option<f64>) {
+        (
+            self.control_plane.and_then(procfs::cpu_seconds),
+            self.sim.and_then(procfs::cpu_seconds),
+        )
+    }
+}
+
+/// How often the admin probe asks for a tenant during the traffic.
+const ADMIN_PROBE_EVERY: Duration = Duration::from_millis(100);
+
+/// An operator's look at a tenant every 100 ms while the run goes on: how
+/// long people wait when the platform is busiest. Returns the latencies.
+async fn admin_probe(
+    api: Api,
+    tenant: String,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    errors: Errors,
+) -> Vec<i64> {
+    let path = format!("/api/admin/tenants/{tenant}");
+    let mut latencies = Vec::new();
+    let mut tick = tokio::time::interval(ADMIN_PROBE_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return latencies,
+        }
+        let started = Instant::now();
+        match api.admin_probe(&path).await {
+            Ok(status) if status.is_success() => {
+                latencies.push(started.elapsed().as_millis() as i64);
+            }
+            Ok(status) => errors.push(format!("admin probe: {status}")),
+            Err(e) => errors.push(format!("admin probe: {e:#}")),
+        }
+    }
+}
+
 async fn drive(
     args: &StressArgs,
     api: &Api,
+    processes: &Processes,
     timeout: Duration,
     errors: &Errors,
 ) -> anyhow::Result<Report> {
@@ -201,6 +271,14 @@ async fn drive(
         bail!("no tenant could be onboarded");
     }
     let baseline = api.inbound_logged().await?;
+    let (stop_probe, probe_stopped) = tokio::sync::watch::channel(false);
+    let probe = tokio::spawn(admin_probe(
+        api.clone(),
+        tenants[0].id.clone(),
+        probe_stopped,
+        errors.clone(),
+    ));
+    let (cp_cpu_before, sim_cpu_before) = processes.cpu_seconds();
 
     // Traffic, with the faults injected once 30 % of it is sent.
     let disturbed_kill: Vec<Tenant> = tenants.iter().take(args.kill).cloned().collect();
@@ -288,8 +366,14 @@ async fn drive(
         .chain(last_reply)
         .fold(injected_s, f64::max);
 
+    let (cp_cpu_after, sim_cpu_after) = processes.cpu_seconds();
+    let _ = stop_probe.send(true);
+    let mut admin_latencies = probe.await.context("admin probe task")?;
+    let per_message = |before: Option<f64>, after: Option<f64>| {
+        Some((after? - before?) * 1000.0 / (total_sent.max(1) as f64))
+    };
     let worker_rss = worker_rss_mib(api, &tenants).await;
-    Ok(Report::new(
+    let mut report = Report::new(
         args,
         tenants.len(),
         total_sent,
@@ -299,7 +383,12 @@ async fn drive(
         healthy,
         troubled,
         worker_rss,
-    ))
+    );
+    report.admin_p99_ms = check::quantile(&mut admin_latencies, 0.99);
+    report.control_plane_cpu_ms_per_msg =
+        per_message(cp_cpu_before, cp_cpu_after).map(report::round_fine);
+    report.sim_cpu_ms_per_msg = per_message(sim_cpu_before, sim_cpu_after).map(report::round_fine);
+    Ok(report)
 }
 
 /// Onboards `n` tenants through the public API, a few at a time (sign-up
@@ -384,8 +473,7 @@ async fn onboard(api: &Api, run_id: u16, index: usize) -> anyhow::Result<Tenant>
             .is_ok_and(|qr| qr["qr"].is_string()))
     })
     .await?;
-    api.admin_post(&format!("/api/sim/tenants/{id}/scan"), &json!({}))
-        .await?;
+    api.sim_scan(&id).await?;
     wait_until(deadline, "ACTIVE after the scan", || async {
         let (status, _) = faults::worker(api, &id).await?;
         Ok(status == "ACTIVE")

@@ -49,6 +49,15 @@ pub struct Report {
     pub worker_rss_mib_median: Option<f64>,
     pub control_plane_rss_mib: Option<f64>,
     pub errors: u64,
+    /// 5xx answers the run got (overload must be shed, never a 5xx).
+    pub errors_5xx: u64,
+    /// An admin GET every 100 ms during the traffic: its p99.
+    pub admin_p99_ms: Option<i64>,
+    /// The control plane's CPU during the traffic, per inbound message.
+    pub control_plane_cpu_ms_per_msg: Option<f64>,
+    /// The simulated network's, when it runs apart (`flowhq sim`).
+    pub sim_cpu_ms_per_msg: Option<f64>,
+    pub sim_rss_mib: Option<f64>,
     // Beyond the required fields: what explains the figures above.
     pub lost_inbound: u64,
     pub lost_replies: u64,
@@ -100,6 +109,11 @@ impl Report {
             worker_rss_mib_median: worker_rss.get(worker_rss.len() / 2).copied().map(round),
             control_plane_rss_mib: None,
             errors: 0,
+            errors_5xx: 0,
+            admin_p99_ms: None,
+            control_plane_cpu_ms_per_msg: None,
+            sim_cpu_ms_per_msg: None,
+            sim_rss_mib: None,
             lost_inbound: healthy.lost_inbound + troubled.lost_inbound,
             lost_replies: healthy.lost_replies + troubled.lost_replies,
             unlogged_sends: healthy.unlogged_sends + troubled.unlogged_sends,
@@ -138,7 +152,11 @@ impl Report {
     }
 
     pub fn passed(&self) -> bool {
-        self.lost == 0 && self.duplicates == 0 && self.errors == 0 && self.tenants > 0
+        self.lost == 0
+            && self.duplicates == 0
+            && self.errors == 0
+            && self.errors_5xx == 0
+            && self.tenants > 0
     }
 
     pub fn print(&self) {
@@ -156,4 +174,9 @@ fn max(values: &[f64]) -> Option<f64> {
 /// Two decimals are plenty for a report read by people.
 pub(super) fn round(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+/// Three decimals, for per-message figures well under a millisecond.
+pub(super) fn round_fine(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }

@@ -1,6 +1,7 @@
 //! `flowhq stress` as CI runs it: a small load with one crash and one hang,
 //! on SQLite and PostgreSQL. The run fails on any loss or duplicate, and
-//! its report must show the faults were really caused and recovered from.
+//! its report must show the faults were really caused and recovered from,
+//! with the simulated network in a process of its own.
 
 use flowhq_store::Backend;
 use flowhq_store::testing::TestDb;
@@ -48,6 +49,19 @@ async fn small_stress_run_loses_and_doubles_nothing(backend: Backend) {
     assert!(due > 0, "{report}");
     assert_eq!(report["replies"].as_u64().unwrap(), due, "{report}");
     assert!(report["worker_rss_mib_median"].as_f64().unwrap() > 0.0);
+    // Overload is shed, never a 5xx; operators were answered meanwhile.
+    assert_eq!(report["errors_5xx"], 0, "{report}");
+    assert!(report["admin_p99_ms"].is_i64(), "{report}");
+    // The network ran apart: both processes' CPU is measured, separately.
+    assert!(
+        report["control_plane_cpu_ms_per_msg"].as_f64().unwrap() > 0.0,
+        "{report}"
+    );
+    assert!(
+        report["sim_cpu_ms_per_msg"].as_f64().unwrap() > 0.0,
+        "{report}"
+    );
+    assert!(report["sim_rss_mib"].as_f64().unwrap() > 0.0, "{report}");
     db.cleanup().await;
 }
 
