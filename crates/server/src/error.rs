@@ -39,6 +39,9 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Seconds a client is told to wait after a 503.
+pub const UNAVAILABLE_RETRY_AFTER_S: u64 = 1;
+
 impl From<flowhq_sim::SimError> for AppError {
     fn from(e: flowhq_sim::SimError) -> Self {
         use flowhq_sim::SimError;
@@ -137,6 +140,11 @@ impl From<StoreError> for AppError {
                 code: "invalid_transition",
                 message: refused.to_string(),
             },
+            // Every connection is busy: a moment's overload, not a fault.
+            // The caller is told to come back, never handed a 500.
+            busy if busy.is_busy() => {
+                AppError::Unavailable("the database is busy; try again in a moment")
+            }
             other => AppError::Internal(anyhow::Error::new(other)),
         }
     }
@@ -165,11 +173,28 @@ impl IntoResponse for AppError {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::TooManyRequests { retry_after_s } = self
-            && let Ok(value) = HeaderValue::from_str(&retry_after_s.to_string())
+        let retry_after_s = match self {
+            AppError::TooManyRequests { retry_after_s } => Some(retry_after_s),
+            AppError::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_S),
+            _ => None,
+        };
+        if let Some(value) = retry_after_s.and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exhausted_pool_is_a_503_with_retry_after_never_a_500() {
+        let busy = StoreError::Database(sqlx::Error::PoolTimedOut);
+        let response = AppError::from(busy).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
     }
 }

@@ -125,10 +125,12 @@ impl Application {
             .advertise_url
             .clone()
             .unwrap_or_else(|| control_plane_url.clone());
+        let link = link::Hub::new(store.max_connections());
         let supervisor = supervisor::Supervisor::new(
             store.with_own_connections(2).await?,
             &settings,
             worker_url,
+            link,
         );
         let sim = match (settings.channel, &settings.sim_url) {
             (config::ChannelKind::Simulator, None) => {

@@ -25,6 +25,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Every connection stayed busy for the pool's whole wait: overload,
+    /// worth another try in a moment rather than a fault.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::PoolTimedOut))
+    }
+
     /// Turns a unique-key violation into a [`StoreError::Conflict`] with a
     /// message for people; other errors pass through.
     pub(crate) fn on_unique(self, message: impl FnOnce() -> String) -> Self {

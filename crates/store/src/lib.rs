@@ -159,6 +159,11 @@ impl Store {
         self.backend
     }
 
+    /// The most connections the pool opens.
+    pub fn max_connections(&self) -> u32 {
+        self.pool.options().get_max_connections()
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }

@@ -245,7 +245,12 @@ where
         db_url: db.url.clone(),
         data_dir: dir.path().join("data"),
         port: 0,
-        client: Client::new(),
+        // Idle connections are dropped well before the server closes them
+        // (its keep-alive timeout is 20 s), so no request races a close.
+        client: Client::builder()
+            .pool_idle_timeout(Duration::from_secs(5))
+            .build()
+            .unwrap(),
         store,
         _dir: dir,
     };

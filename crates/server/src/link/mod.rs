@@ -23,7 +23,7 @@ use flowhq_domain::{TenantId, TenantStatus};
 use flowhq_store::Store;
 use flowhq_store::sends::QueuedSend;
 use flowhq_store::workers::{Desired, WorkerView};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
 
 /// How long a command's caller waits for the worker to acknowledge it.
 pub const ACK_TIMEOUT: Duration = Duration::from_secs(5);
@@ -32,16 +32,32 @@ pub const ACK_TIMEOUT: Duration = Duration::from_secs(5);
 /// worker is not reading; its commands are then not applied).
 const DOWN_QUEUE: usize = 256;
 
+/// How long a worker's frame waits for its share of the database before it
+/// is refused (the worker sends it again later): worker traffic is shed
+/// first, so that people's requests find a connection.
+const ADMIT_WAIT: Duration = Duration::from_millis(250);
+
+/// Connections of the pool kept for people's requests: workers' frames
+/// use at most the rest at once.
+const KEPT_FOR_PEOPLE: u32 = 2;
+
 /// What the worker said of a command.
 type Outcome = Result<(), String>;
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Hub {
     inner: Arc<Inner>,
 }
 
-#[derive(Default)]
+impl Default for Hub {
+    fn default() -> Self {
+        Self::new(4)
+    }
+}
+
 struct Inner {
+    /// Workers' frames that touch the database, at once (see [`Hub::admit`]).
+    work: Arc<Semaphore>,
     links: Mutex<HashMap<TenantId, Connected>>,
     /// Callers waiting for an acknowledgement, by tenant and command id:
     /// a worker can only acknowledge its own tenant's commands.
@@ -67,6 +83,30 @@ pub fn new_command_id() -> String {
 }
 
 impl Hub {
+    /// A hub whose workers use at most `database_connections` less a few
+    /// (kept for people) at once.
+    pub fn new(database_connections: u32) -> Self {
+        let share = database_connections.saturating_sub(KEPT_FOR_PEOPLE).max(1);
+        Self {
+            inner: Arc::new(Inner {
+                work: Arc::new(Semaphore::new(share as usize)),
+                links: Mutex::default(),
+                waiting: Mutex::default(),
+                generations: AtomicU64::default(),
+                closing: watch::channel(false).0,
+            }),
+        }
+    }
+
+    /// A worker's turn at the database, or `None` when the workers' share
+    /// stayed taken for [`ADMIT_WAIT`]: the frame is refused and comes again.
+    pub async fn admit(&self) -> Option<OwnedSemaphorePermit> {
+        tokio::time::timeout(ADMIT_WAIT, self.inner.work.clone().acquire_owned())
+            .await
+            .ok()?
+            .ok()
+    }
+
     /// Sends `command` to `tenant`'s worker and waits for its
     /// acknowledgement. `true`: the worker applied it; `false`: it is not
     /// connected here, did not answer in time, or could not apply it.

@@ -10,8 +10,9 @@
 use std::time::Duration;
 
 use axum::extract::State;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use flowhq_domain::protocol::{
     Command, Commanded, Down, Heartbeat, LoggedMessage, SessionUpdate, Up,
@@ -24,6 +25,7 @@ use flowhq_store::workers::Desired;
 
 use super::{desired_state, new_command_id, worker_config};
 use crate::api::worker::LinkAuth;
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// The most logs one frame may carry.
@@ -33,22 +35,31 @@ const MAX_FRAME: usize = 8 << 20;
 /// How long a new connection has to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The handler: checks the token ([`LinkAuth`]), then upgrades.
+/// The handler: checks the token ([`LinkAuth`]) and that the database has
+/// room for the welcome (else 503 with `Retry-After`: the worker comes
+/// back later), then upgrades.
 #[tracing::instrument(skip_all, fields(tenant_id = %auth.tenant))]
 pub async fn link(
     State(state): State<AppState>,
     auth: LinkAuth,
-    upgrade: WebSocketUpgrade,
-) -> Response {
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, AppError> {
+    let Some(turn) = state.supervisor.link().admit().await else {
+        return Err(AppError::Unavailable("the control plane is busy"));
+    };
+    let upgrade = match upgrade {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return Ok(rejection.into_response()),
+    };
     // The stop waits for this connection to end, as for a request.
     let running = state.shutdown.requests().token();
     let tenant = auth.tenant;
-    upgrade
+    Ok(upgrade
         .max_message_size(MAX_FRAME)
         .on_upgrade(move |socket| async move {
-            serve(&state, tenant, socket).await;
+            serve(&state, tenant, socket, turn).await;
             drop(running);
-        })
+        }))
 }
 
 /// Why a connection ended.
@@ -63,7 +74,12 @@ enum End {
     Protocol(String),
 }
 
-async fn serve(state: &AppState, tenant: TenantId, mut socket: WebSocket) {
+async fn serve(
+    state: &AppState,
+    tenant: TenantId,
+    mut socket: WebSocket,
+    turn: tokio::sync::OwnedSemaphorePermit,
+) {
     let hello = match tokio::time::timeout(HELLO_TIMEOUT, receive(&mut socket)).await {
         Ok(Ok(Some(Up::Hello {
             pid,
@@ -80,7 +96,9 @@ async fn serve(state: &AppState, tenant: TenantId, mut socket: WebSocket) {
         }
     };
     let (pid, session, backlog) = hello;
-    let welcome = match welcome(state, tenant, &session, backlog).await {
+    let welcome = welcome(state, tenant, &session, backlog).await;
+    drop(turn);
+    let welcome = match welcome {
         Ok(welcome) => welcome,
         Err(e) => {
             // The worker retries with backoff; it serves customers meanwhile.
@@ -200,8 +218,35 @@ async fn handle(
     socket: &mut WebSocket,
     up: Up,
 ) -> Result<(), End> {
+    if let Up::Hello { .. } = up {
+        return Err(End::Protocol("a second hello".into()));
+    }
+    // Worker traffic is shed first: without a turn at the database, a
+    // heartbeat is only noted in memory, a report or a batch is refused
+    // (the worker sends it again), an acknowledged send is handed over
+    // again on the next connection.
+    let Some(_turn) = state.supervisor.link().admit().await else {
+        let answer = match up {
+            Up::Heartbeat(beat) => {
+                state
+                    .supervisor
+                    .record_beat(tenant, Utc::now(), beat.outbox_backlog);
+                return Ok(());
+            }
+            Up::Done { id, error } => {
+                state.supervisor.link().done(tenant, &id, error);
+                return Ok(());
+            }
+            Up::Session { id, .. } | Up::Messages { id, .. } => Down::Refused {
+                id,
+                error: "the control plane is busy".into(),
+            },
+            Up::Hello { .. } => unreachable!("refused above"),
+        };
+        return send(socket, &answer).await;
+    };
     let answer = match up {
-        Up::Hello { .. } => return Err(End::Protocol("a second hello".into())),
+        Up::Hello { .. } => unreachable!("refused above"),
         Up::Heartbeat(beat) => {
             match heartbeat(state, tenant, &beat).await {
                 Ok(corrections) => {

@@ -136,7 +136,12 @@ fn new_token() -> String {
 }
 
 impl Supervisor {
-    pub fn new(store: Store, settings: &Settings, control_plane_url: String) -> Self {
+    pub fn new(
+        store: Store,
+        settings: &Settings,
+        control_plane_url: String,
+        link: crate::link::Hub,
+    ) -> Self {
         let exe = settings
             .worker_exe
             .clone()
@@ -162,7 +167,7 @@ impl Supervisor {
                 slots: Mutex::new(HashMap::new()),
                 beats: Mutex::new(HashMap::new()),
                 tokens: Mutex::new(HashMap::new()),
-                link: crate::link::Hub::default(),
+                link,
                 ops: tokio::sync::Mutex::new(()),
             }),
         }

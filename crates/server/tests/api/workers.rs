@@ -21,6 +21,7 @@ flowhq_store::backend_tests!(run:
     the_hello_moves_an_approved_tenant_and_commands_are_acknowledged,
     a_send_is_handed_over_until_the_worker_has_it,
     a_newer_connection_replaces_the_older,
+    worker_traffic_is_shed_first_when_the_database_is_busy,
     simulator_endpoints_exist_only_in_simulator_mode,
 );
 
@@ -382,6 +383,54 @@ async fn a_newer_connection_replaces_the_older(app: TestApp) {
     assert_eq!(
         response.unwrap().json::<Value>().await.unwrap()["applied"],
         true
+    );
+    app.stop().await;
+}
+
+async fn worker_traffic_is_shed_first_when_the_database_is_busy(app: TestApp) {
+    let (a, token) = approved_tenant(&app, "+34910000001").await;
+    let (mut link, _) = link_client::hello(&app, &a, &token, SessionState::Connected, 0).await;
+    // Busy: every turn the workers may take at the database is taken.
+    let mut turns = Vec::new();
+    while let Some(turn) = app.link.admit().await {
+        turns.push(turn);
+    }
+    assert!(!turns.is_empty());
+    // A new link is refused before the upgrade, with a time to come back.
+    let refused = link_get(&app, &a, Some(&token)).send().await.unwrap();
+    assert_eq!(refused.headers()["retry-after"], "1");
+    expect_error(refused, 503, "unavailable").await;
+    // A batch on a live link is refused, to be sent again.
+    let messages: Vec<LoggedMessage> = serde_json::from_value(json!([
+        { "direction": "INBOUND", "from_number": "+34600000001", "to_number": "+34910000001",
+          "message_text": "hola", "wa_message_id": "W1", "created_at": "2024-06-07T12:00:00Z" }
+    ]))
+    .unwrap();
+    link.send(&Up::Messages {
+        id: 1,
+        messages: messages.clone(),
+    })
+    .await;
+    assert!(matches!(link.receive().await, Down::Refused { id: 1, .. }));
+    // People are answered meanwhile.
+    let started = std::time::Instant::now();
+    let tenant = app
+        .admin(Method::GET, &format!("/api/admin/tenants/{a}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tenant.status(), 200);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // Room again: the batch goes through.
+    drop(turns);
+    link.send(&Up::Messages { id: 2, messages }).await;
+    assert_eq!(
+        link.receive().await,
+        Down::Logged {
+            id: 2,
+            accepted: 1,
+            inserted: 1
+        }
     );
     app.stop().await;
 }

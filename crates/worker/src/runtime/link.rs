@@ -36,6 +36,9 @@ const SHIP_GATHER: Duration = Duration::from_millis(50);
 /// How often the outbox is looked at without being told (logs whose
 /// frame was refused, or written while shipping was busy).
 const SHIP_EVERY: Duration = Duration::from_secs(5);
+/// How long a refused frame waits before it is sent again (the control
+/// plane sheds worker traffic when it is busy).
+const REFUSED_WAIT: Duration = Duration::from_secs(1);
 /// How long the control plane has to welcome a new connection.
 const WELCOME_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -178,6 +181,7 @@ async fn serve(shared: &Arc<Shared>, mut socket: Socket) -> Ended {
         next_id: 0,
         shipping: None,
         ship_at: Some(Instant::now()),
+        session_at: None,
     }
     .run(session)
     .await
@@ -191,6 +195,8 @@ struct Connection<'a> {
     shipping: Option<(u64, Vec<i64>)>,
     /// When to look into the outbox next.
     ship_at: Option<Instant>,
+    /// The session report that was refused: when to send the session again.
+    session_at: Option<Instant>,
 }
 
 impl Connection<'_> {
@@ -215,6 +221,7 @@ impl Connection<'_> {
                 return Ended::Drained;
             }
             let ship_at = self.ship_at;
+            let session_at = self.session_at;
             let result = tokio::select! {
                 frame = receive(&mut self.socket) => match frame {
                     Ok(frame) => self.down(frame).await,
@@ -235,6 +242,12 @@ impl Connection<'_> {
                     Ok(())
                 }
                 () = sleep_until(ship_at), if ship_at.is_some() => self.ship().await,
+                () = sleep_until(session_at), if session_at.is_some() => {
+                    self.session_at = None;
+                    let update = shared.session.borrow().clone();
+                    let id = self.id();
+                    self.up(&Up::Session { id, update }).await
+                }
                 () = tokio::time::sleep(SHIP_EVERY), if ship_at.is_none() && !drain => {
                     self.ship_at = Some(Instant::now());
                     Ok(())
@@ -324,9 +337,21 @@ impl Connection<'_> {
                 Ok(())
             }
             Down::Refused { id, error } => {
-                // The control plane is overloaded or its database away:
-                // connect again after a backoff, and send it then.
-                Err(format!("the control plane refused frame {id}: {error}"))
+                // The control plane is busy or its database away: the same
+                // again in a moment (a session report as the session is then).
+                tracing::debug!(id, %error, "the control plane refused a frame; sending it again");
+                let again = Instant::now() + jittered(REFUSED_WAIT);
+                if self
+                    .shipping
+                    .as_ref()
+                    .is_some_and(|(shipped, _)| *shipped == id)
+                {
+                    self.shipping = None;
+                    self.ship_at = Some(again);
+                } else {
+                    self.session_at = Some(again);
+                }
+                Ok(())
             }
             Down::Ack { .. } => Ok(()),
             Down::Command(commanded) => {
