@@ -55,6 +55,9 @@ pub struct Settings {
     pub supervisor: SupervisorMode,
     pub heartbeat_interval: Duration,
     pub stale_after: Duration,
+    /// The waits before the leader's automatic retries of a tenant in
+    /// ERROR (`crate::heal`); empty: none.
+    pub error_retry_schedule: Vec<Duration>,
     pub admin_token: Option<Secret>,
     pub admin_email: Option<String>,
     pub admin_password: Option<Secret>,
@@ -103,6 +106,7 @@ impl Settings {
             supervisor: SupervisorMode::Local,
             heartbeat_interval,
             stale_after: heartbeat_interval * 3,
+            error_retry_schedule: crate::heal::DEFAULT_SCHEDULE.to_vec(),
             admin_token: None,
             admin_email: None,
             admin_password: None,

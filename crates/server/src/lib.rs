@@ -9,6 +9,7 @@ pub mod config;
 pub mod detached;
 pub mod error;
 pub mod extract;
+pub mod heal;
 pub mod health;
 pub mod leader;
 pub mod lifecycle;

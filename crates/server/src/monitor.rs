@@ -36,6 +36,7 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     // persisted) are not the workers' fault: they are due again from when
     // this replica took over.
     let mut leading_since = None;
+    let mut healer = crate::heal::Healer::default();
     let mut interval = tokio::time::interval(period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -53,6 +54,12 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
         let since = *leading_since.get_or_insert_with(Utc::now);
         if let Err(e) = check_stale(&state, since).await {
             tracing::error!(error = %e, "stale monitor");
+        }
+        if let Err(e) = healer
+            .tick(&state, &state.settings.error_retry_schedule)
+            .await
+        {
+            tracing::error!(error = %e, "automatic retries");
         }
     }
     // Keep the last heartbeats for the next control plane.

@@ -206,6 +206,19 @@ impl Store {
     }
 
     /// Tenants newest first, filtered, one page at a time.
+    /// The tenants in ERROR (a handful at most, on a healthy platform).
+    pub async fn tenants_in_error(&self) -> Result<Vec<TenantId>> {
+        let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM tenant WHERE status = 'ERROR'")
+            .fetch_all(self.pool())
+            .await?;
+        ids.into_iter()
+            .map(|(id,)| {
+                id.parse()
+                    .map_err(|_| crate::StoreError::Corrupt(format!("tenant id {id}")))
+            })
+            .collect()
+    }
+
     pub async fn list_tenants(&self, filter: &TenantFilter) -> Result<Page<TenantDetail>> {
         let mut sql = String::from(tenant_detail_select!());
         let mut conditions = Vec::new();

@@ -5,6 +5,7 @@ mod helpers;
 
 mod admin_tenants;
 mod auth_hardening;
+mod heal;
 mod health;
 mod hostile_input;
 mod isolation;
