@@ -91,6 +91,10 @@ pub async fn check_stale(state: &AppState, started: DateTime<Utc>) -> anyhow::Re
         if now - last <= stale_after {
             continue;
         }
+        // Gone rather than hung: a crash, which is restarted, not an ERROR.
+        if state.supervisor.adopt_gone(tenant).await? {
+            continue;
+        }
         let reason = format!(
             "no heartbeat for {}s (stale after {}s)",
             (now - last).num_seconds(),

@@ -173,5 +173,8 @@ async fn commands_reach_the_worker_before_the_call_returns(mut env: Env) {
         2,
         "each send went out once"
     );
+    // Workers outlive their control plane by design: stop them on purpose.
+    let (status, _) = env.post("/api/admin/workers/stop-all", json!({})).await;
+    assert_eq!(status, 200);
     server.stop().await;
 }

@@ -9,6 +9,7 @@
 mod commands;
 mod offline;
 mod pairing;
+mod replicas;
 mod serve_binary;
 mod sim_apart;
 

@@ -8,9 +8,9 @@ use std::process::{Child, Command, Stdio};
 use super::pairing::approved_with_worker;
 use super::*;
 
-struct SimProcess {
+pub struct SimProcess {
     child: Child,
-    url: String,
+    pub url: String,
 }
 
 impl Drop for SimProcess {
@@ -20,7 +20,7 @@ impl Drop for SimProcess {
     }
 }
 
-fn start_sim(data_dir: &std::path::Path) -> SimProcess {
+pub fn start_sim(data_dir: &std::path::Path) -> SimProcess {
     let mut child = Command::new(env!("CARGO_BIN_EXE_flowhq"))
         .args(["sim", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
@@ -111,5 +111,8 @@ async fn a_network_run_apart_serves_the_workers(mut env: Env) {
         !env.data_dir.join("sim.db").exists(),
         "the control plane keeps no network of its own"
     );
+    // Workers outlive their control plane by design: stop them on purpose.
+    let (status, _) = env.post("/api/admin/workers/stop-all", json!({})).await;
+    assert_eq!(status, 200);
     server.stop().await;
 }

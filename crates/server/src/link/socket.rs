@@ -139,6 +139,19 @@ async fn serve(
     };
     hub.detach(tenant, generation);
     let _ = socket.send(Message::Close(None)).await;
+    if matches!(end, End::Gone) && state.leadership.is_leader() {
+        // The worker hung up: if its process died and nobody here watches
+        // it (another replica started it), restart it now rather than when
+        // its heartbeats are missed.
+        let state = state.clone();
+        tokio::spawn(async move {
+            // Long enough for a dying process to be gone from /proc.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if let Err(e) = state.supervisor.adopt_gone(tenant).await {
+                tracing::warn!(tenant_id = %tenant, error = %e, "checking a worker that hung up");
+            }
+        });
+    }
     match end {
         End::Protocol(error) => {
             tracing::warn!(tenant_id = %tenant, %error, "worker link closed: protocol error");

@@ -285,6 +285,41 @@ impl Supervisor {
         )
     }
 
+    /// A worker of `tenant` that this (leading) replica does not supervise
+    /// has gone: its process no longer runs, though it should. Its starter
+    /// may have been another replica, now dead (one that lives never
+    /// restarts its workers unless it leads), so this one restarts it, as
+    /// if it had died under its own watch. Returns whether it will.
+    pub async fn adopt_gone(&self, tenant: TenantId) -> AppResult<bool> {
+        if self.inner.mode == SupervisorMode::External
+            || lock(&self.inner.slots).contains_key(&tenant)
+        {
+            return Ok(false);
+        }
+        let runtime = self.inner.store.worker_runtime(tenant).await?;
+        let worker = &runtime.worker;
+        let gone = worker
+            .pid
+            .is_some_and(|pid| !process::is_worker(pid, &worker.process_name));
+        if runtime.desired != Desired::Running || !gone {
+            return Ok(false);
+        }
+        let _op = self.inner.ops.lock().await;
+        let mut slots = lock(&self.inner.slots);
+        if slots.contains_key(&tenant) {
+            return Ok(false);
+        }
+        tracing::warn!(tenant_id = %tenant, pid = worker.pid, "a worker started elsewhere has gone; restarting it");
+        slots.insert(
+            tenant,
+            Slot::Restarting {
+                at: Instant::now(),
+                fast_failures: 0,
+            },
+        );
+        Ok(true)
+    }
+
     // ---- lifecycle ----------------------------------------------------------
 
     /// Starts `tenant`'s worker: a conflict when it is already running.
