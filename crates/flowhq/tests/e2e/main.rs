@@ -7,6 +7,7 @@
 //! WhatsApp (`offline.rs`).
 
 mod commands;
+mod crash;
 mod offline;
 mod pairing;
 mod replicas;

@@ -38,16 +38,22 @@ async fn proxy(backends: Vec<u16>) -> u16 {
     port
 }
 
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
 
-struct Replica {
-    child: Child,
+pub(super) struct Replica {
+    pub(super) child: Child,
 }
 
-fn spawn_replica(env: &Env, name: &str, sim_url: &str, advertise: u16, port: u16) -> Replica {
+pub(super) fn spawn_replica(
+    env: &Env,
+    name: &str,
+    sim_url: &str,
+    advertise: u16,
+    port: u16,
+) -> Replica {
     let log = std::fs::File::create(env.data_dir.with_file_name(format!("{name}.log"))).unwrap();
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_flowhq"));
     command.arg("serve");
