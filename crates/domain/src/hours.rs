@@ -746,7 +746,11 @@ mod tests {
             covered = Some(covered.map_or(e, |c| c.max(e)));
         }
         // The reference sees further than a week; the real one stops there.
-        (open, next.filter(|n| *n - at <= chrono::Duration::days(8)))
+        // A week's next opening can lie more than eight days ahead when the
+        // zone skips a calendar day (Samoa's 30 December 2011: from a
+        // Wednesday to the Friday after next is nine local days and eight
+        // real ones and a bit), so the horizon compared is nine days.
+        (open, next.filter(|n| *n - at <= chrono::Duration::days(9)))
     }
 
     mod properties {
