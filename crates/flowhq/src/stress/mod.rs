@@ -74,6 +74,14 @@ pub struct StressArgs {
     /// temporary data dir).
     #[arg(long)]
     database_url: Option<String>,
+    /// After onboarding, leave the connected workers idle this long and
+    /// report the control plane's CPU and memory over it (0s: skip).
+    #[arg(long, default_value = "0s")]
+    idle_for: String,
+    /// Pause-and-resume round trips to time before the traffic (each
+    /// answers once the worker acknowledged it).
+    #[arg(long, default_value_t = 20)]
+    commands: usize,
     /// Host the simulated network in the run's control plane instead of a
     /// `flowhq sim` process of its own (how runs were made before).
     #[arg(long)]
@@ -227,6 +235,48 @@ impl Processes {
     }
 }
 
+/// Leaves the workers idle for `--idle-for` and measures the control
+/// plane meanwhile: CPU as a percentage of one core, and RSS at the end.
+async fn idle(
+    args: &StressArgs,
+    processes: &Processes,
+) -> anyhow::Result<Option<(f64, Option<f64>)>> {
+    let period = humantime::parse_duration(&args.idle_for).context("--idle-for")?;
+    let Some(pid) = processes.control_plane.filter(|_| !period.is_zero()) else {
+        return Ok(None);
+    };
+    eprintln!("idle for {period:?}…");
+    let before = procfs::cpu_seconds(pid);
+    tokio::time::sleep(period).await;
+    let after = procfs::cpu_seconds(pid);
+    let percent = match (before, after) {
+        (Some(before), Some(after)) => (after - before) / period.as_secs_f64() * 100.0,
+        _ => return Ok(None),
+    };
+    Ok(Some((percent, procfs::rss_mib(pid))))
+}
+
+/// Pauses and resumes tenants one after another, timing each call: it
+/// returns once the tenant's worker acknowledged the command.
+async fn time_commands(api: &Api, tenants: &[Tenant], n: usize, errors: &Errors) -> Vec<i64> {
+    let mut latencies = Vec::with_capacity(n * 2);
+    for i in 0..n {
+        let tenant = &tenants[i * 7919 % tenants.len()];
+        for action in ["pause", "resume"] {
+            let path = format!("/api/admin/tenants/{}/{action}", tenant.id);
+            let started = Instant::now();
+            match api.admin_post(&path, &json!({})).await {
+                Ok(answer) if answer["applied"] == true => {
+                    latencies.push(started.elapsed().as_millis() as i64);
+                }
+                Ok(answer) => errors.push(format!("{path}: not applied: {answer}")),
+                Err(e) => errors.push(format!("{e:#}")),
+            }
+        }
+    }
+    latencies
+}
+
 /// How often the admin probe asks for a tenant during the traffic.
 const ADMIN_PROBE_EVERY: Duration = Duration::from_millis(100);
 
@@ -270,6 +320,8 @@ async fn drive(
     if tenants.is_empty() {
         bail!("no tenant could be onboarded");
     }
+    let idle = idle(args, processes).await?;
+    let mut command_latencies = time_commands(api, &tenants, args.commands, errors).await;
     let baseline = api.inbound_logged().await?;
     let (stop_probe, probe_stopped) = tokio::sync::watch::channel(false);
     let probe = tokio::spawn(admin_probe(
@@ -385,6 +437,11 @@ async fn drive(
         worker_rss,
     );
     report.admin_p99_ms = check::quantile(&mut admin_latencies, 0.99);
+    report.command_p99_ms = check::quantile(&mut command_latencies, 0.99);
+    if let Some((cpu_percent, rss_mib)) = idle {
+        report.idle_cpu_percent = Some(report::round(cpu_percent));
+        report.idle_rss_mib = rss_mib.map(report::round);
+    }
     report.control_plane_cpu_ms_per_msg =
         per_message(cp_cpu_before, cp_cpu_after).map(report::round_fine);
     report.sim_cpu_ms_per_msg = per_message(sim_cpu_before, sim_cpu_after).map(report::round_fine);

@@ -58,6 +58,12 @@ pub struct Report {
     /// The simulated network's, when it runs apart (`flowhq sim`).
     pub sim_cpu_ms_per_msg: Option<f64>,
     pub sim_rss_mib: Option<f64>,
+    /// Pause or resume → the worker's acknowledgement, as the API answers.
+    pub command_p99_ms: Option<i64>,
+    /// With `--idle-for`: the control plane's CPU (% of one core) and RSS
+    /// with every worker connected and nothing to do.
+    pub idle_cpu_percent: Option<f64>,
+    pub idle_rss_mib: Option<f64>,
     // Beyond the required fields: what explains the figures above.
     pub lost_inbound: u64,
     pub lost_replies: u64,
@@ -114,6 +120,9 @@ impl Report {
             control_plane_cpu_ms_per_msg: None,
             sim_cpu_ms_per_msg: None,
             sim_rss_mib: None,
+            command_p99_ms: None,
+            idle_cpu_percent: None,
+            idle_rss_mib: None,
             lost_inbound: healthy.lost_inbound + troubled.lost_inbound,
             lost_replies: healthy.lost_replies + troubled.lost_replies,
             unlogged_sends: healthy.unlogged_sends + troubled.unlogged_sends,

@@ -181,6 +181,7 @@ async fn serve(shared: &Arc<Shared>, mut socket: Socket) -> Ended {
         next_id: 0,
         shipping: None,
         ship_at: Some(Instant::now()),
+        look_again: false,
         session_at: None,
     }
     .run(session)
@@ -195,6 +196,9 @@ struct Connection<'a> {
     shipping: Option<(u64, Vec<i64>)>,
     /// When to look into the outbox next.
     ship_at: Option<Instant>,
+    /// Logs became ready while a batch was on its way: look again once it
+    /// is acknowledged.
+    look_again: bool,
     /// The session report that was refused: when to send the session again.
     session_at: Option<Instant>,
 }
@@ -207,6 +211,8 @@ impl Connection<'_> {
         beat.reset();
         let mut draining = shared.draining.subscribe();
         let mut drain = false;
+        let mut look = tokio::time::interval(SHIP_EVERY);
+        look.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             if drain && self.shipping.is_none() && self.ship_at.is_none() {
                 // Everything is shipped: say goodbye.
@@ -248,7 +254,7 @@ impl Connection<'_> {
                     let id = self.id();
                     self.up(&Up::Session { id, update }).await
                 }
-                () = tokio::time::sleep(SHIP_EVERY), if ship_at.is_none() && !drain => {
+                _ = look.tick(), if ship_at.is_none() && !drain => {
                     self.ship_at = Some(Instant::now());
                     Ok(())
                 }
@@ -295,6 +301,7 @@ impl Connection<'_> {
     async fn ship(&mut self) -> Result<(), String> {
         self.ship_at = None;
         if self.shipping.is_some() {
+            self.look_again = true;
             return Ok(());
         }
         let batch = match self.shared.outbox.ready_batch(SHIP_BATCH) {
@@ -330,8 +337,9 @@ impl Connection<'_> {
                     // Shipped again later; the control plane ignores repeats.
                     tracing::error!(error = %e, "forgetting shipped logs");
                 }
-                if seqs.len() == SHIP_BATCH as usize {
-                    // A full batch: more may be waiting.
+                if seqs.len() == SHIP_BATCH as usize || std::mem::take(&mut self.look_again) {
+                    // A full batch (more may be waiting), or logs became
+                    // ready while it was on its way.
                     self.ship_at = Some(Instant::now());
                 }
                 Ok(())
