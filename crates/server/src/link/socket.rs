@@ -32,6 +32,13 @@ use crate::state::AppState;
 pub const MAX_BATCH: usize = 1000;
 /// The largest frame a worker may send (a full batch of long texts).
 const MAX_FRAME: usize = 8 << 20;
+/// A connection's read buffer; a larger frame grows it while it is read.
+const READ_BUFFER: usize = 8 << 10;
+/// Heartbeats between two looks at what the worker should be doing (the
+/// correction of a lost command): every heartbeat is noted, but reading
+/// the tenant's row for each of thousands of workers every interval was
+/// most of an idle control plane's CPU.
+const CHECK_EVERY: u32 = 3;
 /// How long a new connection has to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -55,6 +62,11 @@ pub async fn link(
     let running = state.shutdown.requests().token();
     let tenant = auth.tenant;
     Ok(upgrade
+        // Thousands of mostly idle connections: small buffers (the
+        // defaults, 128 KiB each way, were most of an idle control plane's
+        // memory), and each frame written at once.
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
         .max_message_size(MAX_FRAME)
         .on_upgrade(move |socket| async move {
             serve(&state, tenant, socket, turn).await;
@@ -111,12 +123,25 @@ async fn serve(
     let (generation, mut frames) = hub.attach(tenant);
     tracing::info!(tenant_id = %tenant, pid, "worker linked");
     let mut closing = hub.closing();
+    let mut beats: u32 = 0;
     let end = if let Err(end) = send(&mut socket, &welcome).await {
         end
     } else {
         loop {
             tokio::select! {
                 up = receive(&mut socket) => match up {
+                    Ok(Some(Up::Heartbeat(beat))) => {
+                        beats = beats.wrapping_add(1);
+                        // The first heartbeat is looked at, then every third.
+                        if beats % CHECK_EVERY != 1 {
+                            // Noted in memory only; the next look corrects.
+                            state.supervisor.record_beat(tenant, Utc::now(), beat.outbox_backlog);
+                            continue;
+                        }
+                        if let Err(end) = handle(state, tenant, &mut socket, Up::Heartbeat(beat)).await {
+                            break end;
+                        }
+                    }
                     Ok(Some(up)) => {
                         if let Err(end) = handle(state, tenant, &mut socket, up).await {
                             break end;
