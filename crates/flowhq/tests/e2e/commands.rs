@@ -145,6 +145,16 @@ async fn commands_reach_the_worker_before_the_call_returns(mut env: Env) {
         },
     )
     .await;
+    // The worker acknowledged the send its welcome carried: no longer offered.
+    eventually("the send handed over", Duration::from_secs(10), || async {
+        env.store
+            .waiting_sends(id, 10)
+            .await
+            .unwrap()
+            .is_empty()
+            .then_some(())
+    })
+    .await;
     // Both sends are logged as outbound messages, once each.
     let messages = eventually("the sends logged", Duration::from_secs(10), || async {
         let messages = env.messages(id).await;

@@ -39,6 +39,8 @@ const READ_BUFFER: usize = 8 << 10;
 /// the tenant's row for each of thousands of workers every interval was
 /// most of an idle control plane's CPU.
 const CHECK_EVERY: u32 = 3;
+/// Waiting sends offered again with a heartbeat, at most.
+const HEARTBEAT_SENDS: u32 = 100;
 /// How long a new connection has to say hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -51,9 +53,11 @@ pub async fn link(
     auth: LinkAuth,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
-    let Some(turn) = state.supervisor.link().admit().await else {
+    // A first check before the upgrade: a busy control plane refuses new
+    // links outright (the turn for the welcome is taken after the hello).
+    if state.supervisor.link().admit().await.is_none() {
         return Err(AppError::Unavailable("the control plane is busy"));
-    };
+    }
     let upgrade = match upgrade {
         Ok(upgrade) => upgrade,
         Err(rejection) => return Ok(rejection.into_response()),
@@ -69,7 +73,7 @@ pub async fn link(
         .write_buffer_size(0)
         .max_message_size(MAX_FRAME)
         .on_upgrade(move |socket| async move {
-            serve(&state, tenant, socket, turn).await;
+            serve(&state, tenant, socket).await;
             drop(running);
         }))
 }
@@ -86,12 +90,7 @@ enum End {
     Protocol(String),
 }
 
-async fn serve(
-    state: &AppState,
-    tenant: TenantId,
-    mut socket: WebSocket,
-    turn: tokio::sync::OwnedSemaphorePermit,
-) {
+async fn serve(state: &AppState, tenant: TenantId, mut socket: WebSocket) {
     let hello = match tokio::time::timeout(HELLO_TIMEOUT, receive(&mut socket)).await {
         Ok(Ok(Some(Up::Hello {
             pid,
@@ -108,29 +107,40 @@ async fn serve(
         }
     };
     let (pid, session, backlog) = hello;
-    let welcome = welcome(state, tenant, &session, backlog).await;
-    drop(turn);
+    let hub = state.supervisor.link();
+    // Attached before the welcome reads the state: a command issued
+    // meanwhile is queued behind the welcome rather than missed.
+    let (generation, mut frames) = hub.attach(tenant);
+    let welcome = match hub.admit().await {
+        Some(_turn) => welcome(state, tenant, &session, backlog).await,
+        None => Err(anyhow::anyhow!("the control plane is busy")),
+    };
     let welcome = match welcome {
         Ok(welcome) => welcome,
         Err(e) => {
             // The worker retries with backoff; it serves customers meanwhile.
             tracing::warn!(tenant_id = %tenant, error = %e, "welcoming a worker");
+            hub.detach(tenant, generation);
             let _ = socket.send(Message::Close(None)).await;
             return;
         }
     };
-    let hub = state.supervisor.link();
-    let (generation, mut frames) = hub.attach(tenant);
     tracing::info!(tenant_id = %tenant, pid, "worker linked");
     let mut closing = hub.closing();
     let mut beats: u32 = 0;
+    // A worker heartbeats every interval: one silent for the stale period
+    // is gone (a half-open connection, its host vanished).
+    let silence = state.settings.stale_after;
+    let mut heard = tokio::time::Instant::now();
     let end = if let Err(end) = send(&mut socket, &welcome).await {
         end
     } else {
         loop {
             tokio::select! {
+                () = tokio::time::sleep_until(heard + silence) => break End::Gone,
                 up = receive(&mut socket) => match up {
                     Ok(Some(Up::Heartbeat(beat))) => {
+                        heard = tokio::time::Instant::now();
                         beats = beats.wrapping_add(1);
                         // The first heartbeat is looked at, then every third.
                         if beats % CHECK_EVERY != 1 {
@@ -143,11 +153,12 @@ async fn serve(
                         }
                     }
                     Ok(Some(up)) => {
+                        heard = tokio::time::Instant::now();
                         if let Err(end) = handle(state, tenant, &mut socket, up).await {
                             break end;
                         }
                     }
-                    Ok(None) => {}
+                    Ok(None) => heard = tokio::time::Instant::now(),
                     Err(end) => break end,
                 },
                 frame = frames.recv() => match frame {
@@ -283,51 +294,50 @@ async fn handle(
         };
         return send(socket, &answer).await;
     };
-    let answer = match up {
+    // The answers are worked out with the turn, and sent without it: a
+    // slow peer must not hold the workers' share of the database.
+    let answers = match up {
         Up::Hello { .. } => unreachable!("refused above"),
-        Up::Heartbeat(beat) => {
-            match heartbeat(state, tenant, &beat).await {
-                Ok(corrections) => {
-                    for command in corrections {
-                        let frame = Down::Command(Commanded {
-                            id: new_command_id(),
-                            command,
-                        });
-                        send(socket, &frame).await?;
-                    }
-                }
-                Err(e) => tracing::warn!(tenant_id = %tenant, error = %e, "recording a heartbeat"),
+        Up::Heartbeat(beat) => match heartbeat(state, tenant, &beat).await {
+            Ok(commands) => commands.into_iter().map(Down::Command).collect(),
+            Err(e) => {
+                tracing::warn!(tenant_id = %tenant, error = %e, "recording a heartbeat");
+                Vec::new()
             }
-            return Ok(());
-        }
+        },
         Up::Session { id, update } => {
             if let Some(error) = &update.error {
                 tracing::warn!(tenant_id = %tenant, %error, "worker reports a session error");
             }
-            match state.store.report_session(tenant, &update, "worker").await {
-                Ok(transitions) => {
-                    for t in &transitions {
-                        tracing::info!(tenant_id = %tenant, from = %t.from, to = %t.to, "tenant status changed");
+            vec![
+                match state.store.report_session(tenant, &update, "worker").await {
+                    Ok(transitions) => {
+                        for t in &transitions {
+                            tracing::info!(tenant_id = %tenant, from = %t.from, to = %t.to, "tenant status changed");
+                        }
+                        Down::Ack { id }
                     }
-                    Down::Ack { id }
-                }
-                Err(e) => refused(tenant, id, "session report", &e),
-            }
+                    Err(e) => refused(tenant, id, "session report", &e),
+                },
+            ]
         }
-        Up::Messages { id, messages } => log(state, tenant, id, messages).await,
+        Up::Messages { id, messages } => vec![log(state, tenant, id, messages).await],
         Up::Done { id, error } => {
             state.supervisor.link().done(tenant, &id, error.clone());
             if error.is_none()
                 && let Err(e) = state.store.send_handed_over(tenant, &id).await
             {
-                // Handed over again on the next connection; the worker's
-                // outbox recognises it.
+                // Offered again later; the worker's outbox recognises it.
                 tracing::warn!(tenant_id = %tenant, error = %e, "recording a handed-over send");
             }
-            return Ok(());
+            Vec::new()
         }
     };
-    send(socket, &answer).await
+    drop(_turn);
+    for answer in &answers {
+        send(socket, answer).await?;
+    }
+    Ok(())
 }
 
 fn refused(tenant: TenantId, id: u64, what: &str, error: &dyn std::fmt::Display) -> Down {
@@ -366,7 +376,7 @@ async fn heartbeat(
     state: &AppState,
     tenant: TenantId,
     beat: &Heartbeat,
-) -> anyhow::Result<Vec<Command>> {
+) -> anyhow::Result<Vec<Commanded>> {
     let store = &state.store;
     state
         .supervisor
@@ -375,8 +385,12 @@ async fn heartbeat(
     if view.worker_status == WorkerStatus::Starting {
         store.worker_running(tenant).await?;
     }
+    let fresh = |command| Commanded {
+        id: new_command_id(),
+        command,
+    };
     if view.desired == Desired::Stopped {
-        return Ok(vec![Command::Stop]);
+        return Ok(vec![fresh(Command::Stop)]);
     }
     if !implied_events(view.tenant_status, beat.session_state).is_empty() {
         // The tenant is behind its worker (the tenant was retried while the
@@ -391,15 +405,26 @@ async fn heartbeat(
     let mut corrections = Vec::new();
     let paused = view.tenant_status == TenantStatus::Paused;
     if beat.paused != paused {
-        corrections.push(if paused {
+        corrections.push(fresh(if paused {
             Command::Pause
         } else {
             Command::Resume
-        });
+        }));
     }
     if beat.config_version != view.config_version {
-        corrections.push(Command::Config {
+        corrections.push(fresh(Command::Config {
             config: worker_config(store, tenant).await?,
+        }));
+    }
+    // Sends that missed their push (queued on another replica, or while
+    // this connection was being set up) go out now, under their own ids.
+    for send in store.waiting_sends(tenant, HEARTBEAT_SENDS).await? {
+        corrections.push(Commanded {
+            id: send.id,
+            command: Command::Send {
+                to: send.to,
+                text: send.text,
+            },
         });
     }
     Ok(corrections)

@@ -149,7 +149,14 @@ async fn fixture(app: &TestApp) -> Fixture {
         own_request,
         other_tenant,
         other_request,
-        http: reqwest::Client::new(),
+        // A fresh connection per request: the server may close one after
+        // refusing a hostile request (a body it would not read, say), and a
+        // pooled connection reused at that moment fails in the client, not
+        // the server.
+        http: reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap(),
     }
 }
 

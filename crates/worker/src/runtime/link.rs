@@ -156,17 +156,28 @@ async fn serve(shared: &Arc<Shared>, mut socket: Socket) -> Ended {
                 tracing::info!("the control plane says this worker should not run");
                 shared.stop.send_replace(true);
             }
-            if let Err(e) = apply_config(shared, config) {
-                tracing::error!(error = %e, "the control plane's config is unusable");
-            }
+            // The config version stays the one in use until the new config
+            // is (apply_config moves it), so that a config that could not
+            // be taken in is sent again after the next heartbeat.
+            let mut desired = desired;
+            desired.config_version = shared.desired.borrow().config_version;
             shared.desired.send_if_modified(|current| {
                 let changed = *current != desired;
                 *current = desired;
                 changed
             });
+            if let Err(e) = apply_config(shared, config) {
+                tracing::error!(error = %e, "the control plane's config is unusable");
+            }
+            // Each send is recorded, then acknowledged like a command, so
+            // that the control plane stops offering it.
             for send in sends {
-                if let Err(error) = apply(shared, &send) {
+                let error = apply(shared, &send).err();
+                if let Some(error) = &error {
                     tracing::warn!(%error, "recording a send");
+                }
+                if let Err(e) = self::send(&mut socket, &Up::Done { id: send.id, error }).await {
+                    return Ended::Lost(e);
                 }
             }
         }
@@ -475,19 +486,22 @@ fn apply(shared: &Shared, commanded: &Commanded) -> Result<(), String> {
 }
 
 /// Takes a config from the control plane into use, and keeps a copy for a
-/// start without it.
+/// start without it (best effort: a disk that refuses the copy does not
+/// keep the new config from answering customers).
 fn apply_config(shared: &Shared, config: WorkerConfig) -> Result<()> {
     let version = config.config_version;
     if shared.desired.borrow().config_version == version && shared.config.borrow().is_some() {
         return Ok(());
     }
     let bot = Bot::build(config)?;
-    let path = shared.settings.state_dir().join("config.json");
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, serde_json::to_vec(&bot.config).unwrap_or_default())?;
-    std::fs::rename(&tmp, &path)?;
+    let copy = serde_json::to_vec(&bot.config).unwrap_or_default();
     shared.config.send_replace(Some(Arc::new(bot)));
     shared.desired.send_modify(|d| d.config_version = version);
     tracing::info!(version, "config in use");
+    let path = shared.settings.state_dir().join("config.json");
+    let tmp = path.with_extension("tmp");
+    if let Err(e) = std::fs::write(&tmp, copy).and_then(|()| std::fs::rename(&tmp, &path)) {
+        tracing::warn!(error = %e, "saving the config for a start without the control plane");
+    }
     Ok(())
 }

@@ -147,19 +147,22 @@ async fn load_config(shared: &Shared) -> Result<Arc<Bot>> {
     {
         tracing::warn!("control plane unreachable; using the saved config");
         let bot = Arc::new(Bot::build(saved)?);
-        shared.desired.send_modify(|d| {
-            d.paused = bot.config.paused;
-            d.config_version = bot.config.config_version;
-        });
-        // The welcome, when it comes, replaces it.
-        shared.config.send_if_modified(|current| {
+        // Only while nothing newer came from the link meanwhile: a welcome
+        // or an acknowledged pause must not be undone by the saved copy.
+        let taken = shared.config.send_if_modified(|current| {
             let unset = current.is_none();
             if unset {
                 *current = Some(bot.clone());
             }
             unset
         });
-        return Ok(bot);
+        if taken {
+            shared.desired.send_modify(|d| {
+                d.paused = bot.config.paused;
+                d.config_version = bot.config.config_version;
+            });
+            return Ok(bot);
+        }
     }
     tracing::warn!("waiting for the control plane's config");
     let bot = config
@@ -349,7 +352,9 @@ async fn serve(shared: Arc<Shared>, channel: &mut impl Channel) -> Result<()> {
                     send_pending(&shared, channel).await;
                 }
             }
-            _ = retry_sends.tick() => {
+            // Only with replies waiting: each tick cancels the channel's
+            // long poll, which must otherwise run its course.
+            _ = retry_sends.tick(), if shared.unsent.load(Ordering::Relaxed) => {
                 if shared.unsent.load(Ordering::Relaxed)
                     && shared.session.borrow().state == SessionState::Connected
                 {
