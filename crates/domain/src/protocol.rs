@@ -122,6 +122,12 @@ pub struct Heartbeat {
     pub paused: bool,
     /// The version of the config the worker answers with.
     pub config_version: i64,
+    /// The owner's last pairing-code request the worker has, and the last
+    /// request for new QR codes: a newer one it missed is sent again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pairing_requested_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_qr_requested_at: Option<DateTime<Utc>>,
 }
 
 /// The state the worker should be in: sent in [`Down::Welcome`], and what

@@ -181,6 +181,14 @@ impl Hub {
         }
     }
 
+    /// Closes `tenant`'s connection, if it has one here (its token was
+    /// replaced): its queue closes, and with it the connection.
+    pub fn disconnect(&self, tenant: TenantId) {
+        if lock(&self.inner.links).remove(&tenant).is_some() {
+            lock(&self.inner.waiting).retain(|(t, _), _| *t != tenant);
+        }
+    }
+
     /// The worker acknowledged command `id`.
     fn done(&self, tenant: TenantId, id: &str, error: Option<String>) {
         if let Some(waiter) = lock(&self.inner.waiting).remove(&(tenant, id.to_owned())) {

@@ -416,6 +416,27 @@ async fn heartbeat(
             config: worker_config(store, tenant).await?,
         }));
     }
+    // The owner's requests, when the worker missed the newest (asked on
+    // another replica, say).
+    if let Some((phone_number, requested_at)) = view.pairing.clone()
+        && beat
+            .pairing_requested_at
+            .is_none_or(|seen| seen < requested_at)
+    {
+        corrections.push(fresh(Command::RequestPairingCode {
+            request: flowhq_domain::protocol::PairingRequest {
+                phone_number,
+                requested_at,
+            },
+        }));
+    }
+    if let Some(requested_at) = view.new_qr_requested_at
+        && beat
+            .new_qr_requested_at
+            .is_none_or(|seen| seen < requested_at)
+    {
+        corrections.push(fresh(Command::RefreshQr { requested_at }));
+    }
     // Sends that missed their push (queued on another replica, or while
     // this connection was being set up) go out now, under their own ids.
     for send in store.waiting_sends(tenant, HEARTBEAT_SENDS).await? {

@@ -222,6 +222,8 @@ impl Supervisor {
             .await?;
         lock(&self.inner.tokens).insert(tenant, hash);
         lock(&self.inner.beats).remove(&tenant);
+        // The old token's link, if any, no longer acts for the tenant.
+        self.inner.link.disconnect(tenant);
         Ok(token)
     }
 
@@ -485,6 +487,8 @@ impl Supervisor {
             .await?;
         lock(&inner.tokens).insert(tenant, hash);
         lock(&inner.beats).remove(&tenant);
+        // The old token's link, if any, no longer acts for the tenant.
+        inner.link.disconnect(tenant);
         let log_path = process::log_path(&inner.data_dir, process_name);
         let _ = process::rotate_if_large(&log_path, process::LOG_MAX_BYTES, process::LOG_KEEP);
         let launch = process::Launch {

@@ -21,6 +21,7 @@ flowhq_store::backend_tests!(run:
     the_hello_moves_an_approved_tenant_and_commands_are_acknowledged,
     a_send_is_handed_over_until_the_worker_has_it,
     a_newer_connection_replaces_the_older,
+    a_heartbeat_brings_the_owners_requests_the_worker_missed,
     worker_traffic_is_shed_first_when_the_database_is_busy,
     simulator_endpoints_exist_only_in_simulator_mode,
 );
@@ -262,6 +263,8 @@ async fn the_hello_moves_an_approved_tenant_and_commands_are_acknowledged(app: T
         outbox_backlog: 0,
         paused: false,
         config_version: 0,
+        pairing_requested_at: None,
+        new_qr_requested_at: None,
     }))
     .await;
     let mut corrections = Vec::new();
@@ -384,6 +387,68 @@ async fn a_newer_connection_replaces_the_older(app: TestApp) {
         response.unwrap().json::<Value>().await.unwrap()["applied"],
         true
     );
+    // A new token for the tenant: the old one's link acts no more.
+    let _ = token_for(&app, &a).await;
+    assert!(new.closed().await, "the link of a replaced token is closed");
+    app.stop().await;
+}
+
+async fn a_heartbeat_brings_the_owners_requests_the_worker_missed(app: TestApp) {
+    let (a, token) = approved_tenant(&app, "+34910000001").await;
+    let id: TenantId = a.parse().unwrap();
+    let (mut link, _) = link_client::hello(&app, &a, &token, SessionState::QrReady, 0).await;
+    // Asked while the worker was not listening here (another replica).
+    app.store
+        .request_new_qr(id, chrono::Utc::now())
+        .await
+        .unwrap();
+    let beat = |new_qr_requested_at| {
+        Up::Heartbeat(Heartbeat {
+            pid: 1,
+            session_state: SessionState::QrReady,
+            outbox_backlog: 0,
+            paused: false,
+            config_version: 0,
+            pairing_requested_at: None,
+            new_qr_requested_at,
+        })
+    };
+    link.send(&beat(None)).await;
+    // The config version is behind too: a config and the QR request come.
+    let mut commands = Vec::new();
+    while commands.len() < 2 {
+        let Down::Command(commanded) = link.receive().await else {
+            panic!("expected a command")
+        };
+        commands.push(commanded.command);
+    }
+    let Some(Command::RefreshQr { requested_at }) = commands
+        .iter()
+        .find(|c| matches!(c, Command::RefreshQr { .. }))
+        .cloned()
+    else {
+        panic!("the missed QR request: {commands:?}")
+    };
+    // Once the worker has it, it is not sent again (the fourth heartbeat
+    // is the next one looked at).
+    for _ in 0..3 {
+        link.send(&beat(Some(requested_at))).await;
+    }
+    link.send(&Up::Session {
+        id: 1,
+        update: SessionUpdate::state(SessionState::QrReady),
+    })
+    .await;
+    loop {
+        match link.receive().await {
+            Down::Ack { id: 1 } => break,
+            Down::Command(c) => assert!(
+                !matches!(c.command, Command::RefreshQr { .. }),
+                "sent again: {c:?}"
+            ),
+            _ => {}
+        }
+    }
     app.stop().await;
 }
 

@@ -294,9 +294,14 @@ impl Connection<'_> {
 
     async fn heartbeat(&mut self) -> Result<(), String> {
         let shared = self.shared;
-        let (paused, config_version) = {
+        let (paused, config_version, pairing_requested_at, new_qr_requested_at) = {
             let desired = shared.desired.borrow();
-            (desired.paused, desired.config_version)
+            (
+                desired.paused,
+                desired.config_version,
+                desired.pairing.as_ref().map(|p| p.requested_at),
+                desired.new_qr_requested_at,
+            )
         };
         let beat = Heartbeat {
             pid: std::process::id(),
@@ -304,6 +309,8 @@ impl Connection<'_> {
             outbox_backlog: shared.outbox.backlog().unwrap_or(0),
             paused,
             config_version,
+            pairing_requested_at,
+            new_qr_requested_at,
         };
         self.up(&Up::Heartbeat(beat)).await
     }
