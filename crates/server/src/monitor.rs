@@ -18,6 +18,9 @@ use tokio::sync::watch;
 
 use crate::state::AppState;
 
+/// How often the leader forgets sends handed over long ago.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
+
 /// How often the monitor runs: at least once per heartbeat interval.
 pub fn tick_period(heartbeat_interval: Duration, stale_after: Duration) -> Duration {
     (heartbeat_interval / 2)
@@ -37,6 +40,7 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     // this replica took over.
     let mut leading_since = None;
     let mut healer = crate::heal::Healer::default();
+    let mut pruned_at: Option<tokio::time::Instant> = None;
     let mut interval = tokio::time::interval(period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -60,6 +64,15 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             .await
         {
             tracing::error!(error = %e, "automatic retries");
+        }
+        if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+            pruned_at = Some(tokio::time::Instant::now());
+            let before = Utc::now() - flowhq_store::sends::HANDED_RETENTION;
+            match state.store.prune_handed_sends(before).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sends = n, "forgot sends handed over long ago"),
+                Err(e) => tracing::warn!(error = %e, "pruning handed-over sends"),
+            }
         }
     }
     // Keep the last heartbeats for the next control plane.

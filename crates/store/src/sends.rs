@@ -1,6 +1,7 @@
 //! Texts waiting to be handed to a tenant's worker (see the `worker_send`
 //! migration): queued by the inbox and the send API, handed over on the
-//! worker link, forgotten once the worker has them in its outbox.
+//! worker link, kept [`HANDED_RETENTION`] once the worker has them in its
+//! outbox, then forgotten.
 
 use chrono::{DateTime, Utc};
 use flowhq_domain::TenantId;
@@ -11,6 +12,10 @@ use crate::{Result, Store};
 /// How many waiting sends a worker gets at once when it connects; the rest
 /// follow one by one as commands.
 pub const WELCOME_SENDS: u32 = 500;
+
+/// How long a send is kept after the worker had it (for a look at what
+/// went out, and as long as a worker remembers a command id).
+pub const HANDED_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(14);
 
 /// A text for the worker to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +65,16 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Forgets sends handed over before `before`; those still waiting stay.
+    pub async fn prune_handed_sends(&self, before: DateTime<Utc>) -> Result<u64> {
+        let result =
+            sqlx::query("DELETE FROM worker_send WHERE handed_at IS NOT NULL AND handed_at < $1")
+                .bind(millis(before))
+                .execute(self.pool())
+                .await?;
+        Ok(result.rows_affected())
     }
 
     /// The worker has `id` in its outbox. Returns whether it was one of

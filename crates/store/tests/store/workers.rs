@@ -14,7 +14,57 @@ flowhq_store::backend_tests!(run:
     session_reports_move_the_tenant,
     pairing_code_requests_reach_the_worker_until_connected,
     failed_workers_take_their_tenant_to_error_once,
+    sends_wait_until_handed_over_and_are_forgotten_later,
 );
+
+async fn sends_wait_until_handed_over_and_are_forgotten_later(store: Store, _url: String) {
+    use flowhq_store::sends::QueuedSend;
+    let a = store
+        .create_tenant(&new_tenant("A", "+5511900000201"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    let b = store
+        .create_tenant(&new_tenant("B", "+5511900000202"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    let send = |id: &str| QueuedSend {
+        id: id.to_owned(),
+        to: "+5511988887777".into(),
+        text: "Your order is ready".into(),
+        created_at: Utc::now(),
+    };
+    store.queue_send(a, &send("s1")).await.unwrap();
+    store.queue_send(a, &send("s2")).await.unwrap();
+    assert_eq!(store.waiting_sends(a, 10).await.unwrap().len(), 2);
+    assert!(store.waiting_sends(b, 10).await.unwrap().is_empty());
+    // Only the tenant's own worker hands its sends over, once.
+    assert!(!store.send_handed_over(b, "s1").await.unwrap());
+    assert!(store.send_handed_over(a, "s1").await.unwrap());
+    assert!(!store.send_handed_over(a, "s1").await.unwrap());
+    let waiting = store.waiting_sends(a, 10).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].id, "s2");
+    // Pruning forgets handed-over sends older than the cut, never waiting ones.
+    assert_eq!(
+        store
+            .prune_handed_sends(Utc::now() - Duration::days(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .prune_handed_sends(Utc::now() + Duration::seconds(1))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.waiting_sends(a, 10).await.unwrap().len(), 1);
+}
 
 async fn heartbeats_are_recorded_in_batches_and_never_go_back(store: Store, _url: String) {
     let mut ids = Vec::new();
