@@ -86,16 +86,12 @@ impl OwnControlPlane {
     }
 
     async fn wait_ready(&self) -> anyhow::Result<()> {
-        let http = reqwest::Client::new();
         let readyz = format!("{}/readyz", self.url);
-        let deadline = Instant::now() + Duration::from_secs(60);
-        super::wait_until(deadline, "the control plane to become ready", || async {
-            Ok(http
-                .get(&readyz)
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success()))
-        })
+        answers(
+            &readyz,
+            "the control plane to become ready",
+            Duration::from_secs(60),
+        )
         .await
         .with_context(|| format!("see {}", self.log_path().display()))
     }
@@ -173,18 +169,27 @@ async fn start_sim(exe: &Path, dir: &Path, token: &str) -> anyhow::Result<(Child
         .kill_on_drop(true);
     let child = command.spawn().context("starting flowhq sim")?;
     let url = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
     let healthz = format!("{url}/healthz");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    super::wait_until(deadline, "the simulated network to listen", || async {
+    answers(
+        &healthz,
+        "the simulated network to listen",
+        Duration::from_secs(30),
+    )
+    .await?;
+    Ok((child, url))
+}
+
+/// Waits until a GET of `url` succeeds, for `within` at most.
+async fn answers(url: &str, what: &str, within: Duration) -> anyhow::Result<()> {
+    let http = reqwest::Client::new();
+    super::wait_until(Instant::now() + within, what, || async {
         Ok(http
-            .get(&healthz)
+            .get(url)
             .send()
             .await
             .is_ok_and(|r| r.status().is_success()))
     })
-    .await?;
-    Ok((child, url))
+    .await
 }
 
 /// A port nobody listens on now. Another process could take it before the

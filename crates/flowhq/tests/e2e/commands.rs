@@ -3,27 +3,13 @@
 //! answers the next message, and a send goes out once whether the worker
 //! was there or not.
 
-use super::pairing::approved_with_worker;
+use super::pairing::{approved_with_worker, scan_until_active};
 use super::*;
 
 /// An ACTIVE tenant with a linked worker; its id and the worker's pid.
 async fn active(env: &Env) -> (TenantId, u64) {
     let id = approved_with_worker(env, "Casa Pepe", "+34910000001").await;
-    wait_status(env, id, "QR_PENDING").await;
-    eventually("a QR code", Duration::from_secs(10), || async {
-        let r = env
-            .admin(Method::GET, &format!("/api/admin/tenants/{id}/qr"))
-            .send()
-            .await
-            .unwrap();
-        (r.status() == 200).then_some(())
-    })
-    .await;
-    let (status, _) = env
-        .post(&format!("/api/sim/tenants/{id}/scan"), json!({}))
-        .await;
-    assert_eq!(status, 200);
-    let tenant = wait_status(env, id, "ACTIVE").await;
+    let tenant = scan_until_active(env, id, &env.url("")).await;
     (id, tenant["worker"]["pid"].as_u64().unwrap())
 }
 

@@ -32,24 +32,7 @@ async fn a_sigkilled_control_plane_loses_and_doubles_nothing(mut env: Env) {
     };
     ready().await;
     let id = super::pairing::approved_with_worker(&env, "Casa Pepe", "+34910000001").await;
-    wait_status(&env, id, "QR_PENDING").await;
-    eventually("a QR code", Duration::from_secs(10), || async {
-        let r = env
-            .admin(Method::GET, &format!("/api/admin/tenants/{id}/qr"))
-            .send()
-            .await
-            .unwrap();
-        (r.status() == 200).then_some(())
-    })
-    .await;
-    let r = env
-        .client
-        .post(format!("{}/api/sim/tenants/{id}/scan", sim.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    wait_status(&env, id, "ACTIVE").await;
+    super::pairing::scan_until_active(&env, id, &sim.url).await;
 
     // Customers write; the control plane is SIGKILLed a third of the way in.
     let mut accepted = Vec::new();

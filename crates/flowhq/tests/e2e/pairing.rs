@@ -26,6 +26,23 @@ pub async fn approved_with_worker(env: &Env, name: &str, phone: &str) -> TenantI
     id
 }
 
+/// Waits for the worker's QR code, has the phone scan it on the simulated
+/// network at `network` (the control plane's own: `env.url("")`), and
+/// waits for ACTIVE; returns the tenant then.
+pub async fn scan_until_active(env: &Env, id: TenantId, network: &str) -> Value {
+    wait_status(env, id, "QR_PENDING").await;
+    eventually("a QR code", Duration::from_secs(10), || qr(env, id)).await;
+    let r = env
+        .client
+        .post(format!("{network}/api/sim/tenants/{id}/scan"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    wait_status(env, id, "ACTIVE").await
+}
+
 async fn qr(env: &Env, id: TenantId) -> Option<Value> {
     let r = env
         .admin(Method::GET, &format!("/api/admin/tenants/{id}/qr"))

@@ -165,24 +165,7 @@ async fn the_leaders_death_passes_its_workers_to_the_other_replica() {
     // A tenant whose worker A starts, linked and answering.
     env.port = port_a;
     let id = super::pairing::approved_with_worker(&env, "Casa Pepe", "+34910000001").await;
-    wait_status(&env, id, "QR_PENDING").await;
-    eventually("a QR code", Duration::from_secs(10), || async {
-        let r = env
-            .admin(Method::GET, &format!("/api/admin/tenants/{id}/qr"))
-            .send()
-            .await
-            .unwrap();
-        (r.status() == 200).then_some(())
-    })
-    .await;
-    let r = env
-        .client
-        .post(format!("{}/api/sim/tenants/{id}/scan", sim.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let active = wait_status(&env, id, "ACTIVE").await;
+    let active = super::pairing::scan_until_active(&env, id, &sim.url).await;
     let worker_pid = active["worker"]["pid"].as_u64().unwrap();
     customer_writes(&env, &sim.url, id, "hello").await;
     eventually("the first answer", Duration::from_secs(10), || async {

@@ -59,24 +59,7 @@ async fn a_network_run_apart_serves_the_workers(mut env: Env) {
     assert_eq!(r.status(), 404);
 
     // The worker shows the other process's QR code; the phone scans it there.
-    wait_status(&env, id, "QR_PENDING").await;
-    eventually("a QR code", Duration::from_secs(10), || async {
-        let r = env
-            .admin(Method::GET, &format!("/api/admin/tenants/{id}/qr"))
-            .send()
-            .await
-            .unwrap();
-        (r.status() == 200).then_some(())
-    })
-    .await;
-    let r = env
-        .client
-        .post(network(&format!("/api/sim/tenants/{id}/scan")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    wait_status(&env, id, "ACTIVE").await;
+    super::pairing::scan_until_active(&env, id, &sim.url).await;
 
     // A customer writes on that network: answered there, logged here.
     let r = env

@@ -149,6 +149,18 @@ impl Hub {
         down.is_some_and(|down| down.try_send(frame).is_ok())
     }
 
+    /// Sends `command` without waiting for its acknowledgement; whether the
+    /// worker is connected here and takes it.
+    pub fn tell(&self, tenant: TenantId, command: Command) -> bool {
+        self.push(
+            tenant,
+            Down::Command(Commanded {
+                id: new_command_id(),
+                command,
+            }),
+        )
+    }
+
     pub fn is_connected(&self, tenant: TenantId) -> bool {
         lock(&self.inner.links).contains_key(&tenant)
     }

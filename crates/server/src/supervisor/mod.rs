@@ -370,13 +370,9 @@ impl Supervisor {
         if self.inner.mode == SupervisorMode::External {
             // Told now if it is connected here; otherwise its next welcome
             // or heartbeat correction says so.
-            self.inner.link.push(
-                tenant,
-                flowhq_domain::protocol::Down::Command(flowhq_domain::protocol::Commanded {
-                    id: crate::link::new_command_id(),
-                    command: flowhq_domain::protocol::Command::Stop,
-                }),
-            );
+            self.inner
+                .link
+                .tell(tenant, flowhq_domain::protocol::Command::Stop);
             lock(&self.inner.beats).remove(&tenant);
             return Ok(store
                 .set_worker_status(tenant, WorkerStatus::Stopped, None)
