@@ -82,6 +82,8 @@ pub struct WorkerView {
     /// The owner's pending "link with phone number": number and when asked.
     pub pairing: Option<(String, DateTime<Utc>)>,
     pub new_qr_requested_at: Option<DateTime<Utc>>,
+    /// Sends wait for the worker (`crate::sends`).
+    pub sends_waiting: bool,
 }
 
 macro_rules! runtime_select {
@@ -290,7 +292,9 @@ impl Store {
             "SELECT t.status AS status, c.updated_at AS config_version, w.status AS w_status, \
              w.desired AS desired, s.pairing_phone_number AS pairing_phone_number, \
              s.pairing_requested_at AS pairing_requested_at, \
-             s.new_qr_requested_at AS new_qr_requested_at FROM tenant t \
+             s.new_qr_requested_at AS new_qr_requested_at, \
+             CASE WHEN EXISTS (SELECT 1 FROM worker_send ws WHERE ws.tenant_id = t.id \
+                 AND ws.handed_at IS NULL) THEN 1 ELSE 0 END AS sends_waiting FROM tenant t \
              JOIN tenant_config c ON c.tenant_id = t.id \
              JOIN whatsapp_session s ON s.tenant_id = t.id \
              JOIN worker_process w ON w.tenant_id = t.id WHERE t.id = $1",
@@ -308,6 +312,7 @@ impl Store {
                 .text_opt("pairing_phone_number")?
                 .zip(row.time_opt("pairing_requested_at")?),
             new_qr_requested_at: row.time_opt("new_qr_requested_at")?,
+            sends_waiting: row.int("sends_waiting")? != 0,
         })
     }
 

@@ -397,11 +397,19 @@ async fn a_heartbeat_brings_the_owners_requests_the_worker_missed(app: TestApp) 
     let (a, token) = approved_tenant(&app, "+34910000001").await;
     let id: TenantId = a.parse().unwrap();
     let (mut link, _) = link_client::hello(&app, &a, &token, SessionState::QrReady, 0).await;
-    // Asked while the worker was not listening here (another replica).
+    // Asked, and a text queued, while the worker was not listening here
+    // (another replica).
     app.store
         .request_new_qr(id, chrono::Utc::now())
         .await
         .unwrap();
+    let missed = flowhq_store::sends::QueuedSend {
+        id: "missed-send".into(),
+        to: "+34600000001".into(),
+        text: "Your order is ready".into(),
+        created_at: chrono::Utc::now(),
+    };
+    app.store.queue_send(id, &missed).await.unwrap();
     let beat = |new_qr_requested_at| {
         Up::Heartbeat(Heartbeat {
             pid: 1,
@@ -414,14 +422,22 @@ async fn a_heartbeat_brings_the_owners_requests_the_worker_missed(app: TestApp) 
         })
     };
     link.send(&beat(None)).await;
-    // The config version is behind too: a config and the QR request come.
+    // The config version is behind too: a config, the QR request and the
+    // send come, the send under its own id.
     let mut commands = Vec::new();
-    while commands.len() < 2 {
+    while commands.len() < 3 {
         let Down::Command(commanded) = link.receive().await else {
             panic!("expected a command")
         };
+        if matches!(commanded.command, Command::Send { .. }) {
+            assert_eq!(commanded.id, missed.id);
+        }
         commands.push(commanded.command);
     }
+    assert!(
+        commands.iter().any(|c| matches!(c, Command::Send { .. })),
+        "{commands:?}"
+    );
     let Some(Command::RefreshQr { requested_at }) = commands
         .iter()
         .find(|c| matches!(c, Command::RefreshQr { .. }))

@@ -41,6 +41,8 @@ async fn sends_wait_until_handed_over_and_are_forgotten_later(store: Store, _url
     store.queue_send(a, &send("s2")).await.unwrap();
     assert_eq!(store.waiting_sends(a, 10).await.unwrap().len(), 2);
     assert!(store.waiting_sends(b, 10).await.unwrap().is_empty());
+    assert!(store.worker_view(a).await.unwrap().sends_waiting);
+    assert!(!store.worker_view(b).await.unwrap().sends_waiting);
     // Only the tenant's own worker hands its sends over, once.
     assert!(!store.send_handed_over(b, "s1").await.unwrap());
     assert!(store.send_handed_over(a, "s1").await.unwrap());
@@ -64,6 +66,8 @@ async fn sends_wait_until_handed_over_and_are_forgotten_later(store: Store, _url
         1
     );
     assert_eq!(store.waiting_sends(a, 10).await.unwrap().len(), 1);
+    assert!(store.send_handed_over(a, "s2").await.unwrap());
+    assert!(!store.worker_view(a).await.unwrap().sends_waiting);
 }
 
 async fn heartbeats_are_recorded_in_batches_and_never_go_back(store: Store, _url: String) {
