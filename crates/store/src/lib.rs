@@ -3,8 +3,8 @@
 //! One [`Store`] serves SQLite (the default, one machine) and PostgreSQL
 //! (production, several replicas) through sqlx's `Any` driver, with the same
 //! SQL for both: ids are UUID text, timestamps UTC milliseconds, enums their
-//! upper-case names. Each backend keeps its own migrations folder so the two
-//! schemas can diverge where one of them deserves it.
+//! upper-case names. Both run the same migrations (`migrations/`) while
+//! their SQL agrees.
 //!
 //! Every tenant-scoped query takes a `TenantId` and filters by it.
 

@@ -1,89 +1,123 @@
-//! A small migration runner over embedded SQL files.
+//! The schema's migrations, applied by sqlx's [`Migrator`]: checksums of
+//! what ran, and on PostgreSQL an advisory lock so that replicas starting
+//! at once apply each migration once.
 //!
-//! sqlx's `migrate!` macro would pull in its whole proc-macro stack (and a
-//! second build of every driver) for what is a loop over files; this keeps
-//! the build lean. Each migration runs in its own transaction and is
-//! recorded in `schema_migrations`.
+//! The SQL files are embedded with `include_str!` rather than sqlx's
+//! `migrate!` macro, which would build sqlx's proc-macro stack (and every
+//! driver a second time) for what is a list of files. Both backends run the
+//! same files while their SQL is the same.
 
-use sqlx::AssertSqlSafe;
+use std::borrow::Cow;
 
-use crate::{Backend, Result, Store, StoreError};
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migrate, Migration, MigrationType, Migrator};
+use sqlx::pool::PoolConnection;
 
-struct Migration {
-    version: i64,
-    name: &'static str,
-    sql: &'static str,
-}
+use crate::{Any, Backend, Result, Store, StoreError};
 
 macro_rules! migrations {
-    ($dir:literal: $($version:literal $name:literal),+ $(,)?) => {
-        &[$(Migration {
-            version: $version,
-            name: $name,
-            sql: include_str!(concat!("../migrations/", $dir, "/", $name, ".sql")),
-        }),+]
+    ($($version:literal $file:literal),+ $(,)?) => {
+        [$(($version, $file, include_str!(concat!("../migrations/", $file, ".sql")))),+]
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": 1 "0001_initial", 2 "0002_web_sessions", 3 "0003_workers", 4 "0004_message_log_created_at", 5 "0005_message_decision", 6 "0006_pairing_code", 7 "0007_mail", 8 "0008_worker_send", 9 "0009_sim_leaves");
-const POSTGRES: &[Migration] = migrations!("postgres": 1 "0001_initial", 2 "0002_web_sessions", 3 "0003_workers", 4 "0004_message_log_created_at", 5 "0005_message_decision", 6 "0006_pairing_code", 7 "0007_mail", 8 "0008_worker_send", 9 "0009_sim_leaves");
+/// Version, file name (without `.sql`) and SQL of every migration.
+const MIGRATIONS: [(i64, &str, &str); 9] = migrations!(
+    1 "0001_initial",
+    2 "0002_web_sessions",
+    3 "0003_workers",
+    4 "0004_message_log_created_at",
+    5 "0005_message_decision",
+    6 "0006_pairing_code",
+    7 "0007_mail",
+    8 "0008_worker_send",
+    9 "0009_sim_leaves",
+);
+
+fn migrator() -> Migrator {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|&(version, file, sql)| {
+                // What sqlx's own file source would call it: "0003_workers" → "workers".
+                let description = file.split_once('_').map_or(file, |(_, d)| d);
+                Migration::new(
+                    version,
+                    Cow::Owned(description.replace('_', " ")),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
-    let migrations = match store.backend {
-        Backend::Sqlite => SQLITE,
-        Backend::Postgres => POSTGRES,
-    };
-    sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-             version BIGINT PRIMARY KEY,
-             name TEXT NOT NULL,
-             applied_at BIGINT NOT NULL
-         )",
-    )
-    .execute(store.pool())
-    .await?;
+    let migrator = migrator();
+    let mut conn = store.pool().acquire().await?;
+    // The advisory lock (PostgreSQL; nothing on SQLite, whose write lock
+    // serialises) covers the move from the old table too.
+    conn.lock().await.map_err(sqlx::Error::from)?;
+    let moved = adopt_legacy_table(store.backend, &mut conn, &migrator).await;
+    conn.unlock().await.map_err(sqlx::Error::from)?;
+    moved?;
+    migrator
+        .run_direct(None, &mut *conn, false)
+        .await
+        .map_err(sqlx::Error::from)?;
+    Ok(())
+}
 
-    for migration in migrations {
-        let mut tx = store.begin().await?;
-        // Several control planes may start at once (PostgreSQL replicas):
-        // the first applies, the others see the row and skip.
-        if store.backend == Backend::Postgres {
-            sqlx::query("LOCK TABLE schema_migrations IN EXCLUSIVE MODE")
-                .execute(&mut *tx)
-                .await?;
+/// Databases created before sqlx's migrator recorded their migrations in
+/// `schema_migrations (version, name, applied_at)`. Those migrations are
+/// entered in sqlx's table as applied, without running them again, and the
+/// old table is dropped. A crash half way repeats the move at the next
+/// start: entering an applied migration twice is a no-op.
+async fn adopt_legacy_table(
+    backend: Backend,
+    conn: &mut PoolConnection<Any>,
+    migrator: &Migrator,
+) -> Result<()> {
+    let exists = match backend {
+        Backend::Sqlite => {
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
         }
-        let applied: Option<(String,)> =
-            sqlx::query_as("SELECT name FROM schema_migrations WHERE version = $1")
-                .bind(migration.version)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match applied {
-            Some((name,)) if name == migration.name => continue,
-            Some((name,)) => {
-                return Err(StoreError::Config(format!(
-                    "migration {} is {name:?} in the database but {:?} in this binary",
-                    migration.version, migration.name
-                )));
-            }
-            None => {}
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
         }
-        sqlx::raw_sql(AssertSqlSafe(migration.sql))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-        )
-        .bind(migration.version)
-        .bind(migration.name)
-        .bind(chrono::Utc::now().timestamp_millis())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        tracing::info!(
-            version = migration.version,
-            name = migration.name,
-            "applied migration"
-        );
+    };
+    let (tables,): (i64,) = sqlx::query_as(exists).fetch_one(&mut **conn).await?;
+    if tables == 0 {
+        return Ok(());
     }
+    let applied: Vec<(i64, String)> =
+        sqlx::query_as("SELECT version, name FROM schema_migrations ORDER BY version")
+            .fetch_all(&mut **conn)
+            .await?;
+    for (version, name) in &applied {
+        if !MIGRATIONS
+            .iter()
+            .any(|(v, file, _)| v == version && file == name)
+        {
+            return Err(StoreError::Config(format!(
+                "migration {version} is {name:?} in the database but not in this binary"
+            )));
+        }
+    }
+    if let Some((last, _)) = applied.last() {
+        migrator
+            .run_direct(Some(*last), &mut **conn, true)
+            .await
+            .map_err(sqlx::Error::from)?;
+    }
+    sqlx::query("DROP TABLE schema_migrations")
+        .execute(&mut **conn)
+        .await?;
+    tracing::info!(
+        migrations = applied.len(),
+        "moved the migration history to sqlx's table"
+    );
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! PostgreSQL (when `FLOWHQ_TEST_POSTGRES_URL` is set; required under CI).
 
 mod mail;
+mod migrations;
 mod workers;
 
 use std::future::Future;
@@ -415,7 +416,7 @@ async fn emails_are_unique_regardless_of_case(store: Store, _url: String) {
 
 async fn data_survives_a_reconnect_and_migrations_run_once(store: Store, url: String) {
     let count = |store: Store| async move {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM schema_migrations")
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations")
             .fetch_one(store.pool())
             .await
             .unwrap();
