@@ -51,5 +51,31 @@ async fn metrics_report_tenants_and_request_durations(app: TestApp) {
         "{text}"
     );
     assert!(!text.contains(id), "ids never become labels");
+    // Dashboards depend on these names and types: they never change.
+    for (name, kind) in [
+        ("flowhq_tenants", "gauge"),
+        ("flowhq_workers", "gauge"),
+        ("flowhq_worker_heartbeat_age_seconds", "histogram"),
+        ("flowhq_worker_outbox_backlog", "gauge"),
+        ("flowhq_worker_outbox_backlog_max", "gauge"),
+        ("flowhq_messages_logged_total", "counter"),
+        ("flowhq_stale_detections_total", "counter"),
+        ("flowhq_leader", "gauge"),
+        ("flowhq_http_request_duration_seconds", "histogram"),
+    ] {
+        assert!(
+            text.contains(&format!("# TYPE {name} {kind}\n")),
+            "{name} {kind}: {text}"
+        );
+        assert!(text.contains(&format!("# HELP {name} ")), "{name}: {text}");
+    }
+    assert!(
+        text.contains("flowhq_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/admin/tenants/{id}\",status=\"200\",le=\"0.001\"}"),
+        "the request histogram keeps its buckets: {text}"
+    );
+    assert!(
+        text.contains("flowhq_worker_heartbeat_age_seconds_bucket{le=\"300\"} 0\n"),
+        "no live worker, no ages: {text}"
+    );
     app.stop().await;
 }
