@@ -16,7 +16,7 @@ use flowhq_domain::values::Email;
 use flowhq_server::Application;
 use flowhq_server::auth::Secret;
 
-use crate::settings::ServeArgs;
+use crate::settings::{LogFormat, ServeArgs};
 
 #[derive(Parser)]
 #[command(
@@ -79,13 +79,13 @@ fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Worker(_) | Command::Stress(_) => unreachable!("handled in main"),
         Command::Sim(args) => {
-            settings::init_tracing(&ServeArgs::default());
+            settings::init_tracing(LogFormat::from_env());
             runtime.block_on(sim::run(args))
         }
         Command::Serve(args) => {
             malloc::return_large_blocks_to_the_os();
-            let settings = args.resolve()?;
-            settings::init_tracing(&args);
+            let (settings, log_format) = args.resolve()?;
+            settings::init_tracing(log_format);
             runtime.block_on(async {
                 let app = Application::build(settings).await?;
                 app.run_until(flowhq_server::shutdown_signal()).await
@@ -99,8 +99,8 @@ fn run(command: Command) -> anyhow::Result<()> {
                     settings,
                 },
         } => {
-            let settings = settings.resolve()?;
-            settings::init_tracing(&ServeArgs::default());
+            let (settings, log_format) = settings.resolve()?;
+            settings::init_tracing(log_format);
             runtime.block_on(async {
                 let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email {}", e.0))?;
                 flowhq_server::security::files::create_private_dir(&settings.data_dir)?;

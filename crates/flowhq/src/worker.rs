@@ -98,7 +98,7 @@ pub fn run(args: WorkerArgs) -> anyhow::Result<()> {
         heartbeat_interval,
         channel,
     };
-    crate::settings::init_tracing(&Default::default());
+    crate::settings::init_tracing(crate::settings::LogFormat::from_env());
     // The outbox and the WhatsApp credentials: private, even in a state
     // dir an older version made.
     let state_dir = settings.state_dir();

@@ -7,21 +7,14 @@ use std::time::Duration;
 
 use crate::auth::Secret;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ChannelKind {
     WhatsappWeb,
     Simulator,
 }
 
 impl ChannelKind {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "whatsapp-web" => Some(Self::WhatsappWeb),
-            "simulator" => Some(Self::Simulator),
-            _ => None,
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             Self::WhatsappWeb => "whatsapp-web",
@@ -30,20 +23,11 @@ impl ChannelKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SupervisorMode {
     Local,
     External,
-}
-
-impl SupervisorMode {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "local" => Some(Self::Local),
-            "external" => Some(Self::External),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
