@@ -1,4 +1,4 @@
-//! The rows of DESIGN.md's data model, as the rest of the code sees them.
+//! The rows of the data model (`crates/store/migrations`), as the rest of the code sees them.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

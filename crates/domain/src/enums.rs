@@ -1,5 +1,5 @@
-//! The closed sets of DESIGN.md's data model. Each is stored and sent on the
-//! wire as its upper-case name.
+//! The closed sets of the data model (`crates/store/migrations`). Each is
+//! stored and sent on the wire as its upper-case name.
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,6 +1,6 @@
 //! Opening hours: an IANA time zone and, per weekday, a list of time ranges.
 //!
-//! The JSON shape (API.md):
+//! The JSON shape (docs/api.md):
 //! `{"timezone": "America/Sao_Paulo", "mon": [["09:00","13:00"]], …, "sun": []}`.
 //! A missing or empty day is closed; `24:00` ends a day; a range whose end is
 //! before its start runs past midnight into the next day.
@@ -124,7 +124,7 @@ impl OpeningHours {
         &self.days[day.num_days_from_monday() as usize]
     }
 
-    /// Parses the JSON shape of API.md; the error names the offending key.
+    /// Parses the JSON shape of docs/api.md; the error names the offending key.
     pub fn from_json(value: &serde_json::Value) -> Result<Self, InvalidValue> {
         let object = value
             .as_object()

@@ -100,7 +100,7 @@ pub struct InvalidTransition {
     pub event: Event,
 }
 
-/// The status a tenant in `status` moves to on `event`, exactly DESIGN.md's
+/// The status a tenant in `status` moves to on `event`, exactly the README's
 /// table; every pair not listed there is refused.
 pub fn next(status: TenantStatus, event: Event) -> Result<TenantStatus, InvalidTransition> {
     use Event::*;
@@ -125,7 +125,7 @@ pub fn next(status: TenantStatus, event: Event) -> Result<TenantStatus, InvalidT
 mod tests {
     use super::*;
 
-    /// DESIGN.md's table, written out independently of `next`'s match.
+    /// The README's lifecycle table, written out independently of `next`'s match.
     const TABLE: &[(TenantStatus, Event, TenantStatus)] = &[
         (New, Event::SetupRequestSubmitted, Pending),
         (Pending, Event::SetupRequestApproved, Approved),

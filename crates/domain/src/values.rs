@@ -100,7 +100,7 @@ impl Email {
         let Some((local, domain)) = email.split_once('@') else {
             return Err(invalid("must look like name@example.com"));
         };
-        // `localhost` is allowed for the bootstrap admin (API.md).
+        // `localhost` is allowed for the bootstrap admin (docs/api.md).
         let domain_ok = domain == "localhost"
             || !domain.contains('@')
                 && domain.contains('.')

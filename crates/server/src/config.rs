@@ -1,4 +1,4 @@
-//! The control plane's settings (API.md's variables), already resolved from
+//! The control plane's settings (docs/api.md's variables), already resolved from
 //! flags, environment and `flowhq.toml` by the binary.
 
 use std::net::SocketAddr;

@@ -1,4 +1,4 @@
-//! The one error type of the HTTP layer. It renders API.md's shape,
+//! The one error type of the HTTP layer. It renders docs/api.md's shape,
 //! `{"error": {"code": "…", "message": "…"}}`, logs internal failures with
 //! their context and never sends their details to the client.
 

@@ -1,4 +1,4 @@
-//! Request extractors whose refusals speak API.md's error shape: malformed
+//! Request extractors whose refusals speak docs/api.md's error shape: malformed
 //! JSON is a 400, a field of the wrong type a 422 that names the field, a
 //! body over the limit a 413, an id that is not an id a 404.
 

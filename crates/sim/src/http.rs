@@ -1,5 +1,5 @@
 //! `flowhq sim`: the network served alone, on the paths the control plane
-//! mounts it at (API.md): `/api/sim/tenants/{id}/…` for the phone and the
+//! mounts it at (docs/api.md): `/api/sim/tenants/{id}/…` for the phone and the
 //! customers, `/api/worker/{tenant}/sim/…` for the workers.
 //!
 //! It knows no accounts: with a token (`--token`), the phone-and-customer

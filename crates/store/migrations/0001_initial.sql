@@ -1,4 +1,4 @@
--- Flow HQ's data model (DESIGN.md). Ids are UUID v7 text, so ordering by id
+-- Flow HQ's data model. Ids are UUID v7 text, so ordering by id
 -- is ordering by creation time; timestamps are UTC milliseconds since the
 -- Unix epoch; enums are their upper-case names.
 

@@ -1,4 +1,4 @@
-//! Errors the framework makes, in API.md's shape on `/api/*`.
+//! Errors the framework makes, in docs/api.md's shape on `/api/*`.
 //!
 //! Handlers answer with [`AppError`](crate::error::AppError), but some
 //! refusals happen before a handler runs: a method the route does not have
@@ -44,7 +44,7 @@ pub async fn limit_uri(request: Request, next: Next) -> Response {
 }
 
 /// Middleware: on `/api/*`, an error response that is not JSON becomes
-/// API.md's error shape, with the same status and headers (`Allow`,
+/// docs/api.md's error shape, with the same status and headers (`Allow`,
 /// `Retry-After`, `Connection`).
 pub async fn json_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path();

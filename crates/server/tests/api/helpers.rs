@@ -168,7 +168,7 @@ impl TestApp {
     }
 }
 
-/// Asserts API.md's error shape and returns the error object.
+/// Asserts docs/api.md's error shape and returns the error object.
 pub async fn expect_error(response: Response, status: u16, code: &str) -> Value {
     assert_eq!(response.status().as_u16(), status, "unexpected status");
     let body: Value = response.json().await.expect("a JSON error body");

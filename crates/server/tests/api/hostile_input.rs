@@ -4,7 +4,7 @@
 //! no body at all; path ids that are not ids, that name nothing, or that
 //! name another owner's tenant; query parameters that do not parse; each
 //! with an admin's token, an owner's session and no credentials. Whatever
-//! comes, the server never answers 5xx, every 4xx has API.md's error shape,
+//! comes, the server never answers 5xx, every 4xx has docs/api.md's error shape,
 //! and a refusal writes nothing (the rows of every table are counted, and
 //! the `updated_at` of the tables that have one summed, before and after).
 //!

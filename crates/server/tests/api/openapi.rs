@@ -1,4 +1,4 @@
-//! `GET /api/openapi.json`: public, complete against API.md, internally
+//! `GET /api/openapi.json`: public, complete against docs/api.md, internally
 //! consistent, and true of the running server (every documented operation
 //! is routed, and the documented credentials are the ones it asks for).
 
@@ -27,7 +27,7 @@ where
     crate::helpers::run_configured(backend, |s| s.channel = ChannelKind::Simulator, test).await;
 }
 
-/// API.md's admin, portal and simulator routes, and the README's additions.
+/// docs/api.md's admin, portal and simulator routes, and the README's additions.
 const CONTRACT: &[(&str, &str)] = &[
     ("POST", "/api/admin/tenants"),
     ("GET", "/api/admin/tenants"),
@@ -57,7 +57,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("POST", "/api/sim/tenants/{id}/logout"),
     ("POST", "/api/sim/tenants/{id}/inbound"),
     ("GET", "/api/sim/tenants/{id}/outbox"),
-    // README: additions to API.md.
+    // README: additions in docs/api.md.
     ("POST", "/api/admin/tenants/{id}/bot/preview"),
     ("POST", "/api/portal/tenant/current/bot/preview"),
     ("POST", "/api/admin/tenants/{id}/worker/token"),
@@ -248,7 +248,7 @@ async fn references_security_and_enums_are_consistent(app: TestApp) {
                 "{id}"
             );
         }
-        // Every error response is API.md's error shape.
+        // Every error response is docs/api.md's error shape.
         for (status, response) in operation["responses"].as_object().unwrap() {
             if status.starts_with('4') {
                 assert_eq!(

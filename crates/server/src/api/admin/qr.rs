@@ -100,7 +100,7 @@ pub fn current_pairing_code(session: &WhatsappSession) -> Option<String> {
     })
 }
 
-/// The tenant's current QR code as API.md shows it, with the pairing code
+/// The tenant's current QR code as docs/api.md shows it, with the pairing code
 /// when there is one; shared with the portal's `/tenant/current/qr`.
 pub async fn current_qr(
     state: &AppState,

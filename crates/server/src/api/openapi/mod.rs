@@ -6,7 +6,7 @@
 //! router, so the simulator's paths appear exactly when they are mounted.
 //!
 //! The worker protocol (`/api/worker/*`) is left out: it is internal, between
-//! the control plane and its own workers, and API.md leaves it free to change.
+//! the control plane and its own workers, and docs/api.md leaves it free to change.
 
 pub mod responses;
 

@@ -1,4 +1,4 @@
-//! `/api/sim/*`: the simulated WhatsApp network's public side (API.md),
+//! `/api/sim/*`: the simulated WhatsApp network's public side (docs/api.md),
 //! mounted only with `FLOWHQ_CHANNEL=simulator`. A test or a person plays
 //! the phone and the customers.
 

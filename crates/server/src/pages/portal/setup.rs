@@ -222,7 +222,7 @@ fn field(form: &HashMap<String, String>, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The hours JSON of API.md from the form's day rows; a half-filled range is
+/// The hours JSON of docs/api.md from the form's day rows; a half-filled range is
 /// an error on its day.
 fn hours_json(timezone: &str, days: &mut [Day]) -> Result<serde_json::Value, ()> {
     let mut object = serde_json::Map::new();
