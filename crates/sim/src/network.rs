@@ -34,7 +34,7 @@ pub struct Network {
 /// of this sort.
 pub fn new_qr_code() -> String {
     let bytes: [u8; 24] = rand::random();
-    let body: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let body = hex::encode(bytes);
     format!("2@sim{body}")
 }
 
@@ -177,10 +177,7 @@ impl Network {
                 });
             }
         }
-        let credentials: String = rand::random::<[u8; 32]>()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let credentials = hex::encode(rand::random::<[u8; 32]>());
         self.store.link(tenant, &credentials, Utc::now())?;
         self.poke(tenant);
         Ok(())

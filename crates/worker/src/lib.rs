@@ -94,6 +94,8 @@ pub enum WorkerError {
     Link(#[from] tokio_websockets::Error),
     #[error("outbox: {0}")]
     Outbox(#[from] rusqlite::Error),
+    #[error("outbox schema: {0}")]
+    OutboxSchema(#[from] rusqlite_migration::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("{0}")]

@@ -17,46 +17,52 @@ use flowhq_domain::bot::{
 };
 use flowhq_domain::protocol::LoggedMessage;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite_migration::{M, Migrations};
 
 use crate::Result;
 use crate::channel::{InboundMessage, Outgoing, Sent};
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS outbox (
-    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
-    direction      TEXT NOT NULL,
-    from_number    TEXT NOT NULL,
-    to_number      TEXT NOT NULL,
-    message_text   TEXT NOT NULL,
-    -- NULL for a reply not sent yet
-    wa_message_id  TEXT,
-    -- the reply's idempotency key on the network
-    client_id      TEXT UNIQUE,
-    created_at     INTEGER NOT NULL,
-    -- inbound: the bot's decision; outbound: the inbound id it answers
-    bot_decision   TEXT,
-    reply_to       TEXT
-);
-CREATE TABLE IF NOT EXISTS seen_inbound (
-    wa_message_id  TEXT PRIMARY KEY,
-    at             INTEGER NOT NULL
-);
--- Commands the control plane sent (a send's id): one that comes again,
--- because its acknowledgement was lost, is recognised even after its
--- message was shipped and forgotten.
-CREATE TABLE IF NOT EXISTS handled_command (
-    id  TEXT PRIMARY KEY,
-    at  INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS contact_state (
-    contact  TEXT PRIMARY KEY,
-    state    TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tenant_state (
-    id     INTEGER PRIMARY KEY CHECK (id = 1),
-    state  TEXT NOT NULL
-);
-";
+/// The outbox's schema, one step per version (`PRAGMA user_version`).
+const SCHEMA: [&str; 3] = [
+    "CREATE TABLE IF NOT EXISTS outbox (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        direction      TEXT NOT NULL,
+        from_number    TEXT NOT NULL,
+        to_number      TEXT NOT NULL,
+        message_text   TEXT NOT NULL,
+        -- NULL for a reply not sent yet
+        wa_message_id  TEXT,
+        -- the reply's idempotency key on the network
+        client_id      TEXT UNIQUE,
+        created_at     INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS seen_inbound (
+        wa_message_id  TEXT PRIMARY KEY,
+        at             INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS contact_state (
+        contact  TEXT PRIMARY KEY,
+        state    TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS tenant_state (
+        id     INTEGER PRIMARY KEY CHECK (id = 1),
+        state  TEXT NOT NULL
+    );",
+    // inbound: the bot's decision; outbound: the inbound id it answers
+    "ALTER TABLE outbox ADD COLUMN bot_decision TEXT;
+    ALTER TABLE outbox ADD COLUMN reply_to TEXT;",
+    // Commands the control plane sent (a send's id): one that comes again,
+    // because its acknowledgement was lost, is recognised even after its
+    // message was shipped and forgotten.
+    "CREATE TABLE IF NOT EXISTS handled_command (
+        id  TEXT PRIMARY KEY,
+        at  INTEGER NOT NULL
+    );",
+];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(SCHEMA.iter().map(|sql| M::up(sql)).collect())
+}
 
 /// How long handled inbound ids are remembered: far longer than any
 /// network keeps redelivering.
@@ -94,7 +100,7 @@ impl Outbox {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let conn = Connection::open(path)?;
+        let mut conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
         // A commit reaches the OS at once, so a killed worker loses
@@ -102,8 +108,8 @@ impl Outbox {
         // wait for the disk (`record_inbound_batch`).
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.set_prepared_statement_cache_capacity(32);
-        conn.execute_batch(SCHEMA)?;
-        add_missing_columns(&conn)?;
+        number_an_unversioned_outbox(&conn)?;
+        migrations().to_latest(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -458,22 +464,19 @@ fn insert_log(tx: &Transaction<'_>, row: &LogRow<'_>) -> Result<()> {
 /// Columns added since the first outbox schema: an outbox left by an older
 /// worker gains them when it is opened (`CREATE TABLE IF NOT EXISTS` keeps
 /// the old table as it was).
-fn add_missing_columns(conn: &Connection) -> Result<()> {
-    let present: Vec<String> = conn
+/// Outboxes written before the schema had versions have `user_version` 0
+/// whatever they hold. Without the decision columns they go through every
+/// step (the first only creates what is missing); with them, they are at
+/// version 2 once the first step's tables are sure to exist.
+fn number_an_unversioned_outbox(conn: &Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let columns: Vec<String> = conn
         .prepare("SELECT name FROM pragma_table_info('outbox')")?
         .query_map([], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let added = [
-        (
-            "bot_decision",
-            "ALTER TABLE outbox ADD COLUMN bot_decision TEXT",
-        ),
-        ("reply_to", "ALTER TABLE outbox ADD COLUMN reply_to TEXT"),
-    ];
-    for (column, alter) in added {
-        if !present.iter().any(|name| name == column) {
-            conn.execute(alter, [])?;
-        }
+    if version == 0 && columns.iter().any(|c| c == "reply_to") {
+        conn.execute_batch(SCHEMA[0])?;
+        conn.pragma_update(None, "user_version", 2)?;
     }
     Ok(())
 }
@@ -712,6 +715,45 @@ mod tests {
             .query_row("SELECT state FROM contact_state", [], |row| row.get(0))
             .unwrap();
         assert!(state.contains("last_inbound_at"));
+    }
+
+    #[test]
+    fn the_schema_steps_are_valid_sql() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn an_unversioned_outbox_with_the_decision_columns_is_taken_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        {
+            // What workers wrote before the schema had versions, after the
+            // decision columns came: user_version 0, no handled_command.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(SCHEMA[0]).unwrap();
+            conn.execute_batch(SCHEMA[1]).unwrap();
+            conn.execute(
+                "INSERT INTO outbox (direction, from_number, to_number, message_text, \
+                 wa_message_id, created_at, bot_decision) \
+                 VALUES ('INBOUND', '+34600', '+3491', 'hi', 'old-2', 0, 'WELCOME')",
+                [],
+            )
+            .unwrap();
+        }
+        let outbox = Outbox::open(&path).unwrap();
+        let batch = outbox.ready_batch(10).unwrap();
+        assert_eq!(batch[0].1.wa_message_id, "old-2");
+        assert!(
+            outbox
+                .record_send("cmd-1", "+3491", "+34600", "hello", Utc::now())
+                .unwrap()
+        );
+        drop(outbox);
+        let version: i64 = Connection::open(&path)
+            .unwrap()
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, 3);
     }
 
     #[test]

@@ -39,10 +39,7 @@ impl OwnControlPlane {
             .tempdir()
             .context("creating the run's data dir")?;
         let port = free_port()?;
-        let token: String = rand::random::<[u8; 24]>()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let token = hex::encode(rand::random::<[u8; 24]>());
         let exe = std::env::current_exe().context("locating the flowhq binary")?;
         let sim = match launch.sim_in_process {
             true => None,

@@ -116,23 +116,14 @@ pub fn hash_token(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn unhex(text: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
-    if text.len() != 64 {
-        return None;
-    }
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
+    hex::decode_to_slice(text, &mut out).ok()?;
     Some(out)
 }
 
 fn new_token() -> String {
-    hex(&rand::random::<[u8; 32]>())
+    hex::encode(rand::random::<[u8; 32]>())
 }
 
 impl Supervisor {
@@ -218,7 +209,7 @@ impl Supervisor {
         let hash = hash_token(&token);
         self.inner
             .store
-            .worker_started(tenant, None, &hex(&hash), false)
+            .worker_started(tenant, None, &hex::encode(hash), false)
             .await?;
         lock(&self.inner.tokens).insert(tenant, hash);
         lock(&self.inner.beats).remove(&tenant);
@@ -479,7 +470,7 @@ impl Supervisor {
         // its token and its desired state.
         inner
             .store
-            .worker_started(tenant, None, &hex(&hash), is_restart)
+            .worker_started(tenant, None, &hex::encode(hash), is_restart)
             .await?;
         lock(&inner.tokens).insert(tenant, hash);
         lock(&inner.beats).remove(&tenant);
@@ -798,7 +789,7 @@ mod tests {
     #[test]
     fn token_hashes_round_trip_through_hex() {
         let hash = hash_token("secret");
-        assert_eq!(unhex(&hex(&hash)), Some(hash));
+        assert_eq!(unhex(&hex::encode(hash)), Some(hash));
         assert_eq!(unhex("zz"), None);
         assert_ne!(hash_token("secret"), hash_token("secret2"));
         assert_eq!(new_token().len(), 64);
