@@ -131,6 +131,23 @@ impl<T> FieldContext<T> for Result<T, InvalidValue> {
     }
 }
 
+impl From<crate::supervisor::SupervisorError> for AppError {
+    fn from(error: crate::supervisor::SupervisorError) -> Self {
+        use crate::supervisor::SupervisorError;
+        match error {
+            SupervisorError::AlreadyRunning => AppError::Conflict {
+                code: "worker_running",
+                message: error.to_string(),
+            },
+            SupervisorError::TokenRefused => {
+                AppError::Forbidden("this token cannot act for this tenant")
+            }
+            SupervisorError::Spawn(reason) => AppError::Internal(anyhow::anyhow!(reason)),
+            SupervisorError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {

@@ -112,6 +112,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// The `{id}` of a tenant's path (`/api/admin/tenants/{id}/…`). A segment
+/// that is not a tenant id is a 404, like an id that does not exist; one
+/// that does not even decode (not UTF-8) is a malformed request.
+pub struct TenantPath(pub flowhq_domain::TenantId);
+
+impl<S: Send + Sync> FromRequestParts<S> for TenantPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+        parse_id(&raw, "tenant").map(TenantPath)
+    }
+}
+
 /// Parses a path segment as an id; anything that is not one is simply not
 /// found, like an id that does not exist.
 pub fn parse_id<T: std::str::FromStr>(raw: &str, what: &'static str) -> Result<T, AppError> {

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::supervisor::SupervisorError;
 
 /// A tenant after a change its worker was told about at once.
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,19 +101,16 @@ pub async fn ask_new_qr(state: &AppState, tenant: TenantId) -> AppResult<Whatsap
 /// QR_PENDING (`Event::WorkerStarted`). A worker already running is fine.
 pub async fn after_approval(state: &AppState, tenant: TenantId) -> AppResult<()> {
     match state.supervisor.start(tenant).await {
-        Ok(_)
-        | Err(AppError::Conflict {
-            code: "worker_running",
-            ..
-        }) => Ok(()),
-        Err(e) => Err(e),
+        Ok(_) | Err(SupervisorError::AlreadyRunning) => Ok(()),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// After a retry (tenant ERROR or PAUSED → APPROVED): the worker restarts
 /// clean; with its saved credentials it reconnects without a new scan.
 pub async fn after_retry(state: &AppState, tenant: TenantId) -> AppResult<()> {
-    state.supervisor.restart(tenant).await.map(|_| ())
+    state.supervisor.restart(tenant).await?;
+    Ok(())
 }
 
 /// Before a tenant is deleted: its worker stops and its local state goes.

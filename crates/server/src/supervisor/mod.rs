@@ -30,8 +30,24 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::config::{Settings, SupervisorMode};
-use crate::error::{AppError, AppResult};
 use crate::leader::Leadership;
+
+/// What the supervisor refuses or fails at; the HTTP edge maps these to
+/// statuses (`crate::error`).
+#[derive(Debug, thiserror::Error)]
+pub enum SupervisorError {
+    #[error("the worker is already running")]
+    AlreadyRunning,
+    /// Not the tenant's current worker token.
+    #[error("this token cannot act for this tenant")]
+    TokenRefused,
+    #[error("{0}")]
+    Spawn(String),
+    #[error(transparent)]
+    Store(#[from] flowhq_store::StoreError),
+}
+
+pub type Result<T, E = SupervisorError> = std::result::Result<T, E>;
 
 /// A worker that dies within this long of starting failed fast.
 pub const FAST_FAILURE: Duration = Duration::from_secs(10);
@@ -184,7 +200,7 @@ impl Supervisor {
     /// Whether `token` is the current token of `tenant`'s worker, compared
     /// in constant time. The hash is cached; a miss re-reads the database
     /// (another replica may have started the worker).
-    pub async fn verify_token(&self, tenant: TenantId, token: &str) -> AppResult<()> {
+    pub async fn verify_token(&self, tenant: TenantId, token: &str) -> Result<()> {
         let presented = hash_token(token);
         let cached = lock(&self.inner.tokens).get(&tenant).copied();
         if cached.is_some_and(|h| bool::from(h.ct_eq(&presented))) {
@@ -192,19 +208,19 @@ impl Supervisor {
         }
         let stored = self.inner.store.worker_token_hash(tenant).await?;
         let Some(stored) = stored.as_deref().and_then(unhex) else {
-            return Err(AppError::Forbidden("this token cannot act for this tenant"));
+            return Err(SupervisorError::TokenRefused);
         };
         lock(&self.inner.tokens).insert(tenant, stored);
         if bool::from(stored.ct_eq(&presented)) {
             Ok(())
         } else {
-            Err(AppError::Forbidden("this token cannot act for this tenant"))
+            Err(SupervisorError::TokenRefused)
         }
     }
 
     /// A fresh token for `tenant`'s worker, replacing the last one: what an
     /// orchestrator passes as `FLOWHQ_WORKER_TOKEN` in external mode.
-    pub async fn issue_token(&self, tenant: TenantId) -> AppResult<String> {
+    pub async fn issue_token(&self, tenant: TenantId) -> Result<String> {
         let token = new_token();
         let hash = hash_token(&token);
         self.inner
@@ -248,7 +264,7 @@ impl Supervisor {
     }
 
     /// Writes heartbeat times not yet in the database, in batches.
-    pub async fn persist_beats(&self) -> AppResult<usize> {
+    pub async fn persist_beats(&self) -> Result<usize> {
         let pending: Vec<(TenantId, DateTime<Utc>)> = lock(&self.inner.beats)
             .iter()
             .filter(|(_, b)| !b.persisted)
@@ -283,7 +299,7 @@ impl Supervisor {
     /// may have been another replica, now dead (one that lives never
     /// restarts its workers unless it leads), so this one restarts it, as
     /// if it had died under its own watch. Returns whether it will.
-    pub async fn adopt_gone(&self, tenant: TenantId) -> AppResult<bool> {
+    pub async fn adopt_gone(&self, tenant: TenantId) -> Result<bool> {
         if self.inner.mode == SupervisorMode::External
             || lock(&self.inner.slots).contains_key(&tenant)
         {
@@ -317,12 +333,12 @@ impl Supervisor {
 
     /// Starts `tenant`'s worker: a conflict when it is already running.
     #[tracing::instrument(skip(self))]
-    pub async fn start(&self, tenant: TenantId) -> AppResult<WorkerProcess> {
+    pub async fn start(&self, tenant: TenantId) -> Result<WorkerProcess> {
         let _op = self.inner.ops.lock().await;
         self.start_locked(tenant).await
     }
 
-    async fn start_locked(&self, tenant: TenantId) -> AppResult<WorkerProcess> {
+    async fn start_locked(&self, tenant: TenantId) -> Result<WorkerProcess> {
         let runtime = self.inner.store.worker_runtime(tenant).await?;
         if self.inner.mode == SupervisorMode::External {
             self.inner
@@ -337,10 +353,7 @@ impl Supervisor {
             .pid
             .is_some_and(|pid| process::is_worker(pid, &runtime.worker.process_name));
         if running_here || running_elsewhere {
-            return Err(AppError::Conflict {
-                code: "worker_running",
-                message: "the worker is already running".into(),
-            });
+            return Err(SupervisorError::AlreadyRunning);
         }
         self.spawn(tenant, &runtime.worker.process_name, false, 0)
             .await
@@ -349,12 +362,12 @@ impl Supervisor {
     /// Stops `tenant`'s worker: SIGTERM, then SIGKILL after the grace
     /// period. Stopping a stopped worker is fine.
     #[tracing::instrument(skip(self))]
-    pub async fn stop(&self, tenant: TenantId) -> AppResult<WorkerProcess> {
+    pub async fn stop(&self, tenant: TenantId) -> Result<WorkerProcess> {
         let _op = self.inner.ops.lock().await;
         self.stop_locked(tenant).await
     }
 
-    async fn stop_locked(&self, tenant: TenantId) -> AppResult<WorkerProcess> {
+    async fn stop_locked(&self, tenant: TenantId) -> Result<WorkerProcess> {
         let store = &self.inner.store;
         let runtime = store.worker_runtime(tenant).await?;
         store.set_worker_desired(tenant, Desired::Stopped).await?;
@@ -401,14 +414,14 @@ impl Supervisor {
 
     /// Stops the worker if it runs, then starts it.
     #[tracing::instrument(skip(self))]
-    pub async fn restart(&self, tenant: TenantId) -> AppResult<WorkerProcess> {
+    pub async fn restart(&self, tenant: TenantId) -> Result<WorkerProcess> {
         let _op = self.inner.ops.lock().await;
         self.stop_locked(tenant).await?;
         self.start_locked(tenant).await
     }
 
     /// Stops every worker on purpose (they are not restarted).
-    pub async fn stop_all(&self) -> AppResult<usize> {
+    pub async fn stop_all(&self) -> Result<usize> {
         // All at once under one hold of the operation lock: each stop is
         // mostly waiting for its process to exit, and taking the lock per
         // worker made a thousand stops last over a minute.
@@ -462,7 +475,7 @@ impl Supervisor {
         process_name: &str,
         is_restart: bool,
         fast_failures: u32,
-    ) -> AppResult<WorkerProcess> {
+    ) -> Result<WorkerProcess> {
         let inner = &self.inner;
         let token = new_token();
         let hash = hash_token(&token);
@@ -498,7 +511,7 @@ impl Supervisor {
                     .store
                     .worker_failed(tenant, None, &reason, "supervisor")
                     .await?;
-                return Err(AppError::Internal(anyhow::anyhow!(reason)));
+                return Err(SupervisorError::Spawn(reason));
             }
         };
         let pid = child.id();
@@ -524,7 +537,7 @@ impl Supervisor {
     /// worker started within [`FAST_FAILURE`] is left to whoever started
     /// it (another replica may be between spawning it and recording its
     /// pid).
-    pub async fn readopt(&self, settled: bool) -> AppResult<()> {
+    pub async fn readopt(&self, settled: bool) -> Result<()> {
         if self.inner.mode == SupervisorMode::External {
             return Ok(());
         }

@@ -1,6 +1,6 @@
 //! `POST /api/admin/tenants/{id}/bot/preview`: what the bot would answer.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use flowhq_domain::TenantId;
@@ -13,7 +13,8 @@ use utoipa_axum::routes;
 use crate::api::openapi::responses::{AdminAuthErrors, BodyErrors, NotFound};
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
-use crate::extract::{Json, parse_id};
+use crate::extract::Json;
+use crate::extract::TenantPath;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -77,9 +78,8 @@ pub async fn preview_for(
 async fn preview(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(id): TenantPath,
     Json(body): Json<PreviewBody>,
 ) -> AppResult<impl IntoResponse> {
-    let id: TenantId = parse_id(&id, "tenant")?;
     Ok(axum::Json(preview_for(&state, id, body).await?))
 }

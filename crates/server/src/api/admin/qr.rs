@@ -4,7 +4,7 @@
 //! the phone instead of scanning) and `POST …/qr/refresh` (new QR codes
 //! after the last ones ran out).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -21,7 +21,8 @@ use crate::api::openapi::responses::{
 };
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult, FieldContext};
-use crate::extract::{Json, Query, parse_id};
+use crate::extract::TenantPath;
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -80,14 +81,13 @@ pub struct NewQrAsked {
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn qr(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
     Query(params): Query<QrParams>,
 ) -> AppResult<Response> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     current_qr(&state, tenant, params.format.as_deref()).await
 }
 
@@ -202,14 +202,13 @@ pub async fn ask_new_qr(state: &AppState, tenant: TenantId) -> AppResult<Respons
         Conflict,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn pairing_code(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
     Json(body): Json<PairingCodeBody>,
 ) -> AppResult<Response> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     ask_pairing_code(&state, tenant, &body.phone_number).await
 }
 
@@ -227,13 +226,12 @@ async fn pairing_code(
         Conflict,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn refresh(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
 ) -> AppResult<Response> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     ask_new_qr(&state, tenant).await
 }
 

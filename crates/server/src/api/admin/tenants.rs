@@ -1,7 +1,7 @@
 //! `/api/admin/tenants`: create, list, read, edit, delete tenants, move them
 //! through their lifecycle, and read their audit trail and messages.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use flowhq_domain::bot::validate_overrides;
@@ -26,7 +26,8 @@ use crate::api::openapi::responses::{
 };
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult, FieldContext};
-use crate::extract::{Json, Query, parse_id};
+use crate::extract::TenantPath;
+use crate::extract::{Json, Query};
 use crate::lifecycle::Commanded;
 use crate::state::AppState;
 
@@ -196,9 +197,8 @@ async fn list(
 async fn show(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(id): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let id: TenantId = parse_id(&id, "tenant")?;
     Ok(axum::Json(state.store.tenant_detail(id).await?))
 }
 
@@ -229,10 +229,9 @@ struct PatchBody {
 async fn update(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(id): TenantPath,
     Json(body): Json<PatchBody>,
 ) -> AppResult<impl IntoResponse> {
-    let id: TenantId = parse_id(&id, "tenant")?;
     let patch = TenantPatch {
         name: body
             .name
@@ -284,9 +283,8 @@ async fn update(
 async fn remove(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(id): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let id: TenantId = parse_id(&id, "tenant")?;
     crate::lifecycle::before_delete(&state, id).await?;
     state.store.delete_tenant(id).await?;
     tracing::info!(tenant_id = %id, "tenant deleted");
@@ -296,10 +294,9 @@ async fn remove(
 async fn lifecycle_event(
     state: &AppState,
     admin: &Admin,
-    id: &str,
+    id: TenantId,
     event: Event,
 ) -> AppResult<impl IntoResponse + use<>> {
-    let id: TenantId = parse_id(id, "tenant")?;
     let transition = state.store.apply_event(id, event, &admin.actor.0).await?;
     if let Some(t) = transition {
         tracing::info!(tenant_id = %id, from = %t.from, to = %t.to, event = %event, "tenant status changed");
@@ -321,13 +318,12 @@ async fn lifecycle_event(
         Conflict,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn pause(
     State(state): State<AppState>,
     admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     let commanded =
         crate::lifecycle::pause_or_resume(&state, tenant, Event::Pause, &admin.actor.0).await?;
     Ok(axum::Json(commanded))
@@ -347,13 +343,12 @@ async fn pause(
         Conflict,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn resume(
     State(state): State<AppState>,
     admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     let commanded =
         crate::lifecycle::pause_or_resume(&state, tenant, Event::Resume, &admin.actor.0).await?;
     Ok(axum::Json(commanded))
@@ -373,14 +368,13 @@ async fn resume(
         Conflict,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn retry(
     State(state): State<AppState>,
     admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
-    lifecycle_event(&state, &admin, &id, Event::Retry).await?;
+    lifecycle_event(&state, &admin, tenant, Event::Retry).await?;
     crate::lifecycle::after_retry(&state, tenant).await?;
     Ok(axum::Json(state.store.tenant_detail(tenant).await?))
 }
@@ -402,9 +396,8 @@ async fn retry(
 async fn events(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(id): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let id: TenantId = parse_id(&id, "tenant")?;
     // 404 for an unknown tenant rather than an empty trail.
     state.store.tenant(id).await?;
     let items = state.store.tenant_events(id).await?;
@@ -456,10 +449,9 @@ impl MessageParams {
 async fn messages(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(id): TenantPath,
     Query(params): Query<MessageParams>,
 ) -> AppResult<impl IntoResponse> {
-    let id: TenantId = parse_id(&id, "tenant")?;
     let (limit, before) = params.parse()?;
     state.store.tenant(id).await?;
     Ok(axum::Json(

@@ -1,7 +1,7 @@
 //! `/api/admin/tenants/{id}/worker/*` and `/api/admin/workers/*`: run the
 //! tenants' worker processes by hand.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use flowhq_domain::TenantId;
 use flowhq_domain::entities::WorkerProcess;
@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use crate::api::openapi::responses::{AdminAuthErrors, Conflict, NotFound};
 use crate::auth::Admin;
 use crate::error::AppResult;
-use crate::extract::parse_id;
+use crate::extract::TenantPath;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -50,13 +50,12 @@ pub struct StoppedWorkers {
         Conflict,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn start(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     Ok(axum::Json(state.supervisor.start(tenant).await?))
 }
 
@@ -73,13 +72,12 @@ async fn start(
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn stop(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     Ok(axum::Json(state.supervisor.stop(tenant).await?))
 }
 
@@ -96,13 +94,12 @@ async fn stop(
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn restart(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     Ok(axum::Json(state.supervisor.restart(tenant).await?))
 }
 
@@ -121,13 +118,12 @@ async fn restart(
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn token(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     let token = state.supervisor.issue_token(tenant).await?;
     Ok(axum::Json(WorkerToken { token }))
 }

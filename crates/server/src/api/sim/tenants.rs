@@ -1,7 +1,7 @@
 //! `/api/sim/tenants/{id}/…`: scan the QR (or type the pairing code),
 //! unlink, send as a customer, read what the bot sent.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use flowhq_domain::TenantId;
 use flowhq_sim::SimOutbound;
@@ -15,7 +15,8 @@ use crate::api::openapi::responses::{AdminAuthErrors, BodyErrors, Conflict, NotF
 use crate::api::worker::sim::network;
 use crate::auth::Admin;
 use crate::error::{AppError, AppResult};
-use crate::extract::{Json, parse_id};
+use crate::extract::Json;
+use crate::extract::TenantPath;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -62,14 +63,13 @@ pub struct SimInboundAccepted {
         Conflict,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn scan(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
     body: axum::body::Bytes,
 ) -> AppResult<impl IntoResponse> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     let body: ScanBody = if body.iter().all(u8::is_ascii_whitespace) {
         ScanBody::default()
     } else {
@@ -94,13 +94,12 @@ async fn scan(
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn logout(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     state.store.tenant(tenant).await?;
     network(&state)?.logout(tenant)?;
     Ok(axum::Json(SimLink { linked: false }))
@@ -130,14 +129,13 @@ struct InboundBody {
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn inbound(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
     Json(body): Json<InboundBody>,
 ) -> AppResult<impl IntoResponse> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     state.store.tenant(tenant).await?;
     let wa_message_id = network(&state)?.inbound(tenant, &body.from, &body.text)?;
     Ok(axum::Json(SimInboundAccepted { wa_message_id }))
@@ -156,13 +154,12 @@ async fn inbound(
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
 async fn outbox(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    TenantPath(tenant): TenantPath,
 ) -> AppResult<impl IntoResponse> {
-    let tenant: TenantId = parse_id(&id, "tenant")?;
     state.store.tenant(tenant).await?;
     let items = network(&state)?.outbox(tenant, 10_000)?;
     Ok(axum::Json(Page {

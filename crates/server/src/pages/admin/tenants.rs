@@ -512,6 +512,44 @@ pub fn live_json(detail: &TenantDetail) -> Response {
 #[derive(Deserialize)]
 struct Empty {}
 
+/// The buttons of the console's tenant page, by the last segment of the
+/// path they post to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ConsoleAction {
+    Start,
+    Stop,
+    Restart,
+    Pause,
+    Resume,
+    Retry,
+}
+
+impl ConsoleAction {
+    fn parse(segment: &str) -> Option<Self> {
+        Some(match segment {
+            "start" => Self::Start,
+            "stop" => Self::Stop,
+            "restart" => Self::Restart,
+            "pause" => Self::Pause,
+            "resume" => Self::Resume,
+            "retry" => Self::Retry,
+            _ => return None,
+        })
+    }
+
+    /// The notice the page shows afterwards (`?notice=`).
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::Restart => "restart",
+            Self::Pause => "pause",
+            Self::Resume => "resume",
+            Self::Retry => "retry",
+        }
+    }
+}
+
 #[tracing::instrument(skip_all, fields(tenant_id = %id, action = %action))]
 async fn act(
     State(state): State<AppState>,
@@ -521,26 +559,42 @@ async fn act(
 ) -> PageResult {
     let tenant: TenantId = parse_id(&id, "tenant")?;
     let actor = &page.admin.actor.0;
-    let result: AppResult<()> = match action.as_str() {
-        "start" => state.supervisor.start(tenant).await.map(|_| ()),
-        "stop" => state.supervisor.stop(tenant).await.map(|_| ()),
-        "restart" => state.supervisor.restart(tenant).await.map(|_| ()),
-        "pause" | "resume" => {
-            let event = if action == "pause" {
+    let action = ConsoleAction::parse(&action).ok_or_else(|| PageError::not_found("action"))?;
+    let result: AppResult<()> = match action {
+        ConsoleAction::Start => state
+            .supervisor
+            .start(tenant)
+            .await
+            .map(drop)
+            .map_err(Into::into),
+        ConsoleAction::Stop => state
+            .supervisor
+            .stop(tenant)
+            .await
+            .map(drop)
+            .map_err(Into::into),
+        ConsoleAction::Restart => state
+            .supervisor
+            .restart(tenant)
+            .await
+            .map(drop)
+            .map_err(Into::into),
+        ConsoleAction::Pause | ConsoleAction::Resume => {
+            let event = if action == ConsoleAction::Pause {
                 Event::Pause
             } else {
                 Event::Resume
             };
             crate::lifecycle::pause_or_resume(&state, tenant, event, actor)
                 .await
-                .map(|_| ())
+                .map(drop)
         }
-        "retry" => match state.store.apply_event(tenant, Event::Retry, actor).await {
+        ConsoleAction::Retry => match state.store.apply_event(tenant, Event::Retry, actor).await {
             Ok(_) => crate::lifecycle::after_retry(&state, tenant).await,
             Err(e) => Err(e.into()),
         },
-        _ => return Err(PageError::not_found("action")),
     };
+    let action = action.as_str();
     match result {
         Ok(()) => {
             tracing::info!(tenant_id = %tenant, action, "admin action from the console");
