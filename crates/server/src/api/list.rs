@@ -1,5 +1,9 @@
-//! The query parameters every list endpoint shares (`limit`, `status`,
+//! The query parameters the list endpoints share (`limit`, `status`,
 //! `cursor`), parsed into the API's 422s in one place.
+
+use flowhq_domain::MessageLogId;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::error::{AppError, AppResult};
 
@@ -40,5 +44,30 @@ pub fn parse_cursor<T: std::str::FromStr>(raw: Option<&str>) -> AppResult<Option
             .parse()
             .map(Some)
             .map_err(|_| AppError::invalid("cursor", "cursor is not one this API gave out")),
+    }
+}
+
+/// `?limit=&before=` of the message logs (admin and portal).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MessageParams {
+    /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+    /// The previous page's `next_cursor`: messages older than it.
+    pub before: Option<String>,
+}
+
+impl MessageParams {
+    pub fn parse(&self) -> AppResult<(u32, Option<MessageLogId>)> {
+        let limit = parse_limit(self.limit.as_deref(), 50, 500)?;
+        let before = match self.before.as_deref() {
+            None | Some("") => None,
+            Some(raw) => Some(raw.parse().map_err(|_| {
+                AppError::invalid("before", "before is not a cursor this API gave out")
+            })?),
+        };
+        Ok((limit, before))
     }
 }

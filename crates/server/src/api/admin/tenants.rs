@@ -9,7 +9,7 @@ use flowhq_domain::entities::{MessageLog, TenantEvent};
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::lifecycle::Event;
 use flowhq_domain::values::{Name, PhoneNumber};
-use flowhq_domain::{Language, MessageLogId, TemplateType, TenantId, TenantStatus};
+use flowhq_domain::{Language, TemplateType, TenantId, TenantStatus};
 use flowhq_store::Page;
 use flowhq_store::tenants::{
     ConfigInput, ConfigPatch, NewTenant, TenantDetail, TenantFilter, TenantPatch,
@@ -20,12 +20,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::admin::bot::override_error;
-use crate::api::list::{parse_cursor, parse_limit, parse_status};
+use crate::api::fields::parse_hours;
+use crate::api::list::{MessageParams, parse_cursor, parse_limit, parse_status};
 use crate::api::openapi::responses::{
     AdminAuthErrors, BodyErrors, Conflict, InvalidQuery, NotFound,
 };
 use crate::auth::Admin;
-use crate::error::{AppError, AppResult, FieldContext};
+use crate::error::{AppResult, FieldContext};
 use crate::extract::TenantPath;
 use crate::extract::{Json, Query};
 use crate::lifecycle::Commanded;
@@ -74,11 +75,6 @@ impl ConfigBody {
             overrides: self.overrides,
         })
     }
-}
-
-pub fn parse_hours(value: &serde_json::Value, field: &str) -> AppResult<OpeningHours> {
-    OpeningHours::from_json(value)
-        .map_err(|e| AppError::invalid(field, format!("{field}: {}", e.0)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -405,30 +401,6 @@ async fn events(
         items,
         next_cursor: None,
     }))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct MessageParams {
-    /// Page size, 1 to 500 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    pub limit: Option<String>,
-    /// The previous page's `next_cursor`: messages older than it.
-    pub before: Option<String>,
-}
-
-impl MessageParams {
-    pub fn parse(&self) -> AppResult<(u32, Option<MessageLogId>)> {
-        let limit = parse_limit(self.limit.as_deref(), 50, 500)?;
-        let before = match self.before.as_deref() {
-            None | Some("") => None,
-            Some(raw) => Some(raw.parse().map_err(|_| {
-                AppError::invalid("before", "before is not a cursor this API gave out")
-            })?),
-        };
-        Ok((limit, before))
-    }
 }
 
 #[utoipa::path(

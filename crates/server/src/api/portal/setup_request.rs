@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::admin::tenants::parse_hours;
+use crate::api::fields::parse_hours;
 use crate::api::openapi::responses::{BodyErrors, Conflict, OwnerAuthErrors};
 use crate::auth::Owner;
 use crate::error::{AppError, AppResult, FieldContext};

@@ -17,7 +17,7 @@ use crate::api::admin::qr::{
     NewQrAsked, PairingCodeAsked, PairingCodeBody, QrCode, QrParams, ask_new_qr, ask_pairing_code,
     current_qr,
 };
-use crate::api::admin::tenants::MessageParams;
+use crate::api::list::MessageParams;
 use crate::api::openapi::responses::{
     BodyErrors, Conflict, InvalidQuery, NotFound, OwnerAuthErrors,
 };
