@@ -2,6 +2,7 @@
 //! a task of its own, so that a slow or absent control plane never holds
 //! up answering customers.
 
+mod events;
 mod link;
 
 use std::future::Future;
@@ -9,13 +10,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use flowhq_domain::SessionState;
 use flowhq_domain::bot::BotConfig;
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::protocol::{DesiredState, SessionUpdate, WorkerConfig};
 use tokio::sync::{Notify, watch};
 
+use self::events::{Action, Decider, Event};
 use crate::channel::simulator::SimulatorChannel;
 use crate::channel::whatsapp_web::{WhatsappWebChannel, WhatsappWebSettings};
 use crate::channel::{Channel, ChannelEvent, InboundMessage, Outgoing};
@@ -196,173 +198,110 @@ async fn drive<C: Channel>(
     result
 }
 
-/// What the session shows beyond its state, carried across updates: a
-/// pairing code outlives several QR rotations, and a pairing problem
-/// should stay visible until something better happens.
-#[derive(Default)]
-struct Showing {
-    pairing_code: Option<(String, Option<DateTime<Utc>>)>,
-    trouble: Option<String>,
-}
-
-impl Showing {
-    fn update(
-        &mut self,
-        state: SessionState,
-        qr: Option<(String, Option<DateTime<Utc>>)>,
-    ) -> SessionUpdate {
-        let now = Utc::now();
-        if self
-            .pairing_code
-            .as_ref()
-            .is_some_and(|(_, expires)| expires.is_some_and(|at| at <= now))
-        {
-            self.pairing_code = None;
-        }
-        let (qr, qr_expires_at) = qr.map_or((None, None), |(code, at)| (Some(code), at));
-        let (pairing_code, pairing_code_expires_at) = match &self.pairing_code {
-            Some((code, at)) if state == SessionState::QrReady => (Some(code.clone()), *at),
-            _ => (None, None),
-        };
-        SessionUpdate {
-            state,
-            qr,
-            qr_expires_at,
-            pairing_code,
-            pairing_code_expires_at,
-            error: self.trouble.clone(),
-        }
-    }
-}
-
 async fn serve(shared: Arc<Shared>, channel: &mut impl Channel) -> Result<()> {
     load_config(&shared).await?;
     let mut retry_sends = tokio::time::interval(Duration::from_secs(2));
     let mut desired = shared.desired.subscribe();
-    let mut showing = Showing::default();
-    let mut qr: Option<(String, Option<DateTime<Utc>>)> = None;
-    // Owner requests already passed to the channel.
-    let mut pairing_asked: Option<DateTime<Utc>> = None;
-    let mut new_qr_asked: Option<DateTime<Utc>> = None;
-    let started = Utc::now();
+    let mut decider = Decider::new(Utc::now());
     loop {
-        tokio::select! {
-            event = channel.next_event() => {
-                let mut next = Some(event?);
-                while let Some(event) = next.take() {
-                let update = match event {
-                    ChannelEvent::Qr { code, expires_at } => {
-                        tracing::info!("QR code ready");
-                        qr = Some((code, expires_at));
-                        Some(showing.update(SessionState::QrReady, qr.clone()))
-                    }
-                    ChannelEvent::PairingCode { code, expires_at } => {
-                        // The code itself is a secret to link the number: not logged.
-                        tracing::info!("pairing code ready");
-                        showing.pairing_code = Some((code, expires_at));
-                        showing.trouble = None;
-                        Some(showing.update(SessionState::QrReady, qr.clone()))
-                    }
-                    ChannelEvent::Trouble(text) => {
-                        tracing::warn!(error = %text, "session trouble");
-                        showing.trouble = Some(text);
-                        let state = shared.session.borrow().state;
-                        let qr = qr.clone().filter(|_| state == SessionState::QrReady);
-                        Some(showing.update(state, qr))
-                    }
-                    ChannelEvent::Connected => {
-                        tracing::info!("connected");
-                        qr = None;
-                        showing = Showing::default();
-                        shared
-                            .session
-                            .send_replace(SessionUpdate::state(SessionState::Connected));
-                        send_pending(&shared, channel).await;
-                        None
-                    }
-                    ChannelEvent::Disconnected { error, retrying } => {
-                        tracing::warn!(%error, retrying, "not connected");
-                        qr = None;
-                        showing.pairing_code = None;
-                        showing.trouble = Some(error);
-                        Some(showing.update(SessionState::Disconnected, None))
-                    }
-                    ChannelEvent::LoggedOut => {
-                        tracing::warn!("logged out by the phone");
-                        qr = None;
-                        showing = Showing::default();
-                        Some(SessionUpdate::state(SessionState::LoggedOut))
-                    }
-                    ChannelEvent::Inbound(first) => {
-                        // Take the rest of a burst along; an event of
-                        // another kind waits its turn.
-                        let mut batch = vec![first];
-                        while batch.len() < INBOUND_BATCH {
-                            match channel.take_ready() {
-                                Some(ChannelEvent::Inbound(message)) => batch.push(message),
-                                other => {
-                                    next = other;
-                                    break;
-                                }
-                            }
-                        }
-                        handle_inbound(&shared, channel, &batch).await?;
-                        None
-                    }
-                };
-                if let Some(update) = update {
-                    // Repeated failures say the same thing: report it once.
-                    shared.session.send_if_modified(|current| {
-                        let changed = *current != update;
-                        *current = update;
-                        changed
-                    });
-                }
-                }
-            }
+        let event = tokio::select! {
+            event = channel.next_event() => event?,
             changed = desired.changed() => {
                 if changed.is_err() {
                     continue;
                 }
                 let wanted = desired.borrow_and_update().clone();
-                let connected = shared.session.borrow().state == SessionState::Connected;
-                if let Some(request) = wanted.pairing.filter(|r| Some(r.requested_at) != pairing_asked) {
-                    pairing_asked = Some(request.requested_at);
-                    if !connected {
-                        tracing::info!("the owner asked for a pairing code");
-                        showing.trouble = None;
-                        channel.request_pairing_code(&request.phone_number).await?;
-                    }
-                }
-                // A request from before this worker started is answered: it
-                // started with fresh codes.
-                if let Some(at) = wanted
-                    .new_qr_requested_at
-                    .filter(|at| *at > started && Some(*at) != new_qr_asked)
-                {
-                    new_qr_asked = Some(at);
-                    if !connected {
-                        tracing::info!("the owner asked for new QR codes");
-                        channel.renew_qr().await?;
-                    }
-                }
+                act(&shared, channel, decider.on_event(Event::Desired(wanted), Utc::now())).await?;
+                continue;
             }
             () = shared.send_now.notified() => {
-                if shared.session.borrow().state == SessionState::Connected {
+                if decider.state() == SessionState::Connected {
                     send_pending(&shared, channel).await;
                 }
+                continue;
             }
             // Only with replies waiting: each tick cancels the channel's
             // long poll, which must otherwise run its course.
             _ = retry_sends.tick(), if shared.unsent.load(Ordering::Relaxed) => {
                 if shared.unsent.load(Ordering::Relaxed)
-                    && shared.session.borrow().state == SessionState::Connected
+                    && decider.state() == SessionState::Connected
                 {
                     send_pending(&shared, channel).await;
                 }
+                continue;
+            }
+        };
+        let mut next = Some(event);
+        while let Some(event) = next.take() {
+            let event = match event {
+                ChannelEvent::Inbound(first) => {
+                    // Take the rest of a burst along; an event of another
+                    // kind waits its turn.
+                    let mut batch = vec![first];
+                    while batch.len() < INBOUND_BATCH {
+                        match channel.take_ready() {
+                            Some(ChannelEvent::Inbound(message)) => batch.push(message),
+                            other => {
+                                next = other;
+                                break;
+                            }
+                        }
+                    }
+                    handle_inbound(&shared, channel, &batch).await?;
+                    continue;
+                }
+                other => other,
+            };
+            log_channel_event(&event);
+            act(
+                &shared,
+                channel,
+                decider.on_event(Event::Channel(event), Utc::now()),
+            )
+            .await?;
+        }
+    }
+}
+
+fn log_channel_event(event: &ChannelEvent) {
+    match event {
+        ChannelEvent::Qr { .. } => tracing::info!("QR code ready"),
+        // The code itself is a secret to link the number: not logged.
+        ChannelEvent::PairingCode { .. } => tracing::info!("pairing code ready"),
+        ChannelEvent::Trouble(text) => tracing::warn!(error = %text, "session trouble"),
+        ChannelEvent::Connected => tracing::info!("connected"),
+        ChannelEvent::Disconnected { error, retrying } => {
+            tracing::warn!(%error, retrying, "not connected");
+        }
+        ChannelEvent::LoggedOut => tracing::warn!("logged out by the phone"),
+        ChannelEvent::Inbound(_) => {}
+    }
+}
+
+/// Carries out what the [`Decider`] decided.
+async fn act(shared: &Shared, channel: &mut impl Channel, actions: Vec<Action>) -> Result<()> {
+    for action in actions {
+        match action {
+            Action::Report(update) => {
+                // Repeated failures say the same thing: report it once.
+                shared.session.send_if_modified(|current| {
+                    let changed = *current != update;
+                    *current = update;
+                    changed
+                });
+            }
+            Action::SendPending => send_pending(shared, channel).await,
+            Action::RequestPairingCode(phone_number) => {
+                tracing::info!("the owner asked for a pairing code");
+                channel.request_pairing_code(&phone_number).await?;
+            }
+            Action::RenewQr => {
+                tracing::info!("the owner asked for new QR codes");
+                channel.renew_qr().await?;
             }
         }
     }
+    Ok(())
 }
 
 async fn handle_inbound(
