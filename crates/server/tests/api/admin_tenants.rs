@@ -24,10 +24,8 @@ flowhq_store::backend_tests!(run:
 
 async fn tenant_count(app: &TestApp) -> usize {
     let list: Value = app
-        .admin(Method::GET, "/api/admin/tenants?limit=200")
-        .send()
+        .send_admin(Method::GET, "/api/admin/tenants?limit=200")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -35,9 +33,7 @@ async fn tenant_count(app: &TestApp) -> usize {
 }
 
 async fn create_returns_the_tenant_with_its_relations(app: TestApp) {
-    let response = app
-        .admin(Method::POST, "/api/admin/tenants")
-        .json(&json!({
+    let response = app.send_admin_json(Method::POST, "/api/admin/tenants", &json!({
             "name": "  Cafe Lua ",
             "phone_number": "+55 (11) 91234-5678",
             "config": {
@@ -45,10 +41,7 @@ async fn create_returns_the_tenant_with_its_relations(app: TestApp) {
                 "language": "PT",
                 "hours": {"timezone": "America/Sao_Paulo", "mon": [["09:00", "13:00"], ["15:00", "19:00"]], "fri": [["22:00", "02:00"]]}
             }
-        }))
-        .send()
-        .await
-        .unwrap();
+        })).await;
     assert_eq!(response.status(), 201);
     let tenant: Value = response.json().await.unwrap();
     assert_eq!(tenant["name"], "Cafe Lua");
@@ -70,10 +63,8 @@ async fn create_returns_the_tenant_with_its_relations(app: TestApp) {
 
     let id = tenant["id"].as_str().unwrap();
     let fetched: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
-        .send()
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{id}"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -91,10 +82,8 @@ async fn list_is_newest_first_with_filters_and_cursor(app: TestApp) {
     }
     app.create_tenant("Clinic", "+34611111111").await;
     let page: Value = app
-        .admin(Method::GET, "/api/admin/tenants?q=salon&limit=3")
-        .send()
+        .send_admin(Method::GET, "/api/admin/tenants?q=salon&limit=3")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -126,10 +115,8 @@ async fn list_is_newest_first_with_filters_and_cursor(app: TestApp) {
         .await
         .unwrap();
     let pending: Value = app
-        .admin(Method::GET, "/api/admin/tenants?status=PENDING")
-        .send()
+        .send_admin(Method::GET, "/api/admin/tenants?status=PENDING")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -137,28 +124,22 @@ async fn list_is_newest_first_with_filters_and_cursor(app: TestApp) {
     assert_eq!(pending["items"][0]["id"], ids[0]);
 
     let bad = app
-        .admin(Method::GET, "/api/admin/tenants?status=SLEEPING")
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::GET, "/api/admin/tenants?status=SLEEPING")
+        .await;
     assert_eq!(
         expect_error(bad, 422, "invalid_field").await["field"],
         "status"
     );
     let bad = app
-        .admin(Method::GET, "/api/admin/tenants?limit=0")
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::GET, "/api/admin/tenants?limit=0")
+        .await;
     assert_eq!(
         expect_error(bad, 422, "invalid_field").await["field"],
         "limit"
     );
     let bad = app
-        .admin(Method::GET, "/api/admin/tenants?cursor=abc")
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::GET, "/api/admin/tenants?cursor=abc")
+        .await;
     assert_eq!(
         expect_error(bad, 422, "invalid_field").await["field"],
         "cursor"
@@ -255,11 +236,8 @@ async fn invalid_fields_are_422_naming_the_field_and_change_nothing(app: TestApp
     ];
     for (body, field) in cases {
         let response = app
-            .admin(Method::POST, "/api/admin/tenants")
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .send_admin_json(Method::POST, "/api/admin/tenants", &body)
+            .await;
         let error = expect_error(response, 422, "invalid_field").await;
         assert_eq!(error["field"], field, "for {body}: {error}");
     }
@@ -270,11 +248,12 @@ async fn invalid_fields_are_422_naming_the_field_and_change_nothing(app: TestApp
 async fn oversized_bodies_are_413(app: TestApp) {
     let huge = "x".repeat(2 * 1024 * 1024);
     let response = app
-        .admin(Method::POST, "/api/admin/tenants")
-        .json(&json!({"name": huge, "phone_number": "+34600000001"}))
-        .send()
-        .await
-        .unwrap();
+        .send_admin_json(
+            Method::POST,
+            "/api/admin/tenants",
+            &json!({"name": huge, "phone_number": "+34600000001"}),
+        )
+        .await;
     // The unread rest of the body ends the connection: the client is told,
     // so that its next request (below) does not race the close.
     assert_eq!(response.headers()["connection"], "close");
@@ -291,27 +270,24 @@ async fn unknown_and_malformed_ids_are_404(app: TestApp) {
         format!("/api/admin/tenants/{unknown}/events"),
         format!("/api/admin/tenants/{unknown}/messages"),
     ] {
-        let response = app.admin(Method::GET, &path).send().await.unwrap();
+        let response = app.send_admin(Method::GET, &path).await;
         expect_error(response, 404, "not_found").await;
     }
     let pause = app
-        .admin(Method::POST, &format!("/api/admin/tenants/{unknown}/pause"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::POST, &format!("/api/admin/tenants/{unknown}/pause"))
+        .await;
     expect_error(pause, 404, "not_found").await;
     let delete = app
-        .admin(Method::DELETE, &format!("/api/admin/tenants/{unknown}"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::DELETE, &format!("/api/admin/tenants/{unknown}"))
+        .await;
     expect_error(delete, 404, "not_found").await;
     let patch = app
-        .admin(Method::PATCH, &format!("/api/admin/tenants/{unknown}"))
-        .json(&json!({"name": "Y"}))
-        .send()
-        .await
-        .unwrap();
+        .send_admin_json(
+            Method::PATCH,
+            &format!("/api/admin/tenants/{unknown}"),
+            &json!({"name": "Y"}),
+        )
+        .await;
     expect_error(patch, 404, "not_found").await;
     app.stop().await;
 }
@@ -321,10 +297,8 @@ async fn refused_lifecycle_moves_are_409_and_change_nothing(app: TestApp) {
     let id = tenant["id"].as_str().unwrap();
     for action in ["pause", "resume", "retry"] {
         let response = app
-            .admin(Method::POST, &format!("/api/admin/tenants/{id}/{action}"))
-            .send()
-            .await
-            .unwrap();
+            .send_admin(Method::POST, &format!("/api/admin/tenants/{id}/{action}"))
+            .await;
         let error = expect_error(response, 409, "invalid_transition").await;
         assert!(
             error["message"].as_str().unwrap().contains("NEW"),
@@ -332,20 +306,16 @@ async fn refused_lifecycle_moves_are_409_and_change_nothing(app: TestApp) {
         );
     }
     let after: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
-        .send()
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{id}"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(after["status"], "NEW");
     assert_eq!(after["updated_at"], tenant["updated_at"]);
     let events: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{id}/events"))
-        .send()
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{id}/events"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -369,34 +339,26 @@ async fn lifecycle_endpoints_move_the_tenant_and_write_the_trail(app: TestApp) {
             .unwrap();
     }
     let paused: Value = app
-        .admin(Method::POST, &format!("/api/admin/tenants/{id}/pause"))
-        .send()
+        .send_admin(Method::POST, &format!("/api/admin/tenants/{id}/pause"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(paused["status"], "PAUSED");
     let again = app
-        .admin(Method::POST, &format!("/api/admin/tenants/{id}/pause"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::POST, &format!("/api/admin/tenants/{id}/pause"))
+        .await;
     expect_error(again, 409, "invalid_transition").await;
     let resumed: Value = app
-        .admin(Method::POST, &format!("/api/admin/tenants/{id}/resume"))
-        .send()
+        .send_admin(Method::POST, &format!("/api/admin/tenants/{id}/resume"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(resumed["status"], "ACTIVE");
     let events: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{id}/events"))
-        .send()
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{id}/events"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -413,12 +375,16 @@ async fn lifecycle_endpoints_move_the_tenant_and_write_the_trail(app: TestApp) {
 async fn patch_edits_and_validates(app: TestApp) {
     let tenant = app.create_tenant("Shop", "+34600000011").await;
     let id = tenant["id"].as_str().unwrap();
+    let body = json!({
+        "name": "Shop Two",
+        "config": {
+            "language": "ES",
+            "hours": {"timezone": "Europe/Madrid", "sat": [["10:00", "24:00"]]}
+        }
+    });
     let patched: Value = app
-        .admin(Method::PATCH, &format!("/api/admin/tenants/{id}"))
-        .json(&json!({"name": "Shop Two", "config": {"language": "ES", "hours": {"timezone": "Europe/Madrid", "sat": [["10:00", "24:00"]]}}}))
-        .send()
+        .send_admin_json(Method::PATCH, &format!("/api/admin/tenants/{id}"), &body)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -430,20 +396,19 @@ async fn patch_edits_and_validates(app: TestApp) {
         json!([["10:00", "24:00"]])
     );
     let bad = app
-        .admin(Method::PATCH, &format!("/api/admin/tenants/{id}"))
-        .json(&json!({"name": "Ok", "phone_number": "nope"}))
-        .send()
-        .await
-        .unwrap();
+        .send_admin_json(
+            Method::PATCH,
+            &format!("/api/admin/tenants/{id}"),
+            &json!({"name": "Ok", "phone_number": "nope"}),
+        )
+        .await;
     assert_eq!(
         expect_error(bad, 422, "invalid_field").await["field"],
         "phone_number"
     );
     let unchanged: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
-        .send()
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{id}"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -455,16 +420,12 @@ async fn delete_removes_the_tenant(app: TestApp) {
     let tenant = app.create_tenant("Shop", "+34600000012").await;
     let id = tenant["id"].as_str().unwrap();
     let response = app
-        .admin(Method::DELETE, &format!("/api/admin/tenants/{id}"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::DELETE, &format!("/api/admin/tenants/{id}"))
+        .await;
     assert_eq!(response.status(), 204);
     let gone = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{id}"))
+        .await;
     expect_error(gone, 404, "not_found").await;
     assert_eq!(tenant_count(&app).await, 0);
     app.stop().await;
@@ -559,16 +520,17 @@ flowhq_store::backend_tests!(run: bot_preview_answers_as_the_bot_and_overrides_a
 
 async fn bot_preview_answers_as_the_bot_and_overrides_are_validated(app: TestApp) {
     let response = app
-        .admin(Method::POST, "/api/admin/tenants")
-        .json(&json!({
-            "name": "Cafe Lua",
-            "phone_number": "+5511912345678",
-            "config": {"template_type": "RESTAURANT", "language": "PT",
-                       "hours": {"timezone": "America/Sao_Paulo", "mon": [["09:00", "18:00"]]}}
-        }))
-        .send()
-        .await
-        .unwrap();
+        .send_admin_json(
+            Method::POST,
+            "/api/admin/tenants",
+            &json!({
+                "name": "Cafe Lua",
+                "phone_number": "+5511912345678",
+                "config": {"template_type": "RESTAURANT", "language": "PT",
+                           "hours": {"timezone": "America/Sao_Paulo", "mon": [["09:00", "18:00"]]}}
+            }),
+        )
+        .await;
     let tenant: Value = response.json().await.unwrap();
     let id = tenant["id"].as_str().unwrap();
     let preview = |text: &str, at: &str| {
@@ -607,27 +569,27 @@ async fn bot_preview_answers_as_the_bot_and_overrides_are_validated(app: TestApp
     );
 
     let bad = app
-        .admin(Method::PATCH, &format!("/api/admin/tenants/{id}"))
-        .json(&json!({"config": {"overrides": {"no_such_text": "hi"}}}))
-        .send()
-        .await
-        .unwrap();
+        .send_admin_json(
+            Method::PATCH,
+            &format!("/api/admin/tenants/{id}"),
+            &json!({"config": {"overrides": {"no_such_text": "hi"}}}),
+        )
+        .await;
     assert_eq!(
         expect_error(bad, 422, "invalid_field").await["field"],
         "config.overrides.no_such_text"
     );
     let good = app
-        .admin(Method::PATCH, &format!("/api/admin/tenants/{id}"))
-        .json(&json!({"config": {"overrides": {"fallback": "Não entendi, digite menu."}}}))
-        .send()
-        .await
-        .unwrap();
+        .send_admin_json(
+            Method::PATCH,
+            &format!("/api/admin/tenants/{id}"),
+            &json!({"config": {"overrides": {"fallback": "Não entendi, digite menu."}}}),
+        )
+        .await;
     assert_eq!(good.status(), 200);
     let stored: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
-        .send()
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{id}"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -112,10 +112,8 @@ async fn page_login_in(
 
 async fn tenant_count(app: &TestApp) -> usize {
     let list: Value = app
-        .admin(Method::GET, "/api/admin/tenants")
-        .send()
+        .send_admin(Method::GET, "/api/admin/tenants")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -463,11 +461,12 @@ async fn names_of_invisible_characters_are_refused(app: TestApp) {
     let error = expect_error(response, 422, "invalid_field").await;
     assert_eq!(error["field"], "business_name");
     let response = app
-        .admin(Method::POST, "/api/admin/tenants")
-        .json(&json!({"name": "\u{202E}\u{200F}", "phone_number": "+5511912340777"}))
-        .send()
-        .await
-        .unwrap();
+        .send_admin_json(
+            Method::POST,
+            "/api/admin/tenants",
+            &json!({"name": "\u{202E}\u{200F}", "phone_number": "+5511912340777"}),
+        )
+        .await;
     let error = expect_error(response, 422, "invalid_field").await;
     assert_eq!(error["field"], "name");
     assert_eq!(tenant_count(&app).await, 0);

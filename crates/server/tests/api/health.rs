@@ -23,10 +23,8 @@ async fn metrics_report_tenants_and_request_durations(app: TestApp) {
     let tenant = app.create_tenant("Metered", "+34600000200").await;
     let id = tenant["id"].as_str().unwrap();
     let _ = app
-        .admin(reqwest::Method::GET, &format!("/api/admin/tenants/{id}"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(reqwest::Method::GET, &format!("/api/admin/tenants/{id}"))
+        .await;
     let response = app.client.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(

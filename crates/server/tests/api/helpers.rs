@@ -41,13 +41,29 @@ impl TestApp {
             .bearer_auth(ADMIN_TOKEN)
     }
 
+    /// An admin request without a body, sent.
+    pub async fn send_admin(&self, method: Method, path: &str) -> Response {
+        self.admin(method, path).send().await.unwrap()
+    }
+
+    /// An admin request with a JSON body, sent.
+    pub async fn send_admin_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Response {
+        self.admin(method, path).json(body).send().await.unwrap()
+    }
+
     pub async fn create_tenant(&self, name: &str, phone: &str) -> Value {
         let response = self
-            .admin(reqwest::Method::POST, "/api/admin/tenants")
-            .json(&serde_json::json!({ "name": name, "phone_number": phone }))
-            .send()
-            .await
-            .unwrap();
+            .send_admin_json(
+                Method::POST,
+                "/api/admin/tenants",
+                &serde_json::json!({ "name": name, "phone_number": phone }),
+            )
+            .await;
         assert_eq!(response.status(), 201);
         response.json().await.unwrap()
     }

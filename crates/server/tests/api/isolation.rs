@@ -88,10 +88,8 @@ async fn every_route_refuses_the_wrong_identity(app: TestApp) {
     }
     // Nothing the refused calls asked for happened.
     let detail: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{tenant}"))
-        .send()
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{tenant}"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

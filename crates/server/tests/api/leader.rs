@@ -185,10 +185,8 @@ async fn metrics(app: &TestApp) -> String {
 
 async fn worker_status(app: &TestApp, id: &str) -> String {
     let tenant: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
-        .send()
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{id}"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -25,11 +25,7 @@ flowhq_store::backend_tests!(run_smtp_down: mails_wait_for_smtp_and_go_out_once)
 
 /// The mails in the queue (newest first), through the admin API.
 async fn mails(app: &TestApp) -> Vec<Value> {
-    let response = app
-        .admin(Method::GET, "/api/admin/mail")
-        .send()
-        .await
-        .unwrap();
+    let response = app.send_admin(Method::GET, "/api/admin/mail").await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     body["items"].as_array().unwrap().clone()
@@ -363,10 +359,8 @@ async fn alerts_reach_the_owner_once_per_incident_in_their_language(app: TestApp
 
     // The console lists the incident.
     let alerts: Value = app
-        .admin(Method::GET, "/api/admin/alerts")
-        .send()
+        .send_admin(Method::GET, "/api/admin/alerts")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -118,10 +118,8 @@ async fn onboarding_runs_from_signup_to_approval(app: TestApp) {
     assert_eq!(pending["setup_request"]["id"], request["id"]);
 
     let queue: Value = app
-        .admin(Method::GET, "/api/admin/setup-requests?status=PENDING")
-        .send()
+        .send_admin(Method::GET, "/api/admin/setup-requests?status=PENDING")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -238,10 +236,8 @@ async fn a_second_pending_request_is_409(app: TestApp) {
         "the refused request changed nothing"
     );
     let queue: Value = app
-        .admin(Method::GET, "/api/admin/setup-requests")
-        .send()
+        .send_admin(Method::GET, "/api/admin/setup-requests")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -302,10 +298,8 @@ async fn signup_refuses_taken_emails_in_any_case_and_weak_passwords(app: TestApp
         );
     }
     let tenants: Value = app
-        .admin(Method::GET, "/api/admin/tenants")
-        .send()
+        .send_admin(Method::GET, "/api/admin/tenants")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -177,18 +177,12 @@ async fn framework_errors_on_the_api_have_the_error_shape(app: TestApp) {
     // 414: a URI over 8 KiB.
     let long = "a".repeat(9000);
     let response = app
-        .admin(Method::GET, &format!("/api/admin/tenants?q={long}"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::GET, &format!("/api/admin/tenants?q={long}"))
+        .await;
     expect_error(response, 414, "uri_too_long").await;
 
     // 405, with the methods the path does take.
-    let response = app
-        .admin(Method::PUT, "/api/admin/tenants")
-        .send()
-        .await
-        .unwrap();
+    let response = app.send_admin(Method::PUT, "/api/admin/tenants").await;
     let allow = response.headers()["allow"].to_str().unwrap().to_owned();
     assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
     expect_error(response, 405, "method_not_allowed").await;
@@ -205,17 +199,13 @@ async fn framework_errors_on_the_api_have_the_error_shape(app: TestApp) {
 
     // A malformed query.
     let response = app
-        .admin(Method::GET, "/api/admin/tenants?limit=lots")
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::GET, "/api/admin/tenants?limit=lots")
+        .await;
     let error = expect_error(response, 422, "invalid_field").await;
     assert_eq!(error["field"], "limit");
     let response = app
-        .admin(Method::GET, "/api/admin/tenants?limit=%FF%FE")
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::GET, "/api/admin/tenants?limit=%FF%FE")
+        .await;
     assert!(response.status().is_client_error());
     let body: Value = response.json().await.unwrap();
     assert!(body["error"]["code"].is_string(), "{body}");
@@ -223,10 +213,8 @@ async fn framework_errors_on_the_api_have_the_error_shape(app: TestApp) {
     // A path segment axum cannot decode (not UTF-8): its own rejection,
     // a plain-text 400 before.
     let response = app
-        .admin(Method::GET, "/api/admin/tenants/%FF%FE")
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::GET, "/api/admin/tenants/%FF%FE")
+        .await;
     expect_error(response, 400, "malformed_request").await;
 
     // Pages keep their own errors.
@@ -306,10 +294,8 @@ async fn a_body_that_stops_arriving_is_refused(app: TestApp) {
     assert!(answer.contains("\"error\""), "{answer}");
     assert!(started.elapsed() >= TIMEOUT / 2, "{:?}", started.elapsed());
     let tenants: Value = app
-        .admin(Method::GET, "/api/admin/tenants")
-        .send()
+        .send_admin(Method::GET, "/api/admin/tenants")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -392,10 +378,8 @@ async fn worker_requests_get_503_once_the_stop_began(app: TestApp) {
     expect_error(response, 503, "unavailable").await;
     // Operators and owners are still answered meanwhile.
     let response = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{id}"))
+        .await;
     assert_eq!(response.status(), 200);
     app.stop().await;
 }

@@ -162,10 +162,8 @@ async fn message_batches_are_logged_idempotently(app: TestApp) {
         );
     }
     let page: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{a}/messages"))
-        .send()
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{a}/messages"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -201,10 +199,8 @@ async fn the_hello_moves_an_approved_tenant_and_commands_are_acknowledged(app: T
         "{metrics}"
     );
     let tenant: Value = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{a}"))
-        .send()
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{a}"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -281,10 +277,8 @@ async fn the_hello_moves_an_approved_tenant_and_commands_are_acknowledged(app: T
     link.hang_up().await;
     wait_until_offline(&app, &a).await;
     let response = app
-        .admin(Method::POST, &format!("/api/admin/tenants/{a}/resume"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::POST, &format!("/api/admin/tenants/{a}/resume"))
+        .await;
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ACTIVE");
     assert_eq!(body["applied"], false);
@@ -496,10 +490,8 @@ async fn worker_traffic_is_shed_first_when_the_database_is_busy(app: TestApp) {
     // People are answered meanwhile.
     let started = std::time::Instant::now();
     let tenant = app
-        .admin(Method::GET, &format!("/api/admin/tenants/{a}"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::GET, &format!("/api/admin/tenants/{a}"))
+        .await;
     assert_eq!(tenant.status(), 200);
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
     // Room again: the batch goes through.
@@ -522,10 +514,8 @@ async fn simulator_endpoints_exist_only_in_simulator_mode(app: TestApp) {
         .unwrap()
         .to_owned();
     let r = app
-        .admin(Method::POST, &format!("/api/sim/tenants/{a}/scan"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::POST, &format!("/api/sim/tenants/{a}/scan"))
+        .await;
     assert_eq!(r.status(), 404);
     app.stop().await;
 }
@@ -538,10 +528,8 @@ async fn the_simulator_links_delivers_and_records_sends(app: TestApp) {
     let token = token_for(&app, &a).await;
     // No QR shown yet: nothing to scan.
     let r = app
-        .admin(Method::POST, &format!("/api/sim/tenants/{a}/scan"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::POST, &format!("/api/sim/tenants/{a}/scan"))
+        .await;
     expect_error(r, 409, "conflict").await;
     let view: Value = worker(&app, Method::POST, &a, "/sim/poll", &token)
         .json(&json!({ "credentials": null, "linked": false, "known_qr": null, "wait_ms": 0 }))
@@ -554,17 +542,16 @@ async fn the_simulator_links_delivers_and_records_sends(app: TestApp) {
     assert_eq!(view["linked"], false);
     let qr = view["qr"].as_str().unwrap().to_owned();
     let r = app
-        .admin(Method::POST, &format!("/api/sim/tenants/{a}/scan"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::POST, &format!("/api/sim/tenants/{a}/scan"))
+        .await;
     assert_eq!(r.status(), 200);
     let r = app
-        .admin(Method::POST, &format!("/api/sim/tenants/{a}/inbound"))
-        .json(&json!({"from": "+34600", "text": "hi"}))
-        .send()
-        .await
-        .unwrap();
+        .send_admin_json(
+            Method::POST,
+            &format!("/api/sim/tenants/{a}/inbound"),
+            &json!({"from": "+34600", "text": "hi"}),
+        )
+        .await;
     let id = r.json::<Value>().await.unwrap()["wa_message_id"]
         .as_str()
         .unwrap()
@@ -599,19 +586,15 @@ async fn the_simulator_links_delivers_and_records_sends(app: TestApp) {
         .unwrap();
     assert_eq!(first["wa_message_id"], again["wa_message_id"]);
     let outbox: Value = app
-        .admin(Method::GET, &format!("/api/sim/tenants/{a}/outbox"))
-        .send()
+        .send_admin(Method::GET, &format!("/api/sim/tenants/{a}/outbox"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(outbox["items"].as_array().unwrap().len(), 1);
     let r = app
-        .admin(Method::POST, &format!("/api/sim/tenants/{a}/logout"))
-        .send()
-        .await
-        .unwrap();
+        .send_admin(Method::POST, &format!("/api/sim/tenants/{a}/logout"))
+        .await;
     assert_eq!(r.status(), 200);
     app.stop().await;
 }
