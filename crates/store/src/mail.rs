@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::rows::{RowExt, millis};
-use crate::{Page, Result, Store, StoreError, Tx};
+use crate::{Page, Result, Store, Tx};
 
 /// Where a mail is in the queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -204,10 +204,7 @@ impl Store {
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref()
-            .map(from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound("mail"))
+        crate::rows::found(row, from_row, "mail")
     }
 
     /// The queue, newest first; `cursor` is the last id of the previous page.

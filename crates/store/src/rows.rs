@@ -74,6 +74,19 @@ impl RowExt for AnyRow {
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+/// The one row a lookup by id found, read with `read`; none is `what`
+/// not found.
+pub(crate) fn found<T>(
+    row: Option<sqlx::any::AnyRow>,
+    read: impl Fn(&sqlx::any::AnyRow) -> Result<T>,
+    what: &'static str,
+) -> Result<T> {
+    row.as_ref()
+        .map(read)
+        .transpose()?
+        .ok_or(crate::StoreError::NotFound(what))
+}
+
 pub(crate) fn like_pattern(needle: &str) -> String {
     let mut pattern = String::with_capacity(needle.len() + 2);
     pattern.push('%');

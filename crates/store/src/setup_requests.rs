@@ -156,10 +156,7 @@ impl Store {
         .bind(id.to_string())
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref()
-            .map(queued_from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound("setup request"))
+        crate::rows::found(row, queued_from_row, "setup request")
     }
 
     /// Approves or rejects a PENDING request and moves its tenant, in one

@@ -173,10 +173,7 @@ impl Store {
             .bind(id.to_string())
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref()
-            .map(detail_from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound("tenant"))
+        crate::rows::found(row, detail_from_row, "tenant")
     }
 
     pub async fn tenant_detail_in(&self, tx: &mut Tx, id: TenantId) -> Result<TenantDetail> {
@@ -184,10 +181,7 @@ impl Store {
             .bind(id.to_string())
             .fetch_optional(&mut **tx)
             .await?;
-        row.as_ref()
-            .map(detail_from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound("tenant"))
+        crate::rows::found(row, detail_from_row, "tenant")
     }
 
     pub async fn tenant(&self, id: TenantId) -> Result<Tenant> {
@@ -199,10 +193,7 @@ impl Store {
         .bind(id.to_string())
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref()
-            .map(tenant_from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound("tenant"))
+        crate::rows::found(row, tenant_from_row, "tenant")
     }
 
     /// Tenants newest first, filtered, one page at a time.
@@ -351,10 +342,7 @@ impl Store {
         .bind(id.to_string())
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref()
-            .map(config_from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound("tenant"))
+        crate::rows::found(row, config_from_row, "tenant")
     }
 
     /// Deletes a tenant and, by cascade, everything it owns.

@@ -79,10 +79,7 @@ impl Store {
         .bind(id.to_string())
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref()
-            .map(from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound("user"))
+        crate::rows::found(row, from_row, "user")
     }
 
     pub async fn count_admins(&self) -> Result<i64> {
