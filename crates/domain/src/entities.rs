@@ -6,13 +6,16 @@ use utoipa::ToSchema;
 
 use crate::hours::OpeningHours;
 use crate::lifecycle::Event;
+use crate::values::{Email, Name, PhoneNumber};
 use crate::*;
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct Tenant {
     pub id: TenantId,
-    pub name: String,
-    pub phone_number: String,
+    #[schema(value_type = String)]
+    pub name: Name,
+    #[schema(value_type = String)]
+    pub phone_number: PhoneNumber,
     pub status: TenantStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -95,8 +98,10 @@ impl WorkerProcess {
 pub struct User {
     pub id: UserId,
     pub tenant_id: Option<TenantId>,
-    pub name: String,
-    pub email: String,
+    #[schema(value_type = String)]
+    pub name: Name,
+    #[schema(value_type = String)]
+    pub email: Email,
     pub phone: Option<String>,
     pub role: Role,
     #[serde(skip)]
@@ -111,7 +116,8 @@ pub struct SetupRequest {
     pub tenant_id: TenantId,
     pub user_id: Option<UserId>,
     pub template_type: TemplateType,
-    pub whatsapp_number: String,
+    #[schema(value_type = String)]
+    pub whatsapp_number: PhoneNumber,
     pub status: SetupRequestStatus,
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,

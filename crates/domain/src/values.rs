@@ -228,6 +228,28 @@ impl fmt::Display for Name {
     }
 }
 
+/// Stored values are read back through the same checks they were written
+/// with (`str::parse`, as the store's rows do), and compare with plain text.
+macro_rules! from_str_by_parse {
+    ($($value:ty),+) => {$(
+        impl std::str::FromStr for $value {
+            type Err = InvalidValue;
+
+            fn from_str(s: &str) -> Result<Self, InvalidValue> {
+                Self::parse(s)
+            }
+        }
+
+        impl PartialEq<&str> for $value {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    )+};
+}
+
+from_str_by_parse!(PhoneNumber, Email, Name);
+
 #[cfg(test)]
 mod tests {
     use super::*;

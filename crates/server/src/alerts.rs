@@ -91,19 +91,25 @@ async fn tell(
     }
     for user in &recipients {
         let composed = if cleared {
-            compose::alert_cleared(language, alert.kind, &user.name, &alert.tenant_name, &link)
+            compose::alert_cleared(
+                language,
+                alert.kind,
+                user.name.as_str(),
+                &alert.tenant_name,
+                &link,
+            )
         } else {
             compose::alert_opened(
                 language,
                 alert.kind,
-                &user.name,
+                user.name.as_str(),
                 &alert.tenant_name,
                 alert.detail.as_deref(),
                 &link,
             )
         };
         let mail = new_mail(
-            &user.email,
+            user.email.as_str(),
             &format!("alert_{phase}"),
             composed,
             Some(format!("alert:{}:{phase}:{}", alert.id, user.id)),

@@ -238,7 +238,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<SetupRequest> {
         tenant_id: row.parsed("r_tenant_id")?,
         user_id: row.parsed_opt("r_user_id")?,
         template_type: row.parsed("r_template_type")?,
-        whatsapp_number: row.text("r_whatsapp_number")?,
+        whatsapp_number: row.parsed("r_whatsapp_number")?,
         status: row.parsed("r_status")?,
         notes: row.text_opt("r_notes")?,
         created_at: row.time("r_created_at")?,

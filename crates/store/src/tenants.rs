@@ -425,8 +425,8 @@ impl Store {
 pub(crate) fn tenant_from_row(row: &AnyRow) -> Result<Tenant> {
     Ok(Tenant {
         id: row.parsed("t_id")?,
-        name: row.text("t_name")?,
-        phone_number: row.text("t_phone_number")?,
+        name: row.parsed("t_name")?,
+        phone_number: row.parsed("t_phone_number")?,
         status: row.parsed("t_status")?,
         created_at: row.time("t_created_at")?,
         updated_at: row.time("t_updated_at")?,

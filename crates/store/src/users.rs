@@ -94,8 +94,8 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<User> {
     Ok(User {
         id: row.parsed("u_id")?,
         tenant_id: row.parsed_opt("u_tenant_id")?,
-        name: row.text("u_name")?,
-        email: row.text("u_email")?,
+        name: row.parsed("u_name")?,
+        email: row.parsed("u_email")?,
         phone: row.text_opt("u_phone")?,
         role: row.parsed("u_role")?,
         password_hash: row.text("u_password_hash")?,

@@ -298,7 +298,7 @@ pub async fn worker_config(store: &Store, tenant: TenantId) -> flowhq_store::Res
     let detail = store.tenant_detail(tenant).await?;
     let config = detail.config;
     Ok(WorkerConfig {
-        phone_number: detail.tenant.phone_number,
+        phone_number: detail.tenant.phone_number.to_string(),
         template_type: config.template_type,
         business_name: config.business_name,
         language: config.language,

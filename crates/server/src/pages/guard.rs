@@ -46,8 +46,8 @@ async fn logged_in(parts: &mut Parts, state: &AppState) -> Result<WebSession, Pa
 fn chrome_for(session: &WebSession, section: &'static str) -> Chrome {
     Chrome {
         user: Some(NavUser {
-            name: session.user.name.clone(),
-            email: session.user.email.clone(),
+            name: session.user.name.to_string(),
+            email: session.user.email.to_string(),
             is_admin: session.user.role == Role::Admin,
         }),
         csrf_token: session.csrf_token.clone(),

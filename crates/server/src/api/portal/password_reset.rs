@@ -82,9 +82,9 @@ async fn send_reset_link(state: &AppState, email: &str) -> AppResult<()> {
     let link = state.mail.link(&format!("/reset-password?token={token}"));
     let language = language_for(&state.store, &user).await;
     let mail = new_mail(
-        &user.email,
+        user.email.as_str(),
         "password_reset",
-        compose::password_reset(language, &user.name, &link),
+        compose::password_reset(language, user.name.as_str(), &link),
         None,
     );
     let mut tx = state.store.begin().await?;
@@ -159,7 +159,7 @@ pub async fn confirm_reset(state: &AppState, token: &str, new_password: String) 
         .user_for_token(&token_hash, TokenPurpose::PasswordReset)
         .await?
         .ok_or_else(bad_link)?;
-    password_policy::check(&new_password, &user.email)?;
+    password_policy::check(&new_password, user.email.as_str())?;
     let password_hash = password::hash(Secret::new(new_password)).await?;
     let mut tx = state.store.begin().await?;
     // Used up here, conditionally: of two concurrent uses, one wins.

@@ -126,7 +126,7 @@ async fn render_queue(
                 business: q.business_name,
                 owner: q.owner_email.unwrap_or_default(),
                 template: view::label(q.request.template_type.as_str()),
-                number: q.request.whatsapp_number,
+                number: q.request.whatsapp_number.to_string(),
                 status: view::label(q.request.status.as_str()),
                 tone: match q.request.status {
                     SetupRequestStatus::Pending => "wait",

@@ -117,8 +117,8 @@ async fn list(
         .iter()
         .map(|d| Row {
             id: d.tenant.id.to_string(),
-            name: d.tenant.name.clone(),
-            phone: d.tenant.phone_number.clone(),
+            name: d.tenant.name.to_string(),
+            phone: d.tenant.phone_number.to_string(),
             status: view::label(d.tenant.status.as_str()),
             tone: view::tenant_tone(d.tenant.status),
             session: view::label(d.session.state.as_str()),
@@ -408,8 +408,8 @@ async fn tenant_page(
     Ok(TenantPage {
         chrome: page.chrome("tenants"),
         id: id.to_string(),
-        name: detail.tenant.name.clone(),
-        phone: detail.tenant.phone_number.clone(),
+        name: detail.tenant.name.to_string(),
+        phone: detail.tenant.phone_number.to_string(),
         status: view::label(detail.tenant.status.as_str()),
         tone: view::tenant_tone(detail.tenant.status),
         created: view::time(detail.tenant.created_at),
@@ -446,7 +446,7 @@ async fn tenant_page(
             status: view::label(r.status.as_str()),
             at: view::time(r.created_at),
             notes: r.notes.clone().unwrap_or_default(),
-            number: r.whatsapp_number.clone(),
+            number: r.whatsapp_number.to_string(),
         }),
         history,
         older_url: messages

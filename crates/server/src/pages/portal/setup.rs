@@ -208,8 +208,8 @@ fn page_from_config(
 async fn form(State(state): State<AppState>, page: OwnerPage) -> PageResult {
     let detail = state.store.tenant_detail(page.owner.tenant_id).await?;
     let number = detail.setup_request.as_ref().map_or_else(
-        || detail.tenant.phone_number.clone(),
-        |r| r.whatsapp_number.clone(),
+        || detail.tenant.phone_number.to_string(),
+        |r| r.whatsapp_number.to_string(),
     );
     let editable = detail.tenant.status == TenantStatus::New;
     let view = page_from_config(&page, &detail.config, number, editable);

@@ -113,8 +113,8 @@ async fn status_page(
         .map(|r| r.notes.clone().unwrap_or_default());
     let qr = current_qr(&detail);
     let whatsapp_number = detail.setup_request.as_ref().map_or_else(
-        || detail.tenant.phone_number.clone(),
-        |r| r.whatsapp_number.clone(),
+        || detail.tenant.phone_number.to_string(),
+        |r| r.whatsapp_number.to_string(),
     );
     let view = StatusPage {
         pairing_code: current_pairing_code(&detail.session)
