@@ -130,35 +130,22 @@ pub enum LogFormat {
 pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
     pub channel: ChannelKind,
     pub supervisor: SupervisorMode,
     #[serde(with = "humantime_serde")]
     pub heartbeat_interval: Duration,
     /// `None`: three heartbeat intervals.
-    #[serde(
-        default,
-        with = "humantime_serde",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "humantime_serde")]
     pub stale_after: Option<Duration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_password: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_internal_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smtp_url: Option<String>,
     pub mail_from: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advertise_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sim_url: Option<String>,
     pub log_format: LogFormat,
     pub max_connections: usize,

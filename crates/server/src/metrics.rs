@@ -138,6 +138,14 @@ async fn snapshot(state: &AppState) -> AppResult<Snapshot> {
     })
 }
 
+/// How many of `counts` are in `status`; none listed is zero.
+fn count_of<S: PartialEq>(counts: &[(S, i64)], status: &S) -> f64 {
+    counts
+        .iter()
+        .find(|(s, _)| s == status)
+        .map_or(0.0, |(_, n)| *n as f64)
+}
+
 /// The snapshot in a recorder made for this scrape: its histogram of
 /// heartbeat ages describes this moment, not every scrape so far.
 fn record(snapshot: &Snapshot) -> PrometheusRecorder {
@@ -145,21 +153,13 @@ fn record(snapshot: &Snapshot) -> PrometheusRecorder {
     metrics::with_local_recorder(&recorder, || {
         describe_gauge!("flowhq_tenants", "Tenants by lifecycle status.");
         for status in TenantStatus::ALL {
-            let n = snapshot
-                .tenants
-                .iter()
-                .find(|(s, _)| s == status)
-                .map_or(0, |(_, n)| *n);
-            gauge!("flowhq_tenants", "status" => status.to_string()).set(n as f64);
+            gauge!("flowhq_tenants", "status" => status.to_string())
+                .set(count_of(&snapshot.tenants, status));
         }
         describe_gauge!("flowhq_workers", "Worker processes by status.");
         for status in WorkerStatus::ALL {
-            let n = snapshot
-                .workers
-                .iter()
-                .find(|(s, _)| s == status)
-                .map_or(0, |(_, n)| *n);
-            gauge!("flowhq_workers", "status" => status.to_string()).set(n as f64);
+            gauge!("flowhq_workers", "status" => status.to_string())
+                .set(count_of(&snapshot.workers, status));
         }
         describe_histogram!(HEARTBEAT_AGE, "Age of each live worker's last heartbeat.");
         let ages = histogram!(HEARTBEAT_AGE);

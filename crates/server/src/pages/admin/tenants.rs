@@ -23,6 +23,7 @@ use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::AdminPage;
 use crate::pages::{Chrome, PageError, PageResult, render, view};
 use crate::state::AppState;
+use crate::supervisor::SupervisorError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -560,32 +561,18 @@ async fn act(
     let tenant: TenantId = parse_id(&id, "tenant")?;
     let actor = &page.admin.actor.0;
     let action = ConsoleAction::parse(&action).ok_or_else(|| PageError::not_found("action"))?;
+    let supervised = |done: Result<_, SupervisorError>| done.map(drop).map_err(AppError::from);
     let result: AppResult<()> = match action {
-        ConsoleAction::Start => state
-            .supervisor
-            .start(tenant)
-            .await
-            .map(drop)
-            .map_err(Into::into),
-        ConsoleAction::Stop => state
-            .supervisor
-            .stop(tenant)
-            .await
-            .map(drop)
-            .map_err(Into::into),
-        ConsoleAction::Restart => state
-            .supervisor
-            .restart(tenant)
-            .await
-            .map(drop)
-            .map_err(Into::into),
-        ConsoleAction::Pause | ConsoleAction::Resume => {
-            let event = if action == ConsoleAction::Pause {
-                Event::Pause
-            } else {
-                Event::Resume
-            };
-            crate::lifecycle::pause_or_resume(&state, tenant, event, actor)
+        ConsoleAction::Start => supervised(state.supervisor.start(tenant).await),
+        ConsoleAction::Stop => supervised(state.supervisor.stop(tenant).await),
+        ConsoleAction::Restart => supervised(state.supervisor.restart(tenant).await),
+        ConsoleAction::Pause => {
+            crate::lifecycle::pause_or_resume(&state, tenant, Event::Pause, actor)
+                .await
+                .map(drop)
+        }
+        ConsoleAction::Resume => {
+            crate::lifecycle::pause_or_resume(&state, tenant, Event::Resume, actor)
                 .await
                 .map(drop)
         }
