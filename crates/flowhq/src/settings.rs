@@ -281,7 +281,11 @@ impl ServeArgs {
 
     /// The settings from flags, this process's environment and the file.
     pub fn resolve(&self) -> anyhow::Result<(Settings, LogFormat)> {
-        let config = self.load(std::env::vars())?;
+        // `vars()` would panic on any variable that is not UTF-8, ours or not.
+        let vars = std::env::vars_os().filter_map(|(name, value)| {
+            Some((name.into_string().ok()?, value.into_string().ok()?))
+        });
+        let config = self.load(vars)?;
         let format = config.log_format;
         Ok((config.into_settings()?, format))
     }
