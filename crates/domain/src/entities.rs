@@ -65,9 +65,9 @@ pub struct MessageLog {
     pub to_number: String,
     pub message_text: String,
     pub wa_message_id: String,
-    /// Inbound: what the bot decided (`Decision::code`, or `PAUSED`);
-    /// `None` for outbound messages and logs from before it was recorded.
-    pub bot_decision: Option<String>,
+    /// Inbound: what the bot decided; `None` for outbound messages and
+    /// logs from before it was recorded.
+    pub bot_decision: Option<LoggedDecision>,
     /// Outbound: the `wa_message_id` of the inbound message it answers.
     pub reply_to: Option<String>,
     pub created_at: DateTime<Utc>,

@@ -92,6 +92,38 @@ string_enum!(
 );
 
 string_enum!(
+    /// What the bot did with an inbound message, as the message log keeps
+    /// it: a [`crate::bot::Decision`] without its details, or `Paused` (it
+    /// arrived while the tenant was paused: logged, not answered).
+    LoggedDecision {
+        Welcome => "WELCOME",
+        Answer => "ANSWER",
+        Fallback => "FALLBACK",
+        Away => "AWAY",
+        Handoff => "HANDOFF",
+        NotDirectChat => "NOT_DIRECT_CHAT",
+        FromBusiness => "FROM_BUSINESS",
+        HandedOff => "HANDED_OFF",
+        AwayAlreadySent => "AWAY_ALREADY_SENT",
+        NothingToAnswer => "NOTHING_TO_ANSWER",
+        ContactLimit => "CONTACT_LIMIT",
+        TenantLimit => "TENANT_LIMIT",
+        Paused => "PAUSED",
+    }
+);
+
+impl LoggedDecision {
+    /// Whether the bot sent a reply: how a reader of the message log tells
+    /// which replies were due.
+    pub fn replied(self) -> bool {
+        matches!(
+            self,
+            Self::Welcome | Self::Answer | Self::Fallback | Self::Away | Self::Handoff
+        )
+    }
+}
+
+string_enum!(
     /// The language the bot answers in.
     Language {
         En => "EN",

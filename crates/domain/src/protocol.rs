@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Direction, Language, SessionState, TemplateType};
+use crate::{Direction, Language, LoggedDecision, SessionState, TemplateType};
 
 /// The worker's header naming its tenant on the link (the token in
 /// `Authorization: Bearer` proves it).
@@ -218,7 +218,7 @@ pub struct LoggedMessage {
     pub wa_message_id: String,
     /// Inbound: the bot's decision (see `MessageLog::bot_decision`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bot_decision: Option<String>,
+    pub bot_decision: Option<LoggedDecision>,
     /// Outbound: the inbound message this reply answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,

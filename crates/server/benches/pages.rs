@@ -11,13 +11,13 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use flowhq_domain::protocol::LoggedMessage;
 use flowhq_domain::values::{Name, PhoneNumber};
 use flowhq_domain::{Direction, TemplateType, TenantId};
 use flowhq_server::Application;
 use flowhq_server::auth::Secret;
 use flowhq_server::config::Settings;
 use flowhq_store::Backend;
-use flowhq_store::messages::NewMessage;
 use flowhq_store::setup_requests::NewSetupRequest;
 use flowhq_store::tenants::{ConfigInput, ConfigPatch, NewTenant};
 use flowhq_store::testing::TestDb;
@@ -50,12 +50,12 @@ fn main() {
     });
 }
 
-fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<NewMessage> {
+fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<LoggedMessage> {
     let now = Utc::now();
     (0..n)
         .map(|i| {
             let k = offset + i;
-            NewMessage {
+            LoggedMessage {
                 direction: if k.is_multiple_of(2) {
                     Direction::Inbound
                 } else {

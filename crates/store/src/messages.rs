@@ -3,47 +3,19 @@
 use chrono::{DateTime, Utc};
 use flowhq_domain::entities::MessageLog;
 use flowhq_domain::protocol::LoggedMessage;
-use flowhq_domain::{Direction, MessageLogId, TenantId};
+use flowhq_domain::{LoggedDecision, MessageLogId, TenantId};
 use sqlx::any::AnyRow;
 
 use crate::rows::{RowExt, millis};
 use crate::writer::{Param, Statement};
 use crate::{Page, Result, Store};
 
-/// A message as a worker reports it.
-#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
-pub struct NewMessage {
-    pub direction: Direction,
-    pub from_number: String,
-    pub to_number: String,
-    pub message_text: String,
-    pub wa_message_id: String,
-    pub bot_decision: Option<String>,
-    pub reply_to: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<LoggedMessage> for NewMessage {
-    fn from(m: LoggedMessage) -> Self {
-        Self {
-            direction: m.direction,
-            from_number: m.from_number,
-            to_number: m.to_number,
-            message_text: m.message_text,
-            wa_message_id: m.wa_message_id,
-            bot_decision: m.bot_decision,
-            reply_to: m.reply_to,
-            created_at: m.created_at,
-        }
-    }
-}
-
 impl Store {
     /// Logs a batch of messages for one tenant. Idempotent: a message already
     /// logged (same tenant, direction and WhatsApp id) is skipped, so a
     /// worker may resend a batch it is unsure about. Returns how many rows
     /// were new.
-    pub async fn log_messages(&self, tenant: TenantId, messages: &[NewMessage]) -> Result<u64> {
+    pub async fn log_messages(&self, tenant: TenantId, messages: &[LoggedMessage]) -> Result<u64> {
         // One multi-row statement per chunk, all chunks atomic, through the
         // group-commit writer: a batch is usually one chunk.
         let statements = messages
@@ -130,7 +102,7 @@ impl Store {
 /// limit on bound parameters.
 const LOG_CHUNK: usize = 1000;
 
-fn insert_logs(tenant: TenantId, messages: &[NewMessage]) -> Statement {
+fn insert_logs(tenant: TenantId, messages: &[LoggedMessage]) -> Statement {
     let sql = format!(
         "INSERT INTO message_log (id, tenant_id, direction, from_number, to_number, \
          message_text, wa_message_id, bot_decision, reply_to, created_at) VALUES {} \
@@ -148,7 +120,7 @@ fn insert_logs(tenant: TenantId, messages: &[NewMessage]) -> Statement {
             message.to_number.as_str().into(),
             message.message_text.as_str().into(),
             message.wa_message_id.as_str().into(),
-            message.bot_decision.as_deref().into(),
+            message.bot_decision.map(LoggedDecision::as_str).into(),
             message.reply_to.as_deref().into(),
             millis(message.created_at).into(),
         ]);
@@ -165,7 +137,7 @@ fn from_row(row: &AnyRow) -> Result<MessageLog> {
         to_number: row.text("m_to_number")?,
         message_text: row.text("m_message_text")?,
         wa_message_id: row.text("m_wa_message_id")?,
-        bot_decision: row.text_opt("m_bot_decision")?,
+        bot_decision: row.parsed_opt("m_bot_decision")?,
         reply_to: row.text_opt("m_reply_to")?,
         created_at: row.time("m_created_at")?,
     })

@@ -11,11 +11,9 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use flowhq_domain::Direction;
-use flowhq_domain::bot::{
-    self, BotConfig, ConversationState, Inbound, PAUSED_DECISION, TenantState,
-};
+use flowhq_domain::bot::{self, BotConfig, ConversationState, Inbound, TenantState};
 use flowhq_domain::protocol::LoggedMessage;
+use flowhq_domain::{Direction, LoggedDecision};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rusqlite_migration::{M, Migrations};
 
@@ -272,12 +270,18 @@ impl Outbox {
             Ok((
                 row.get("seq")?,
                 LoggedMessage {
-                    direction: direction(row)?,
+                    direction: parsed(row, "direction")?.ok_or(
+                        rusqlite::Error::InvalidColumnType(
+                            1,
+                            "direction".into(),
+                            rusqlite::types::Type::Null,
+                        ),
+                    )?,
                     from_number: row.get("from_number")?,
                     to_number: row.get("to_number")?,
                     message_text: row.get("message_text")?,
                     wa_message_id: row.get("wa_message_id")?,
-                    bot_decision: row.get("bot_decision")?,
+                    bot_decision: parsed(row, "bot_decision")?,
                     reply_to: row.get("reply_to")?,
                     created_at: DateTime::from_timestamp_millis(created_at).unwrap_or_default(),
                 },
@@ -339,11 +343,11 @@ fn record_one(
     }
     let mut replies = Vec::new();
     let decision = match bot {
-        None => PAUSED_DECISION,
+        None => LoggedDecision::Paused,
         Some(config) => {
             let outcome = decide(tx, config, message, now)?;
             replies = outcome.replies;
-            outcome.decision.code()
+            outcome.decision.logged()
         }
     };
     // What the business wrote from its phone is logged as what it is:
@@ -436,7 +440,7 @@ struct LogRow<'a> {
     text: &'a str,
     wa_message_id: Option<&'a str>,
     client_id: Option<&'a str>,
-    bot_decision: Option<&'a str>,
+    bot_decision: Option<LoggedDecision>,
     reply_to: Option<&'a str>,
     at: DateTime<Utc>,
 }
@@ -454,7 +458,7 @@ fn insert_log(tx: &Transaction<'_>, row: &LogRow<'_>) -> Result<()> {
         row.text,
         row.wa_message_id,
         row.client_id,
-        row.bot_decision,
+        row.bot_decision.map(LoggedDecision::as_str),
         row.reply_to,
         row.at.timestamp_millis(),
     ])?;
@@ -498,15 +502,22 @@ fn load_state<T: serde::de::DeserializeOwned + Default>(
 }
 
 /// The row's `direction` column, refused like any value of the wrong type.
-fn direction(row: &rusqlite::Row<'_>) -> rusqlite::Result<Direction> {
-    let text: String = row.get("direction")?;
-    text.parse().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(
-            row.as_ref().column_index("direction").unwrap_or(0),
-            rusqlite::types::Type::Text,
-            Box::new(e),
-        )
-    })
+/// A text column holding one of the domain's closed sets (or NULL).
+fn parsed<T>(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Option<T>>
+where
+    T: std::str::FromStr<Err = flowhq_domain::UnknownVariant>,
+{
+    let text: Option<String> = row.get(column)?;
+    let parse = |text: String| {
+        text.parse().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(
+                row.as_ref().column_index(column).unwrap_or(0),
+                rusqlite::types::Type::Text,
+                Box::new(e),
+            )
+        })
+    };
+    text.map(parse).transpose()
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
@@ -682,10 +693,10 @@ mod tests {
             "a reply names what it answers"
         );
         assert_eq!(rest[0].1.bot_decision, None);
-        assert_eq!(batch[0].1.bot_decision.as_deref(), Some("WELCOME"));
+        assert_eq!(batch[0].1.bot_decision, Some(LoggedDecision::Welcome));
         assert_eq!(
-            rest[1].1.bot_decision.as_deref(),
-            Some(PAUSED_DECISION),
+            rest[1].1.bot_decision,
+            Some(LoggedDecision::Paused),
             "m2 came while paused"
         );
         // A redelivery of a shipped message is still recognised.

@@ -20,6 +20,7 @@ use super::matching::Intent;
 use super::phrases;
 use super::state::{CONVERSATION_GAP, ConversationState, TenantState, has_room, record};
 use super::text::Slot;
+use crate::LoggedDecision;
 
 /// Where a message was posted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -99,45 +100,28 @@ pub enum Decision {
 impl Decision {
     /// Whether a reply was sent.
     pub fn replied(&self) -> bool {
-        matches!(
-            self,
-            Decision::Welcome
-                | Decision::Answer { .. }
-                | Decision::Fallback
-                | Decision::Away
-                | Decision::Handoff
-        )
+        self.logged().replied()
     }
 
-    /// The decision's name as logged with the inbound message
+    /// The decision as logged with the inbound message
     /// (`message_log.bot_decision`): the same names as its JSON tag.
-    pub fn code(&self) -> &'static str {
+    pub fn logged(&self) -> LoggedDecision {
         match self {
-            Decision::Welcome => "WELCOME",
-            Decision::Answer { .. } => "ANSWER",
-            Decision::Fallback => "FALLBACK",
-            Decision::Away => "AWAY",
-            Decision::Handoff => "HANDOFF",
-            Decision::NotDirectChat => "NOT_DIRECT_CHAT",
-            Decision::FromBusiness => "FROM_BUSINESS",
-            Decision::HandedOff => "HANDED_OFF",
-            Decision::AwayAlreadySent => "AWAY_ALREADY_SENT",
-            Decision::NothingToAnswer => "NOTHING_TO_ANSWER",
-            Decision::ContactLimit => "CONTACT_LIMIT",
-            Decision::TenantLimit => "TENANT_LIMIT",
+            Decision::Welcome => LoggedDecision::Welcome,
+            Decision::Answer { .. } => LoggedDecision::Answer,
+            Decision::Fallback => LoggedDecision::Fallback,
+            Decision::Away => LoggedDecision::Away,
+            Decision::Handoff => LoggedDecision::Handoff,
+            Decision::NotDirectChat => LoggedDecision::NotDirectChat,
+            Decision::FromBusiness => LoggedDecision::FromBusiness,
+            Decision::HandedOff => LoggedDecision::HandedOff,
+            Decision::AwayAlreadySent => LoggedDecision::AwayAlreadySent,
+            Decision::NothingToAnswer => LoggedDecision::NothingToAnswer,
+            Decision::ContactLimit => LoggedDecision::ContactLimit,
+            Decision::TenantLimit => LoggedDecision::TenantLimit,
         }
     }
-
-    /// Whether a logged decision (a [`Decision::code`]) sent a reply: how a
-    /// reader of the message log tells which replies were due.
-    pub fn code_replied(code: &str) -> bool {
-        matches!(code, "WELCOME" | "ANSWER" | "FALLBACK" | "AWAY" | "HANDOFF")
-    }
 }
-
-/// Logged as the decision of a message that arrived while the tenant was
-/// paused: logged, not answered.
-pub const PAUSED_DECISION: &str = "PAUSED";
 
 /// The rules, applied in place; `super::reply` and `BotMemory::handle` wrap
 /// it.

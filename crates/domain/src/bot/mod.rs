@@ -44,7 +44,7 @@ pub use config::{
     BotConfig, InvalidOverride, Limits, MAX_OVERRIDE_CHARS, default_texts, override_keys,
     validate_overrides,
 };
-pub use engine::{ChatKind, Decision, Inbound, PAUSED_DECISION, Reply};
+pub use engine::{ChatKind, Decision, Inbound, Reply};
 pub use state::{
     BotMemory, CONVERSATION_GAP, ConversationState, Handled, RATE_WINDOW, TenantState,
 };

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use flowhq_domain::bot::Decision;
+use flowhq_domain::LoggedDecision;
 use serde::Deserialize;
 
 /// A message-log row as `GET /api/admin/tenants/{id}/messages` lists it.
@@ -19,7 +19,7 @@ pub struct LogRow {
     pub direction: String,
     pub wa_message_id: String,
     #[serde(default)]
-    pub bot_decision: Option<String>,
+    pub bot_decision: Option<LoggedDecision>,
     #[serde(default)]
     pub reply_to: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -105,9 +105,9 @@ pub fn check(record: &TenantRecord) -> Findings {
     }
     for (id, row) in &inbound {
         let replies = replies_to.get(id).map_or(&[][..], Vec::as_slice);
-        match &row.bot_decision {
+        match row.bot_decision {
             None => findings.undecided += 1,
-            Some(code) if Decision::code_replied(code) => {
+            Some(decision) if decision.replied() => {
                 findings.replies_due += 1;
                 if replies.is_empty() {
                     findings.lost_replies += 1;
@@ -162,7 +162,7 @@ mod tests {
         LogRow {
             direction: "INBOUND".into(),
             wa_message_id: id.into(),
-            bot_decision: Some(decision.into()),
+            bot_decision: Some(decision.parse().unwrap()),
             reply_to: None,
             created_at: at(ms),
         }

@@ -18,7 +18,6 @@ use flowhq_domain::protocol::{
     Command, Commanded, Down, Heartbeat, LoggedMessage, SessionUpdate, Up,
 };
 use flowhq_domain::{TenantId, TenantStatus, WorkerStatus};
-use flowhq_store::messages::NewMessage;
 use flowhq_store::sends::WELCOME_SENDS;
 use flowhq_store::sessions::implied_events;
 use flowhq_store::workers::Desired;
@@ -357,7 +356,6 @@ async fn log(state: &AppState, tenant: TenantId, id: u64, messages: Vec<LoggedMe
             error: format!("at most {MAX_BATCH} messages per batch"),
         };
     }
-    let messages: Vec<NewMessage> = messages.into_iter().map(Into::into).collect();
     match state.store.log_messages(tenant, &messages).await {
         Ok(inserted) => Down::Logged {
             id,

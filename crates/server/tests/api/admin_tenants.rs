@@ -433,12 +433,12 @@ async fn delete_removes_the_tenant(app: TestApp) {
 
 async fn messages_are_listed_newest_first(app: TestApp) {
     use flowhq_domain::Direction;
-    use flowhq_store::messages::NewMessage;
+    use flowhq_domain::protocol::LoggedMessage;
     let tenant = app.create_tenant("Shop", "+34600000013").await;
     let id: TenantId = tenant["id"].as_str().unwrap().parse().unwrap();
     let base = chrono::Utc::now();
     let messages: Vec<_> = (0..5)
-        .map(|i| NewMessage {
+        .map(|i| LoggedMessage {
             direction: Direction::Inbound,
             from_number: "+34600000099".into(),
             to_number: "+34600000013".into(),

@@ -7,9 +7,9 @@
 use std::net::IpAddr;
 
 use flowhq_domain::Direction;
+use flowhq_domain::protocol::LoggedMessage;
 use flowhq_domain::values::Email;
 use flowhq_server::auth::Secret;
-use flowhq_store::messages::NewMessage;
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -482,7 +482,7 @@ async fn customer_text_is_isolated_on_the_pages(app: TestApp) {
     app.store
         .log_messages(
             id,
-            &[NewMessage {
+            &[LoggedMessage {
                 direction: Direction::Inbound,
                 from_number: "+5511900000001".into(),
                 to_number: "+5511912340666".into(),

@@ -99,14 +99,14 @@ async fn every_route_refuses_the_wrong_identity(app: TestApp) {
 }
 
 async fn owners_only_see_their_own_tenant(app: TestApp) {
+    use flowhq_domain::protocol::LoggedMessage;
     use flowhq_domain::{Direction, TenantId};
-    use flowhq_store::messages::NewMessage;
     let alice = browser();
     let bob = browser();
     let a = app.sign_up(&alice, "alice@example.com").await;
     let b = app.sign_up(&bob, "bob@example.com").await;
     let a_id: TenantId = a["tenant"]["id"].as_str().unwrap().parse().unwrap();
-    let message = NewMessage {
+    let message = LoggedMessage {
         direction: Direction::Inbound,
         from_number: "+5511900000000".into(),
         to_number: "+5511987654321".into(),

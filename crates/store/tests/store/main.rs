@@ -9,9 +9,9 @@ use std::future::Future;
 
 use chrono::{Duration, Utc};
 use flowhq_domain::lifecycle::Event;
+use flowhq_domain::protocol::LoggedMessage;
 use flowhq_domain::values::{Email, Name, PhoneNumber};
-use flowhq_domain::{Direction, Role, TenantStatus};
-use flowhq_store::messages::NewMessage;
+use flowhq_domain::{Direction, LoggedDecision, Role, TenantStatus};
 use flowhq_store::tenants::{ConfigInput, ConfigPatch, NewTenant, TenantFilter, TenantPatch};
 use flowhq_store::testing::TestDb;
 use flowhq_store::users::NewUser;
@@ -293,8 +293,8 @@ async fn deleting_a_tenant_removes_everything_it_owns(store: Store, _url: String
     ));
 }
 
-fn message(direction: Direction, wa_id: &str) -> NewMessage {
-    NewMessage {
+fn message(direction: Direction, wa_id: &str) -> LoggedMessage {
+    LoggedMessage {
         direction,
         from_number: "+5511911111111".into(),
         to_number: "+5511922222222".into(),
@@ -321,16 +321,16 @@ async fn message_logging_is_idempotent_and_pages(store: Store, _url: String) {
         .id;
     let base = Utc::now() - Duration::minutes(10);
     let batch: Vec<_> = (0..7)
-        .map(|i| NewMessage {
+        .map(|i| LoggedMessage {
             created_at: base + Duration::seconds(i),
-            bot_decision: Some("WELCOME".into()),
+            bot_decision: Some(LoggedDecision::Welcome),
             ..message(Direction::Inbound, &format!("wa-{i}"))
         })
         .collect();
     assert_eq!(store.log_messages(a, &batch).await.unwrap(), 7);
     // The same batch again, plus the reply to one: only the reply is new.
     let mut retry = batch.clone();
-    retry.push(NewMessage {
+    retry.push(LoggedMessage {
         reply_to: Some("wa-0".into()),
         ..message(Direction::Outbound, "wa-0")
     });
@@ -360,7 +360,7 @@ async fn message_logging_is_idempotent_and_pages(store: Store, _url: String) {
     // The bot's decision and the reply's link to its inbound message are kept.
     assert_eq!(first.items[0].reply_to.as_deref(), Some("wa-0"));
     assert_eq!(first.items[0].bot_decision, None);
-    assert_eq!(first.items[1].bot_decision.as_deref(), Some("WELCOME"));
+    assert_eq!(first.items[1].bot_decision, Some(LoggedDecision::Welcome));
     let mut seen: Vec<_> = first.items.iter().map(|m| m.id).collect();
     let mut cursor = first.next_cursor;
     while let Some(c) = cursor {
