@@ -36,9 +36,7 @@ struct ListParams {
     get,
     path = "/alerts",
     operation_id = "list_alerts",
-    tag = "admin",
     params(ListParams),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "Incidents, newest first", body = Page<Alert>),
         InvalidQuery,

@@ -63,10 +63,8 @@ pub async fn preview_for(
     post,
     path = "/tenants/{id}/bot/preview",
     operation_id = "preview_tenant_bot",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
     request_body = PreviewBody,
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "What the bot would answer a new contact", body = Preview),
         BodyErrors,

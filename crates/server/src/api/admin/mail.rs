@@ -41,9 +41,7 @@ struct ListParams {
     get,
     path = "/mail",
     operation_id = "list_mail",
-    tag = "admin",
     params(ListParams),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The mail queue, newest first", body = Page<Mail>),
         InvalidQuery,

@@ -10,15 +10,17 @@ pub mod workers;
 
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::api::openapi::{Guard, area};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    let router = OpenApiRouter::new()
         .merge(tenants::router())
         .merge(setup_requests::router())
         .merge(bot::router())
         .merge(workers::router())
         .merge(qr::router())
         .merge(mail::router())
-        .merge(alerts::router())
+        .merge(alerts::router());
+    area(router, "admin", Guard::Admin)
 }

@@ -71,9 +71,7 @@ pub struct NewQrAsked {
     get,
     path = "/tenants/{id}/qr",
     operation_id = "get_tenant_qr",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id"), QrParams),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The current QR code and/or pairing code", content((QrCode = "application/json"), (String = "image/svg+xml"))),
         InvalidQuery,
@@ -190,10 +188,8 @@ pub async fn ask_new_qr(state: &AppState, tenant: TenantId) -> AppResult<Respons
     post,
     path = "/tenants/{id}/pairing-code",
     operation_id = "ask_tenant_pairing_code",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
     request_body = PairingCodeBody,
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 202, description = "Asked: the worker shows the code within a heartbeat or two", body = PairingCodeAsked),
         BodyErrors,
@@ -216,9 +212,7 @@ async fn pairing_code(
     post,
     path = "/tenants/{id}/qr/refresh",
     operation_id = "ask_tenant_new_qr",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 202, description = "Asked: the worker starts a new link attempt", body = NewQrAsked),
         AdminAuthErrors,

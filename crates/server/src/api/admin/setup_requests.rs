@@ -44,9 +44,7 @@ struct ListParams {
     get,
     path = "/setup-requests",
     operation_id = "list_setup_requests",
-    tag = "admin",
     params(ListParams),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The approval queue, newest first", body = Page<QueuedRequest>),
         InvalidQuery,
@@ -113,9 +111,7 @@ pub async fn reject_request(
     post,
     path = "/setup-requests/{id}/approve",
     operation_id = "approve_setup_request",
-    tag = "admin",
     params(("id" = SetupRequestId, Path, description = "The setup request's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "Approved; the tenant is APPROVED and its worker started", body = QueuedRequest),
         AdminAuthErrors,
@@ -145,10 +141,8 @@ struct RejectBody {
     post,
     path = "/setup-requests/{id}/reject",
     operation_id = "reject_setup_request",
-    tag = "admin",
     params(("id" = SetupRequestId, Path, description = "The setup request's id")),
     request_body = RejectBody,
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "Rejected; the tenant is back to NEW", body = QueuedRequest),
         BodyErrors,

@@ -90,9 +90,7 @@ struct CreateBody {
     post,
     path = "/tenants",
     operation_id = "create_tenant",
-    tag = "admin",
     request_body = CreateBody,
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 201, description = "The new tenant (NEW) with its config, session and worker", body = TenantDetail),
         BodyErrors,
@@ -151,9 +149,7 @@ struct ListParams {
     get,
     path = "/tenants",
     operation_id = "list_tenants",
-    tag = "admin",
     params(ListParams),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "Tenants, newest first", body = Page<TenantDetail>),
         InvalidQuery,
@@ -180,9 +176,7 @@ async fn list(
     get,
     path = "/tenants/{id}",
     operation_id = "get_tenant",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The tenant with its config, session, worker and latest setup request", body = TenantDetail),
         AdminAuthErrors,
@@ -210,10 +204,8 @@ struct PatchBody {
     patch,
     path = "/tenants/{id}",
     operation_id = "update_tenant",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
     request_body = PatchBody,
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The tenant as edited; `applied` once the worker acknowledged a config change", body = Commanded),
         BodyErrors,
@@ -266,9 +258,7 @@ async fn update(
     delete,
     path = "/tenants/{id}",
     operation_id = "delete_tenant",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 204, description = "Deleted: its worker stopped and its data removed"),
         AdminAuthErrors,
@@ -304,9 +294,7 @@ async fn lifecycle_event(
     post,
     path = "/tenants/{id}/pause",
     operation_id = "pause_tenant",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "Paused (ACTIVE or ERROR → PAUSED); `applied` once the worker acknowledged", body = Commanded),
         AdminAuthErrors,
@@ -329,9 +317,7 @@ async fn pause(
     post,
     path = "/tenants/{id}/resume",
     operation_id = "resume_tenant",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "Resumed (PAUSED → ACTIVE); `applied` once the worker acknowledged", body = Commanded),
         AdminAuthErrors,
@@ -354,9 +340,7 @@ async fn resume(
     post,
     path = "/tenants/{id}/retry",
     operation_id = "retry_tenant",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "Retried (ERROR or PAUSED → APPROVED, worker started)", body = TenantDetail),
         AdminAuthErrors,
@@ -379,9 +363,7 @@ async fn retry(
     get,
     path = "/tenants/{id}/events",
     operation_id = "list_tenant_events",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The status audit trail, oldest first, in one page", body = Page<TenantEvent>),
         AdminAuthErrors,
@@ -407,9 +389,7 @@ async fn events(
     get,
     path = "/tenants/{id}/messages",
     operation_id = "list_tenant_messages",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id"), MessageParams),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The message log, newest first", body = Page<MessageLog>),
         InvalidQuery,

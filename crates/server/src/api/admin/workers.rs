@@ -40,9 +40,7 @@ pub struct StoppedWorkers {
     post,
     path = "/tenants/{id}/worker/start",
     operation_id = "start_worker",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The worker, starting", body = WorkerProcess),
         AdminAuthErrors,
@@ -63,9 +61,7 @@ async fn start(
     post,
     path = "/tenants/{id}/worker/stop",
     operation_id = "stop_worker",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The worker, stopped", body = WorkerProcess),
         AdminAuthErrors,
@@ -85,9 +81,7 @@ async fn stop(
     post,
     path = "/tenants/{id}/worker/restart",
     operation_id = "restart_worker",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The worker, restarting", body = WorkerProcess),
         AdminAuthErrors,
@@ -109,9 +103,7 @@ async fn restart(
     post,
     path = "/tenants/{id}/worker/token",
     operation_id = "issue_worker_token",
-    tag = "admin",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "A new worker token; the old one stops working", body = WorkerToken),
         AdminAuthErrors,
@@ -133,8 +125,6 @@ async fn token(
     post,
     path = "/workers/stop-all",
     operation_id = "stop_all_workers",
-    tag = "admin",
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "How many workers were stopped", body = StoppedWorkers),
         AdminAuthErrors,

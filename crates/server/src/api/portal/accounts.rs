@@ -119,7 +119,6 @@ pub struct LoggedIn {
     post,
     path = "/signup",
     operation_id = "sign_up",
-    tag = "portal",
     request_body = SignupBody,
     responses(
         (status = 201, description = "The owner and their new tenant (NEW); logged in", body = SignedUp, headers(("Set-Cookie" = String, description = "The session cookie, flowhq_session"))),
@@ -191,7 +190,6 @@ pub async fn authenticate(state: &AppState, body: LoginBody, address: &str) -> A
     post,
     path = "/login",
     operation_id = "log_in",
-    tag = "portal",
     request_body = LoginBody,
     responses(
         (status = 200, description = "Logged in (an owner or an admin)", body = LoggedIn, headers(("Set-Cookie" = String, description = "The session cookie, flowhq_session"))),
@@ -218,7 +216,6 @@ async fn login(
     post,
     path = "/logout",
     operation_id = "log_out",
-    tag = "portal",
     responses(
         (status = 204, description = "Logged out; the session cookie is cleared", headers(("Set-Cookie" = String, description = "Clears flowhq_session"))),
     )

@@ -8,12 +8,15 @@ mod tenant;
 
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::api::openapi::{Guard, area};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    let accounts = OpenApiRouter::new()
         .merge(accounts::router())
-        .merge(password_reset::router())
+        .merge(password_reset::router());
+    let own = OpenApiRouter::new()
         .merge(setup_request::router())
-        .merge(tenant::router())
+        .merge(tenant::router());
+    area(accounts, "portal", Guard::Open).merge(area(own, "portal", Guard::Owner))
 }

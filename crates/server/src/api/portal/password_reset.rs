@@ -109,7 +109,6 @@ async fn send_reset_link(state: &AppState, email: &str) -> AppResult<()> {
     post,
     path = "/password-reset",
     operation_id = "request_password_reset",
-    tag = "portal",
     request_body = ResetRequestBody,
     responses(
         (status = 202, description = "The same answer for any address: if it has an account, a reset link is mailed", body = ResetRequested),
@@ -183,7 +182,6 @@ pub async fn confirm_reset(state: &AppState, token: &str, new_password: String) 
     post,
     path = "/password-reset/confirm",
     operation_id = "confirm_password_reset",
-    tag = "portal",
     request_body = ResetConfirmBody,
     responses(
         (status = 204, description = "The password is changed; every session of the account has ended"),

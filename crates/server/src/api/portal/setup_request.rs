@@ -85,9 +85,7 @@ impl SetupRequestBody {
     post,
     path = "/setup-request",
     operation_id = "submit_setup_request",
-    tag = "portal",
     request_body = SetupRequestBody,
-    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
     responses(
         (status = 201, description = "The request, PENDING; the config is updated and the tenant is PENDING", body = SetupRequest),
         BodyErrors,

@@ -42,9 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     post,
     path = "/tenant/current/pairing-code",
     operation_id = "ask_own_pairing_code",
-    tag = "portal",
     request_body = PairingCodeBody,
-    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
     responses(
         (status = 202, description = "Asked: the code shows in /tenant/current/qr within a heartbeat or two", body = PairingCodeAsked),
         BodyErrors,
@@ -67,8 +65,6 @@ async fn pairing_code(
     post,
     path = "/tenant/current/qr/refresh",
     operation_id = "ask_own_new_qr",
-    tag = "portal",
-    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
     responses(
         (status = 202, description = "Asked: the worker starts a new link attempt", body = NewQrAsked),
         OwnerAuthErrors,
@@ -108,8 +104,6 @@ pub struct OwnStatus {
     get,
     path = "/tenant/current/status",
     operation_id = "get_own_status",
-    tag = "portal",
-    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
     responses(
         (status = 200, description = "The owner's tenant and its latest setup request", body = OwnStatus),
         OwnerAuthErrors,
@@ -137,9 +131,7 @@ async fn status(State(state): State<AppState>, owner: Owner) -> AppResult<impl I
     get,
     path = "/tenant/current/qr",
     operation_id = "get_own_qr",
-    tag = "portal",
     params(QrParams),
-    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
     responses(
         (status = 200, description = "The current QR code", content((QrCode = "application/json"), (String = "image/svg+xml"))),
         InvalidQuery,
@@ -160,9 +152,7 @@ async fn qr(
     get,
     path = "/tenant/current/messages",
     operation_id = "list_own_messages",
-    tag = "portal",
     params(MessageParams),
-    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
     responses(
         (status = 200, description = "The owner's message log, newest first", body = Page<MessageLog>),
         InvalidQuery,
@@ -189,9 +179,7 @@ async fn messages(
     post,
     path = "/tenant/current/bot/preview",
     operation_id = "preview_own_bot",
-    tag = "portal",
     request_body = PreviewBody,
-    security(("session_cookie" = []), ("portal_internal_key" = [], "portal_user_email" = [])),
     responses(
         (status = 200, description = "What the bot would answer a new contact", body = Preview),
         BodyErrors,

@@ -6,8 +6,9 @@ mod tenants;
 
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::api::openapi::{Guard, area};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(tenants::router())
+    area(tenants::router(), "simulator", Guard::Admin)
 }

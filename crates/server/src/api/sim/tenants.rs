@@ -51,10 +51,8 @@ pub struct SimInboundAccepted {
     post,
     path = "/tenants/{id}/scan",
     operation_id = "sim_scan",
-    tag = "simulator",
     params(("id" = TenantId, Path, description = "The tenant's id")),
     request_body(content = Option<ScanBody>, description = "Nothing to scan the QR code on show, or the pairing code typed on the phone"),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The phone scanned the QR code or typed the pairing code: the worker's device is linked", body = SimLink),
         BodyErrors,
@@ -85,9 +83,7 @@ async fn scan(
     post,
     path = "/tenants/{id}/logout",
     operation_id = "sim_logout",
-    tag = "simulator",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The phone unlinked the device", body = SimLink),
         AdminAuthErrors,
@@ -118,10 +114,8 @@ struct InboundBody {
     post,
     path = "/tenants/{id}/inbound",
     operation_id = "sim_inbound",
-    tag = "simulator",
     params(("id" = TenantId, Path, description = "The tenant's id")),
     request_body = InboundBody,
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "A customer message arrived on the network", body = SimInboundAccepted),
         BodyErrors,
@@ -145,9 +139,7 @@ async fn inbound(
     get,
     path = "/tenants/{id}/outbox",
     operation_id = "sim_outbox",
-    tag = "simulator",
     params(("id" = TenantId, Path, description = "The tenant's id")),
-    security(("admin_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "What the bot sent to customers, in one page", body = Page<SimOutbound>),
         AdminAuthErrors,
