@@ -13,7 +13,9 @@ use flowhq_server::auth::Secret;
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, TestApp, expect_error, run};
+use crate::helpers::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, TestApp, expect_error, expect_invalid, run,
+};
 
 flowhq_store::backend_tests!(run:
     concurrent_wrong_passwords_are_throttled_before_they_are_tried,
@@ -111,12 +113,7 @@ async fn page_login_in(
 }
 
 async fn tenant_count(app: &TestApp) -> usize {
-    let list: Value = app
-        .send_admin(Method::GET, "/api/admin/tenants")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_admin("/api/admin/tenants").await;
     list["items"].as_array().unwrap().len()
 }
 
@@ -418,8 +415,7 @@ async fn weak_and_blank_passwords_are_refused_with_the_reason(app: TestApp) {
             .send()
             .await
             .unwrap();
-        let error = expect_error(response, 422, "invalid_field").await;
-        assert_eq!(error["field"], "password", "{password:?}");
+        let error = expect_invalid(response, "password").await;
         let message = error["message"].as_str().unwrap();
         assert!(message.contains(reason), "{password:?}: {message}");
     }
@@ -446,8 +442,7 @@ async fn names_of_invisible_characters_are_refused(app: TestApp) {
         .send()
         .await
         .unwrap();
-    let error = expect_error(response, 422, "invalid_field").await;
-    assert_eq!(error["field"], "name");
+    expect_invalid(response, "name").await;
     let response = Client::new()
         .post(app.url("/api/portal/signup"))
         .json(&json!({
@@ -458,8 +453,7 @@ async fn names_of_invisible_characters_are_refused(app: TestApp) {
         .send()
         .await
         .unwrap();
-    let error = expect_error(response, 422, "invalid_field").await;
-    assert_eq!(error["field"], "business_name");
+    expect_invalid(response, "business_name").await;
     let response = app
         .send_admin_json(
             Method::POST,
@@ -467,8 +461,7 @@ async fn names_of_invisible_characters_are_refused(app: TestApp) {
             &json!({"name": "\u{202E}\u{200F}", "phone_number": "+5511912340777"}),
         )
         .await;
-    let error = expect_error(response, 422, "invalid_field").await;
-    assert_eq!(error["field"], "name");
+    expect_invalid(response, "name").await;
     assert_eq!(tenant_count(&app).await, 0);
     app.stop().await;
 }

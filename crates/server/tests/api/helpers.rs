@@ -46,6 +46,13 @@ impl TestApp {
         self.admin(method, path).send().await.unwrap()
     }
 
+    /// GET as the admin: the JSON of a 200 answer.
+    pub async fn get_admin(&self, path: &str) -> Value {
+        let response = self.send_admin(Method::GET, path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.unwrap()
+    }
+
     /// An admin request with a JSON body, sent.
     pub async fn send_admin_json(
         &self,
@@ -185,6 +192,13 @@ impl TestApp {
 }
 
 /// Asserts docs/api.md's error shape and returns the error object.
+/// A 422 that names `field`; returns the error object.
+pub async fn expect_invalid(response: Response, field: &str) -> Value {
+    let error = expect_error(response, 422, "invalid_field").await;
+    assert_eq!(error["field"], field, "{error}");
+    error
+}
+
 pub async fn expect_error(response: Response, status: u16, code: &str) -> Value {
     assert_eq!(response.status().as_u16(), status, "unexpected status");
     let body: Value = response.json().await.expect("a JSON error body");

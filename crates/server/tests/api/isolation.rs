@@ -87,12 +87,7 @@ async fn every_route_refuses_the_wrong_identity(app: TestApp) {
         assert_eq!(anon.status(), 401, "anonymous {method} {path}");
     }
     // Nothing the refused calls asked for happened.
-    let detail: Value = app
-        .send_admin(Method::GET, &format!("/api/admin/tenants/{tenant}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let detail: Value = app.get_admin(&format!("/api/admin/tenants/{tenant}")).await;
     assert_eq!(detail["status"], "PENDING");
     assert_eq!(detail["setup_request"]["status"], "PENDING");
     app.stop().await;

@@ -8,7 +8,6 @@ use flowhq_server::config::SupervisorMode;
 use flowhq_server::leader::{Elector, LOCK_KEY};
 use flowhq_store::testing::TestDb;
 use flowhq_store::{Backend, Store};
-use reqwest::Method;
 use serde_json::Value;
 
 use crate::helpers::{TestApp, spawn_app_with, token_for};
@@ -184,11 +183,6 @@ async fn metrics(app: &TestApp) -> String {
 }
 
 async fn worker_status(app: &TestApp, id: &str) -> String {
-    let tenant: Value = app
-        .send_admin(Method::GET, &format!("/api/admin/tenants/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let tenant: Value = app.get_admin(&format!("/api/admin/tenants/{id}")).await;
     tenant["worker"]["status"].as_str().unwrap().to_owned()
 }

@@ -2,8 +2,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, TestApp, browser, expect_error, run,
-    run_configured,
+    ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, TestApp, browser, expect_error, expect_invalid,
+    run, run_configured,
 };
 
 flowhq_store::backend_tests!(run:
@@ -118,11 +118,8 @@ async fn onboarding_runs_from_signup_to_approval(app: TestApp) {
     assert_eq!(pending["setup_request"]["id"], request["id"]);
 
     let queue: Value = app
-        .send_admin(Method::GET, "/api/admin/setup-requests?status=PENDING")
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_admin("/api/admin/setup-requests?status=PENDING")
+        .await;
     assert_eq!(queue["items"].as_array().unwrap().len(), 1);
     assert_eq!(queue["items"][0]["owner_email"], "ana@padaria.example");
     let id = request["id"].as_str().unwrap();
@@ -163,10 +160,7 @@ async fn a_rejected_owner_sees_the_notes_and_may_resubmit(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        expect_error(empty, 422, "invalid_field").await["field"],
-        "notes"
-    );
+    expect_invalid(empty, "notes").await;
     let rejected = decide(&app, id, "reject")
         .json(&json!({"notes": "The WhatsApp number is a landline"}))
         .send()
@@ -209,8 +203,7 @@ async fn setup_request_validation_names_the_field_and_writes_nothing(app: TestAp
     cases.push(("body", missing));
     for (field, body) in cases {
         let response = submit(&app, &owner, &body).await;
-        let error = expect_error(response, 422, "invalid_field").await;
-        assert_eq!(error["field"], field, "{error}");
+        expect_invalid(response, field).await;
     }
     let after = status(&app, &owner).await;
     assert_eq!(after["tenant"]["status"], "NEW");
@@ -235,12 +228,7 @@ async fn a_second_pending_request_is_409(app: TestApp) {
         after["tenant"]["config"]["business_name"], "Padaria Sol",
         "the refused request changed nothing"
     );
-    let queue: Value = app
-        .send_admin(Method::GET, "/api/admin/setup-requests")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let queue: Value = app.get_admin("/api/admin/setup-requests").await;
     assert_eq!(queue["items"].as_array().unwrap().len(), 1);
     app.stop().await;
 }
@@ -292,17 +280,9 @@ async fn signup_refuses_taken_emails_in_any_case_and_weak_passwords(app: TestApp
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            expect_error(response, 422, "invalid_field").await["field"],
-            field
-        );
+        expect_invalid(response, field).await;
     }
-    let tenants: Value = app
-        .send_admin(Method::GET, "/api/admin/tenants")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let tenants: Value = app.get_admin("/api/admin/tenants").await;
     assert_eq!(
         tenants["items"].as_array().unwrap().len(),
         1,

@@ -162,11 +162,8 @@ async fn message_batches_are_logged_idempotently(app: TestApp) {
         );
     }
     let page: Value = app
-        .send_admin(Method::GET, &format!("/api/admin/tenants/{a}/messages"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_admin(&format!("/api/admin/tenants/{a}/messages"))
+        .await;
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     app.stop().await;
 }
@@ -198,12 +195,7 @@ async fn the_hello_moves_an_approved_tenant_and_commands_are_acknowledged(app: T
         metrics.contains("flowhq_worker_outbox_backlog 7\n"),
         "{metrics}"
     );
-    let tenant: Value = app
-        .send_admin(Method::GET, &format!("/api/admin/tenants/{a}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let tenant: Value = app.get_admin(&format!("/api/admin/tenants/{a}")).await;
     assert_eq!(tenant["status"], "ACTIVE");
     assert_eq!(tenant["worker"]["status"], "RUNNING");
 
@@ -585,12 +577,7 @@ async fn the_simulator_links_delivers_and_records_sends(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(first["wa_message_id"], again["wa_message_id"]);
-    let outbox: Value = app
-        .send_admin(Method::GET, &format!("/api/sim/tenants/{a}/outbox"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let outbox: Value = app.get_admin(&format!("/api/sim/tenants/{a}/outbox")).await;
     assert_eq!(outbox["items"].as_array().unwrap().len(), 1);
     let r = app
         .send_admin(Method::POST, &format!("/api/sim/tenants/{a}/logout"))
