@@ -270,13 +270,7 @@ impl Outbox {
             Ok((
                 row.get("seq")?,
                 LoggedMessage {
-                    direction: parsed(row, "direction")?.ok_or(
-                        rusqlite::Error::InvalidColumnType(
-                            1,
-                            "direction".into(),
-                            rusqlite::types::Type::Null,
-                        ),
-                    )?,
+                    direction: parsed(row, "direction")?.ok_or_else(|| null("direction"))?,
                     from_number: row.get("from_number")?,
                     to_number: row.get("to_number")?,
                     message_text: row.get("message_text")?,
@@ -501,7 +495,11 @@ fn load_state<T: serde::de::DeserializeOwned + Default>(
         .unwrap_or_default())
 }
 
-/// The row's `direction` column, refused like any value of the wrong type.
+/// The error for a NULL where the schema allows none.
+fn null(column: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Null)
+}
+
 /// A text column holding one of the domain's closed sets (or NULL).
 fn parsed<T>(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Option<T>>
 where
