@@ -436,7 +436,7 @@ async fn receive(socket: &mut Socket) -> Result<Down, String> {
 }
 
 /// Applies a command; the error says why it could not be.
-fn apply(shared: &Shared, commanded: &Commanded) -> Result<(), String> {
+pub(super) fn apply(shared: &Shared, commanded: &Commanded) -> Result<(), String> {
     match &commanded.command {
         Command::Pause | Command::Resume => {
             let paused = commanded.command == Command::Pause;
@@ -449,6 +449,17 @@ fn apply(shared: &Shared, commanded: &Commanded) -> Result<(), String> {
             });
             if changed {
                 tracing::info!(paused, "pause state changed");
+                // Remembered with the saved config, so that a start without
+                // the control plane keeps to it.
+                let saved = shared
+                    .config
+                    .borrow()
+                    .as_ref()
+                    .map(|bot| bot.config.clone());
+                if let Some(mut config) = saved {
+                    config.paused = paused;
+                    save_config(shared, &config);
+                }
             }
             Ok(())
         }
@@ -495,20 +506,26 @@ fn apply(shared: &Shared, commanded: &Commanded) -> Result<(), String> {
 /// Takes a config from the control plane into use, and keeps a copy for a
 /// start without it (best effort: a disk that refuses the copy does not
 /// keep the new config from answering customers).
-fn apply_config(shared: &Shared, config: WorkerConfig) -> Result<()> {
+pub(super) fn apply_config(shared: &Shared, config: WorkerConfig) -> Result<()> {
     let version = config.config_version;
     if shared.desired.borrow().config_version == version && shared.config.borrow().is_some() {
         return Ok(());
     }
     let bot = Bot::build(config)?;
-    let copy = serde_json::to_vec(&bot.config).unwrap_or_default();
+    save_config(shared, &bot.config);
     shared.config.send_replace(Some(Arc::new(bot)));
     shared.desired.send_modify(|d| d.config_version = version);
     tracing::info!(version, "config in use");
+    Ok(())
+}
+
+/// Keeps `config` for a start without the control plane (best effort: a
+/// disk that refuses the copy does not keep the worker from answering).
+fn save_config(shared: &Shared, config: &WorkerConfig) {
     let path = shared.settings.state_dir().join("config.json");
     let tmp = path.with_extension("tmp");
+    let copy = serde_json::to_vec(config).unwrap_or_default();
     if let Err(e) = std::fs::write(&tmp, copy).and_then(|()| std::fs::rename(&tmp, &path)) {
         tracing::warn!(error = %e, "saving the config for a start without the control plane");
     }
-    Ok(())
 }

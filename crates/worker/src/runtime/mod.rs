@@ -68,26 +68,32 @@ struct Shared {
     draining: watch::Sender<bool>,
 }
 
+impl Shared {
+    fn open(settings: &WorkerSettings) -> Result<Self> {
+        let outbox = Outbox::open(&settings.state_dir().join("outbox.db"))?;
+        outbox.prune(Utc::now())?;
+        Ok(Self {
+            outbox,
+            settings: settings.clone(),
+            session: watch::channel(SessionUpdate::state(SessionState::Connecting)).0,
+            desired: watch::channel(DesiredState::default()).0,
+            config: watch::channel(None).0,
+            ship: Notify::new(),
+            send_now: Notify::new(),
+            // A worker that crashed may have left replies unsent.
+            unsent: AtomicBool::new(true),
+            stop: watch::channel(false).0,
+            draining: watch::channel(false).0,
+        })
+    }
+}
+
 /// Runs the worker until `shutdown` resolves (SIGTERM), the control plane
 /// asks it to stop, or its token is revoked.
 pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -> Result<()> {
     let dir = settings.state_dir();
     tokio::fs::create_dir_all(&dir).await?;
-    let outbox = Outbox::open(&dir.join("outbox.db"))?;
-    outbox.prune(Utc::now())?;
-    let shared = Arc::new(Shared {
-        outbox,
-        settings: settings.clone(),
-        session: watch::channel(SessionUpdate::state(SessionState::Connecting)).0,
-        desired: watch::channel(DesiredState::default()).0,
-        config: watch::channel(None).0,
-        ship: Notify::new(),
-        send_now: Notify::new(),
-        // A worker that crashed may have left replies unsent.
-        unsent: AtomicBool::new(true),
-        stop: watch::channel(false).0,
-        draining: watch::channel(false).0,
-    });
+    let shared = Arc::new(Shared::open(&settings)?);
     tracing::info!(tenant_id = %settings.tenant_id, pid = std::process::id(), "worker starting");
 
     let link = tokio::spawn(link::run(shared.clone()));
@@ -391,5 +397,58 @@ async fn try_send_pending(shared: &Shared, channel: &mut impl Channel) -> bool {
             tracing::error!(error = %e, "recording sent replies; they will be sent again (the network ignores repeats)");
             true
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use flowhq_domain::protocol::{Command, Commanded};
+    use flowhq_domain::{Language, TemplateType, TenantId};
+
+    use super::*;
+
+    fn config(paused: bool) -> WorkerConfig {
+        WorkerConfig {
+            phone_number: "+5511999990000".into(),
+            template_type: TemplateType::Generic,
+            business_name: "Padaria".into(),
+            language: Language::Pt,
+            hours: serde_json::json!({"timezone": "America/Sao_Paulo"}),
+            overrides: Default::default(),
+            config_version: 1,
+            paused,
+        }
+    }
+
+    fn pause() -> Commanded {
+        Commanded {
+            id: "c1".into(),
+            command: Command::Pause,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_pause_outlives_a_restart_without_the_control_plane() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = WorkerSettings {
+            // Nothing listens there: the restarted worker finds no welcome.
+            control_plane_url: "http://127.0.0.1:9".into(),
+            sim_url: None,
+            tenant_id: TenantId::new(),
+            token: "token".into(),
+            data_dir: dir.path().to_owned(),
+            heartbeat_interval: Duration::from_secs(10),
+            channel: ChannelChoice::Simulator,
+        };
+        let first = Shared::open(&settings).unwrap();
+        link::apply_config(&first, config(false)).unwrap();
+        link::apply(&first, &pause()).unwrap();
+        assert!(first.desired.borrow().paused);
+        drop(first);
+
+        let restarted = Shared::open(&settings).unwrap();
+        let bot = load_config(&restarted).await.unwrap();
+        assert!(bot.config.paused, "the saved config keeps the pause");
+        assert!(restarted.desired.borrow().paused);
     }
 }
