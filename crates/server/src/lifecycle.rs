@@ -39,9 +39,19 @@ pub async fn pause_or_resume(
     if let Some(t) = transition {
         tracing::info!(tenant_id = %tenant, from = %t.from, to = %t.to, %event, "tenant status changed");
     }
+    // The command says what the database says now, not what this event
+    // asked: a concurrent pause and resume leave the worker as they leave
+    // the tenant.
+    let link = state.supervisor.link();
+    let turn = link.turn(tenant).await;
     let detail = state.store.tenant_detail(tenant).await?;
     let paused = detail.tenant.status == flowhq_domain::TenantStatus::Paused;
-    let applied = state.supervisor.link().set_paused(tenant, paused).await;
+    let pending = link.queue_paused(tenant, paused);
+    drop(turn);
+    let applied = match pending {
+        Some(pending) => pending.acknowledged().await,
+        None => false,
+    };
     Ok(Commanded {
         tenant: detail,
         applied,

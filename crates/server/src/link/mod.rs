@@ -62,6 +62,9 @@ struct Inner {
     /// Callers waiting for an acknowledgement, by tenant and command id:
     /// a worker can only acknowledge its own tenant's commands.
     waiting: Mutex<HashMap<(TenantId, String), oneshot::Sender<Outcome>>>,
+    /// Per tenant, the turn of commands computed from a state just read
+    /// (see [`Hub::turn`]).
+    turns: Mutex<HashMap<TenantId, Arc<tokio::sync::Mutex<()>>>>,
     generations: AtomicU64,
     closing: watch::Sender<bool>,
 }
@@ -75,6 +78,36 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A command queued for a worker, its acknowledgement still to come.
+pub struct Pending {
+    hub: Hub,
+    key: (TenantId, String),
+    rx: oneshot::Receiver<Outcome>,
+}
+
+impl Pending {
+    /// Waits for the worker's answer ([`ACK_TIMEOUT`] at most): whether it
+    /// applied the command.
+    pub async fn acknowledged(self) -> bool {
+        let tenant = self.key.0;
+        let outcome = tokio::time::timeout(ACK_TIMEOUT, self.rx).await;
+        lock(&self.hub.inner.waiting).remove(&self.key);
+        match outcome {
+            Ok(Ok(Ok(()))) => true,
+            Ok(Ok(Err(error))) => {
+                tracing::warn!(tenant_id = %tenant, %error, "the worker could not apply a command");
+                false
+            }
+            // The connection ended before the worker answered.
+            Ok(Err(_)) => false,
+            Err(_) => {
+                tracing::warn!(tenant_id = %tenant, "the worker did not acknowledge a command in time");
+                false
+            }
+        }
+    }
 }
 
 /// A fresh command id.
@@ -92,6 +125,7 @@ impl Hub {
                 work: Arc::new(Semaphore::new(share as usize)),
                 links: Mutex::default(),
                 waiting: Mutex::default(),
+                turns: Mutex::default(),
                 generations: AtomicU64::default(),
                 closing: watch::channel(false).0,
             }),
@@ -116,28 +150,37 @@ impl Hub {
     }
 
     async fn command_with_id(&self, tenant: TenantId, id: String, command: Command) -> bool {
+        match self.queue(tenant, id, command) {
+            Some(pending) => pending.acknowledged().await,
+            None => false,
+        }
+    }
+
+    /// Queues `command` for `tenant`'s worker; `None` when it is not
+    /// connected here or not reading.
+    fn queue(&self, tenant: TenantId, id: String, command: Command) -> Option<Pending> {
         let (tx, rx) = oneshot::channel();
         let key = (tenant, id.clone());
         lock(&self.inner.waiting).insert(key.clone(), tx);
         if !self.push(tenant, Down::Command(Commanded { id, command })) {
             lock(&self.inner.waiting).remove(&key);
-            return false;
+            return None;
         }
-        let outcome = tokio::time::timeout(ACK_TIMEOUT, rx).await;
-        lock(&self.inner.waiting).remove(&key);
-        match outcome {
-            Ok(Ok(Ok(()))) => true,
-            Ok(Ok(Err(error))) => {
-                tracing::warn!(tenant_id = %tenant, %error, "the worker could not apply a command");
-                false
-            }
-            // The connection ended before the worker answered.
-            Ok(Err(_)) => false,
-            Err(_) => {
-                tracing::warn!(tenant_id = %tenant, "the worker did not acknowledge a command in time");
-                false
-            }
-        }
+        Some(Pending {
+            hub: self.clone(),
+            key,
+            rx,
+        })
+    }
+
+    /// `tenant`'s turn for a command computed from a state read just
+    /// before (pause or resume). Reading and queueing within one turn
+    /// queues such commands in the order of their reads, so that of two
+    /// concurrent calls the worker ends in the state read last, which is
+    /// the database's.
+    pub async fn turn(&self, tenant: TenantId) -> tokio::sync::OwnedMutexGuard<()> {
+        let turn = lock(&self.inner.turns).entry(tenant).or_default().clone();
+        turn.lock_owned().await
     }
 
     /// Queues a frame for `tenant`'s connection without waiting; whether
@@ -221,13 +264,15 @@ impl Hub {
     // ---- the commands ----------------------------------------------------
 
     /// The tenant was paused or resumed.
-    pub async fn set_paused(&self, tenant: TenantId, paused: bool) -> bool {
+    /// Queues a pause or resume; hold [`Hub::turn`] from reading `paused`
+    /// until this returns.
+    pub fn queue_paused(&self, tenant: TenantId, paused: bool) -> Option<Pending> {
         let command = if paused {
             Command::Pause
         } else {
             Command::Resume
         };
-        self.command(tenant, command).await
+        self.queue(tenant, new_command_id(), command)
     }
 
     /// The tenant's bot config changed.

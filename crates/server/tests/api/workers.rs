@@ -2,6 +2,8 @@
 //! commands and sends handed over once; and the simulator's public
 //! endpoints being mounted only in simulator mode.
 
+use std::time::Duration;
+
 use flowhq_domain::lifecycle::Event;
 use flowhq_domain::protocol::{
     Command, Down, Heartbeat, LoggedMessage, SessionUpdate, TENANT_HEADER, Up,
@@ -19,6 +21,7 @@ flowhq_store::backend_tests!(run:
     a_worker_token_acts_only_for_its_own_tenant,
     message_batches_are_logged_idempotently,
     the_hello_moves_an_approved_tenant_and_commands_are_acknowledged,
+    concurrent_pauses_and_resumes_leave_the_worker_as_the_tenant,
     a_send_is_handed_over_until_the_worker_has_it,
     a_newer_connection_replaces_the_older,
     a_heartbeat_brings_the_owners_requests_the_worker_missed,
@@ -165,6 +168,60 @@ async fn message_batches_are_logged_idempotently(app: TestApp) {
         .get_admin(&format!("/api/admin/tenants/{a}/messages"))
         .await;
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    app.stop().await;
+}
+
+/// Acknowledges a pause or resume, noting which.
+async fn obey(link: &mut link_client::FakeWorker, frame: Down, paused: &mut Option<bool>) {
+    let Down::Command(commanded) = frame else {
+        return;
+    };
+    match commanded.command {
+        Command::Pause => *paused = Some(true),
+        Command::Resume => *paused = Some(false),
+        _ => {}
+    }
+    let done = Up::Done {
+        id: commanded.id,
+        error: None,
+    };
+    link.send(&done).await;
+}
+
+async fn concurrent_pauses_and_resumes_leave_the_worker_as_the_tenant(app: TestApp) {
+    let (a, token) = approved_tenant(&app, "+34910000009").await;
+    let (mut link, _) = link_client::hello(&app, &a, &token, SessionState::Connected, 0).await;
+    let (pause, resume) = (
+        format!("/api/admin/tenants/{a}/pause"),
+        format!("/api/admin/tenants/{a}/resume"),
+    );
+    let calls = async {
+        // Most of these are conflicts; the rest race each other.
+        for _ in 0..30 {
+            tokio::join!(
+                app.send_admin(Method::POST, &pause),
+                app.send_admin(Method::POST, &resume),
+                app.send_admin(Method::POST, &pause),
+                app.send_admin(Method::POST, &resume),
+            );
+        }
+    };
+    let mut paused = None;
+    {
+        tokio::pin!(calls);
+        loop {
+            tokio::select! {
+                () = &mut calls => break,
+                frame = link.receive() => obey(&mut link, frame, &mut paused).await,
+            }
+        }
+    }
+    // Whatever is still on its way.
+    while let Ok(frame) = tokio::time::timeout(Duration::from_millis(300), link.receive()).await {
+        obey(&mut link, frame, &mut paused).await;
+    }
+    let tenant = app.get_admin(&format!("/api/admin/tenants/{a}")).await;
+    assert_eq!(paused, Some(tenant["status"] == "PAUSED"), "{tenant}");
     app.stop().await;
 }
 
