@@ -5,7 +5,9 @@ use flowhq_store::testing::TestDb;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_TOKEN, TestApp, expect_error, expect_invalid, run, spawn_app_with};
+use crate::helpers::{
+    ADMIN_TOKEN, SendOk, TestApp, expect_error, expect_invalid, run, spawn_app_with,
+};
 
 flowhq_store::backend_tests!(run:
     create_returns_the_tenant_with_its_relations,
@@ -85,9 +87,8 @@ async fn list_is_newest_first_with_filters_and_cursor(app: TestApp) {
             Method::GET,
             &format!("/api/admin/tenants?q=salon&limit=3&cursor={cursor}"),
         )
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -119,36 +120,28 @@ async fn list_is_newest_first_with_filters_and_cursor(app: TestApp) {
 }
 
 async fn admin_api_requires_a_valid_token(app: TestApp) {
-    let none = app
-        .client
-        .get(app.url("/api/admin/tenants"))
-        .send()
-        .await
-        .unwrap();
+    let none = app.client.get(app.url("/api/admin/tenants")).sent().await;
     expect_error(none, 401, "unauthorized").await;
     let wrong = app
         .client
         .get(app.url("/api/admin/tenants"))
         .bearer_auth("not-the-token-at-all")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(wrong, 401, "unauthorized").await;
     let prefix = app
         .client
         .get(app.url("/api/admin/tenants"))
         .bearer_auth(&ADMIN_TOKEN[..10])
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(prefix, 401, "unauthorized").await;
     let create = app
         .client
         .post(app.url("/api/admin/tenants"))
         .json(&json!({"name": "X", "phone_number": "+34600000001"}))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(create, 401, "unauthorized").await;
     assert_eq!(tenant_count(&app).await, 0);
     app.stop().await;
@@ -159,16 +152,14 @@ async fn malformed_bodies_are_400_and_change_nothing(app: TestApp) {
         .admin(Method::POST, "/api/admin/tenants")
         .header("content-type", "application/json")
         .body("{\"name\": \"X\", ")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(broken, 400, "malformed_request").await;
     let not_json = app
         .admin(Method::POST, "/api/admin/tenants")
         .body("name=X")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     // Not said to be JSON: refused by its media type.
     expect_error(not_json, 415, "unsupported_media_type").await;
     assert_eq!(tenant_count(&app).await, 0);
@@ -406,9 +397,8 @@ async fn messages_are_listed_newest_first(app: TestApp) {
             Method::GET,
             &format!("/api/admin/tenants/{id}/messages?limit=2"),
         )
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -420,9 +410,8 @@ async fn messages_are_listed_newest_first(app: TestApp) {
             Method::GET,
             &format!("/api/admin/tenants/{id}/messages?limit=2&before={before}"),
         )
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -445,9 +434,8 @@ async fn data_survives_a_restart_on(backend: Backend) {
     let id = tenant["id"].as_str().unwrap();
     let fetched: Value = second
         .admin(Method::GET, &format!("/api/admin/tenants/{id}"))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -493,9 +481,8 @@ async fn bot_preview_answers_as_the_bot_and_overrides_are_validated(app: TestApp
     };
     // Monday 2026-11-30 10:00 in São Paulo (UTC-3): open.
     let open: Value = preview("oi", "2026-11-30T13:00:00Z")
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -506,9 +493,8 @@ async fn bot_preview_answers_as_the_bot_and_overrides_are_validated(app: TestApp
     );
     // Sunday: closed, the away message says when it opens.
     let closed: Value = preview("oi", "2026-11-29T13:00:00Z")
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -14,7 +14,7 @@ use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, TestApp, expect_error, expect_invalid, run,
+    ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, SendOk, TestApp, expect_error, expect_invalid, run,
 };
 
 flowhq_store::backend_tests!(run:
@@ -67,9 +67,8 @@ async fn api_login(app: &TestApp, client: &Client, email: &str, password: &str) 
     client
         .post(app.url("/api/portal/login"))
         .json(&json!({"email": email, "password": password}))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .status()
 }
 
@@ -91,9 +90,8 @@ async fn page_login_in(
             "/login?next={}",
             form_urlencoded::byte_serialize(query_next.as_bytes()).collect::<String>()
         )))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -106,9 +104,8 @@ async fn page_login_in(
             ("next", next),
             ("csrf_token", &hidden(&html, "csrf_token")),
         ])
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     (response, shown_next)
 }
 
@@ -135,9 +132,8 @@ async fn concurrent_wrong_passwords_are_throttled_before_they_are_tried(app: Tes
             client
                 .post(url)
                 .json(&json!({"email": "target@example.com", "password": password}))
-                .send()
+                .sent()
                 .await
-                .unwrap()
                 .status()
                 .as_u16()
         });
@@ -217,7 +213,7 @@ async fn anonymous_visitors_come_back_to_the_page_they_asked_for(app: TestApp) {
         ("/app/messages", "%2Fapp%2Fmessages"),
         ("/admin", "%2Fadmin"),
     ] {
-        let response = client.get(app.url(path)).send().await.unwrap();
+        let response = client.get(app.url(path)).sent().await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(location(&response), format!("/login?next={next}"), "{path}");
     }
@@ -243,9 +239,8 @@ async fn json_with_anything_after_the_value_is_refused_and_writes_nothing(app: T
             .admin(Method::POST, "/api/admin/tenants")
             .header("content-type", "application/json")
             .body(body.clone())
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         expect_error(response, 400, "malformed_request").await;
     }
     assert_eq!(tenant_count(&app).await, 0);
@@ -254,9 +249,8 @@ async fn json_with_anything_after_the_value_is_refused_and_writes_nothing(app: T
         .admin(Method::POST, "/api/admin/tenants")
         .header("content-type", "application/json")
         .body(format!("{TENANT_BODY} \r\n"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(response.status(), 201);
     app.stop().await;
 }
@@ -273,17 +267,15 @@ async fn only_json_media_types_reach_a_handler(app: TestApp) {
             .admin(Method::POST, "/api/admin/tenants")
             .header("content-type", content_type)
             .body(TENANT_BODY)
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         expect_error(response, 415, "unsupported_media_type").await;
     }
     let response = app
         .admin(Method::POST, "/api/admin/tenants")
         .body(TENANT_BODY)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(response, 415, "unsupported_media_type").await;
     assert_eq!(tenant_count(&app).await, 0);
     for (i, content_type) in [
@@ -299,9 +291,8 @@ async fn only_json_media_types_reach_a_handler(app: TestApp) {
             .body(format!(
                 r#"{{"name":"a{i}","phone_number":"+551191234099{i}"}}"#
             ))
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_eq!(response.status(), 201, "{content_type}");
     }
     app.stop().await;
@@ -330,9 +321,8 @@ async fn cookie_requests_from_another_origin_are_refused(app: TestApp) {
         let response = admin
             .post(app.url(&pause))
             .header(header, value)
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         expect_error(response, 403, "forbidden").await;
         // ...and a JSON one.
         let response = admin
@@ -340,9 +330,8 @@ async fn cookie_requests_from_another_origin_are_refused(app: TestApp) {
             .header(header, value)
             .header("content-type", "application/json")
             .body(r#"{"name":"x","phone_number":"+5511912340888"}"#)
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         expect_error(response, 403, "forbidden").await;
     }
     assert_eq!(tenant_count(&app).await, 1);
@@ -352,32 +341,28 @@ async fn cookie_requests_from_another_origin_are_refused(app: TestApp) {
         .post(app.url(&pause))
         .header("origin", app.address.clone())
         .header("sec-fetch-site", "same-origin")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(response, 409, "invalid_transition").await;
     // Reading is not refused, and a bearer token is not the browser's.
     let response = admin
         .get(app.url("/api/admin/tenants"))
         .header("origin", "http://evil.example")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(response.status(), 200);
     let response = app
         .admin(Method::POST, &pause)
         .header("origin", "http://evil.example")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(response, 409, "invalid_transition").await;
 
     // Page forms too, even with the right CSRF token.
     let html = admin
         .get(app.url("/admin"))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -386,11 +371,10 @@ async fn cookie_requests_from_another_origin_are_refused(app: TestApp) {
         .post(app.url("/logout"))
         .header("origin", "http://evil.example")
         .form(&[("csrf_token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let still = admin.get(app.url("/admin")).send().await.unwrap();
+    let still = admin.get(app.url("/admin")).sent().await;
     assert_eq!(still.status(), StatusCode::OK, "still logged in");
     app.stop().await;
 }
@@ -412,9 +396,8 @@ async fn weak_and_blank_passwords_are_refused_with_the_reason(app: TestApp) {
                 "name": "Ana", "email": "weak@example.com", "password": password,
                 "phone": "+5511987650002",
             }))
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         let error = expect_invalid(response, "password").await;
         let message = error["message"].as_str().unwrap();
         assert!(message.contains(reason), "{password:?}: {message}");
@@ -439,9 +422,8 @@ async fn names_of_invisible_characters_are_refused(app: TestApp) {
             "name": "\u{200B}\u{200C}\u{FEFF}", "email": "blank@example.com",
             "password": OWNER_PASSWORD, "phone": "+5511987650003",
         }))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_invalid(response, "name").await;
     let response = Client::new()
         .post(app.url("/api/portal/signup"))
@@ -450,9 +432,8 @@ async fn names_of_invisible_characters_are_refused(app: TestApp) {
             "email": "blank@example.com", "password": OWNER_PASSWORD,
             "phone": "+5511987650003",
         }))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_invalid(response, "business_name").await;
     let response = app
         .send_admin_json(
@@ -493,9 +474,8 @@ async fn customer_text_is_isolated_on_the_pages(app: TestApp) {
     assert_eq!(location(&response), format!("/admin/tenants/{id}"));
     let html = admin
         .get(app.url(&format!("/admin/tenants/{id}")))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();

@@ -1,11 +1,11 @@
-use crate::helpers::{TestApp, expect_error, run};
+use crate::helpers::{SendOk, TestApp, expect_error, run};
 
 flowhq_store::backend_tests!(run: health_and_readiness_answer, unknown_routes_are_json_404s, metrics_report_tenants_and_request_durations);
 
 async fn health_and_readiness_answer(app: TestApp) {
-    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    let health = app.client.get(app.url("/healthz")).sent().await;
     assert_eq!(health.status(), 200);
-    let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+    let ready = app.client.get(app.url("/readyz")).sent().await;
     assert_eq!(ready.status(), 200);
     // The only control plane of its database leads, on either backend.
     let body: serde_json::Value = ready.json().await.unwrap();
@@ -14,7 +14,7 @@ async fn health_and_readiness_answer(app: TestApp) {
 }
 
 async fn unknown_routes_are_json_404s(app: TestApp) {
-    let response = app.client.get(app.url("/api/nope")).send().await.unwrap();
+    let response = app.client.get(app.url("/api/nope")).sent().await;
     expect_error(response, 404, "not_found").await;
     app.stop().await;
 }
@@ -25,7 +25,7 @@ async fn metrics_report_tenants_and_request_durations(app: TestApp) {
     let _ = app
         .send_admin(reqwest::Method::GET, &format!("/api/admin/tenants/{id}"))
         .await;
-    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    let response = app.client.get(app.url("/metrics")).sent().await;
     assert_eq!(response.status(), 200);
     assert!(
         response.headers()["content-type"]

@@ -43,7 +43,7 @@ impl TestApp {
 
     /// An admin request without a body, sent.
     pub async fn send_admin(&self, method: Method, path: &str) -> Response {
-        self.admin(method, path).send().await.unwrap()
+        self.admin(method, path).sent().await
     }
 
     /// GET as the admin: the JSON of a 200 answer.
@@ -60,7 +60,7 @@ impl TestApp {
         path: &str,
         body: &impl serde::Serialize,
     ) -> Response {
-        self.admin(method, path).json(body).send().await.unwrap()
+        self.admin(method, path).json(body).sent().await
     }
 
     pub async fn create_tenant(&self, name: &str, phone: &str) -> Value {
@@ -192,6 +192,18 @@ impl TestApp {
 }
 
 /// Asserts docs/api.md's error shape and returns the error object.
+/// `send().await.unwrap()`: a test's request gets an answer, or the test
+/// fails there.
+pub(crate) trait SendOk {
+    async fn sent(self) -> Response;
+}
+
+impl SendOk for reqwest::RequestBuilder {
+    async fn sent(self) -> Response {
+        self.send().await.unwrap()
+    }
+}
+
 /// A 422 that names `field`; returns the error object.
 pub async fn expect_invalid(response: Response, field: &str) -> Value {
     let error = expect_error(response, 422, "invalid_field").await;

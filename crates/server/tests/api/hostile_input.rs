@@ -27,7 +27,7 @@ use reqwest::Method;
 use serde_json::{Map, Value, json};
 use sqlx::Row;
 
-use crate::helpers::{ADMIN_TOKEN, OWNER_PASSWORD, TestApp, run_configured};
+use crate::helpers::{ADMIN_TOKEN, OWNER_PASSWORD, SendOk, TestApp, run_configured};
 
 flowhq_store::backend_tests!(run_sim: no_hostile_input_gets_a_5xx_or_writes_on_a_refusal);
 
@@ -115,9 +115,8 @@ async fn fixture(app: &TestApp) -> Fixture {
             .post(app.url("/api/portal/setup-request"))
             .json(&json!({"business_name": "B", "template_type": "GENERIC",
                           "language": "EN", "whatsapp_number": "+5511987654000"}))
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_eq!(response.status(), 201);
         let request: Value = response.json().await.unwrap();
         ids.push((tenant, request["id"].as_str().unwrap().to_owned()));
@@ -127,9 +126,8 @@ async fn fixture(app: &TestApp) -> Fixture {
             let login = reqwest::Client::new()
                 .post(app.url("/api/portal/login"))
                 .json(&json!({"email": email, "password": OWNER_PASSWORD}))
-                .send()
-                .await
-                .unwrap();
+                .sent()
+                .await;
             assert_eq!(login.status(), 200);
             cookie = login
                 .headers()

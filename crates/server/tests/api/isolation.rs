@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, browser, run};
+use crate::helpers::{SendOk, TestApp, browser, run};
 
 flowhq_store::backend_tests!(run: every_route_refuses_the_wrong_identity, owners_only_see_their_own_tenant);
 
@@ -50,9 +50,8 @@ async fn every_route_refuses_the_wrong_identity(app: TestApp) {
     let request: Value = owner
         .post(app.url("/api/portal/setup-request"))
         .json(&json!({"business_name": "V", "template_type": "GENERIC", "language": "EN", "whatsapp_number": "+5511987654000"}))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -64,16 +63,14 @@ async fn every_route_refuses_the_wrong_identity(app: TestApp) {
         let anon = anonymous
             .request(method.clone(), app.url(&path))
             .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_eq!(anon.status(), 401, "anonymous {method} {path}");
         let as_owner = owner
             .request(method.clone(), app.url(&path))
             .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_eq!(as_owner.status(), 403, "owner {method} {path}");
     }
     for (method, path) in PORTAL_ROUTES {
@@ -81,9 +78,8 @@ async fn every_route_refuses_the_wrong_identity(app: TestApp) {
         let anon = anonymous
             .request(method.clone(), app.url(path))
             .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_eq!(anon.status(), 401, "anonymous {method} {path}");
     }
     // Nothing the refused calls asked for happened.
@@ -115,27 +111,24 @@ async fn owners_only_see_their_own_tenant(app: TestApp) {
 
     let bob_status: Value = bob
         .get(app.url("/api/portal/tenant/current/status"))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(bob_status["tenant"]["id"], b["tenant"]["id"]);
     let bob_messages: Value = bob
         .get(app.url("/api/portal/tenant/current/messages"))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(bob_messages["items"], json!([]));
     let alice_messages: Value = alice
         .get(app.url("/api/portal/tenant/current/messages"))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -10,7 +10,7 @@ use flowhq_store::testing::TestDb;
 use flowhq_store::{Backend, Store};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_app_with, token_for};
+use crate::helpers::{SendOk, TestApp, spawn_app_with, token_for};
 
 const PERIOD: Duration = Duration::from_millis(100);
 /// A follower takes over within a period of its own plus connecting; a
@@ -166,7 +166,7 @@ async fn a_follower_serves_but_leaves_the_stale_monitor_to_the_leader() {
 }
 
 async fn get_json(app: &TestApp, path: &str) -> Value {
-    let response = app.client.get(app.url(path)).send().await.unwrap();
+    let response = app.client.get(app.url(path)).sent().await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -174,9 +174,8 @@ async fn get_json(app: &TestApp, path: &str) -> Value {
 async fn metrics(app: &TestApp) -> String {
     app.client
         .get(app.url("/metrics"))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .text()
         .await
         .unwrap()

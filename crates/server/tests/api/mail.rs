@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    ADMIN_EMAIL, OWNER_PASSWORD, TestApp, browser, expect_error, expect_invalid, run,
+    ADMIN_EMAIL, OWNER_PASSWORD, SendOk, TestApp, browser, expect_error, expect_invalid, run,
     run_configured,
 };
 use crate::smtp_sink::SmtpSink;
@@ -54,9 +54,8 @@ async fn ask_reset(app: &TestApp, email: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(app.url("/api/portal/password-reset"))
         .json(&json!({ "email": email }))
-        .send()
+        .sent()
         .await
-        .unwrap()
 }
 
 async fn a_reset_link_is_mailed_works_once_and_ends_every_session(app: TestApp) {
@@ -98,9 +97,8 @@ async fn a_reset_link_is_mailed_works_once_and_ends_every_session(app: TestApp) 
     // The old session is over; the new password logs in, the old does not.
     let status = owner
         .get(app.url("/api/portal/tenant/current/status"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(status.status(), 401);
     let login = |password: &str| {
         browser()
@@ -157,7 +155,7 @@ fn csrf_in(html: &str) -> String {
 async fn reset_pages_change_the_password_with_csrf(app: TestApp) {
     app.sign_up(&browser(), "ana@example.com").await;
     let page = browser();
-    let login = page.get(app.url("/login")).send().await.unwrap();
+    let login = page.get(app.url("/login")).sent().await;
     assert!(
         login
             .text()
@@ -166,40 +164,33 @@ async fn reset_pages_change_the_password_with_csrf(app: TestApp) {
             .contains("href=\"/forgot-password\"")
     );
 
-    let form = page.get(app.url("/forgot-password")).send().await.unwrap();
+    let form = page.get(app.url("/forgot-password")).sent().await;
     assert_eq!(form.status(), 200);
     let csrf = csrf_in(&form.text().await.unwrap());
     // Without the token, nothing is sent.
     let refused = page
         .post(app.url("/forgot-password"))
         .form(&[("email", "ana@example.com")])
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(refused.status(), 403);
     let sent = page
         .post(app.url("/forgot-password"))
         .form(&[("email", "ana@example.com"), ("csrf_token", &csrf)])
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(sent.status(), 200);
     assert!(sent.text().await.unwrap().contains("reset-sent"));
     let items = wait_for_sent(&app, 1).await;
     assert_eq!(items.len(), 1, "only the request with a token mailed");
     let token = token_in(items[0]["text"].as_str().unwrap());
 
-    let bad = page
-        .get(app.url("/reset-password?token=0000"))
-        .send()
-        .await
-        .unwrap();
+    let bad = page.get(app.url("/reset-password?token=0000")).sent().await;
     assert_eq!(bad.status(), 404);
     let form = page
         .get(app.url(&format!("/reset-password?token={token}")))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(form.status(), 200);
     let csrf = csrf_in(&form.text().await.unwrap());
     let mismatch = page
@@ -210,9 +201,8 @@ async fn reset_pages_change_the_password_with_csrf(app: TestApp) {
             ("password", "violet-canyon-river-88"),
             ("password_again", "violet-canyon-river-89"),
         ])
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(mismatch.status(), 422);
     let done = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -228,9 +218,8 @@ async fn reset_pages_change_the_password_with_csrf(app: TestApp) {
             ("password", "violet-canyon-river-88"),
             ("password_again", "violet-canyon-river-88"),
         ])
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(done.status(), 303);
     assert_eq!(
         done.headers()["location"].to_str().unwrap(),
@@ -239,9 +228,8 @@ async fn reset_pages_change_the_password_with_csrf(app: TestApp) {
     let ok = browser()
         .post(app.url("/api/portal/login"))
         .json(&json!({ "email": "ana@example.com", "password": "violet-canyon-river-88" }))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(ok.status(), 200);
     app.stop().await;
 }
@@ -312,9 +300,8 @@ async fn alerts_reach_the_owner_once_per_incident_in_their_language(app: TestApp
             &json!({"business_name": "Panadería Lucía", "template_type": "RESTAURANT",
                       "language": "ES", "whatsapp_number": "+34910000009"}),
         )
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(response.status(), 201);
     for event in [
         Event::SetupRequestApproved,

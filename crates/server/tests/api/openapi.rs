@@ -9,7 +9,7 @@ use flowhq_store::Backend;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, run};
+use crate::helpers::{SendOk, TestApp, run};
 
 flowhq_store::backend_tests!(run_sim:
     the_document_is_public_json_and_lists_every_route_of_the_contract,
@@ -150,7 +150,7 @@ async fn every_documented_operation_is_routed_and_asks_for_its_documented_creden
         if operation.get("requestBody").is_some() {
             request = request.json(&json!({}));
         }
-        let response = request.send().await.unwrap();
+        let response = request.sent().await;
         let status = response.status().as_u16();
         let body: Value = response.json().await.unwrap_or(Value::Null);
         assert_ne!(status, 405, "{method} {path}: not routed for this method");

@@ -7,7 +7,7 @@ use flowhq_domain::{SetupRequestStatus, TenantId, TenantStatus};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, TestApp, run};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, SendOk, TestApp, run};
 
 flowhq_store::backend_tests!(run:
     anonymous_visitors_are_sent_to_the_login_page,
@@ -48,7 +48,7 @@ fn csrf_token(html: &str) -> String {
 }
 
 async fn get(app: &TestApp, client: &Client, path: &str) -> (StatusCode, String) {
-    let response = client.get(app.url(path)).send().await.unwrap();
+    let response = client.get(app.url(path)).sent().await;
     let status = response.status();
     (status, response.text().await.unwrap())
 }
@@ -59,7 +59,7 @@ async fn post(
     path: &str,
     form: &[(&str, &str)],
 ) -> (StatusCode, String, String) {
-    let response = client.post(app.url(path)).form(form).send().await.unwrap();
+    let response = client.post(app.url(path)).form(form).sent().await;
     let status = response.status();
     let location = location(&response);
     (status, location, response.text().await.unwrap())
@@ -140,9 +140,8 @@ async fn submit_setup(app: &TestApp, owner: &Client) -> TenantId {
     let response = owner
         .post(app.url("/app/setup"))
         .form(&setup_form(&token, "+55 11 98765-4321"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/app");
     owner_tenant(app, "ana@padaria.example").await
@@ -174,20 +173,19 @@ async fn anonymous_visitors_are_sent_to_the_login_page(app: TestApp) {
         "/app/messages".to_owned(),
         "/app/preview".to_owned(),
     ] {
-        let response = client.get(app.url(&path)).send().await.unwrap();
+        let response = client.get(app.url(&path)).sent().await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "GET {path}");
         let to = location(&response);
         assert!(to.starts_with("/login?next=%2F"), "GET {path} → {to}");
     }
-    let response = client.get(app.url("/")).send().await.unwrap();
+    let response = client.get(app.url("/")).sent().await;
     assert_eq!(location(&response), "/login");
     // Posting without a session changes nothing and asks for a login.
     let response = client
         .post(app.url(&format!("/admin/tenants/{id}/pause")))
         .form(&[("csrf_token", "x")])
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(location(&response).starts_with("/login"));
 }
@@ -195,7 +193,7 @@ async fn anonymous_visitors_are_sent_to_the_login_page(app: TestApp) {
 async fn the_public_pages_and_assets_render(app: TestApp) {
     let client = browser();
     for path in ["/login", "/signup"] {
-        let response = client.get(app.url(path)).send().await.unwrap();
+        let response = client.get(app.url(path)).sent().await;
         assert_eq!(response.status(), 200, "{path}");
         assert!(
             response.headers()["content-type"]
@@ -228,7 +226,7 @@ async fn the_public_pages_and_assets_render(app: TestApp) {
             assert!(cookies.is_empty(), "{cookies:?}");
         }
     }
-    let css = client.get(app.url("/static/app.css")).send().await.unwrap();
+    let css = client.get(app.url("/static/app.css")).sent().await;
     assert_eq!(css.status(), 200);
     assert!(
         css.headers()["content-type"]
@@ -236,7 +234,7 @@ async fn the_public_pages_and_assets_render(app: TestApp) {
             .unwrap()
             .starts_with("text/css")
     );
-    let js = client.get(app.url("/static/app.js")).send().await.unwrap();
+    let js = client.get(app.url("/static/app.js")).sent().await;
     assert_eq!(js.status(), 200);
 }
 
@@ -256,12 +254,7 @@ async fn anonymous_forms_without_a_valid_token_are_refused(app: TestApp) {
         if let Some(t) = &form_token {
             form.push(("csrf_token", t));
         }
-        let response = client
-            .post(app.url("/login"))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let response = client.post(app.url("/login")).form(&form).sent().await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert!(
             response.headers().get("set-cookie").is_none(),
@@ -279,12 +272,7 @@ async fn anonymous_forms_without_a_valid_token_are_refused(app: TestApp) {
         if let Some(t) = &form_token {
             signup.push(("csrf_token", t));
         }
-        let response = client
-            .post(app.url("/signup"))
-            .form(&signup)
-            .send()
-            .await
-            .unwrap();
+        let response = client.post(app.url("/signup")).form(&signup).sent().await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
     assert!(
@@ -466,12 +454,7 @@ async fn an_owner_onboards_through_the_pages_and_never_sees_the_console(app: Tes
     let token = csrf_token(&html);
     let mut bad = setup_form(&token, "not a number");
     bad.push(("tue_open1".into(), "09:00".into()));
-    let response = owner
-        .post(app.url("/app/setup"))
-        .form(&bad)
-        .send()
-        .await
-        .unwrap();
+    let response = owner.post(app.url("/app/setup")).form(&bad).sent().await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.unwrap();
     assert!(html.contains("value=\"Padaria Sol\""));
@@ -483,9 +466,8 @@ async fn an_owner_onboards_through_the_pages_and_never_sees_the_console(app: Tes
     let response = owner
         .post(app.url("/app/setup"))
         .form(&setup_form(&token, "not a number"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.unwrap();
     assert!(html.contains("id=\"whatsapp_number-error\""), "{html}");
@@ -543,9 +525,8 @@ async fn logged_in_forms_without_the_sessions_token_change_nothing(app: TestApp)
         let response = owner
             .post(app.url("/app/setup"))
             .form(&setup_form(token, "+5511987654321"))
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
     let tenant = owner_tenant(&app, "ana@padaria.example").await;
@@ -668,9 +649,8 @@ async fn an_admin_rejects_with_notes_and_approves_from_the_queue(app: TestApp) {
     );
     let live: Value = owner
         .get(app.url("/app/live"))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -2,8 +2,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, TestApp, browser, expect_error, expect_invalid,
-    run, run_configured,
+    ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, SendOk, TestApp, browser, expect_error,
+    expect_invalid, run, run_configured,
 };
 
 flowhq_store::backend_tests!(run:
@@ -53,9 +53,8 @@ fn setup_body() -> Value {
 async fn status(app: &TestApp, client: &reqwest::Client) -> Value {
     let response = client
         .get(app.url("/api/portal/tenant/current/status"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -64,9 +63,8 @@ async fn submit(app: &TestApp, client: &reqwest::Client, body: &Value) -> reqwes
     client
         .post(app.url("/api/portal/setup-request"))
         .json(body)
-        .send()
+        .sent()
         .await
-        .unwrap()
 }
 
 /// Submits the usual setup request as `client`; its id.
@@ -123,7 +121,7 @@ async fn onboarding_runs_from_signup_to_approval(app: TestApp) {
     assert_eq!(queue["items"].as_array().unwrap().len(), 1);
     assert_eq!(queue["items"][0]["owner_email"], "ana@padaria.example");
     let id = request["id"].as_str().unwrap();
-    let approved = decide(&app, id, "approve").send().await.unwrap();
+    let approved = decide(&app, id, "approve").sent().await;
     assert_eq!(approved.status(), 200);
 
     let after = status(&app, &owner).await;
@@ -139,9 +137,8 @@ async fn onboarding_runs_from_signup_to_approval(app: TestApp) {
             Method::GET,
             &format!("/api/admin/tenants/{tenant_id}/events"),
         )
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -157,15 +154,13 @@ async fn a_rejected_owner_sees_the_notes_and_may_resubmit(app: TestApp) {
     let id = &submitted(&app, &owner).await;
     let empty = decide(&app, id, "reject")
         .json(&json!({"notes": "  "}))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_invalid(empty, "notes").await;
     let rejected = decide(&app, id, "reject")
         .json(&json!({"notes": "The WhatsApp number is a landline"}))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(rejected.status(), 200);
     let seen = status(&app, &owner).await;
     assert_eq!(seen["tenant"]["status"], "NEW");
@@ -238,18 +233,17 @@ async fn deciding_a_decided_request_is_409(app: TestApp) {
     app.sign_up(&owner, "decided@example.com").await;
     let id = &submitted(&app, &owner).await;
     let reject = |notes: &str| decide(&app, id, "reject").json(&json!({ "notes": notes }));
-    assert_eq!(reject("no").send().await.unwrap().status(), 200);
-    expect_error(reject("again").send().await.unwrap(), 409, "conflict").await;
-    let approve = decide(&app, id, "approve").send().await.unwrap();
+    assert_eq!(reject("no").sent().await.status(), 200);
+    expect_error(reject("again").sent().await, 409, "conflict").await;
+    let approve = decide(&app, id, "approve").sent().await;
     expect_error(approve, 409, "conflict").await;
     let unknown = app
         .admin(
             Method::POST,
             &format!("/api/admin/setup-requests/{}/approve", uuid_v7()),
         )
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(unknown, 404, "not_found").await;
     assert_eq!(status(&app, &owner).await["tenant"]["status"], "NEW");
     app.stop().await;
@@ -265,9 +259,8 @@ async fn signup_refuses_taken_emails_in_any_case_and_weak_passwords(app: TestApp
     let taken = browser()
         .post(app.url("/api/portal/signup"))
         .json(&body("case@EXAMPLE.COM", OWNER_PASSWORD))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(taken, 409, "conflict").await;
     for (email, password, field) in [
         ("new@example.com", "short", "password"),
@@ -277,9 +270,8 @@ async fn signup_refuses_taken_emails_in_any_case_and_weak_passwords(app: TestApp
         let response = browser()
             .post(app.url("/api/portal/signup"))
             .json(&body(email, password))
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         expect_invalid(response, field).await;
     }
     let tenants: Value = app.get_admin("/api/admin/tenants").await;
@@ -300,9 +292,8 @@ async fn login(
     client
         .post(app.url("/api/portal/login"))
         .json(&json!({"email": email, "password": password}))
-        .send()
+        .sent()
         .await
-        .unwrap()
 }
 
 async fn login_does_not_tell_unknown_emails_from_wrong_passwords(app: TestApp) {
@@ -330,9 +321,8 @@ async fn login_does_not_tell_unknown_emails_from_wrong_passwords(app: TestApp) {
     assert_eq!(
         client
             .get(app.url("/api/portal/tenant/current/status"))
-            .send()
+            .sent()
             .await
-            .unwrap()
             .status(),
         200
     );
@@ -361,9 +351,8 @@ async fn sessions_are_httponly_lax_rotated_and_ended_by_logout(app: TestApp) {
     let signup = reqwest::Client::new()
         .post(app.url("/api/portal/signup"))
         .json(&json!({"name": "C", "email": "cookie@example.com", "password": OWNER_PASSWORD, "phone": "+5511987650001"}))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     let cookie = signup.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
@@ -378,7 +367,7 @@ async fn sessions_are_httponly_lax_rotated_and_ended_by_logout(app: TestApp) {
             .get(app.url("/api/portal/tenant/current/status"))
             .header("cookie", c.to_owned())
     };
-    assert_eq!(with(&first).send().await.unwrap().status(), 200);
+    assert_eq!(with(&first).sent().await.status(), 200);
 
     // Logging in again with the old cookie issues a new one and ends the old.
     let relogin = plain
@@ -386,9 +375,8 @@ async fn sessions_are_httponly_lax_rotated_and_ended_by_logout(app: TestApp) {
         .header("cookie", first.clone())
         .header("x-forwarded-proto", "https")
         .json(&json!({"email": "cookie@example.com", "password": OWNER_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     let second_cookie = relogin.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(
         second_cookie.contains("Secure"),
@@ -396,17 +384,16 @@ async fn sessions_are_httponly_lax_rotated_and_ended_by_logout(app: TestApp) {
     );
     let second = second_cookie.split(';').next().unwrap().to_owned();
     assert_ne!(first, second);
-    assert_eq!(with(&first).send().await.unwrap().status(), 401);
-    assert_eq!(with(&second).send().await.unwrap().status(), 200);
+    assert_eq!(with(&first).sent().await.status(), 401);
+    assert_eq!(with(&second).sent().await.status(), 200);
 
     let logout = plain
         .post(app.url("/api/portal/logout"))
         .header("cookie", second.clone())
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(logout.status(), 204);
-    assert_eq!(with(&second).send().await.unwrap().status(), 401);
+    assert_eq!(with(&second).sent().await.status(), 401);
     app.stop().await;
 }
 
@@ -421,17 +408,15 @@ async fn an_admin_session_opens_the_admin_api(app: TestApp) {
     let created = admin
         .post(app.url("/api/admin/tenants"))
         .json(&json!({"name": "Via session", "phone_number": "+34600000100"}))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(created.status(), 201);
     let tenant: Value = created.json().await.unwrap();
     let id = tenant["id"].as_str().unwrap();
     let events: Value = admin
         .get(app.url(&format!("/api/admin/tenants/{id}/events")))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -439,9 +424,8 @@ async fn an_admin_session_opens_the_admin_api(app: TestApp) {
     // An admin has no tenant: the portal is not theirs.
     let portal = admin
         .get(app.url("/api/portal/tenant/current/status"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(portal, 403, "forbidden").await;
     app.stop().await;
 }
@@ -454,7 +438,7 @@ async fn an_owner_reads_their_own_qr_code_only(app: TestApp) {
     let qr_url = app.url("/api/portal/tenant/current/qr");
 
     // No worker has shown a QR code yet.
-    expect_error(owner.get(&qr_url).send().await.unwrap(), 404, "not_found").await;
+    expect_error(owner.get(&qr_url).sent().await, 404, "not_found").await;
 
     let expires_at = chrono::Utc::now() + chrono::TimeDelta::seconds(60);
     let report = flowhq_domain::protocol::SessionUpdate {
@@ -466,22 +450,18 @@ async fn an_owner_reads_their_own_qr_code_only(app: TestApp) {
         .report_session(tenant, &report, "test")
         .await
         .unwrap();
-    let response = owner.get(&qr_url).send().await.unwrap();
+    let response = owner.get(&qr_url).sent().await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["qr"], "2@owner-qr");
     assert!(body["expires_at"].is_string());
-    let svg = owner
-        .get(format!("{qr_url}?format=svg"))
-        .send()
-        .await
-        .unwrap();
+    let svg = owner.get(format!("{qr_url}?format=svg")).sent().await;
     assert_eq!(svg.headers()["content-type"], "image/svg+xml");
 
     // Another owner sees their own (none), never this one.
     let other = browser();
     app.sign_up(&other, "other-qr@example.com").await;
-    expect_error(other.get(&qr_url).send().await.unwrap(), 404, "not_found").await;
+    expect_error(other.get(&qr_url).sent().await, 404, "not_found").await;
     // Without a session: 401.
     expect_error(reqwest::get(&qr_url).await.unwrap(), 401, "unauthorized").await;
     app.stop().await;
@@ -493,9 +473,8 @@ async fn trusted_headers_are_ignored_unless_configured(app: TestApp) {
         .get(app.url("/api/portal/tenant/current/status"))
         .header("x-portal-internal-key", INTERNAL_KEY)
         .header("x-user-email", "trusted@example.com")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(response, 401, "unauthorized").await;
     app.stop().await;
 }
@@ -509,34 +488,25 @@ async fn trusted_headers_act_as_the_owner_with_the_right_key(app: TestApp) {
             .header("x-portal-internal-key", key.to_owned())
             .header("x-user-email", email.to_owned())
     };
-    let ok = get(INTERNAL_KEY, "FRONT@example.com").send().await.unwrap();
+    let ok = get(INTERNAL_KEY, "FRONT@example.com").sent().await;
     assert_eq!(ok.status(), 200);
     let body: Value = ok.json().await.unwrap();
     assert_eq!(body["tenant"]["name"], "Business of front@example.com");
     expect_error(
-        get("wrong-key-wrong-key", "front@example.com")
-            .send()
-            .await
-            .unwrap(),
+        get("wrong-key-wrong-key", "front@example.com").sent().await,
         401,
         "unauthorized",
     )
     .await;
     expect_error(
-        get(INTERNAL_KEY, "nobody@example.com")
-            .send()
-            .await
-            .unwrap(),
+        get(INTERNAL_KEY, "nobody@example.com").sent().await,
         401,
         "unauthorized",
     )
     .await;
     // The admin's email through trusted headers is still not an owner.
     expect_error(
-        get(INTERNAL_KEY, crate::helpers::ADMIN_EMAIL)
-            .send()
-            .await
-            .unwrap(),
+        get(INTERNAL_KEY, crate::helpers::ADMIN_EMAIL).sent().await,
         403,
         "forbidden",
     )
@@ -547,9 +517,8 @@ async fn trusted_headers_act_as_the_owner_with_the_right_key(app: TestApp) {
         .header("x-portal-internal-key", INTERNAL_KEY)
         .header("x-user-email", "front@example.com")
         .json(&setup_body())
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(submitted.status(), 201);
     app.stop().await;
 }
@@ -567,13 +536,12 @@ async fn owners_ask_for_a_pairing_code_or_new_qr_codes_once_approved(app: TestAp
     expect_error(ask("+5511987654321").await.unwrap(), 409, "conflict").await;
     let refresh = owner
         .post(app.url("/api/portal/tenant/current/qr/refresh"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(refresh, 409, "conflict").await;
 
     let id = &submitted(&app, &owner).await;
-    let approved = decide(&app, id, "approve").send().await.unwrap();
+    let approved = decide(&app, id, "approve").sent().await;
     assert_eq!(approved.status(), 200);
 
     let error = expect_error(ask("11 98765").await.unwrap(), 422, "invalid_field").await;
@@ -596,15 +564,13 @@ async fn owners_ask_for_a_pairing_code_or_new_qr_codes_once_approved(app: TestAp
     // No worker has answered with a code (or a QR code) yet.
     let qr = owner
         .get(app.url("/api/portal/tenant/current/qr"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(qr, 404, "not_found").await;
     let refresh = owner
         .post(app.url("/api/portal/tenant/current/qr/refresh"))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(refresh.status(), 202);
     assert!(
         app.store

@@ -15,8 +15,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::helpers::{
-    ADMIN_TOKEN, OWNER_PASSWORD, TestApp, expect_error, expect_invalid, run, run_configured,
-    token_for,
+    ADMIN_TOKEN, OWNER_PASSWORD, SendOk, TestApp, expect_error, expect_invalid, run,
+    run_configured, token_for,
 };
 
 flowhq_store::backend_tests!(run:
@@ -193,9 +193,8 @@ async fn framework_errors_on_the_api_have_the_error_shape(app: TestApp) {
         .admin(Method::POST, "/api/admin/tenants")
         .header("content-type", "application/json")
         .body(vec![b' '; 2 * 1024 * 1024])
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(response, 413, "payload_too_large").await;
 
     // A malformed query.
@@ -218,7 +217,7 @@ async fn framework_errors_on_the_api_have_the_error_shape(app: TestApp) {
     expect_error(response, 400, "malformed_request").await;
 
     // Pages keep their own errors.
-    let response = app.client.put(app.url("/login")).send().await.unwrap();
+    let response = app.client.put(app.url("/login")).sent().await;
     assert_eq!(response.status(), 405);
     assert!(
         response.json::<Value>().await.is_err(),
@@ -366,9 +365,8 @@ async fn worker_requests_get_503_once_the_stop_began(app: TestApp) {
         .get(app.url("/api/worker/link"))
         .header(flowhq_domain::protocol::TENANT_HEADER, id)
         .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(response.headers()["retry-after"], "5");
     expect_error(response, 503, "unavailable").await;
     // Operators and owners are still answered meanwhile.

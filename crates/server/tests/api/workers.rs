@@ -14,7 +14,7 @@ use flowhq_store::Backend;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect_error, run, run_configured, token_for};
+use crate::helpers::{SendOk, TestApp, expect_error, run, run_configured, token_for};
 use crate::link_client;
 
 flowhq_store::backend_tests!(run:
@@ -105,26 +105,21 @@ async fn a_worker_token_acts_only_for_its_own_tenant(app: TestApp) {
         link_client::connect(&app, &b, &token_a).await.err(),
         Some(403)
     );
-    let other = link_get(&app, &b, Some(&token_a)).send().await.unwrap();
+    let other = link_get(&app, &b, Some(&token_a)).sent().await;
     expect_error(other, 403, "forbidden").await;
-    let none = link_get(&app, &b, None).send().await.unwrap();
+    let none = link_get(&app, &b, None).sent().await;
     expect_error(none, 401, "unauthorized").await;
-    let forged = link_get(&app, &a, Some("not-the-token"))
-        .send()
-        .await
-        .unwrap();
+    let forged = link_get(&app, &a, Some("not-the-token")).sent().await;
     expect_error(forged, 403, "forbidden").await;
     let unknown = link_get(&app, &TenantId::new().to_string(), Some(&token_a))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     expect_error(unknown, 404, "not_found").await;
     // The simulated network's endpoints check the same way.
     let sim = worker(&app, Method::POST, &b, "/sim/poll", &token_a)
         .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_ne!(sim.status(), 200);
     // A new token replaces the old one.
     let _ = token_for(&app, &a).await;
@@ -242,9 +237,8 @@ async fn the_hello_moves_an_approved_tenant_and_commands_are_acknowledged(app: T
     let metrics = app
         .client
         .get(app.url("/metrics"))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -521,7 +515,7 @@ async fn worker_traffic_is_shed_first_when_the_database_is_busy(app: TestApp) {
     }
     assert!(!turns.is_empty());
     // A new link is refused before the upgrade, with a time to come back.
-    let refused = link_get(&app, &a, Some(&token)).send().await.unwrap();
+    let refused = link_get(&app, &a, Some(&token)).sent().await;
     assert_eq!(refused.headers()["retry-after"], "1");
     expect_error(refused, 503, "unavailable").await;
     // A batch on a live link is refused, to be sent again.
@@ -582,9 +576,8 @@ async fn the_simulator_links_delivers_and_records_sends(app: TestApp) {
     expect_error(r, 409, "conflict").await;
     let view: Value = worker(&app, Method::POST, &a, "/sim/poll", &token)
         .json(&json!({ "credentials": null, "linked": false, "known_qr": null, "wait_ms": 0 }))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -607,9 +600,8 @@ async fn the_simulator_links_delivers_and_records_sends(app: TestApp) {
         .to_owned();
     let view: Value = worker(&app, Method::POST, &a, "/sim/poll", &token)
         .json(&json!({ "credentials": null, "linked": false, "known_qr": qr, "wait_ms": 1000 }))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -619,17 +611,15 @@ async fn the_simulator_links_delivers_and_records_sends(app: TestApp) {
     let send = json!({ "client_id": format!("{id}:0"), "to": "+34600", "text": "menu" });
     let first: Value = worker(&app, Method::POST, &a, "/sim/send", &token)
         .json(&send)
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     let again: Value = worker(&app, Method::POST, &a, "/sim/send", &token)
         .json(&send)
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
