@@ -270,7 +270,7 @@ impl Outbox {
             Ok((
                 row.get("seq")?,
                 LoggedMessage {
-                    direction: parsed(row, "direction")?.ok_or_else(|| null("direction"))?,
+                    direction: parsed(row, "direction")?.ok_or_else(|| null(row, "direction"))?,
                     from_number: row.get("from_number")?,
                     to_number: row.get("to_number")?,
                     message_text: row.get("message_text")?,
@@ -496,8 +496,9 @@ fn load_state<T: serde::de::DeserializeOwned + Default>(
 }
 
 /// The error for a NULL where the schema allows none.
-fn null(column: &str) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Null)
+fn null(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Error {
+    let index = row.as_ref().column_index(column).unwrap_or(0);
+    rusqlite::Error::InvalidColumnType(index, column.into(), rusqlite::types::Type::Null)
 }
 
 /// A text column holding one of the domain's closed sets (or NULL).

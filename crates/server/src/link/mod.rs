@@ -263,7 +263,6 @@ impl Hub {
 
     // ---- the commands ----------------------------------------------------
 
-    /// The tenant was paused or resumed.
     /// Queues a pause or resume; hold [`Hub::turn`] from reading `paused`
     /// until this returns.
     pub fn queue_paused(&self, tenant: TenantId, paused: bool) -> Option<Pending> {
