@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::calendar::{Calendar, Closure, SpecialHours};
 use crate::hours::OpeningHours;
 use crate::lifecycle::Event;
 use crate::values::{Email, Name, PhoneNumber};
@@ -32,8 +33,23 @@ pub struct TenantConfig {
     /// Per-tenant replacements for template texts (the bot engine's keys).
     #[schema(value_type = Object)]
     pub overrides: serde_json::Map<String, serde_json::Value>,
+    /// Dates the business is closed (holidays, vacations), inclusive.
+    pub closures: Vec<Closure>,
+    /// Dates with their own opening ranges.
+    pub special_hours: Vec<SpecialHours>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl TenantConfig {
+    /// The closures and special hours together (checked when they were
+    /// stored).
+    pub fn calendar(&self) -> Calendar {
+        Calendar {
+            closures: self.closures.clone(),
+            special_hours: self.special_hours.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]

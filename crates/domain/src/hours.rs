@@ -1,10 +1,12 @@
-//! Opening hours: an IANA time zone and, per weekday, a list of time ranges.
+//! Opening hours: an IANA time zone and, per weekday, a list of time ranges;
+//! plus the dates that differ from their weekday (`crate::calendar`).
 //!
 //! The JSON shape (docs/api.md):
 //! `{"timezone": "America/Sao_Paulo", "mon": [["09:00","13:00"]], …, "sun": []}`.
 //! A missing or empty day is closed; `24:00` ends a day; a range whose end is
 //! before its start runs past midnight into the next day.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{
@@ -14,6 +16,7 @@ use chrono::{
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::calendar::Calendar;
 use crate::values::InvalidValue;
 
 /// A time of day in minutes since midnight; `24:00` is 1440 and may only end
@@ -98,6 +101,10 @@ pub struct OpeningHours {
     pub timezone: Tz,
     /// Indexed by `Weekday::num_days_from_monday()`.
     pub days: [Vec<TimeRange>; 7],
+    /// Local dates whose ranges replace their weekday's: closures (no
+    /// ranges) and special hours. Not part of the JSON shape: they come
+    /// from the tenant's calendar ([`OpeningHours::with_calendar`]).
+    pub dates: BTreeMap<NaiveDate, Vec<TimeRange>>,
 }
 
 pub const DAY_KEYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -117,11 +124,28 @@ impl OpeningHours {
         Self {
             timezone: Tz::UTC,
             days: std::array::from_fn(|_| vec![all_day]),
+            dates: BTreeMap::new(),
         }
     }
 
+    /// These hours with the calendar's closures and special hours.
+    pub fn with_calendar(mut self, calendar: &Calendar) -> Self {
+        self.dates = calendar.dates();
+        self
+    }
+
+    /// The weekly ranges of `day`.
     pub fn ranges(&self, day: Weekday) -> &[TimeRange] {
         &self.days[day.num_days_from_monday() as usize]
+    }
+
+    /// The ranges of one local date: its special hours, none when it is
+    /// closed, else its weekday's.
+    pub fn ranges_on(&self, date: NaiveDate) -> &[TimeRange] {
+        match self.dates.get(&date) {
+            Some(ranges) => ranges,
+            None => self.ranges(date.weekday()),
+        }
     }
 
     /// Parses the JSON shape of docs/api.md; the error names the offending key.
@@ -153,7 +177,11 @@ impl OpeningHours {
             };
             days[index] = parse_day(value).map_err(|e| InvalidValue(format!("{key}: {}", e.0)))?;
         }
-        Ok(Self { timezone, days })
+        Ok(Self {
+            timezone,
+            days,
+            dates: BTreeMap::new(),
+        })
     }
 
     pub fn to_json(&self) -> serde_json::Value {
@@ -217,7 +245,8 @@ impl OpeningHours {
     /// start of the next spell after this one closes. Ranges that touch (a
     /// day ending at `24:00` and the next one starting at `00:00`) are one
     /// spell, so midnight is not an opening. `None` when it does not open in
-    /// the coming week: it has no hours at all, or it never closes.
+    /// the coming week (or the week after its last closure or special day):
+    /// it has no hours at all, or it never closes.
     pub fn next_opening(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let today = self.local_time(after)?.date();
         let yesterday = today.checked_sub_days(ONE_DAY)?;
@@ -225,7 +254,16 @@ impl OpeningHours {
         // range falls into a clock change, or into a calendar day the zone
         // skipped altogether (Samoa went from UTC-10 to UTC+14 and had no
         // 30 December 2011): eight local dates are then one real day short.
-        let last = today.checked_add_days(chrono::Days::new(9))?;
+        // Past the last special date, so that a business closed for three
+        // weeks still says when it reopens.
+        // A year and a bit bounds the walk (a closure is at most a year).
+        let horizon = today.checked_add_days(chrono::Days::new(400))?;
+        let last_special = self
+            .dates
+            .range(today..=horizon)
+            .next_back()
+            .map_or(today, |(date, _)| *date);
+        let last = last_special.checked_add_days(chrono::Days::new(9))?;
         let mut covered_until: Option<DateTime<Utc>> = None;
         let mut opening = None;
         self.for_each_range(yesterday, last, |date, range| {
@@ -274,7 +312,7 @@ impl OpeningHours {
     ) {
         let mut date = from;
         while date <= to {
-            let ranges = self.ranges(date.weekday());
+            let ranges = self.ranges_on(date);
             let sorted: std::borrow::Cow<'_, [TimeRange]> = if ranges.is_sorted_by_key(|r| r.start)
             {
                 ranges.into()
@@ -342,7 +380,7 @@ fn resolve(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     }
 }
 
-fn parse_day(value: &serde_json::Value) -> Result<Vec<TimeRange>, InvalidValue> {
+pub(crate) fn parse_day(value: &serde_json::Value) -> Result<Vec<TimeRange>, InvalidValue> {
     if value.is_null() {
         return Ok(Vec::new());
     }
@@ -506,6 +544,7 @@ mod tests {
         let hours = OpeningHours {
             timezone: "Pacific/Apia".parse().unwrap(),
             days,
+            dates: BTreeMap::new(),
         };
         let at = utc("2011-12-29T09:59:59Z");
         assert!(!hours.is_open(at));
@@ -804,6 +843,7 @@ mod tests {
                 OpeningHours {
                     timezone: zone.parse().unwrap(),
                     days,
+                    dates: BTreeMap::new(),
                 }
             })
         }

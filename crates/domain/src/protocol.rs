@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::{Closure, SpecialHours};
 use crate::{Direction, Language, LoggedDecision, SessionState, TemplateType};
 
 /// The worker's header naming its tenant on the link (the token in
@@ -170,6 +171,11 @@ pub struct WorkerConfig {
     pub hours: serde_json::Value,
     #[serde(default)]
     pub overrides: serde_json::Map<String, serde_json::Value>,
+    /// Absent in the config copies of workers from before closures.
+    #[serde(default)]
+    pub closures: Vec<Closure>,
+    #[serde(default)]
+    pub special_hours: Vec<SpecialHours>,
     pub config_version: i64,
     pub paused: bool,
 }

@@ -14,6 +14,7 @@ macro_rules! config_columns {
         "c.id AS c_id, c.tenant_id AS c_tenant_id, c.template_type AS c_template_type, \
          c.business_name AS c_business_name, c.language AS c_language, \
          c.hours_json AS c_hours_json, c.overrides_json AS c_overrides_json, \
+         c.closures_json AS c_closures_json, c.special_hours_json AS c_special_hours_json, \
          c.created_at AS c_created_at, c.updated_at AS c_updated_at"
     };
 }

@@ -22,7 +22,7 @@ macro_rules! migrations {
 }
 
 /// Version, file name (without `.sql`) and SQL of every migration.
-const MIGRATIONS: [(i64, &str, &str); 9] = migrations!(
+const MIGRATIONS: [(i64, &str, &str); 10] = migrations!(
     1 "0001_initial",
     2 "0002_web_sessions",
     3 "0003_workers",
@@ -32,6 +32,7 @@ const MIGRATIONS: [(i64, &str, &str); 9] = migrations!(
     7 "0007_mail",
     8 "0008_worker_send",
     9 "0009_sim_leaves",
+    10 "0010_calendar",
 );
 
 fn migrator() -> Migrator {

@@ -2,6 +2,7 @@
 //! process), and the one function that changes a tenant's status.
 
 use chrono::Utc;
+use flowhq_domain::calendar::{Closure, SpecialHours};
 use flowhq_domain::entities::{SetupRequest, Tenant, TenantConfig, WhatsappSession, WorkerProcess};
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::lifecycle::{self, Event};
@@ -22,6 +23,8 @@ pub struct ConfigInput {
     pub language: Language,
     pub hours: OpeningHours,
     pub overrides: serde_json::Map<String, serde_json::Value>,
+    pub closures: Vec<Closure>,
+    pub special_hours: Vec<SpecialHours>,
 }
 
 impl ConfigInput {
@@ -34,6 +37,8 @@ impl ConfigInput {
             language: Language::En,
             hours: OpeningHours::always_open(),
             overrides: serde_json::Map::new(),
+            closures: Vec::new(),
+            special_hours: Vec::new(),
         }
     }
 }
@@ -60,6 +65,10 @@ pub struct ConfigPatch {
     pub language: Option<Language>,
     pub hours: Option<OpeningHours>,
     pub overrides: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Checked together ([`flowhq_domain::calendar::Calendar::new`]) by the
+    /// caller against the other list's new or current value.
+    pub closures: Option<Vec<Closure>>,
+    pub special_hours: Option<Vec<SpecialHours>>,
 }
 
 impl ConfigPatch {
@@ -69,6 +78,8 @@ impl ConfigPatch {
             && self.language.is_none()
             && self.hours.is_none()
             && self.overrides.is_none()
+            && self.closures.is_none()
+            && self.special_hours.is_none()
     }
 }
 
@@ -131,8 +142,8 @@ impl Store {
         let config = &new.config;
         sqlx::query(
             "INSERT INTO tenant_config (id, tenant_id, template_type, business_name, language, \
-             hours_json, overrides_json, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+             hours_json, overrides_json, created_at, updated_at, closures_json, \
+             special_hours_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)",
         )
         .bind(TenantConfigId::new().to_string())
         .bind(id.to_string())
@@ -142,6 +153,8 @@ impl Store {
         .bind(config.hours.to_json().to_string())
         .bind(serde_json::Value::Object(config.overrides.clone()).to_string())
         .bind(now)
+        .bind(to_json(&config.closures))
+        .bind(to_json(&config.special_hours))
         .execute(&mut **tx)
         .await?;
         sqlx::query(
@@ -307,9 +320,15 @@ impl Store {
         let current = config_from_row(&row)?;
         let hours = patch.hours.as_ref().unwrap_or(&current.hours);
         let overrides = patch.overrides.as_ref().unwrap_or(&current.overrides);
+        let closures = patch.closures.as_ref().unwrap_or(&current.closures);
+        let special_hours = patch
+            .special_hours
+            .as_ref()
+            .unwrap_or(&current.special_hours);
         sqlx::query(
             "UPDATE tenant_config SET template_type = $1, business_name = $2, language = $3, \
-             hours_json = $4, overrides_json = $5, updated_at = $6 WHERE tenant_id = $7",
+             hours_json = $4, overrides_json = $5, updated_at = $6, closures_json = $8, \
+             special_hours_json = $9 WHERE tenant_id = $7",
         )
         .bind(
             patch
@@ -328,8 +347,20 @@ impl Store {
         .bind(serde_json::Value::Object(overrides.clone()).to_string())
         .bind(millis(Utc::now()))
         .bind(id.to_string())
+        .bind(to_json(closures))
+        .bind(to_json(special_hours))
         .execute(&mut **tx)
         .await?;
+        if let Some(name) = &patch.business_name {
+            // The tenant is the business: operators find it by the name its
+            // customers know, not by its owner's.
+            sqlx::query("UPDATE tenant SET name = $1, updated_at = $2 WHERE id = $3")
+                .bind(name.as_str())
+                .bind(millis(Utc::now()))
+                .bind(id.to_string())
+                .execute(&mut **tx)
+                .await?;
+        }
         Ok(())
     }
 
@@ -433,6 +464,11 @@ pub(crate) fn tenant_from_row(row: &AnyRow) -> Result<Tenant> {
     })
 }
 
+fn to_json(value: &impl Serialize) -> String {
+    // Plain data with string keys: serializing it cannot fail.
+    serde_json::to_string(value).expect("a calendar serializes")
+}
+
 pub(crate) fn config_from_row(row: &AnyRow) -> Result<TenantConfig> {
     let hours_json: serde_json::Value = serde_json::from_str(&row.text("c_hours_json")?)
         .map_err(|e| StoreError::Corrupt(format!("hours_json: {e}")))?;
@@ -446,6 +482,10 @@ pub(crate) fn config_from_row(row: &AnyRow) -> Result<TenantConfig> {
             ));
         }
     };
+    let closures = serde_json::from_str(&row.text("c_closures_json")?)
+        .map_err(|e| StoreError::Corrupt(format!("closures_json: {e}")))?;
+    let special_hours = serde_json::from_str(&row.text("c_special_hours_json")?)
+        .map_err(|e| StoreError::Corrupt(format!("special_hours_json: {e}")))?;
     Ok(TenantConfig {
         id: row.parsed("c_id")?,
         tenant_id: row.parsed("c_tenant_id")?,
@@ -454,6 +494,8 @@ pub(crate) fn config_from_row(row: &AnyRow) -> Result<TenantConfig> {
         language: row.parsed("c_language")?,
         hours,
         overrides,
+        closures,
+        special_hours,
         created_at: row.time("c_created_at")?,
         updated_at: row.time("c_updated_at")?,
     })

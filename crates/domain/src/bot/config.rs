@@ -4,8 +4,9 @@
 
 use std::num::NonZeroU32;
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::calendar::Calendar;
 use crate::entities::TenantConfig;
 use crate::enums::{Language, TemplateType};
 use crate::hours::OpeningHours;
@@ -159,13 +160,17 @@ pub struct BotConfig {
     language: Language,
     business_name: String,
     hours: OpeningHours,
+    calendar: Calendar,
+    /// The week in words, for `{hours}`.
+    week: String,
     pub(crate) limits: Limits,
     pub(crate) words: &'static Words,
     pub(crate) matcher: &'static Matcher,
     /// Greeting and numbered menu, one message.
     pub(crate) welcome: String,
-    /// One answer per menu item.
-    pub(crate) answers: Vec<String>,
+    /// One answer per menu item. `{hours}` is left in: it lists the
+    /// closures of the coming days, so it is filled when a message arrives.
+    pub(crate) answers: Vec<Text>,
     pub(crate) fallback: String,
     pub(crate) handoff: String,
     /// These two still hold `{next_opening}`.
@@ -190,18 +195,21 @@ impl BotConfig {
         let business_name = business_name.trim().to_owned();
         let week = phrases::week(words, &hours);
 
-        // Placeholders fixed per tenant are filled now; only `{next_opening}`
-        // depends on the moment a message arrives.
-        let text = |key: &str| -> Result<Text, InvalidOverride> {
-            let text = match overrides.get(key) {
-                Some(value) => parse_override(texts, key, value)?,
+        // Placeholders fixed per tenant are filled now; `{next_opening}`
+        // (and `{hours}` in answers) depend on the moment a message arrives.
+        let source = |key: &str| -> Result<Text, InvalidOverride> {
+            match overrides.get(key) {
+                Some(value) => parse_override(texts, key, value),
                 None => {
                     let source = texts.text(key).unwrap_or_default();
                     // The catalog's own texts were checked when it loaded.
-                    Text::parse(source, slots_for(key)).unwrap_or_else(|_| Text::literal(source))
+                    Ok(Text::parse(source, slots_for(key))
+                        .unwrap_or_else(|_| Text::literal(source)))
                 }
-            };
-            Ok(text.fill(|slot| match slot {
+            }
+        };
+        let text = |key: &str| -> Result<Text, InvalidOverride> {
+            Ok(source(key)?.fill(|slot| match slot {
                 Slot::BusinessName => Some(business_name.clone()),
                 Slot::Hours => Some(week.clone()),
                 Slot::NextOpening => None,
@@ -221,7 +229,11 @@ impl BotConfig {
         for (number, item) in texts.items.iter().enumerate() {
             let label = literal(&format!("{}.label", item.id))?;
             welcome.push_str(&format!("\n{}. {label}", number + 1));
-            answers.push(literal(&format!("{}.answer", item.id))?);
+            let answer = source(&format!("{}.answer", item.id))?;
+            answers.push(answer.fill(|slot| match slot {
+                Slot::BusinessName => Some(business_name.clone()),
+                Slot::Hours | Slot::NextOpening => None,
+            }));
         }
         welcome.push_str(&format!("\n\n{}", literal("menu_hint")?));
 
@@ -240,18 +252,30 @@ impl BotConfig {
             away_no_hours: literal("away_no_hours")?,
             business_name,
             hours,
+            calendar: Calendar::default(),
+            week,
         })
+    }
+
+    /// This bot with the business's closures and special hours: it is
+    /// closed on those dates (or open as they say), says when it reopens,
+    /// and `{hours}` in answers lists those of the coming two weeks.
+    pub fn with_calendar(mut self, calendar: Calendar) -> Self {
+        self.hours = self.hours.with_calendar(&calendar);
+        self.calendar = calendar;
+        self
     }
 
     /// The bot of a stored tenant configuration.
     pub fn from_tenant_config(config: &TenantConfig) -> Result<Self, InvalidOverride> {
-        Self::new(
+        Ok(Self::new(
             config.template_type,
             &config.business_name,
             config.language,
             config.hours.clone(),
             &config.overrides,
-        )
+        )?
+        .with_calendar(config.calendar()))
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -284,9 +308,21 @@ impl BotConfig {
         &self.welcome
     }
 
-    /// The answer to menu item `number` (1-based).
-    pub fn answer(&self, number: usize) -> Option<&str> {
-        self.answers.get(number.checked_sub(1)?).map(String::as_str)
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// The answer to menu item `number` (1-based), as sent at `now`.
+    pub fn answer(&self, number: usize, now: DateTime<Utc>) -> Option<String> {
+        let answer = self.answers.get(number.checked_sub(1)?)?;
+        let hours =
+            || phrases::week_and_upcoming(self.words, &self.week, &self.hours, &self.calendar, now);
+        // Most answers have no `{hours}`: build the week text only for one.
+        let mut filled = None;
+        Some(answer.render(|slot| match slot {
+            Slot::Hours => filled.get_or_insert_with(hours).clone(),
+            Slot::BusinessName | Slot::NextOpening => String::new(),
+        }))
     }
 
     pub fn menu_len(&self) -> usize {

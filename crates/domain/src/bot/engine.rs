@@ -182,18 +182,17 @@ pub(crate) fn step(
         match intent {
             Intent::Items(items) => {
                 let numbers: Vec<u8> = items.as_slice().iter().map(|i| i + 1).collect();
-                let answers: Vec<&str> = items
+                let answers: Vec<String> = items
                     .as_slice()
                     .iter()
-                    .filter_map(|i| config.answers.get(*i as usize))
-                    .map(String::as_str)
+                    .filter_map(|i| config.answer(usize::from(*i) + 1, now))
                     .collect();
                 (answers.join("\n\n"), Decision::Answer { items: numbers })
             }
-            Intent::Number(number) => match config.answer(number) {
+            Intent::Number(number) => match config.answer(number, now) {
                 // `answer` is `Some` only for 1..=menu length, which fits a u8.
                 Some(answer) => (
-                    answer.to_owned(),
+                    answer,
                     Decision::Answer {
                         items: vec![number as u8],
                     },

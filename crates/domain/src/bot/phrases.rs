@@ -1,14 +1,21 @@
 //! Opening hours and times in words, in the business's language and time
 //! zone: what fills `{hours}` and `{next_opening}`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
+use crate::calendar::{Calendar, Upcoming};
 use crate::hours::{OpeningHours, TimeOfDay, TimeRange};
 
 use super::templates::Words;
 
+/// How far ahead `{hours}` looks for closures and special days.
+pub const UPCOMING_DAYS: u64 = 14;
+
 /// "tomorrow at 09:00", "el lunes a las 09:00": when `opening` is, seen from
-/// `now`, both read on the business's clock.
+/// `now`, both read on the business's clock. With the date ("on Monday,
+/// 17 August at 09:00") when it is a week or more ahead or today is not an
+/// ordinary day (a closure, special hours): the customer then cannot guess
+/// it from the weekly hours.
 pub fn next_opening(
     words: &Words,
     hours: &OpeningHours,
@@ -22,7 +29,13 @@ pub fn next_opening(
     let time = opening.format("%H:%M").to_string();
     let days_ahead = (opening.date() - now.date()).num_days();
     let weekday = &words.weekdays[opening.date().weekday_index()];
+    let unusual_day = hours.dates.contains_key(&now.date());
     match days_ahead {
+        _ if unusual_day || days_ahead >= 7 => words
+            .dated
+            .replace("{weekday}", weekday)
+            .replace("{date}", &date(words, opening.date()))
+            .replace("{time}", &time),
         0 => words.today.replace("{time}", &time),
         1 => words.tomorrow.replace("{time}", &time),
         _ => words
@@ -30,6 +43,62 @@ pub fn next_opening(
             .replace("{weekday}", weekday)
             .replace("{time}", &time),
     }
+}
+
+/// "17 August", "17 de agosto".
+pub fn date(words: &Words, date: NaiveDate) -> String {
+    words
+        .date
+        .replace("{day}", &date.day().to_string())
+        .replace("{month}", &words.months[date.month0() as usize])
+}
+
+/// The week, then the closures and special days of the coming two weeks
+/// (seen from `now` on the business's clock), one line each:
+/// "Coming up:\n24 December to 26 December: closed (Christmas)".
+pub fn week_and_upcoming(
+    words: &Words,
+    week: &str,
+    hours: &OpeningHours,
+    calendar: &Calendar,
+    now: DateTime<Utc>,
+) -> String {
+    let Some(today) = hours.local_time(now).map(|t| t.date()) else {
+        return week.to_owned();
+    };
+    let until = today
+        .checked_add_days(chrono::Days::new(UPCOMING_DAYS))
+        .unwrap_or(today);
+    let upcoming = calendar.upcoming(today, until);
+    if upcoming.is_empty() {
+        return week.to_owned();
+    }
+    let mut text = format!("{week}\n\n{}", words.upcoming);
+    for entry in upcoming {
+        let (line, note) = match entry {
+            Upcoming::Closure(c) if c.from == c.to => (
+                format!("{}: {}", date(words, c.from), words.closed),
+                &c.note,
+            ),
+            Upcoming::Closure(c) => (
+                words
+                    .closed_from_to
+                    .replace("{from}", &date(words, c.from))
+                    .replace("{to}", &date(words, c.to)),
+                &c.note,
+            ),
+            Upcoming::Special(d) => (
+                format!("{}: {}", date(words, d.date), day(words, &d.ranges)),
+                &d.note,
+            ),
+        };
+        text.push('\n');
+        text.push_str(&line);
+        if let Some(note) = note {
+            text.push_str(&format!(" ({note})"));
+        }
+    }
+    text
 }
 
 /// One line per run of days with the same hours, e.g.

@@ -53,6 +53,16 @@ pub struct Words {
     pub days_short: [String; 7],
     pub closed: String,
     pub all_day: String,
+    /// "{weekday}, {date} at {time}": a reopening after a closure or more
+    /// than a week ahead.
+    pub dated: String,
+    /// "{day} {month}"
+    pub date: String,
+    pub months: [String; 12],
+    /// The heading of the closures and special days `{hours}` lists.
+    pub upcoming: String,
+    /// "{from} to {to}: closed"
+    pub closed_from_to: String,
 }
 
 /// Words that mean the same for every business type.

@@ -65,11 +65,11 @@ fn every_template_in_every_language_renders() {
                     welcome.contains(&format!("\n{number}. ")),
                     "{label}: item {number} listed"
                 );
-                let answer = config.answer(number).unwrap();
+                let answer = config.answer(number, at(OPEN)).unwrap();
                 assert!(!answer.trim().is_empty(), "{label}: item {number} answered");
                 assert!(!answer.contains('{'), "{label}: {answer}");
             }
-            assert_eq!(config.answer(config.menu_len() + 1), None);
+            assert_eq!(config.answer(config.menu_len() + 1, at(OPEN)), None);
 
             let open = preview(&config, "hello", at(OPEN));
             assert_eq!(open.decision, Decision::Welcome, "{label}");
@@ -119,12 +119,12 @@ fn restaurant_menu_items_answer_by_number_and_keyword() {
     );
     let by_number = send(&mut memory, &config, "3", now);
     assert_eq!(by_number.decision, Decision::Answer { items: vec![3] });
-    assert_eq!(only_text(&by_number), config.answer(3).unwrap());
+    assert_eq!(only_text(&by_number), config.answer(3, now).unwrap());
     let by_keyword = send(&mut memory, &config, "Vocês têm reserva de mesa?", now);
     assert_eq!(by_keyword.decision, Decision::Answer { items: vec![3] });
     let two = send(&mut memory, &config, "qual o horário e o endereço?", now);
     assert_eq!(two.decision, Decision::Answer { items: vec![1, 5] });
-    assert!(only_text(&two).contains(config.answer(5).unwrap()));
+    assert!(only_text(&two).contains(&config.answer(5, now).unwrap()));
     let unknown = send(&mut memory, &config, "xyz", now);
     assert_eq!(unknown.decision, Decision::Fallback);
     let out_of_range = send(&mut memory, &config, "9", now + TimeDelta::minutes(1));
@@ -209,6 +209,92 @@ fn the_away_message_goes_once_per_closed_spell() {
         only_text(&weekend).contains("el lunes a las 09:00"),
         "{weekend:?}"
     );
+}
+
+fn calendar(closures: Value, special_hours: Value) -> crate::calendar::Calendar {
+    use crate::calendar::Calendar;
+    Calendar::new(
+        Calendar::parse_closures(&closures).unwrap(),
+        Calendar::parse_special_hours(&special_hours).unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_closure_keeps_the_business_closed_and_says_the_reopening_date() {
+    // Closed Wednesday 5 to Monday 10 June (Thursday and Friday are normally
+    // open); it reopens on Tuesday 11 June at 09:00.
+    let config = config(TemplateType::Generic, Language::En).with_calendar(calendar(
+        json!([{"from": "2024-06-05", "to": "2024-06-10", "note": "Holidays"}]),
+        json!([]),
+    ));
+    let mut memory = BotMemory::default();
+    let away = send(&mut memory, &config, "hello", at(OPEN));
+    assert_eq!(away.decision, Decision::Away);
+    assert!(
+        only_text(&away).contains("on Tuesday, 11 June at 09:00"),
+        "{}",
+        only_text(&away)
+    );
+    // Past the closure it is open again on its weekly hours.
+    let after = at(OPEN) + TimeDelta::days(6);
+    assert_eq!(
+        send(&mut memory, &config, "hello", after).decision,
+        Decision::Welcome
+    );
+    // A one-day closure today names tomorrow's date too, in Spanish as well.
+    let config = BotConfig::new(
+        TemplateType::Generic,
+        "Acme",
+        Language::Es,
+        office_hours(),
+        &Map::new(),
+    )
+    .unwrap()
+    .with_calendar(calendar(
+        json!([{"from": "2024-06-05", "to": "2024-06-05"}]),
+        json!([]),
+    ));
+    let away = preview(&config, "hola", at(OPEN));
+    assert!(
+        away.replies[0].contains("el jueves 6 de junio a las 09:00"),
+        "{:?}",
+        away.replies
+    );
+}
+
+#[test]
+fn special_hours_replace_the_day_and_the_hours_answer_lists_what_comes() {
+    // Wednesday 5 June only 09:00–10:00; Saturday 8 June (normally closed)
+    // 10:00–12:00; closed 20–21 June; a closure in July is too far to list.
+    let config = config(TemplateType::Generic, Language::En).with_calendar(calendar(
+        json!([
+            {"from": "2024-06-20", "to": "2024-06-21", "note": "Staff training"},
+            {"from": "2024-07-20", "to": "2024-07-21"}
+        ]),
+        json!([
+            {"date": "2024-06-05", "ranges": [["09:00", "10:00"]]},
+            {"date": "2024-06-08", "ranges": [["10:00", "12:00"]]}
+        ]),
+    ));
+    // 11:00 on the 5th: closed by its special hours, open on the 6th.
+    let away = preview(&config, "hello", at(OPEN));
+    assert_eq!(away.decision, Decision::Away);
+    assert!(away.open.eq(&false));
+    // Saturday 8 June 11:00 São Paulo (14:00Z): open.
+    assert!(config.hours().is_open(at("2024-06-08T14:00:00Z")));
+    let hours = config.answer(1, at("2024-06-06T14:00:00Z")).unwrap();
+    assert!(hours.contains("Mon–Fri: 09:00–18:00"), "{hours}");
+    assert!(
+        hours.contains(
+            "Coming up:\n8 June: 10:00–12:00\n20 June to 21 June: closed (Staff training)"
+        ),
+        "{hours}"
+    );
+    assert!(!hours.contains("July"), "{hours}");
+    // Nothing within two weeks: the week alone.
+    let later = config.answer(1, at("2024-08-01T14:00:00Z")).unwrap();
+    assert!(!later.contains("Coming up"), "{later}");
 }
 
 #[test]
@@ -777,7 +863,7 @@ mod properties {
                     days[day].push(range);
                 }
             }
-            let hours = OpeningHours { timezone: zone.parse().unwrap(), days };
+            let hours = OpeningHours { timezone: zone.parse().unwrap(), days, dates: Default::default() };
             let t = DateTime::from_timestamp(start, 0).unwrap();
             if let Some(opening) = hours.next_opening(t) {
                 prop_assert!(opening > t);

@@ -12,6 +12,7 @@ mod offline;
 mod pairing;
 mod replicas;
 mod serve_binary;
+mod settings;
 mod sim_apart;
 
 mod stress;

@@ -348,6 +348,8 @@ pub async fn worker_config(store: &Store, tenant: TenantId) -> flowhq_store::Res
         language: config.language,
         hours: config.hours.to_json(),
         overrides: config.overrides,
+        closures: config.closures,
+        special_hours: config.special_hours,
         config_version: config.updated_at.timestamp_millis(),
         paused: detail.tenant.status == TenantStatus::Paused,
     })

@@ -41,6 +41,10 @@ const PORTAL_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/portal/setup-request"),
     ("GET", "/api/portal/tenant/current/status"),
     ("GET", "/api/portal/tenant/current/messages"),
+    ("GET", "/api/portal/tenant/current/config"),
+    ("PATCH", "/api/portal/tenant/current/config"),
+    ("POST", "/api/portal/tenant/current/pause"),
+    ("POST", "/api/portal/tenant/current/resume"),
 ];
 
 async fn every_route_refuses_the_wrong_identity(app: TestApp) {
@@ -136,5 +140,31 @@ async fn owners_only_see_their_own_tenant(app: TestApp) {
         alice_messages["items"][0]["message_text"],
         "secret of alice"
     );
+
+    // Settings: Bob's change is his own; Alice's stay as they were.
+    let config = "/api/portal/tenant/current/config";
+    let alice_before: Value = alice
+        .get(app.url(config))
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap();
+    let changed = bob
+        .patch(app.url(config))
+        .json(&json!({"business_name": "Bob's", "closures": [{"from": "2026-01-01", "to": "2026-01-02"}]}))
+        .sent()
+        .await;
+    assert_eq!(changed.status(), 200);
+    let alice_after: Value = alice
+        .get(app.url(config))
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(alice_after, alice_before);
+    let a_detail = app.get_admin(&format!("/api/admin/tenants/{a_id}")).await;
+    assert_ne!(a_detail["name"], "Bob's");
     app.stop().await;
 }

@@ -16,5 +16,6 @@ mod openapi;
 mod pages;
 mod portal;
 mod security;
+mod settings;
 mod smtp_sink;
 mod workers;

@@ -13,6 +13,7 @@ use std::time::Duration;
 use chrono::Utc;
 use flowhq_domain::SessionState;
 use flowhq_domain::bot::BotConfig;
+use flowhq_domain::calendar::Calendar;
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::protocol::{DesiredState, SessionUpdate, WorkerConfig};
 use tokio::sync::{Notify, watch};
@@ -45,7 +46,12 @@ impl Bot {
             hours,
             &config.overrides,
         )
-        .map_err(|e| WorkerError::Protocol(format!("config overrides: {e}")))?;
+        .map_err(|e| WorkerError::Protocol(format!("config overrides: {e}")))?
+        // Checked against each other when they were stored.
+        .with_calendar(Calendar {
+            closures: config.closures.clone(),
+            special_hours: config.special_hours.clone(),
+        });
         Ok(Self { config, engine })
     }
 }
@@ -415,6 +421,8 @@ mod tests {
             language: Language::Pt,
             hours: serde_json::json!({"timezone": "America/Sao_Paulo"}),
             overrides: Default::default(),
+            closures: Vec::new(),
+            special_hours: Vec::new(),
             config_version: 1,
             paused,
         }

@@ -35,7 +35,12 @@ pub struct PreviewBody {
 
 /// The 422 for a refused override, naming its key.
 pub fn override_error(err: InvalidOverride) -> AppError {
-    AppError::invalid(format!("config.overrides.{}", err.key()), err.to_string())
+    override_error_at(err, "config.overrides.")
+}
+
+/// The 422 for a refused override, naming its key after `prefix`.
+pub fn override_error_at(err: InvalidOverride, prefix: &str) -> AppError {
+    AppError::invalid(format!("{prefix}{}", err.key()), err.to_string())
 }
 
 /// Answers a preview for `tenant` as its bot would, as if from a new contact.

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use flowhq_domain::bot::validate_overrides;
+use flowhq_domain::calendar::{Calendar, Closure, SpecialHours};
 use flowhq_domain::entities::{MessageLog, TenantEvent};
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::lifecycle::Event;
@@ -20,7 +21,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::admin::bot::override_error;
-use crate::api::fields::parse_hours;
+use crate::api::fields::{
+    calendar_error, check_calendar, parse_closures, parse_hours, parse_special_hours,
+};
 use crate::api::list::{MessageParams, parse_cursor, parse_limit, parse_status};
 use crate::api::openapi::responses::{
     AdminAuthErrors, BodyErrors, Conflict, InvalidQuery, NotFound,
@@ -57,6 +60,12 @@ pub struct ConfigBody {
     /// Replacement texts for the bot's template, by key; an unknown key is a 422.
     #[schema(value_type = Option<Object>)]
     pub overrides: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Closed dates: `[{from, to, note?}]`, inclusive, in the business's zone.
+    #[schema(value_type = Option<Vec<Closure>>)]
+    pub closures: Option<serde_json::Value>,
+    /// Dates with their own hours: `[{date, ranges, note?}]`.
+    #[schema(value_type = Option<Vec<SpecialHours>>)]
+    pub special_hours: Option<serde_json::Value>,
 }
 
 impl ConfigBody {
@@ -73,6 +82,14 @@ impl ConfigBody {
                 .map(|h| parse_hours(&h, "config.hours"))
                 .transpose()?,
             overrides: self.overrides,
+            closures: self
+                .closures
+                .map(|c| parse_closures(&c, "config."))
+                .transpose()?,
+            special_hours: self
+                .special_hours
+                .map(|d| parse_special_hours(&d, "config."))
+                .transpose()?,
         })
     }
 }
@@ -113,8 +130,12 @@ async fn create(
         language: patch.language.unwrap_or(defaults.language),
         hours: patch.hours.unwrap_or(defaults.hours),
         overrides: patch.overrides.unwrap_or(defaults.overrides),
+        closures: patch.closures.unwrap_or(defaults.closures),
+        special_hours: patch.special_hours.unwrap_or(defaults.special_hours),
     };
     validate_overrides(config.template_type, &config.overrides).map_err(override_error)?;
+    Calendar::new(config.closures.clone(), config.special_hours.clone())
+        .map_err(|e| calendar_error(e, "config."))?;
     let detail = state
         .store
         .create_tenant(&NewTenant {
@@ -235,10 +256,10 @@ async fn update(
             .transpose()?
             .unwrap_or_default(),
     };
-    if patch.config.template_type.is_some() || patch.config.overrides.is_some() {
+    if !patch.config.is_empty() {
+        let current = state.store.tenant_config(id).await?;
         // Overrides name template texts: check them against the template the
         // tenant will have after this patch.
-        let current = state.store.tenant_config(id).await?;
         let template = patch.config.template_type.unwrap_or(current.template_type);
         let overrides = patch
             .config
@@ -246,6 +267,7 @@ async fn update(
             .as_ref()
             .unwrap_or(&current.overrides);
         validate_overrides(template, overrides).map_err(override_error)?;
+        check_calendar(&current, &patch.config, "config.")?;
     }
     let reaches_worker = !patch.config.is_empty() || patch.phone_number.is_some();
     let tenant = state.store.update_tenant(id, &patch).await?;

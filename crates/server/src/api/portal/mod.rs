@@ -2,7 +2,9 @@
 //! tenant. Every query here is scoped to the caller's tenant.
 
 pub mod accounts;
+mod assistant;
 pub mod password_reset;
+mod settings;
 pub mod setup_request;
 mod tenant;
 
@@ -17,6 +19,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(password_reset::router());
     let own = OpenApiRouter::new()
         .merge(setup_request::router())
-        .merge(tenant::router());
+        .merge(tenant::router())
+        .merge(settings::router())
+        .merge(assistant::router());
     area(accounts, "portal", Guard::Open).merge(area(own, "portal", Guard::Owner))
 }

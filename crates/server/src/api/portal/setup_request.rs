@@ -73,7 +73,7 @@ impl SetupRequestBody {
                 business_name: Some(business_name),
                 language: Some(self.language),
                 hours,
-                overrides: None,
+                ..ConfigPatch::default()
             },
             whatsapp_number,
             notes,

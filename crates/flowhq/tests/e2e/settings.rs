@@ -1,0 +1,178 @@
+//! The owner runs their own assistant, end to end with a real worker: hours
+//! changed so that the business is closed now are what the very next
+//! customer hears; a closure covering today names the reopening date; the
+//! owner's switch stops and restarts the answers.
+
+use chrono::{Datelike, Days, Utc};
+
+use super::pairing::scan_until_active;
+use super::*;
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// An owner signed up through the portal, their setup request approved by
+/// the operator and their phone linked: the owner's client and tenant id.
+async fn owner_with_active_tenant(env: &Env) -> (Client, TenantId) {
+    let owner = Client::builder().cookie_store(true).build().unwrap();
+    let signed_up: Value = owner
+        .post(env.url("/api/portal/signup"))
+        .json(&json!({
+            "name": "Lupe", "email": "lupe@example.com", "password": "tulip-harbour-42",
+            "phone": "+5511987654321", "business_name": "Lupe"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id: TenantId = signed_up["tenant"]["id"].as_str().unwrap().parse().unwrap();
+    let request: Value = owner
+        .post(env.url("/api/portal/setup-request"))
+        .json(&json!({
+            "business_name": "Padaria da Lupe", "template_type": "RETAIL", "language": "EN",
+            "whatsapp_number": "+5511987654000"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (status, body) = env
+        .post(
+            &format!(
+                "/api/admin/setup-requests/{}/approve",
+                request["id"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let tenant = scan_until_active(env, id, &env.url("")).await;
+    assert_eq!(
+        tenant["name"], "Padaria da Lupe",
+        "the business names the tenant"
+    );
+    (owner, id)
+}
+
+async fn patch_config(env: &Env, owner: &Client, body: Value) -> Value {
+    let response = owner
+        .patch(env.url("/api/portal/tenant/current/config"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["applied"], true, "the worker acknowledged: {body}");
+    body
+}
+
+/// The text the bot sent `to`, once it has.
+async fn reply_to(env: &Env, id: TenantId, to: &str) -> String {
+    eventually(
+        &format!("a reply to {to}"),
+        Duration::from_secs(10),
+        || async {
+            env.outbox(id)
+                .await
+                .into_iter()
+                .find(|m| m["to"] == to)
+                .map(|m| m["text"].as_str().unwrap().to_owned())
+        },
+    )
+    .await
+}
+
+flowhq_store::backend_tests!(run: the_owners_settings_and_switch_answer_the_next_customer);
+
+async fn the_owners_settings_and_switch_answer_the_next_customer(mut env: Env) {
+    let (server, port) = start_server(&env.db_url, env.data_dir.clone(), 0).await;
+    env.port = port;
+    let (owner, id) = owner_with_active_tenant(&env).await;
+
+    // Open all day every day but today (UTC): closed now, open at midnight.
+    let today = Utc::now().date_naive();
+    let mut hours = json!({"timezone": "UTC"});
+    for (index, day) in DAYS.iter().enumerate() {
+        if index != today.weekday().num_days_from_monday() as usize {
+            hours[day] = json!([["00:00", "24:00"]]);
+        }
+    }
+    patch_config(&env, &owner, json!({ "hours": hours })).await;
+    env.inbound(id, "+34600000001", "hello").await;
+    let away = reply_to(&env, id, "+34600000001").await;
+    assert!(
+        away.contains("closed right now") && away.contains("tomorrow at 00:00"),
+        "{away}"
+    );
+
+    // Open always, but closed from today for three days: the away message
+    // names the date it reopens.
+    let reopens = today.checked_add_days(Days::new(3)).unwrap();
+    let always: serde_json::Map<String, Value> = DAYS
+        .iter()
+        .map(|d| ((*d).to_owned(), json!([["00:00", "24:00"]])))
+        .collect();
+    let mut hours = Value::Object(always);
+    hours["timezone"] = json!("UTC");
+    patch_config(
+        &env,
+        &owner,
+        json!({
+            "hours": hours,
+            "closures": [{"from": today.to_string(), "to": (reopens - Days::new(1)).to_string(), "note": "Holidays"}]
+        }),
+    )
+    .await;
+    env.inbound(id, "+34600000002", "hello").await;
+    let away = reply_to(&env, id, "+34600000002").await;
+    let date = reopens.format("%-d %B").to_string();
+    assert!(away.contains(&format!("{date} at 00:00")), "{date}: {away}");
+
+    // Open again: the owner's switch off, the next message is not answered.
+    patch_config(&env, &owner, json!({ "closures": [] })).await;
+    let response = owner
+        .post(env.url("/api/portal/tenant/current/pause"))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body, json!({"status": "PAUSED", "applied": true}));
+    let paused = env.inbound(id, "+34600000003", "hello").await;
+    let log = eventually(
+        "the paused message logged",
+        Duration::from_secs(10),
+        || async {
+            env.messages(id)
+                .await
+                .into_iter()
+                .find(|m| m["wa_message_id"] == paused.as_str())
+        },
+    )
+    .await;
+    assert_eq!(log["bot_decision"], "PAUSED", "{log}");
+    // Switched on: answered again.
+    let response = owner
+        .post(env.url("/api/portal/tenant/current/resume"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    env.inbound(id, "+34600000004", "hello").await;
+    let welcome = reply_to(&env, id, "+34600000004").await;
+    assert!(welcome.contains("Padaria da Lupe"), "{welcome}");
+    assert!(
+        !env.outbox(id)
+            .await
+            .iter()
+            .any(|m| m["to"] == "+34600000003"),
+        "the paused message was never answered"
+    );
+
+    let (status, _) = env.post("/api/admin/workers/stop-all", json!({})).await;
+    assert_eq!(status, 200);
+    server.stop().await;
+}

@@ -1,0 +1,236 @@
+//! `GET`, `PATCH /api/portal/tenant/current/config`: the owner's own bot
+//! settings, editable at any time. A change reaches the running worker
+//! before the PATCH answers (or, with the worker offline, when it
+//! reconnects); only a different WhatsApp number needs a new setup request.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use flowhq_domain::bot::{default_texts, validate_overrides};
+use flowhq_domain::calendar::{Closure, SpecialHours};
+use flowhq_domain::entities::TenantConfig;
+use flowhq_domain::hours::OpeningHours;
+use flowhq_domain::values::Name;
+use flowhq_domain::{Language, TemplateType};
+use flowhq_store::tenants::{ConfigPatch, TenantPatch};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::api::admin::bot::override_error_at;
+use crate::api::fields::{check_calendar, parse_closures, parse_hours, parse_special_hours};
+use crate::api::openapi::responses::{BodyErrors, NotFound, OwnerAuthErrors};
+use crate::auth::Owner;
+use crate::error::{AppError, AppResult, FieldContext};
+use crate::extract::Json;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(show, update))
+}
+
+/// The bot's settings as the owner edits them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Settings {
+    pub business_name: String,
+    pub template_type: TemplateType,
+    pub language: Language,
+    pub hours: OpeningHours,
+    /// Every text the bot sends, by key: the owner's own, or the template's
+    /// in the business's language. Placeholders (`{business_name}`,
+    /// `{hours}`, `{next_opening}` where allowed) are left in.
+    pub texts: BTreeMap<String, String>,
+    /// The keys of `texts` the owner changed.
+    pub customized: Vec<String>,
+    pub closures: Vec<Closure>,
+    pub special_hours: Vec<SpecialHours>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Settings {
+    fn of(config: TenantConfig) -> Self {
+        let mut texts: BTreeMap<String, String> =
+            default_texts(config.template_type, config.language)
+                .into_iter()
+                .collect();
+        let mut customized = Vec::new();
+        for (key, value) in &config.overrides {
+            if let Some(text) = value.as_str() {
+                texts.insert(key.clone(), text.to_owned());
+                customized.push(key.clone());
+            }
+        }
+        Self {
+            business_name: config.business_name,
+            template_type: config.template_type,
+            language: config.language,
+            hours: config.hours,
+            texts,
+            customized,
+            closures: config.closures,
+            special_hours: config.special_hours,
+            updated_at: config.updated_at,
+        }
+    }
+}
+
+/// The settings after a change, and whether the worker has them already.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettingsChanged {
+    #[serde(flatten)]
+    pub settings: Settings,
+    /// `true`: the running worker acknowledged the new settings and answers
+    /// with them. `false`: it is offline; it gets them when it reconnects.
+    pub applied: bool,
+}
+
+/// A change to the settings: the fields named are replaced, the others
+/// left as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsPatch {
+    /// Also the tenant's name.
+    pub business_name: Option<String>,
+    pub template_type: Option<TemplateType>,
+    pub language: Option<Language>,
+    #[schema(value_type = Option<OpeningHours>)]
+    pub hours: Option<serde_json::Value>,
+    /// Texts by key; a key set to null, or to the template's own text, goes
+    /// back to the template's text. Keys not named keep their text.
+    #[schema(value_type = Option<Object>)]
+    pub texts: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The whole list: `[{from, to, note?}]`, dates inclusive.
+    #[schema(value_type = Option<Vec<Closure>>)]
+    pub closures: Option<serde_json::Value>,
+    /// The whole list: `[{date, ranges, note?}]`.
+    #[schema(value_type = Option<Vec<SpecialHours>>)]
+    pub special_hours: Option<serde_json::Value>,
+}
+
+impl SettingsPatch {
+    /// Checks every field against the current settings and turns the patch
+    /// into the store's; nothing is written on a refusal.
+    pub fn into_config_patch(self, current: &TenantConfig) -> AppResult<ConfigPatch> {
+        let template = self.template_type.unwrap_or(current.template_type);
+        let language = self.language.unwrap_or(current.language);
+        let overrides = match self.texts {
+            Some(texts) => Some(merge_texts(current, template, language, texts)?),
+            // Another business type has other keys: the owner's texts of the
+            // old one would not fit it.
+            None if template != current.template_type => Some(serde_json::Map::new()),
+            None => None,
+        };
+        let patch = ConfigPatch {
+            template_type: self.template_type,
+            business_name: self
+                .business_name
+                .map(|n| Name::parse(&n).field("business_name"))
+                .transpose()?,
+            language: self.language,
+            hours: self.hours.map(|h| parse_hours(&h, "hours")).transpose()?,
+            overrides,
+            closures: self.closures.map(|c| parse_closures(&c, "")).transpose()?,
+            special_hours: self
+                .special_hours
+                .map(|d| parse_special_hours(&d, ""))
+                .transpose()?,
+        };
+        check_calendar(current, &patch, "")?;
+        Ok(patch)
+    }
+}
+
+/// The owner's texts after `texts` is applied to the current ones: a text
+/// equal to the template's is no override (it then follows the template,
+/// e.g. into another language).
+fn merge_texts(
+    current: &TenantConfig,
+    template: TemplateType,
+    language: Language,
+    texts: serde_json::Map<String, serde_json::Value>,
+) -> AppResult<serde_json::Map<String, serde_json::Value>> {
+    let defaults: BTreeMap<String, String> =
+        default_texts(template, language).into_iter().collect();
+    let mut overrides = if template == current.template_type {
+        current.overrides.clone()
+    } else {
+        serde_json::Map::new()
+    };
+    for (key, value) in texts {
+        let is_default = value
+            .as_str()
+            .is_some_and(|text| defaults.get(&key).is_some_and(|d| d.trim() == text.trim()));
+        if value.is_null() || is_default {
+            if !defaults.contains_key(&key) {
+                return Err(AppError::invalid(
+                    format!("texts.{key}"),
+                    format!("texts.{key}: no such text for this business type"),
+                ));
+            }
+            overrides.remove(&key);
+        } else {
+            overrides.insert(key, value);
+        }
+    }
+    validate_overrides(template, &overrides).map_err(|e| override_error_at(e, "texts."))?;
+    Ok(overrides)
+}
+
+#[utoipa::path(
+    get,
+    path = "/tenant/current/config",
+    operation_id = "get_own_config",
+    responses(
+        (status = 200, description = "The bot's settings", body = Settings),
+        OwnerAuthErrors,
+        NotFound,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn show(State(state): State<AppState>, owner: Owner) -> AppResult<impl IntoResponse> {
+    let config = state.store.tenant_config(owner.tenant_id).await?;
+    Ok(axum::Json(Settings::of(config)))
+}
+
+#[utoipa::path(
+    patch,
+    path = "/tenant/current/config",
+    operation_id = "update_own_config",
+    request_body = SettingsPatch,
+    responses(
+        (status = 200, description = "The settings as changed; `applied` once the running worker acknowledged them", body = SettingsChanged),
+        BodyErrors,
+        OwnerAuthErrors,
+        NotFound,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn update(
+    State(state): State<AppState>,
+    owner: Owner,
+    Json(body): Json<SettingsPatch>,
+) -> AppResult<impl IntoResponse> {
+    let tenant = owner.tenant_id;
+    let current = state.store.tenant_config(tenant).await?;
+    let config = body.into_config_patch(&current)?;
+    if config.is_empty() {
+        return Ok(axum::Json(SettingsChanged {
+            settings: Settings::of(current),
+            applied: true,
+        }));
+    }
+    let patch = TenantPatch {
+        config,
+        ..TenantPatch::default()
+    };
+    let detail = state.store.update_tenant(tenant, &patch).await?;
+    tracing::info!(tenant_id = %tenant, actor = %owner.actor(), "settings changed");
+    let applied = crate::lifecycle::config_changed(&state, tenant).await?;
+    Ok(axum::Json(SettingsChanged {
+        settings: Settings::of(detail.config),
+        applied,
+    }))
+}

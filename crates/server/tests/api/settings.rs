@@ -1,0 +1,234 @@
+//! The owner's own assistant: settings read and changed at any time (the
+//! running worker gets them before the PATCH answers), refusals that name
+//! the field and change nothing, and the owner's on/off switch.
+
+use flowhq_domain::lifecycle::Event;
+use flowhq_domain::protocol::{Command, Down, Up};
+use flowhq_domain::{SessionState, TenantId};
+use serde_json::{Value, json};
+
+use crate::helpers::{SendOk, TestApp, browser, expect_error, expect_invalid, run, token_for};
+use crate::link_client::{self, FakeWorker};
+
+flowhq_store::backend_tests!(run:
+    the_setup_requests_business_name_names_the_tenant,
+    an_owners_settings_reach_the_running_worker_before_the_answer,
+    refused_settings_name_the_field_and_change_nothing,
+    the_owner_switches_the_assistant_off_and_on,
+);
+
+const CONFIG: &str = "/api/portal/tenant/current/config";
+
+/// An owner whose tenant is approved and whose (fake) worker is linked.
+async fn owner_with_worker(app: &TestApp, email: &str) -> (reqwest::Client, String, FakeWorker) {
+    let owner = browser();
+    let signed_up = app.sign_up(&owner, email).await;
+    let tenant = signed_up["tenant"]["id"].as_str().unwrap().to_owned();
+    owner
+        .post(app.url("/api/portal/setup-request"))
+        .json(&json!({
+            "business_name": "Padaria Sol", "template_type": "RETAIL", "language": "PT",
+            "whatsapp_number": "+5511987654000",
+            "hours": {"timezone": "America/Sao_Paulo", "mon": [["08:00", "18:00"]]}
+        }))
+        .sent()
+        .await;
+    let id: TenantId = tenant.parse().unwrap();
+    app.store
+        .apply_event(id, Event::SetupRequestApproved, "t")
+        .await
+        .unwrap();
+    let token = token_for(app, &tenant).await;
+    let (link, _) = link_client::hello(app, &tenant, &token, SessionState::Connected, 0).await;
+    (owner, tenant, link)
+}
+
+/// Acknowledges the next command and returns it.
+async fn acknowledge(link: &mut FakeWorker) -> Command {
+    let Down::Command(commanded) = link.receive().await else {
+        panic!("expected a command")
+    };
+    link.send(&Up::Done {
+        id: commanded.id,
+        error: None,
+    })
+    .await;
+    commanded.command
+}
+
+async fn settings(app: &TestApp, owner: &reqwest::Client) -> Value {
+    owner
+        .get(app.url(CONFIG))
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn the_setup_requests_business_name_names_the_tenant(app: TestApp) {
+    let (_owner, tenant, _link) = owner_with_worker(&app, "lupe@example.com").await;
+    let detail = app.get_admin(&format!("/api/admin/tenants/{tenant}")).await;
+    assert_eq!(detail["name"], "Padaria Sol");
+    assert_eq!(detail["config"]["business_name"], "Padaria Sol");
+    app.stop().await;
+}
+
+async fn an_owners_settings_reach_the_running_worker_before_the_answer(app: TestApp) {
+    let (owner, tenant, mut link) = owner_with_worker(&app, "ana@example.com").await;
+    let before = settings(&app, &owner).await;
+    assert_eq!(before["business_name"], "Padaria Sol");
+    assert_eq!(before["template_type"], "RETAIL");
+    assert_eq!(before["closures"], json!([]));
+    assert_eq!(before["customized"], json!([]));
+    // Every text, the template's in Portuguese until the owner changes it.
+    assert!(
+        before["texts"]["greeting"]
+            .as_str()
+            .unwrap()
+            .contains("{business_name}"),
+        "{before}"
+    );
+
+    let patch = owner
+        .patch(app.url(CONFIG))
+        .json(&json!({
+            "business_name": "Padaria Sol Nascente",
+            "hours": {"timezone": "America/Sao_Paulo", "sat": [["08:00", "12:00"]]},
+            "texts": {"greeting": "Bom dia! Aqui é a {business_name}.", "fallback": null},
+            "closures": [{"from": "2026-12-24", "to": "2026-12-26", "note": "Natal"}],
+            "special_hours": [{"date": "2026-12-31", "ranges": [["08:00", "12:00"]]}]
+        }))
+        .send();
+    let worker = async {
+        let Command::Config { config } = acknowledge(&mut link).await else {
+            panic!("expected the config")
+        };
+        config
+    };
+    let (response, config) = tokio::join!(patch, worker);
+    let changed: Value = response.unwrap().json().await.unwrap();
+    assert_eq!(changed["applied"], true, "{changed}");
+    assert_eq!(config.business_name, "Padaria Sol Nascente");
+    assert_eq!(config.closures.len(), 1);
+    assert_eq!(config.special_hours.len(), 1);
+    assert_eq!(
+        config.overrides["greeting"],
+        "Bom dia! Aqui é a {business_name}."
+    );
+    assert_eq!(changed["customized"], json!(["greeting"]));
+    assert_eq!(changed["closures"][0]["note"], "Natal");
+    assert_eq!(changed["hours"]["mon"], json!([]));
+    // What the PATCH did not name stays.
+    assert_eq!(changed["language"], "PT");
+    assert_eq!(changed["texts"]["fallback"], before["texts"]["fallback"]);
+    // The tenant is named for the business.
+    let detail = app.get_admin(&format!("/api/admin/tenants/{tenant}")).await;
+    assert_eq!(detail["name"], "Padaria Sol Nascente");
+
+    // A text set back to the template's own is no longer the owner's.
+    let template_greeting = before["texts"]["greeting"].clone();
+    let reset = owner
+        .patch(app.url(CONFIG))
+        .json(&json!({"texts": {"greeting": template_greeting}}))
+        .send();
+    let (response, _) = tokio::join!(reset, acknowledge(&mut link));
+    let changed: Value = response.unwrap().json().await.unwrap();
+    assert_eq!(changed["customized"], json!([]));
+
+    // With the worker gone the change is recorded, not applied.
+    link.hang_up().await;
+    let offline = owner
+        .patch(app.url(CONFIG))
+        .json(&json!({"closures": []}))
+        .sent()
+        .await;
+    let body: Value = offline.json().await.unwrap();
+    assert_eq!(body["closures"], json!([]));
+    app.stop().await;
+}
+
+async fn refused_settings_name_the_field_and_change_nothing(app: TestApp) {
+    let (owner, _tenant, _link) = owner_with_worker(&app, "rui@example.com").await;
+    let before = settings(&app, &owner).await;
+    let cases = [
+        (json!({"business_name": " "}), "business_name"),
+        (json!({"hours": {"timezone": "Mars/Olympus"}}), "hours"),
+        (
+            json!({"texts": {"no_such_text": "x"}}),
+            "texts.no_such_text",
+        ),
+        (
+            json!({"texts": {"greeting": "Hi {owner}"}}),
+            "texts.greeting",
+        ),
+        (
+            json!({"closures": [{"from": "2026-12-26", "to": "2026-12-24"}]}),
+            "closures[0].to",
+        ),
+        (
+            json!({"closures": [{"from": "2026-01-01", "to": "2026-01-01"}], "special_hours": [{"date": "2026-01-01", "ranges": []}]}),
+            "special_hours[0].date",
+        ),
+        (
+            json!({"special_hours": [{"date": "2026-12-31", "ranges": [["09:00", "9"]]}]}),
+            "special_hours[0].ranges",
+        ),
+    ];
+    for (body, field) in cases {
+        // A good field beside the bad one is not written either.
+        let mut body = body;
+        body["language"] = json!("EN");
+        let response = owner.patch(app.url(CONFIG)).json(&body).sent().await;
+        expect_invalid(response, field).await;
+    }
+    let unknown = owner
+        .patch(app.url(CONFIG))
+        .json(&json!({"colour": "blue"}))
+        .sent()
+        .await;
+    let error = expect_error(unknown, 422, "invalid_field").await;
+    assert!(
+        error["message"].as_str().unwrap().contains("colour"),
+        "{error}"
+    );
+    assert_eq!(settings(&app, &owner).await, before);
+    app.stop().await;
+}
+
+async fn the_owner_switches_the_assistant_off_and_on(app: TestApp) {
+    let (owner, tenant, mut link) = owner_with_worker(&app, "eva@example.com").await;
+    let pause = owner
+        .post(app.url("/api/portal/tenant/current/pause"))
+        .send();
+    let (response, command) = tokio::join!(pause, acknowledge(&mut link));
+    assert_eq!(command, Command::Pause);
+    let body: Value = response.unwrap().json().await.unwrap();
+    assert_eq!(body, json!({"status": "PAUSED", "applied": true}));
+    // Paused twice is a conflict, and says so.
+    let again = owner
+        .post(app.url("/api/portal/tenant/current/pause"))
+        .sent()
+        .await;
+    expect_error(again, 409, "invalid_transition").await;
+
+    let resume = owner
+        .post(app.url("/api/portal/tenant/current/resume"))
+        .send();
+    let (response, command) = tokio::join!(resume, acknowledge(&mut link));
+    assert_eq!(command, Command::Resume);
+    let body: Value = response.unwrap().json().await.unwrap();
+    assert_eq!(body, json!({"status": "ACTIVE", "applied": true}));
+    let events: Value = app
+        .get_admin(&format!("/api/admin/tenants/{tenant}/events"))
+        .await;
+    let actors: Vec<&str> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "PAUSE" || e["event"] == "RESUME")
+        .map(|e| e["actor"].as_str().unwrap())
+        .collect();
+    assert_eq!(actors, ["owner:eva@example.com", "owner:eva@example.com"]);
+    app.stop().await;
+}
