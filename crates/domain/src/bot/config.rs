@@ -168,6 +168,8 @@ pub struct BotConfig {
     pub(crate) matcher: &'static Matcher,
     /// Greeting and numbered menu, one message.
     pub(crate) welcome: String,
+    /// The numbered menu alone, for a contact greeted in this conversation.
+    pub(crate) menu: String,
     /// One answer per menu item. `{hours}` is left in: it lists the
     /// closures of the coming days, so it is filled when a message arrives.
     pub(crate) answers: Vec<Text>,
@@ -224,18 +226,19 @@ impl BotConfig {
             parse_override(texts, key, value)?;
         }
 
-        let mut welcome = format!("{}\n\n{}\n", literal("greeting")?, literal("menu_intro")?);
+        let mut menu = format!("{}\n", literal("menu_intro")?);
         let mut answers = Vec::with_capacity(texts.items.len());
         for (number, item) in texts.items.iter().enumerate() {
             let label = literal(&format!("{}.label", item.id))?;
-            welcome.push_str(&format!("\n{}. {label}", number + 1));
+            menu.push_str(&format!("\n{}. {label}", number + 1));
             let answer = source(&format!("{}.answer", item.id))?;
             answers.push(answer.fill(|slot| match slot {
                 Slot::BusinessName => Some(business_name.clone()),
                 Slot::Hours | Slot::NextOpening => None,
             }));
         }
-        welcome.push_str(&format!("\n\n{}", literal("menu_hint")?));
+        menu.push_str(&format!("\n\n{}", literal("menu_hint")?));
+        let welcome = format!("{}\n\n{menu}", literal("greeting")?);
 
         Ok(Self {
             template,
@@ -244,6 +247,7 @@ impl BotConfig {
             words,
             matcher: Matcher::for_template(template),
             welcome,
+            menu,
             answers,
             fallback: literal("fallback")?,
             handoff: literal("handoff")?,
@@ -306,6 +310,12 @@ impl BotConfig {
     /// The greeting and numbered menu, as a new contact sees it.
     pub fn welcome(&self) -> &str {
         &self.welcome
+    }
+
+    /// The numbered menu without the greeting, as a contact who asks for
+    /// it again within a conversation sees it.
+    pub fn menu(&self) -> &str {
+        &self.menu
     }
 
     pub fn calendar(&self) -> &Calendar {

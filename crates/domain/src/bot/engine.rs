@@ -71,7 +71,8 @@ pub struct Reply {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "decision", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Decision {
-    /// Sent the greeting and numbered menu.
+    /// Sent the greeting and numbered menu; or, to a contact greeted
+    /// earlier in the conversation, the menu alone.
     Welcome,
     /// Sent the answers to these menu items (1-based), in one message.
     Answer { items: Vec<u8> },
@@ -199,7 +200,10 @@ pub(crate) fn step(
                 ),
                 None => (config.fallback.clone(), Decision::Fallback),
             },
-            Intent::Menu => (config.welcome.clone(), Decision::Welcome),
+            // Greeted once a conversation: "menu" (or "hi" again) later in it
+            // shows the menu alone.
+            Intent::Menu if new_conversation => (config.welcome.clone(), Decision::Welcome),
+            Intent::Menu => (config.menu.clone(), Decision::Welcome),
             // A new conversation is greeted whatever it opens with.
             _ if new_conversation => (config.welcome.clone(), Decision::Welcome),
             Intent::Empty | Intent::Ack => return (Vec::new(), Decision::NothingToAnswer),

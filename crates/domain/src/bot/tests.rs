@@ -132,6 +132,36 @@ fn restaurant_menu_items_answer_by_number_and_keyword() {
 }
 
 #[test]
+fn the_greeting_is_said_once_a_conversation_and_menu_shows_the_menu_alone() {
+    let config = config(TemplateType::Restaurant, Language::En);
+    let mut memory = BotMemory::default();
+    let now = at(OPEN);
+    let first = send(&mut memory, &config, "hi", now);
+    assert_eq!(only_text(&first), config.welcome());
+    assert!(
+        config
+            .welcome()
+            .starts_with("Hello! 👋 Welcome to Acme & Co.")
+    );
+    let minute = TimeDelta::minutes(1);
+    for (i, text) in ["menu", "hello", "options"].into_iter().enumerate() {
+        let again = send(&mut memory, &config, text, now + minute * (i as i32 + 1));
+        assert_eq!(again.decision, Decision::Welcome);
+        assert_eq!(only_text(&again), config.menu(), "{text}");
+        assert!(!only_text(&again).contains("Welcome to"), "{text}");
+    }
+    assert!(config.welcome().ends_with(config.menu()));
+    // A new conversation is greeted again.
+    let later = send(
+        &mut memory,
+        &config,
+        "menu",
+        now + CONVERSATION_GAP + minute * 4,
+    );
+    assert_eq!(only_text(&later), config.welcome());
+}
+
+#[test]
 fn a_new_conversation_is_greeted_and_thanks_need_no_answer() {
     let config = config(TemplateType::Salon, Language::En);
     let mut memory = BotMemory::default();
