@@ -13,7 +13,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::hours::{TimeRange, parse_day};
-use crate::values::InvalidValue;
 
 /// A run of closed dates, both ends included.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -146,6 +145,16 @@ impl Calendar {
         closures: Vec<Closure>,
         special_hours: Vec<SpecialHours>,
     ) -> Result<Self, InvalidEntry> {
+        Self::check(&closures, &special_hours)?;
+        Ok(Self {
+            closures,
+            special_hours,
+        })
+    }
+
+    /// What [`Calendar::new`] checks, for a caller that only stores the
+    /// lists.
+    pub fn check(closures: &[Closure], special_hours: &[SpecialHours]) -> Result<(), InvalidEntry> {
         for (index, day) in special_hours.iter().enumerate() {
             if let Some((c, closure)) = closures
                 .iter()
@@ -161,10 +170,7 @@ impl Calendar {
                 ));
             }
         }
-        Ok(Self {
-            closures,
-            special_hours,
-        })
+        Ok(())
     }
 
     /// The opening ranges of every date that is not an ordinary weekday:
@@ -300,12 +306,6 @@ mod ranges {
     ) -> Result<Vec<TimeRange>, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         parse_day(&value).map_err(serde::de::Error::custom)
-    }
-}
-
-impl From<InvalidEntry> for InvalidValue {
-    fn from(e: InvalidEntry) -> Self {
-        InvalidValue(e.to_string())
     }
 }
 

@@ -65,7 +65,7 @@ pub struct ConfigPatch {
     pub language: Option<Language>,
     pub hours: Option<OpeningHours>,
     pub overrides: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Checked together ([`flowhq_domain::calendar::Calendar::new`]) by the
+    /// Checked together ([`flowhq_domain::calendar::Calendar::check`]) by the
     /// caller against the other list's new or current value.
     pub closures: Option<Vec<Closure>>,
     pub special_hours: Option<Vec<SpecialHours>>,

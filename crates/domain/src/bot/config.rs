@@ -318,13 +318,14 @@ impl BotConfig {
         &self.menu
     }
 
-    pub fn calendar(&self) -> &Calendar {
-        &self.calendar
-    }
-
     /// The answer to menu item `number` (1-based), as sent at `now`.
     pub fn answer(&self, number: usize, now: DateTime<Utc>) -> Option<String> {
-        let answer = self.answers.get(number.checked_sub(1)?)?;
+        self.answer_at(number.checked_sub(1)?, now)
+    }
+
+    /// The answer to the menu item at `index` (0-based), as sent at `now`.
+    pub(crate) fn answer_at(&self, index: usize, now: DateTime<Utc>) -> Option<String> {
+        let answer = self.answers.get(index)?;
         let hours =
             || phrases::week_and_upcoming(self.words, &self.week, &self.hours, &self.calendar, now);
         // Most answers have no `{hours}`: build the week text only for one.

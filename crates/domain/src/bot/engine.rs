@@ -186,7 +186,7 @@ pub(crate) fn step(
                 let answers: Vec<String> = items
                     .as_slice()
                     .iter()
-                    .filter_map(|i| config.answer(usize::from(*i) + 1, now))
+                    .filter_map(|i| config.answer_at(usize::from(*i), now))
                     .collect();
                 (answers.join("\n\n"), Decision::Answer { items: numbers })
             }

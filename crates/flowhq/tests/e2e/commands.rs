@@ -14,7 +14,7 @@ async fn active(env: &Env) -> (TenantId, u64) {
 }
 
 /// The message log entry of inbound message `wa_message_id`, once shipped.
-async fn logged(env: &Env, id: TenantId, wa_message_id: &str) -> Value {
+pub async fn logged(env: &Env, id: TenantId, wa_message_id: &str) -> Value {
     eventually(
         &format!("{wa_message_id} logged"),
         Duration::from_secs(10),

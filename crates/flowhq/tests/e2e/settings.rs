@@ -5,6 +5,7 @@
 
 use chrono::{Datelike, Days, Utc};
 
+use super::commands::logged;
 use super::pairing::scan_until_active;
 use super::*;
 
@@ -14,31 +15,29 @@ const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 /// the operator and their phone linked: the owner's client and tenant id.
 async fn owner_with_active_tenant(env: &Env) -> (Client, TenantId) {
     let owner = Client::builder().cookie_store(true).build().unwrap();
-    let signed_up: Value = owner
-        .post(env.url("/api/portal/signup"))
-        .json(&json!({
+    let (_, signed_up) = as_owner(
+        env,
+        &owner,
+        Method::POST,
+        "/api/portal/signup",
+        json!({
             "name": "Lupe", "email": "lupe@example.com", "password": "tulip-harbour-42",
             "phone": "+5511987654321", "business_name": "Lupe"
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        }),
+    )
+    .await;
     let id: TenantId = signed_up["tenant"]["id"].as_str().unwrap().parse().unwrap();
-    let request: Value = owner
-        .post(env.url("/api/portal/setup-request"))
-        .json(&json!({
+    let (_, request) = as_owner(
+        env,
+        &owner,
+        Method::POST,
+        "/api/portal/setup-request",
+        json!({
             "business_name": "Padaria da Lupe", "template_type": "RETAIL", "language": "EN",
             "whatsapp_number": "+5511987654000"
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        }),
+    )
+    .await;
     let (status, body) = env
         .post(
             &format!(
@@ -57,15 +56,34 @@ async fn owner_with_active_tenant(env: &Env) -> (Client, TenantId) {
     (owner, id)
 }
 
-async fn patch_config(env: &Env, owner: &Client, body: Value) -> Value {
+/// `owner`'s call to the portal API: its status and JSON body.
+async fn as_owner(
+    env: &Env,
+    owner: &Client,
+    method: Method,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
     let response = owner
-        .patch(env.url("/api/portal/tenant/current/config"))
+        .request(method, env.url(path))
         .json(&body)
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn patch_config(env: &Env, owner: &Client, body: Value) -> Value {
+    let (status, body) = as_owner(
+        env,
+        owner,
+        Method::PATCH,
+        "/api/portal/tenant/current/config",
+        body,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
     assert_eq!(body["applied"], true, "the worker acknowledged: {body}");
     body
 }
@@ -134,33 +152,29 @@ async fn the_owners_settings_and_switch_answer_the_next_customer(mut env: Env) {
 
     // Open again: the owner's switch off, the next message is not answered.
     patch_config(&env, &owner, json!({ "closures": [] })).await;
-    let response = owner
-        .post(env.url("/api/portal/tenant/current/pause"))
-        .send()
-        .await
-        .unwrap();
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body, json!({"status": "PAUSED", "applied": true}));
-    let paused = env.inbound(id, "+34600000003", "hello").await;
-    let log = eventually(
-        "the paused message logged",
-        Duration::from_secs(10),
-        || async {
-            env.messages(id)
-                .await
-                .into_iter()
-                .find(|m| m["wa_message_id"] == paused.as_str())
-        },
+    let switch = "/api/portal/tenant/current";
+    let (_, body) = as_owner(
+        &env,
+        &owner,
+        Method::POST,
+        &format!("{switch}/pause"),
+        json!({}),
     )
     .await;
+    assert_eq!(body, json!({"status": "PAUSED", "applied": true}));
+    let paused = env.inbound(id, "+34600000003", "hello").await;
+    let log = logged(&env, id, &paused).await;
     assert_eq!(log["bot_decision"], "PAUSED", "{log}");
     // Switched on: answered again.
-    let response = owner
-        .post(env.url("/api/portal/tenant/current/resume"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let (status, _) = as_owner(
+        &env,
+        &owner,
+        Method::POST,
+        &format!("{switch}/resume"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
     env.inbound(id, "+34600000004", "hello").await;
     let welcome = reply_to(&env, id, "+34600000004").await;
     assert!(welcome.contains("Padaria da Lupe"), "{welcome}");

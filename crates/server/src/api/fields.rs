@@ -37,9 +37,7 @@ pub fn check_calendar(current: &TenantConfig, patch: &ConfigPatch, prefix: &str)
         .special_hours
         .as_ref()
         .unwrap_or(&current.special_hours);
-    Calendar::new(closures.clone(), special_hours.clone())
-        .map(drop)
-        .map_err(|e| calendar_error(e, prefix))
+    Calendar::check(closures, special_hours).map_err(|e| calendar_error(e, prefix))
 }
 
 pub fn calendar_error(e: InvalidEntry, prefix: &str) -> AppError {

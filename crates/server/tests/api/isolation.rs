@@ -93,6 +93,11 @@ async fn every_route_refuses_the_wrong_identity(app: TestApp) {
     app.stop().await;
 }
 
+/// `client`'s GET of `path`, as JSON.
+async fn read(app: &TestApp, client: &reqwest::Client, path: &str) -> Value {
+    client.get(app.url(path)).sent().await.json().await.unwrap()
+}
+
 async fn owners_only_see_their_own_tenant(app: TestApp) {
     use flowhq_domain::protocol::LoggedMessage;
     use flowhq_domain::{Direction, TenantId};
@@ -113,29 +118,11 @@ async fn owners_only_see_their_own_tenant(app: TestApp) {
     };
     app.store.log_messages(a_id, &[message]).await.unwrap();
 
-    let bob_status: Value = bob
-        .get(app.url("/api/portal/tenant/current/status"))
-        .sent()
-        .await
-        .json()
-        .await
-        .unwrap();
+    let bob_status = read(&app, &bob, "/api/portal/tenant/current/status").await;
     assert_eq!(bob_status["tenant"]["id"], b["tenant"]["id"]);
-    let bob_messages: Value = bob
-        .get(app.url("/api/portal/tenant/current/messages"))
-        .sent()
-        .await
-        .json()
-        .await
-        .unwrap();
+    let bob_messages = read(&app, &bob, "/api/portal/tenant/current/messages").await;
     assert_eq!(bob_messages["items"], json!([]));
-    let alice_messages: Value = alice
-        .get(app.url("/api/portal/tenant/current/messages"))
-        .sent()
-        .await
-        .json()
-        .await
-        .unwrap();
+    let alice_messages = read(&app, &alice, "/api/portal/tenant/current/messages").await;
     assert_eq!(
         alice_messages["items"][0]["message_text"],
         "secret of alice"
@@ -143,27 +130,14 @@ async fn owners_only_see_their_own_tenant(app: TestApp) {
 
     // Settings: Bob's change is his own; Alice's stay as they were.
     let config = "/api/portal/tenant/current/config";
-    let alice_before: Value = alice
-        .get(app.url(config))
-        .sent()
-        .await
-        .json()
-        .await
-        .unwrap();
+    let alice_before = read(&app, &alice, config).await;
     let changed = bob
         .patch(app.url(config))
         .json(&json!({"business_name": "Bob's", "closures": [{"from": "2026-01-01", "to": "2026-01-02"}]}))
         .sent()
         .await;
     assert_eq!(changed.status(), 200);
-    let alice_after: Value = alice
-        .get(app.url(config))
-        .sent()
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(alice_after, alice_before);
+    assert_eq!(read(&app, &alice, config).await, alice_before);
     let a_detail = app.get_admin(&format!("/api/admin/tenants/{a_id}")).await;
     assert_ne!(a_detail["name"], "Bob's");
     app.stop().await;

@@ -134,7 +134,7 @@ async fn create(
         special_hours: patch.special_hours.unwrap_or(defaults.special_hours),
     };
     validate_overrides(config.template_type, &config.overrides).map_err(override_error)?;
-    Calendar::new(config.closures.clone(), config.special_hours.clone())
+    Calendar::check(&config.closures, &config.special_hours)
         .map_err(|e| calendar_error(e, "config."))?;
     let detail = state
         .store
