@@ -124,14 +124,7 @@ impl Env {
     }
 
     async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .admin(Method::POST, path)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        call(self.admin(Method::POST, path), body).await
     }
 
     async fn tenant(&self, id: TenantId) -> Value {
@@ -160,6 +153,14 @@ impl Env {
         assert_eq!(status, 200, "{body}");
         body["wa_message_id"].as_str().unwrap().to_owned()
     }
+}
+
+/// Sends `request` with a JSON `body`: the status and the JSON answer
+/// (null when there is none).
+async fn call(request: RequestBuilder, body: Value) -> (u16, Value) {
+    let response = request.json(&body).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// Polls `check` until it returns `Some`, failing after `timeout`.

@@ -64,14 +64,7 @@ async fn as_owner(
     path: &str,
     body: Value,
 ) -> (u16, Value) {
-    let response = owner
-        .request(method, env.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    call(owner.request(method, env.url(path)), body).await
 }
 
 async fn patch_config(env: &Env, owner: &Client, body: Value) -> Value {

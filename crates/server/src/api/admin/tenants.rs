@@ -70,25 +70,31 @@ pub struct ConfigBody {
 
 impl ConfigBody {
     pub fn into_patch(self) -> AppResult<ConfigPatch> {
+        self.into_patch_at("config.")
+    }
+
+    /// The patch, with `prefix` before the field a refusal names (`config.`
+    /// here, none in the owner's settings, whose fields are top-level).
+    pub fn into_patch_at(self, prefix: &str) -> AppResult<ConfigPatch> {
         Ok(ConfigPatch {
             template_type: self.template_type,
             business_name: self
                 .business_name
-                .map(|n| Name::parse(&n).field("config.business_name"))
+                .map(|n| Name::parse(&n).field(&format!("{prefix}business_name")))
                 .transpose()?,
             language: self.language,
             hours: self
                 .hours
-                .map(|h| parse_hours(&h, "config.hours"))
+                .map(|h| parse_hours(&h, &format!("{prefix}hours")))
                 .transpose()?,
             overrides: self.overrides,
             closures: self
                 .closures
-                .map(|c| parse_closures(&c, "config."))
+                .map(|c| parse_closures(&c, prefix))
                 .transpose()?,
             special_hours: self
                 .special_hours
-                .map(|d| parse_special_hours(&d, "config."))
+                .map(|d| parse_special_hours(&d, prefix))
                 .transpose()?,
         })
     }

@@ -12,7 +12,6 @@ use flowhq_domain::bot::{default_texts, validate_overrides};
 use flowhq_domain::calendar::{Closure, SpecialHours};
 use flowhq_domain::entities::TenantConfig;
 use flowhq_domain::hours::OpeningHours;
-use flowhq_domain::values::Name;
 use flowhq_domain::{Language, TemplateType};
 use flowhq_store::tenants::{ConfigPatch, TenantPatch};
 use serde::{Deserialize, Serialize};
@@ -21,10 +20,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::admin::bot::override_error_at;
-use crate::api::fields::{check_calendar, parse_closures, parse_hours, parse_special_hours};
+use crate::api::admin::tenants::ConfigBody;
+use crate::api::fields::check_calendar;
 use crate::api::openapi::responses::{BodyErrors, NotFound, OwnerAuthErrors};
 use crate::auth::Owner;
-use crate::error::{AppError, AppResult, FieldContext};
+use crate::error::{AppError, AppResult};
 use crate::extract::Json;
 use crate::state::AppState;
 
@@ -123,21 +123,18 @@ impl SettingsPatch {
             None if template != current.template_type => Some(serde_json::Map::new()),
             None => None,
         };
-        let patch = ConfigPatch {
+        // The fields the admin's config has too parse as there, named
+        // without its `config.` prefix.
+        let patch = ConfigBody {
             template_type: self.template_type,
-            business_name: self
-                .business_name
-                .map(|n| Name::parse(&n).field("business_name"))
-                .transpose()?,
+            business_name: self.business_name,
             language: self.language,
-            hours: self.hours.map(|h| parse_hours(&h, "hours")).transpose()?,
+            hours: self.hours,
             overrides,
-            closures: self.closures.map(|c| parse_closures(&c, "")).transpose()?,
-            special_hours: self
-                .special_hours
-                .map(|d| parse_special_hours(&d, ""))
-                .transpose()?,
-        };
+            closures: self.closures,
+            special_hours: self.special_hours,
+        }
+        .into_patch_at("")?;
         check_calendar(current, &patch, "")?;
         Ok(patch)
     }
