@@ -1,12 +1,12 @@
 //! Databases made before sqlx's migrator upgrade in place, on both backends.
 
-use flowhq_domain::TenantId;
+use flowhq_domain::{TenantConfigId, TenantId};
 use flowhq_store::testing::TestDb;
 use flowhq_store::{Backend, Store};
 use sqlx::{AnyConnection, AssertSqlSafe, Connection};
 
 /// The migrations as the old runner applied them, up to 0008: the upgrade
-/// must adopt these and still apply 0009.
+/// must adopt these and still apply 0009 and every later one.
 const OLD: [(i64, &str, &str); 8] = [
     (
         1,
@@ -96,8 +96,34 @@ async fn as_the_old_runner_left_it(url: &str) -> TenantId {
     .execute(&mut conn)
     .await
     .unwrap();
+    sqlx::query(
+        "INSERT INTO tenant_config (id, tenant_id, template_type, business_name, language, \
+         hours_json, created_at, updated_at) \
+         VALUES ($1, $2, 'GENERIC', 'Old Cafe', 'EN', '{\"timezone\": \"UTC\"}', 1, 1)",
+    )
+    .bind(TenantConfigId::new().to_string())
+    .bind(id.to_string())
+    .execute(&mut conn)
+    .await
+    .unwrap();
     conn.close().await.unwrap();
     id
+}
+
+/// How many migrations the repository holds: all of them must be applied.
+fn migration_files() -> i64 {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+    let files = std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "sql")
+        })
+        .count();
+    i64::try_from(files).unwrap()
 }
 
 async fn upgrades_in_place(backend: Backend) {
@@ -115,7 +141,11 @@ async fn upgrades_in_place(backend: Backend) {
                 .fetch_one(store.pool())
                 .await
                 .unwrap();
-        assert_eq!(applied, 9, "{start}: the old eight adopted, 0009 applied");
+        assert_eq!(
+            applied,
+            migration_files(),
+            "{start}: the old eight adopted, the later ones applied"
+        );
         let old_table = sqlx::query("SELECT 1 FROM schema_migrations")
             .fetch_optional(store.pool())
             .await;
@@ -125,6 +155,9 @@ async fn upgrades_in_place(backend: Backend) {
             .fetch_optional(store.pool())
             .await;
         assert!(sim.is_err(), "{start}: 0009 applied");
+        // 0010 ran: the old tenant's config reads with an empty calendar.
+        let config = store.tenant_config(id).await.unwrap();
+        assert!(config.closures.is_empty(), "{start}: 0010 applied");
         store.close().await;
     }
     db.cleanup().await;
@@ -153,7 +186,7 @@ async fn replicas_starting_at_once_migrate_once() {
         .fetch_one(a.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 9);
+    assert_eq!(applied, migration_files());
     a.close().await;
     b.close().await;
     db.cleanup().await;
