@@ -72,6 +72,24 @@ pub struct ConfigPatch {
 }
 
 impl ConfigPatch {
+    /// `config` with this patch's fields in place of its own: what the
+    /// store writes, and what a preview of unsaved settings answers from.
+    pub fn applied_to(&self, config: TenantConfig) -> TenantConfig {
+        let patch = self.clone();
+        TenantConfig {
+            template_type: patch.template_type.unwrap_or(config.template_type),
+            business_name: patch
+                .business_name
+                .map_or(config.business_name, |name| name.as_str().to_owned()),
+            language: patch.language.unwrap_or(config.language),
+            hours: patch.hours.unwrap_or(config.hours),
+            overrides: patch.overrides.unwrap_or(config.overrides),
+            closures: patch.closures.unwrap_or(config.closures),
+            special_hours: patch.special_hours.unwrap_or(config.special_hours),
+            ..config
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.template_type.is_none()
             && self.business_name.is_none()
@@ -317,38 +335,21 @@ impl Store {
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound("tenant"))?;
-        let current = config_from_row(&row)?;
-        let hours = patch.hours.as_ref().unwrap_or(&current.hours);
-        let overrides = patch.overrides.as_ref().unwrap_or(&current.overrides);
-        let closures = patch.closures.as_ref().unwrap_or(&current.closures);
-        let special_hours = patch
-            .special_hours
-            .as_ref()
-            .unwrap_or(&current.special_hours);
+        let next = patch.applied_to(config_from_row(&row)?);
         sqlx::query(
             "UPDATE tenant_config SET template_type = $1, business_name = $2, language = $3, \
              hours_json = $4, overrides_json = $5, updated_at = $6, closures_json = $8, \
              special_hours_json = $9 WHERE tenant_id = $7",
         )
-        .bind(
-            patch
-                .template_type
-                .unwrap_or(current.template_type)
-                .as_str(),
-        )
-        .bind(
-            patch
-                .business_name
-                .as_ref()
-                .map_or(current.business_name.as_str(), Name::as_str),
-        )
-        .bind(patch.language.unwrap_or(current.language).as_str())
-        .bind(hours.to_json().to_string())
-        .bind(serde_json::Value::Object(overrides.clone()).to_string())
+        .bind(next.template_type.as_str())
+        .bind(&next.business_name)
+        .bind(next.language.as_str())
+        .bind(next.hours.to_json().to_string())
+        .bind(serde_json::Value::Object(next.overrides).to_string())
         .bind(millis(Utc::now()))
         .bind(id.to_string())
-        .bind(to_json(closures))
-        .bind(to_json(special_hours))
+        .bind(to_json(&next.closures))
+        .bind(to_json(&next.special_hours))
         .execute(&mut **tx)
         .await?;
         if let Some(name) = &patch.business_name {

@@ -15,6 +15,7 @@ flowhq_store::backend_tests!(run:
     an_owners_settings_reach_the_running_worker_before_the_answer,
     refused_settings_name_the_field_and_change_nothing,
     the_owner_switches_the_assistant_off_and_on,
+    a_preview_answers_from_unsaved_settings,
 );
 
 const CONFIG: &str = "/api/portal/tenant/current/config";
@@ -230,5 +231,59 @@ async fn the_owner_switches_the_assistant_off_and_on(app: TestApp) {
         .map(|e| e["actor"].as_str().unwrap())
         .collect();
     assert_eq!(actors, ["owner:eva@example.com", "owner:eva@example.com"]);
+    app.stop().await;
+}
+
+async fn a_preview_answers_from_unsaved_settings(app: TestApp) {
+    let (owner, _tenant, _link) = owner_with_worker(&app, "ivo@example.com").await;
+    let before = settings(&app, &owner).await;
+    let always = json!({"timezone": "UTC", "mon": [["00:00", "24:00"]], "tue": [["00:00", "24:00"]],
+        "wed": [["00:00", "24:00"]], "thu": [["00:00", "24:00"]], "fri": [["00:00", "24:00"]],
+        "sat": [["00:00", "24:00"]], "sun": [["00:00", "24:00"]]});
+    let preview = |settings: Value| {
+        owner
+            .post(app.url("/api/portal/tenant/current/bot/preview"))
+            .json(&json!({"text": "hello", "at": "2026-12-25T12:00:00Z", "settings": settings}))
+            .send()
+    };
+    // Friday: closed on the saved hours (Mondays only), open on the edited.
+    let saved: Value = owner
+        .post(app.url("/api/portal/tenant/current/bot/preview"))
+        .json(&json!({"text": "hello", "at": "2026-12-25T12:00:00Z"}))
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(saved["decision"]["decision"], "AWAY", "{saved}");
+    let open: Value = preview(json!({"hours": always}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open["decision"]["decision"], "WELCOME", "{open}");
+    let closed: Value = preview(json!({
+        "hours": always,
+        "closures": [{"from": "2026-12-24", "to": "2026-12-26"}]
+    }))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert!(
+        closed["replies"][0]
+            .as_str()
+            .unwrap()
+            .contains("27 de dezembro"),
+        "{closed}"
+    );
+    let refused = preview(json!({"closures": [{"from": "2026-12-26", "to": "2026-12-24"}]}))
+        .await
+        .unwrap();
+    expect_invalid(refused, "closures[0].to").await;
+    // Nothing was saved.
+    assert_eq!(settings(&app, &owner).await, before);
     app.stop().await;
 }

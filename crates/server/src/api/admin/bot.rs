@@ -5,6 +5,7 @@ use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use flowhq_domain::TenantId;
 use flowhq_domain::bot::{self, BotConfig, InvalidOverride, Preview};
+use flowhq_domain::entities::TenantConfig;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -49,14 +50,20 @@ pub async fn preview_for(
     tenant: TenantId,
     body: PreviewBody,
 ) -> AppResult<Preview> {
+    let config = state.store.tenant_config(tenant).await?;
+    preview_of(&config, body)
+}
+
+/// Answers a preview as the bot of `config` would: a stored configuration,
+/// or one with unsaved changes applied.
+pub fn preview_of(config: &TenantConfig, body: PreviewBody) -> AppResult<Preview> {
     if body.text.chars().count() > MAX_PREVIEW_CHARS {
         return Err(AppError::invalid(
             "text",
             format!("text must be at most {MAX_PREVIEW_CHARS} characters"),
         ));
     }
-    let config = state.store.tenant_config(tenant).await?;
-    let bot = BotConfig::from_tenant_config(&config).map_err(override_error)?;
+    let bot = BotConfig::from_tenant_config(config).map_err(override_error)?;
     Ok(bot::preview(
         &bot,
         &body.text,

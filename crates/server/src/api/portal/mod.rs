@@ -4,7 +4,7 @@
 pub mod accounts;
 mod assistant;
 pub mod password_reset;
-mod settings;
+pub mod settings;
 pub mod setup_request;
 mod tenant;
 

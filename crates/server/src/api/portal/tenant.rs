@@ -7,12 +7,12 @@ use flowhq_domain::SessionState;
 use flowhq_domain::bot::Preview;
 use flowhq_domain::entities::{MessageLog, SetupRequest, Tenant, TenantConfig};
 use flowhq_store::Page;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::admin::bot::{PreviewBody, preview_for};
+use crate::api::admin::bot::{PreviewBody, preview_of};
 use crate::api::admin::qr::{
     NewQrAsked, PairingCodeAsked, PairingCodeBody, QrCode, QrParams, ask_new_qr, ask_pairing_code,
     current_qr,
@@ -21,6 +21,7 @@ use crate::api::list::MessageParams;
 use crate::api::openapi::responses::{
     BodyErrors, Conflict, InvalidQuery, NotFound, OwnerAuthErrors,
 };
+use crate::api::portal::settings::SettingsPatch;
 use crate::auth::Owner;
 use crate::error::AppResult;
 use crate::extract::{Json, Query};
@@ -175,11 +176,26 @@ async fn messages(
     ))
 }
 
+/// A preview as the owner asks for it: optionally with settings not saved
+/// yet.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnPreviewBody {
+    /// What the customer writes: at most 4096 characters.
+    pub text: String,
+    /// When the message arrives; now when absent.
+    pub at: Option<DateTime<Utc>>,
+    /// Unsaved changes, as `PATCH /tenant/current/config` takes them: the
+    /// preview answers as the bot would after that PATCH. Refusals name the
+    /// field as the PATCH would.
+    pub settings: Option<SettingsPatch>,
+}
+
 #[utoipa::path(
     post,
     path = "/tenant/current/bot/preview",
     operation_id = "preview_own_bot",
-    request_body = PreviewBody,
+    request_body = OwnPreviewBody,
     responses(
         (status = 200, description = "What the bot would answer a new contact", body = Preview),
         BodyErrors,
@@ -191,9 +207,16 @@ async fn messages(
 async fn preview(
     State(state): State<AppState>,
     owner: Owner,
-    Json(body): Json<PreviewBody>,
+    Json(body): Json<OwnPreviewBody>,
 ) -> AppResult<impl IntoResponse> {
-    Ok(axum::Json(
-        preview_for(&state, owner.tenant_id, body).await?,
-    ))
+    let current = state.store.tenant_config(owner.tenant_id).await?;
+    let config = match body.settings {
+        Some(settings) => settings.into_config_patch(&current)?.applied_to(current),
+        None => current,
+    };
+    let asked = PreviewBody {
+        text: body.text,
+        at: body.at,
+    };
+    Ok(axum::Json(preview_of(&config, asked)?))
 }
