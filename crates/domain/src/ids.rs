@@ -63,6 +63,7 @@ id_type!(WorkerProcessId);
 id_type!(UserId);
 id_type!(SetupRequestId);
 id_type!(TenantEventId);
+id_type!(ConfigChangeId);
 
 #[cfg(test)]
 mod tests {

@@ -60,8 +60,10 @@ impl Store {
         let mut tx = self.begin().await?;
         self.transition(&mut tx, new.tenant_id, Event::SetupRequestSubmitted, actor)
             .await?;
-        self.update_config_in(&mut tx, new.tenant_id, &new.config)
+        let (before, after) = self
+            .update_config_in(&mut tx, new.tenant_id, &new.config)
             .await?;
+        crate::config_history::record(&mut tx, actor, &before, &after).await?;
         let id = SetupRequestId::new();
         let now = millis(Utc::now());
         let template = new

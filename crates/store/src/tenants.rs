@@ -13,7 +13,9 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::rows::{RowExt, like_pattern, millis};
-use crate::{Page, Result, Store, StoreError, Tx, events, sessions, setup_requests, workers};
+use crate::{
+    Page, Result, Store, StoreError, Tx, config_history, events, sessions, setup_requests, workers,
+};
 
 /// A tenant's bot configuration, validated.
 #[derive(Clone, Debug)]
@@ -290,7 +292,14 @@ impl Store {
         }))
     }
 
-    pub async fn update_tenant(&self, id: TenantId, patch: &TenantPatch) -> Result<TenantDetail> {
+    /// Applies `patch`; a settings change is recorded in the tenant's
+    /// history as `actor`'s.
+    pub async fn update_tenant(
+        &self,
+        id: TenantId,
+        patch: &TenantPatch,
+        actor: &str,
+    ) -> Result<TenantDetail> {
         let mut tx = self.begin().await?;
         let current = self.tenant_detail_in(&mut tx, id).await?;
         let now = millis(Utc::now());
@@ -312,7 +321,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if !patch.config.is_empty() {
-            self.update_config_in(&mut tx, id, &patch.config).await?;
+            let (before, after) = self.update_config_in(&mut tx, id, &patch.config).await?;
+            config_history::record(&mut tx, actor, &before, &after).await?;
         }
         let detail = self.tenant_detail_in(&mut tx, id).await?;
         tx.commit().await?;
@@ -325,7 +335,7 @@ impl Store {
         tx: &mut Tx,
         id: TenantId,
         patch: &ConfigPatch,
-    ) -> Result<()> {
+    ) -> Result<(TenantConfig, TenantConfig)> {
         let row = sqlx::query(concat!(
             "SELECT ",
             config_columns!(),
@@ -335,7 +345,8 @@ impl Store {
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound("tenant"))?;
-        let next = patch.applied_to(config_from_row(&row)?);
+        let before = config_from_row(&row)?;
+        let next = patch.applied_to(before.clone());
         sqlx::query(
             "UPDATE tenant_config SET template_type = $1, business_name = $2, language = $3, \
              hours_json = $4, overrides_json = $5, updated_at = $6, closures_json = $8, \
@@ -345,7 +356,7 @@ impl Store {
         .bind(&next.business_name)
         .bind(next.language.as_str())
         .bind(next.hours.to_json().to_string())
-        .bind(serde_json::Value::Object(next.overrides).to_string())
+        .bind(serde_json::Value::Object(next.overrides.clone()).to_string())
         .bind(millis(Utc::now()))
         .bind(id.to_string())
         .bind(to_json(&next.closures))
@@ -362,7 +373,7 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
-        Ok(())
+        Ok((before, next))
     }
 
     pub async fn tenant_config(&self, id: TenantId) -> Result<TenantConfig> {

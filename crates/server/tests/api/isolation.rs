@@ -45,6 +45,8 @@ const PORTAL_ROUTES: &[(&str, &str)] = &[
     ("PATCH", "/api/portal/tenant/current/config"),
     ("POST", "/api/portal/tenant/current/pause"),
     ("POST", "/api/portal/tenant/current/resume"),
+    ("GET", "/api/portal/tenant/current/config/history"),
+    ("POST", "/api/portal/tenant/current/config/undo"),
 ];
 
 async fn every_route_refuses_the_wrong_identity(app: TestApp) {

@@ -57,6 +57,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("PATCH", "/api/portal/tenant/current/config"),
     ("POST", "/api/portal/tenant/current/pause"),
     ("POST", "/api/portal/tenant/current/resume"),
+    ("GET", "/api/portal/tenant/current/config/history"),
+    ("POST", "/api/portal/tenant/current/config/undo"),
     ("POST", "/api/sim/tenants/{id}/scan"),
     ("POST", "/api/sim/tenants/{id}/logout"),
     ("POST", "/api/sim/tenants/{id}/inbound"),

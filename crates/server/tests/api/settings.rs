@@ -16,6 +16,7 @@ flowhq_store::backend_tests!(run:
     refused_settings_name_the_field_and_change_nothing,
     the_owner_switches_the_assistant_off_and_on,
     a_preview_answers_from_unsaved_settings,
+    the_owner_reads_the_history_and_undoes_changes,
 );
 
 const CONFIG: &str = "/api/portal/tenant/current/config";
@@ -285,5 +286,67 @@ async fn a_preview_answers_from_unsaved_settings(app: TestApp) {
     expect_invalid(refused, "closures[0].to").await;
     // Nothing was saved.
     assert_eq!(settings(&app, &owner).await, before);
+    app.stop().await;
+}
+
+async fn the_owner_reads_the_history_and_undoes_changes(app: TestApp) {
+    let (owner, tenant, mut link) = owner_with_worker(&app, "rosa@example.com").await;
+    let before = settings(&app, &owner).await;
+    let patch = owner
+        .patch(app.url(CONFIG))
+        .json(&json!({"closures": [{"from": "2026-12-24", "to": "2026-12-26"}], "language": "ES"}))
+        .send();
+    tokio::join!(patch, acknowledge(&mut link)).0.unwrap();
+    // The same values again change nothing and record nothing.
+    let same = owner
+        .patch(app.url(CONFIG))
+        .json(&json!({"language": "ES"}))
+        .send();
+    let (same, _) = tokio::join!(same, acknowledge(&mut link));
+    assert_eq!(same.unwrap().status(), 200);
+    let history = |owner: &reqwest::Client| {
+        let owner = owner.clone();
+        let url = app.url("/api/portal/tenant/current/config/history");
+        async move { owner.get(url).sent().await.json::<Value>().await.unwrap() }
+    };
+    let changes = history(&owner).await;
+    let items = changes["items"].as_array().unwrap();
+    // The setup request's settings, then this change, newest first.
+    assert_eq!(items.len(), 2, "{changes}");
+    assert_eq!(items[0]["actor"], "owner:rosa@example.com");
+    assert_eq!(items[0]["fields"], json!(["language", "closures"]));
+    assert_eq!(items[0]["undone_at"], Value::Null);
+
+    // Undo: the settings are back, the worker has them, the change is marked.
+    let undo = owner
+        .post(app.url("/api/portal/tenant/current/config/undo"))
+        .send();
+    let (response, command) = tokio::join!(undo, acknowledge(&mut link));
+    let Command::Config { config } = command else {
+        panic!("expected the config")
+    };
+    assert!(config.closures.is_empty());
+    let undone: Value = response.unwrap().json().await.unwrap();
+    assert_eq!(undone["applied"], true, "{undone}");
+    assert_eq!(undone["undone"]["id"], items[0]["id"]);
+    assert_eq!(undone["undone"]["undone_by"], "owner:rosa@example.com");
+    let mut after = settings(&app, &owner).await;
+    after["updated_at"] = before["updated_at"].clone();
+    assert_eq!(after, before);
+    let changes = history(&owner).await;
+    assert!(changes["items"][0]["undone_at"].is_string(), "{changes}");
+
+    // Another tenant's owner has no history of this one and nothing to undo.
+    let other = browser();
+    app.sign_up(&other, "zed@example.com").await;
+    let theirs = history(&other).await;
+    assert_eq!(theirs["items"], json!([]));
+    let nothing = other
+        .post(app.url("/api/portal/tenant/current/config/undo"))
+        .sent()
+        .await;
+    expect_error(nothing, 409, "conflict").await;
+    let detail = app.get_admin(&format!("/api/admin/tenants/{tenant}")).await;
+    assert_eq!(detail["config"]["language"], "PT");
     app.stop().await;
 }

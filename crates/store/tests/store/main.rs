@@ -240,16 +240,39 @@ async fn patches_change_only_given_fields(store: Store, _url: String) {
         },
         ..Default::default()
     };
-    let updated = store.update_tenant(detail.tenant.id, &patch).await.unwrap();
+    let updated = store
+        .update_tenant(detail.tenant.id, &patch, "admin:t")
+        .await
+        .unwrap();
     assert_eq!(updated.tenant.name, "D2");
     assert_eq!(updated.tenant.phone_number, detail.tenant.phone_number);
     assert_eq!(updated.config.language, flowhq_domain::Language::Es);
     assert_eq!(updated.config.template_type, detail.config.template_type);
     let missing = store
-        .update_tenant(flowhq_domain::TenantId::new(), &patch)
+        .update_tenant(flowhq_domain::TenantId::new(), &patch, "admin:t")
         .await
         .unwrap_err();
     assert!(matches!(missing, StoreError::NotFound("tenant")));
+
+    // The settings change is in the history; the name alone is no setting.
+    let history = store.config_history(detail.tenant.id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].actor, "admin:t");
+    assert_eq!(history[0].fields, ["language"]);
+    // Undone: the language is back, the change marked, and nothing is left
+    // to undo.
+    let undone = store
+        .undo_config_change(detail.tenant.id, "owner:o")
+        .await
+        .unwrap();
+    assert_eq!(undone.undone_by.as_deref(), Some("owner:o"));
+    let config = store.tenant_config(detail.tenant.id).await.unwrap();
+    assert_eq!(config.language, detail.config.language);
+    let nothing = store
+        .undo_config_change(detail.tenant.id, "owner:o")
+        .await
+        .unwrap_err();
+    assert!(matches!(nothing, StoreError::Conflict(_)), "{nothing:?}");
 }
 
 async fn deleting_a_tenant_removes_everything_it_owns(store: Store, _url: String) {

@@ -243,7 +243,7 @@ struct PatchBody {
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
 async fn update(
     State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     TenantPath(id): TenantPath,
     Json(body): Json<PatchBody>,
 ) -> AppResult<impl IntoResponse> {
@@ -276,7 +276,10 @@ async fn update(
         check_calendar(&current, &patch.config, "config.")?;
     }
     let reaches_worker = !patch.config.is_empty() || patch.phone_number.is_some();
-    let tenant = state.store.update_tenant(id, &patch).await?;
+    let tenant = state
+        .store
+        .update_tenant(id, &patch, &admin.actor.0)
+        .await?;
     // A change the worker does not answer with (the name) has nothing to apply.
     let applied = !reaches_worker || crate::lifecycle::config_changed(&state, id).await?;
     Ok(axum::Json(Commanded { tenant, applied }))

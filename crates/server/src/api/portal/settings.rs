@@ -13,6 +13,8 @@ use flowhq_domain::calendar::{Closure, SpecialHours};
 use flowhq_domain::entities::TenantConfig;
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::{Language, TemplateType};
+use flowhq_store::Page;
+use flowhq_store::config_history::ConfigChange;
 use flowhq_store::tenants::{ConfigPatch, TenantPatch};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -22,14 +24,17 @@ use utoipa_axum::routes;
 use crate::api::admin::bot::override_error_at;
 use crate::api::admin::tenants::ConfigBody;
 use crate::api::fields::check_calendar;
-use crate::api::openapi::responses::{BodyErrors, NotFound, OwnerAuthErrors};
+use crate::api::openapi::responses::{BodyErrors, Conflict, NotFound, OwnerAuthErrors};
 use crate::auth::Owner;
 use crate::error::{AppError, AppResult};
 use crate::extract::Json;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(show, update))
+    OpenApiRouter::new()
+        .routes(routes!(show, update))
+        .routes(routes!(history))
+        .routes(routes!(undo))
 }
 
 /// The bot's settings as the owner edits them.
@@ -223,11 +228,71 @@ async fn update(
         config,
         ..TenantPatch::default()
     };
-    let detail = state.store.update_tenant(tenant, &patch).await?;
+    let detail = state
+        .store
+        .update_tenant(tenant, &patch, &owner.actor())
+        .await?;
     tracing::info!(tenant_id = %tenant, actor = %owner.actor(), "settings changed");
     let applied = crate::lifecycle::config_changed(&state, tenant).await?;
     Ok(axum::Json(SettingsChanged {
         settings: Settings::of(detail.config),
         applied,
+    }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/tenant/current/config/history",
+    operation_id = "list_own_config_changes",
+    responses(
+        (status = 200, description = "Who changed which settings and when, newest first (the latest 100), in one page", body = Page<ConfigChange>),
+        OwnerAuthErrors,
+        NotFound,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn history(State(state): State<AppState>, owner: Owner) -> AppResult<impl IntoResponse> {
+    let items = state.store.config_history(owner.tenant_id).await?;
+    Ok(axum::Json(Page {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// The settings after an undo, and which change it undid.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Undone {
+    #[serde(flatten)]
+    pub settings: SettingsChanged,
+    pub undone: ConfigChange,
+}
+
+#[utoipa::path(
+    post,
+    path = "/tenant/current/config/undo",
+    operation_id = "undo_own_config_change",
+    responses(
+        (status = 200, description = "The latest change still in force is undone: its settings are back as they were before it; `applied` once the running worker acknowledged", body = Undone),
+        OwnerAuthErrors,
+        NotFound,
+        Conflict,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn undo(State(state): State<AppState>, owner: Owner) -> AppResult<impl IntoResponse> {
+    let tenant = owner.tenant_id;
+    let undone = state
+        .store
+        .undo_config_change(tenant, &owner.actor())
+        .await?;
+    tracing::info!(tenant_id = %tenant, actor = %owner.actor(), "settings change undone");
+    let applied = crate::lifecycle::config_changed(&state, tenant).await?;
+    let config = state.store.tenant_config(tenant).await?;
+    Ok(axum::Json(Undone {
+        settings: SettingsChanged {
+            settings: Settings::of(config),
+            applied,
+        },
+        undone,
     }))
 }
