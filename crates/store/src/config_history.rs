@@ -13,6 +13,13 @@ use crate::rows::{RowExt, millis};
 use crate::tenants::ConfigPatch;
 use crate::{Result, Store, StoreError, Tx};
 
+/// The columns [`from_row`] reads.
+macro_rules! change_columns {
+    () => {
+        "id, actor, fields, created_at, undone_at, undone_by"
+    };
+}
+
 /// One change to a tenant's settings.
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ConfigChange {
@@ -126,10 +133,11 @@ fn restoring(before: &serde_json::Value) -> Result<ConfigPatch> {
 impl Store {
     /// The tenant's settings changes, newest first (the latest 100).
     pub async fn config_history(&self, tenant: TenantId) -> Result<Vec<ConfigChange>> {
-        let rows = sqlx::query(
-            "SELECT id, actor, fields, created_at, undone_at, undone_by \
-             FROM tenant_config_change WHERE tenant_id = $1 ORDER BY id DESC LIMIT 100",
-        )
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            change_columns!(),
+            " FROM tenant_config_change WHERE tenant_id = $1 ORDER BY id DESC LIMIT 100"
+        ))
         .bind(tenant.to_string())
         .fetch_all(self.pool())
         .await?;
@@ -159,10 +167,11 @@ impl Store {
             .bind(&id)
             .execute(&mut *tx)
             .await?;
-        let row = sqlx::query(
-            "SELECT id, actor, fields, created_at, undone_at, undone_by \
-             FROM tenant_config_change WHERE id = $1",
-        )
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            change_columns!(),
+            " FROM tenant_config_change WHERE id = $1"
+        ))
         .bind(&id)
         .fetch_one(&mut *tx)
         .await?;
