@@ -23,6 +23,8 @@ fn admin_routes(tenant: &str, request: &str) -> Vec<(Method, String)> {
         (Method::POST, t("/retry")),
         (Method::GET, t("/events")),
         (Method::GET, t("/messages")),
+        (Method::GET, t("/config/history")),
+        (Method::POST, t("/config/undo")),
         (Method::GET, "/api/admin/setup-requests".into()),
         (Method::GET, "/api/admin/mail".into()),
         (Method::GET, "/api/admin/alerts".into()),

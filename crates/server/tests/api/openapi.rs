@@ -43,6 +43,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("GET", "/api/admin/tenants/{id}/qr"),
     ("GET", "/api/admin/tenants/{id}/messages"),
     ("GET", "/api/admin/tenants/{id}/events"),
+    ("GET", "/api/admin/tenants/{id}/config/history"),
+    ("POST", "/api/admin/tenants/{id}/config/undo"),
     ("GET", "/api/admin/setup-requests"),
     ("POST", "/api/admin/setup-requests/{id}/approve"),
     ("POST", "/api/admin/setup-requests/{id}/reject"),

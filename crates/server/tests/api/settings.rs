@@ -5,6 +5,7 @@
 use flowhq_domain::lifecycle::Event;
 use flowhq_domain::protocol::{Command, Down, Up};
 use flowhq_domain::{SessionState, TenantId};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{SendOk, TestApp, browser, expect_error, expect_invalid, run, token_for};
@@ -348,5 +349,31 @@ async fn the_owner_reads_the_history_and_undoes_changes(app: TestApp) {
     expect_error(nothing, 409, "conflict").await;
     let detail = app.get_admin(&format!("/api/admin/tenants/{tenant}")).await;
     assert_eq!(detail["config"]["language"], "PT");
+
+    // The operator's twins: the same history; an undo of the setup
+    // request's settings, recorded as the operator's.
+    let admin_history = app
+        .get_admin(&format!("/api/admin/tenants/{tenant}/config/history"))
+        .await;
+    assert_eq!(admin_history, history(&owner).await);
+    let undo = app
+        .admin(
+            Method::POST,
+            &format!("/api/admin/tenants/{tenant}/config/undo"),
+        )
+        .send();
+    let (response, _) = tokio::join!(undo, acknowledge(&mut link));
+    let undone: Value = response.unwrap().json().await.unwrap();
+    assert_eq!(undone["undone"]["id"], items[1]["id"], "{undone}");
+    assert_eq!(undone["undone"]["undone_by"], "admin-token");
+    assert_eq!(undone["language"], "EN", "back to the defaults of signup");
+    let unknown = app
+        .admin(
+            Method::GET,
+            &format!("/api/admin/tenants/{}/config/history", TenantId::new()),
+        )
+        .sent()
+        .await;
+    expect_error(unknown, 404, "not_found").await;
     app.stop().await;
 }

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod bot;
 pub mod mail;
 pub mod qr;
+pub mod settings_history;
 pub mod setup_requests;
 pub mod tenants;
 pub mod workers;
@@ -20,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(bot::router())
         .merge(workers::router())
         .merge(qr::router())
+        .merge(settings_history::router())
         .merge(mail::router())
         .merge(alerts::router());
     area(router, "admin", Guard::Admin)

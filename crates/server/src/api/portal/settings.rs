@@ -12,7 +12,7 @@ use flowhq_domain::bot::{default_texts, validate_overrides};
 use flowhq_domain::calendar::{Closure, SpecialHours};
 use flowhq_domain::entities::TenantConfig;
 use flowhq_domain::hours::OpeningHours;
-use flowhq_domain::{Language, TemplateType};
+use flowhq_domain::{Language, TemplateType, TenantId};
 use flowhq_store::Page;
 use flowhq_store::config_history::ConfigChange;
 use flowhq_store::tenants::{ConfigPatch, TenantPatch};
@@ -280,19 +280,23 @@ pub struct Undone {
 )]
 #[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
 async fn undo(State(state): State<AppState>, owner: Owner) -> AppResult<impl IntoResponse> {
-    let tenant = owner.tenant_id;
-    let undone = state
-        .store
-        .undo_config_change(tenant, &owner.actor())
-        .await?;
-    tracing::info!(tenant_id = %tenant, actor = %owner.actor(), "settings change undone");
-    let applied = crate::lifecycle::config_changed(&state, tenant).await?;
+    Ok(axum::Json(
+        undo_last(&state, owner.tenant_id, &owner.actor()).await?,
+    ))
+}
+
+/// Undoes `tenant`'s latest settings change still in force as `actor`, and
+/// tells its worker: the owner's undo and the operator's.
+pub async fn undo_last(state: &AppState, tenant: TenantId, actor: &str) -> AppResult<Undone> {
+    let undone = state.store.undo_config_change(tenant, actor).await?;
+    tracing::info!(tenant_id = %tenant, %actor, "settings change undone");
+    let applied = crate::lifecycle::config_changed(state, tenant).await?;
     let config = state.store.tenant_config(tenant).await?;
-    Ok(axum::Json(Undone {
+    Ok(Undone {
         settings: SettingsChanged {
             settings: Settings::of(config),
             applied,
         },
         undone,
-    }))
+    })
 }
