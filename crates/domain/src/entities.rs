@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::bot::MenuItem;
 use crate::calendar::{Calendar, Closure, SpecialHours};
+use crate::facts::Facts;
 use crate::hours::OpeningHours;
 use crate::lifecycle::Event;
 use crate::values::{Email, Name, PhoneNumber};
@@ -37,6 +39,10 @@ pub struct TenantConfig {
     pub closures: Vec<Closure>,
     /// Dates with their own opening ranges.
     pub special_hours: Vec<SpecialHours>,
+    /// Address, links and phone, for the texts' placeholders.
+    pub facts: Facts,
+    /// The owner's menu; `None` until they change the template's.
+    pub menu: Option<Vec<MenuItem>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -86,6 +92,8 @@ pub struct MessageLog {
     pub bot_decision: Option<LoggedDecision>,
     /// Outbound: the `wa_message_id` of the inbound message it answers.
     pub reply_to: Option<String>,
+    /// The image or document of the message; `message_text` is its caption.
+    pub media: Option<crate::media::Attachment>,
     pub created_at: DateTime<Utc>,
 }
 

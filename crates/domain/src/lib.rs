@@ -12,9 +12,11 @@ pub mod enums;
 // After `enums`, whose `string_enum!` it uses.
 pub mod alerts;
 pub mod calendar;
+pub mod facts;
 pub mod hours;
 pub mod ids;
 pub mod lifecycle;
+pub mod media;
 pub mod protocol;
 pub mod values;
 

@@ -9,7 +9,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::bot::MenuItem;
 use crate::calendar::{Closure, SpecialHours};
+use crate::facts::Facts;
+use crate::media::Attachment;
 use crate::{Direction, Language, LoggedDecision, SessionState, TemplateType};
 
 /// The worker's header naming its tenant on the link (the token in
@@ -56,7 +59,8 @@ pub enum Down {
     /// and the sends still waiting for this worker.
     Welcome {
         desired: DesiredState,
-        config: WorkerConfig,
+        /// Boxed, as in [`Command::Config`].
+        config: Box<WorkerConfig>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         sends: Vec<Commanded>,
     },
@@ -90,9 +94,10 @@ pub enum Command {
     /// Log inbound messages, answer none automatically.
     Pause,
     Resume,
-    /// The bot's config changed.
+    /// The bot's config changed. Boxed: a config with its menu is far
+    /// larger than any other command.
     Config {
-        config: WorkerConfig,
+        config: Box<WorkerConfig>,
     },
     /// Exit now.
     Stop,
@@ -176,6 +181,11 @@ pub struct WorkerConfig {
     pub closures: Vec<Closure>,
     #[serde(default)]
     pub special_hours: Vec<SpecialHours>,
+    /// Absent in the config copies of workers from before facts and menus.
+    #[serde(default)]
+    pub facts: Facts,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu: Option<Vec<MenuItem>>,
     pub config_version: i64,
     pub paused: bool,
 }
@@ -228,6 +238,10 @@ pub struct LoggedMessage {
     /// Outbound: the inbound message this reply answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
+    /// The image or document sent or received (`message_text` is then its
+    /// caption, often empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<Attachment>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -266,8 +280,31 @@ pub struct SimView {
 pub struct SimMessage {
     pub wa_message_id: String,
     pub from: String,
+    /// The text, or the caption of `media`.
     pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<SimMedia>,
     pub at: DateTime<Utc>,
+}
+
+/// A file on the simulated network, whole: what a customer sends, what the
+/// bot sends. (WhatsApp uploads the encrypted file apart and sends a link;
+/// the simulation carries it in the message.)
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SimMedia {
+    pub mime: String,
+    pub file_name: String,
+    pub data_base64: String,
+}
+
+impl std::fmt::Debug for SimMedia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimMedia")
+            .field("mime", &self.mime)
+            .field("file_name", &self.file_name)
+            .field("base64_len", &self.data_base64.len())
+            .finish()
+    }
 }
 
 /// `POST /api/worker/{tenant}/sim/send`: idempotent on `client_id`.
@@ -275,7 +312,10 @@ pub struct SimMessage {
 pub struct SimSend {
     pub client_id: String,
     pub to: String,
+    /// The text, or the caption of `media`.
     pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<SimMedia>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -113,6 +113,11 @@ pub struct ServeArgs {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     max_connections: Option<String>,
+    /// The room each business's files (menu attachments, media) may take,
+    /// in MiB [env: FLOWHQ_MEDIA_QUOTA_MIB] [default: 1024]
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    media_quota_mib: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +154,7 @@ pub struct Config {
     pub sim_url: Option<String>,
     pub log_format: LogFormat,
     pub max_connections: usize,
+    pub media_quota_mib: u64,
 }
 
 impl Default for Config {
@@ -173,6 +179,7 @@ impl Default for Config {
             sim_url: None,
             log_format: LogFormat::Text,
             max_connections: defaults.connections.max_connections,
+            media_quota_mib: defaults.media_quota / (1024 * 1024),
         }
     }
 }
@@ -198,6 +205,7 @@ const KEYS: &[&str] = &[
     "sim_url",
     "log_format",
     "max_connections",
+    "media_quota_mib",
 ];
 
 /// A layer of plain strings, named for error messages: the environment
@@ -350,6 +358,10 @@ impl Config {
             bail!("FLOWHQ_MAX_CONNECTIONS must be above zero");
         }
         settings.connections.max_connections = self.max_connections;
+        if self.media_quota_mib == 0 {
+            bail!("FLOWHQ_MEDIA_QUOTA_MIB must be above zero");
+        }
+        settings.media_quota = self.media_quota_mib.saturating_mul(1024 * 1024);
         Ok(settings)
     }
 }

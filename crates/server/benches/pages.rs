@@ -67,6 +67,7 @@ fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<LoggedMessage>
                 wa_message_id: format!("{tenant}-{k}"),
                 bot_decision: None,
                 reply_to: None,
+                media: None,
                 // Spread over the last two days: about half in the last 24 h.
                 created_at: now - chrono::Duration::seconds((k % 172_800) as i64),
             }

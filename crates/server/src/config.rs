@@ -75,6 +75,8 @@ pub struct Settings {
     pub worker_env: Vec<(String, String)>,
     /// Timeouts and the cap on open connections (`crate::security::connections`).
     pub connections: crate::security::connections::ConnectionLimits,
+    /// The bytes each tenant's files may take (`crate::media`).
+    pub media_quota: u64,
 }
 
 impl Settings {
@@ -105,6 +107,7 @@ impl Settings {
             leader_check_every: Duration::from_secs(5),
             worker_env: Vec::new(),
             connections: Default::default(),
+            media_quota: crate::media::DEFAULT_QUOTA,
         }
     }
 }

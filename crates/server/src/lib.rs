@@ -15,6 +15,7 @@ pub mod leader;
 pub mod lifecycle;
 pub mod link;
 pub mod mail;
+pub mod media;
 pub mod metrics;
 pub mod monitor;
 pub mod pages;
@@ -148,6 +149,7 @@ impl Application {
             store,
             supervisor,
             sim,
+            media: media::MediaFiles::new(&settings.data_dir, settings.media_quota),
             settings: Arc::new(settings),
             login_limiter: Arc::new(auth::rate_limit::LoginLimiter::default()),
             metrics: Arc::new(metrics::Metrics::default()),

@@ -19,6 +19,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Mail: the transport, links, and the reset-request limiter.
     pub mail: Arc<crate::mail::MailService>,
+    /// Tenants' files in the data dir.
+    pub media: crate::media::MediaFiles,
     /// Whether this replica runs the elected background jobs.
     pub leadership: crate::leader::Leadership,
     /// Whether the server is stopping; the requests still running.

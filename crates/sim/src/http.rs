@@ -11,12 +11,12 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use flowhq_domain::TenantId;
-use flowhq_domain::protocol::{SimPoll, SimSend};
+use flowhq_domain::protocol::{SimMedia, SimPoll, SimSend};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use subtle::ConstantTimeEq;
@@ -39,6 +39,8 @@ pub fn router(network: Arc<Network>, token: Option<String>) -> Router {
         .route("/api/sim/tenants/{id}/outbox", get(outbox))
         .route("/api/worker/{id}/sim/poll", post(poll))
         .route("/api/worker/{id}/sim/send", post(send))
+        // Messages may carry files.
+        .layer(DefaultBodyLimit::max(crate::MAX_BODY_BYTES))
         .with_state(Served {
             network,
             token: token.map(Into::into),
@@ -162,7 +164,9 @@ async fn logout(State(s): State<Served>, Path(id): Path<String>, headers: Header
 #[serde(deny_unknown_fields)]
 struct InboundBody {
     from: String,
+    #[serde(default)]
     text: String,
+    media: Option<SimMedia>,
 }
 
 async fn inbound(
@@ -176,8 +180,11 @@ async fn inbound(
     let body: InboundBody = json_body(&body, || InboundBody {
         from: String::new(),
         text: String::new(),
+        media: None,
     })?;
-    let wa_message_id = s.network.inbound(tenant, &body.from, &body.text)?;
+    let wa_message_id = s
+        .network
+        .inbound(tenant, &body.from, &body.text, body.media)?;
     Ok(axum::Json(json!({ "wa_message_id": wa_message_id })).into_response())
 }
 
@@ -199,6 +206,7 @@ async fn send(State(s): State<Served>, Path(id): Path<String>, body: Bytes) -> A
         client_id: String::new(),
         to: String::new(),
         text: String::new(),
+        media: None,
     })?;
     Ok(axum::Json(s.network.send(tenant, &send)?).into_response())
 }

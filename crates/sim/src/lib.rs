@@ -17,7 +17,11 @@ mod network;
 pub mod store;
 
 pub use network::{Network, new_qr_code};
-pub use store::{SimDevice, SimOutbound};
+pub use store::{SimDevice, SimOutbound, SimOutboundMedia};
+
+/// The largest request the network takes: a message with a 16 MiB file in
+/// base64, and room for the rest.
+pub const MAX_BODY_BYTES: usize = 24 * 1024 * 1024;
 
 /// What the network refuses, and why.
 #[derive(Debug, thiserror::Error)]

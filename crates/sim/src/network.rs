@@ -7,12 +7,18 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::Utc;
 use flowhq_domain::TenantId;
-use flowhq_domain::protocol::{SimMessage, SimPoll, SimSend, SimSent, SimView, sim_pairing_code};
+use flowhq_domain::media::MAX_MEDIA_BYTES;
+use flowhq_domain::protocol::{
+    SimMedia, SimMessage, SimPoll, SimSend, SimSent, SimView, sim_pairing_code,
+};
+use sha2::{Digest, Sha256};
 use tokio::sync::{Notify, watch};
 
-use crate::store::{SimInbound, SimOutbound, SimStore};
+use crate::store::{SimInbound, SimOutbound, SimOutboundMedia, SimStore};
 use crate::{Result, SimError};
 
 /// The longest a poll is held open.
@@ -88,6 +94,7 @@ impl Network {
                     wa_message_id: m.wa_message_id,
                     from: m.from,
                     text: m.text,
+                    media: m.media,
                     at: m.at,
                 })
                 .collect(),
@@ -140,12 +147,26 @@ impl Network {
                 message: "client_id must be 1 to 200 characters".into(),
             });
         }
+        let media = send
+            .media
+            .as_ref()
+            .map(|media| {
+                let bytes = decode(media, "media")?;
+                Ok::<_, SimError>(SimOutboundMedia {
+                    mime: media.mime.clone(),
+                    file_name: media.file_name.clone(),
+                    size: bytes.len() as u64,
+                    sha256: hex::encode(Sha256::digest(&bytes)),
+                })
+            })
+            .transpose()?;
         let wa_message_id = format!("SIMOUT{}", uuid::Uuid::now_v7().simple()).to_uppercase();
         let sent = self.store.send(
             tenant,
             &send.client_id,
             &send.to,
             &send.text,
+            media.as_ref(),
             &wa_message_id,
             Utc::now(),
         )?;
@@ -190,8 +211,15 @@ impl Network {
         Ok(())
     }
 
-    /// A customer writes to the tenant; returns the message's id.
-    pub fn inbound(&self, tenant: TenantId, from: &str, text: &str) -> Result<String> {
+    /// A customer writes to the tenant, a text or a file with `text` as its
+    /// caption; returns the message's id.
+    pub fn inbound(
+        &self,
+        tenant: TenantId,
+        from: &str,
+        text: &str,
+        media: Option<SimMedia>,
+    ) -> Result<String> {
         let from = from.trim();
         if from.is_empty() || from.len() > 64 {
             return Err(SimError::Invalid {
@@ -205,6 +233,20 @@ impl Network {
                 message: format!("text must be at most {MAX_TEXT} characters"),
             });
         }
+        if let Some(media) = &media {
+            decode(media, "media")?;
+            if media.mime.trim().is_empty() || !media.mime.contains('/') {
+                return Err(SimError::Invalid {
+                    field: "media.mime",
+                    message: "media.mime must be a media type, like image/jpeg".into(),
+                });
+            }
+        } else if text.trim().is_empty() {
+            return Err(SimError::Invalid {
+                field: "text",
+                message: "a message needs a text or media".into(),
+            });
+        }
         let wa_message_id = format!("SIMIN{}", uuid::Uuid::now_v7().simple()).to_uppercase();
         self.store.push_inbound(
             tenant,
@@ -212,6 +254,7 @@ impl Network {
                 wa_message_id: wa_message_id.clone(),
                 from: from.to_owned(),
                 text: text.to_owned(),
+                media,
                 at: Utc::now(),
             },
         )?;
@@ -223,4 +266,21 @@ impl Network {
     pub fn outbox(&self, tenant: TenantId, limit: u32) -> Result<Vec<SimOutbound>> {
         self.store.outbox(tenant, limit)
     }
+}
+
+/// The bytes of a file on the network: valid base64, at most 16 MiB.
+fn decode(media: &SimMedia, field: &'static str) -> Result<Vec<u8>> {
+    let bytes = BASE64
+        .decode(media.data_base64.trim())
+        .map_err(|_| SimError::Invalid {
+            field,
+            message: format!("{field}.data_base64 is not valid base64"),
+        })?;
+    if bytes.is_empty() || bytes.len() > MAX_MEDIA_BYTES {
+        return Err(SimError::Invalid {
+            field,
+            message: format!("{field} must be 1 byte to 16 MiB"),
+        });
+    }
+    Ok(bytes)
 }

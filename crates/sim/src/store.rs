@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use flowhq_domain::TenantId;
+use flowhq_domain::protocol::SimMedia;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{Result, SimError};
 
@@ -58,6 +59,11 @@ CREATE TABLE IF NOT EXISTS outbound (
 );
 ";
 
+/// Columns added since the first schema; a `sim.db` from before gains them
+/// when it is opened. Inbound: the customer's file whole (`SimMedia` as
+/// JSON). Outbound: what the bot's file was (`SimOutboundMedia` as JSON).
+const ADDED_COLUMNS: [(&str, &str); 2] = [("inbound", "media_json"), ("outbound", "media_json")];
+
 /// A tenant's phone as the network sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimDevice {
@@ -74,6 +80,7 @@ pub struct SimInbound {
     pub wa_message_id: String,
     pub from: String,
     pub text: String,
+    pub media: Option<SimMedia>,
     pub at: DateTime<Utc>,
 }
 
@@ -81,9 +88,22 @@ pub struct SimInbound {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SimOutbound {
     pub to: String,
+    /// The text, or the caption of `media`.
     pub text: String,
+    /// The file sent, or null for a text.
+    pub media: Option<SimOutboundMedia>,
     pub wa_message_id: String,
     pub sent_at: DateTime<Utc>,
+}
+
+/// What the phone received of a file: enough to check it is the one meant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SimOutboundMedia {
+    pub mime: String,
+    pub file_name: String,
+    pub size: u64,
+    /// Lower-case hex of the bytes received.
+    pub sha256: String,
 }
 
 fn time(millis: i64) -> DateTime<Utc> {
@@ -107,6 +127,16 @@ impl SimStore {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.set_prepared_statement_cache_capacity(32);
         conn.execute_batch(SCHEMA)?;
+        for (table, column) in ADDED_COLUMNS {
+            let exists: bool = conn.query_row(
+                &format!("SELECT COUNT(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
+                [column],
+                |row| row.get(0),
+            )?;
+            if !exists {
+                conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} TEXT"))?;
+            }
+        }
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -151,8 +181,9 @@ impl SimStore {
         let mut messages = Vec::new();
         if device.linked {
             let mut statement = tx.prepare_cached(&format!(
-                "SELECT wa_message_id, from_number, message_text, created_at FROM inbound \
-                 WHERE tenant_id = ?1 AND acked_at IS NULL ORDER BY seq LIMIT {limit}"
+                "SELECT wa_message_id, from_number, message_text, created_at, media_json \
+                 FROM inbound WHERE tenant_id = ?1 AND acked_at IS NULL ORDER BY seq \
+                 LIMIT {limit}"
             ))?;
             let rows = statement.query_map([tenant.to_string()], |row| {
                 Ok(SimInbound {
@@ -160,6 +191,7 @@ impl SimStore {
                     from: row.get(1)?,
                     text: row.get(2)?,
                     at: time(row.get(3)?),
+                    media: json(row, 4)?,
                 })
             })?;
             messages = rows.collect::<rusqlite::Result<_>>()?;
@@ -213,14 +245,15 @@ impl SimStore {
         self.conn()
             .prepare_cached(
                 "INSERT INTO inbound (tenant_id, wa_message_id, from_number, message_text, \
-                 created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                 created_at, media_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 tenant.to_string(),
                 message.wa_message_id,
                 message.from,
                 message.text,
-                message.at.timestamp_millis()
+                message.at.timestamp_millis(),
+                message.media.as_ref().map(to_json),
             ])?;
         Ok(())
     }
@@ -252,12 +285,14 @@ impl SimStore {
     /// The bot sends a message. Idempotent on `client_id`: a retried send
     /// returns the first one and sends nothing. A conflict when the device
     /// is not linked.
+    #[allow(clippy::too_many_arguments)]
     pub fn send(
         &self,
         tenant: TenantId,
         client_id: &str,
         to: &str,
         text: &str,
+        media: Option<&SimOutboundMedia>,
         wa_message_id: &str,
         now: DateTime<Utc>,
     ) -> Result<SimOutbound> {
@@ -265,8 +300,8 @@ impl SimStore {
         let tx = conn.transaction()?;
         let earlier = tx
             .prepare_cached(
-                "SELECT to_number, message_text, wa_message_id, sent_at FROM outbound \
-                 WHERE tenant_id = ?1 AND client_id = ?2",
+                "SELECT to_number, message_text, wa_message_id, sent_at, media_json \
+                 FROM outbound WHERE tenant_id = ?1 AND client_id = ?2",
             )?
             .query_row(params![tenant.to_string(), client_id], outbound_from_row)
             .optional()?;
@@ -278,7 +313,7 @@ impl SimStore {
         }
         tx.prepare_cached(
             "INSERT INTO outbound (tenant_id, client_id, wa_message_id, to_number, \
-             message_text, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             message_text, sent_at, media_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
         .execute(params![
             tenant.to_string(),
@@ -286,12 +321,14 @@ impl SimStore {
             wa_message_id,
             to,
             text,
-            now.timestamp_millis()
+            now.timestamp_millis(),
+            media.map(to_json),
         ])?;
         tx.commit()?;
         Ok(SimOutbound {
             to: to.to_owned(),
             text: text.to_owned(),
+            media: media.cloned(),
             wa_message_id: wa_message_id.to_owned(),
             sent_at: now,
         })
@@ -301,7 +338,7 @@ impl SimStore {
     pub fn outbox(&self, tenant: TenantId, limit: u32) -> Result<Vec<SimOutbound>> {
         let conn = self.conn();
         let mut statement = conn.prepare_cached(&format!(
-            "SELECT to_number, message_text, wa_message_id, sent_at FROM outbound \
+            "SELECT to_number, message_text, wa_message_id, sent_at, media_json FROM outbound \
              WHERE tenant_id = ?1 ORDER BY seq LIMIT {limit}"
         ))?;
         let rows = statement.query_map([tenant.to_string()], outbound_from_row)?;
@@ -315,7 +352,31 @@ fn outbound_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SimOutbound> {
         text: row.get(1)?,
         wa_message_id: row.get(2)?,
         sent_at: time(row.get(3)?),
+        media: json(row, 4)?,
     })
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    // Plain data: serializing it cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// A JSON column, `None` when NULL.
+fn json<T: serde::de::DeserializeOwned>(
+    row: &rusqlite::Row<'_>,
+    column: usize,
+) -> rusqlite::Result<Option<T>> {
+    let text: Option<String> = row.get(column)?;
+    text.map(|text| {
+        serde_json::from_str(&text).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(
+                column,
+                rusqlite::types::Type::Text,
+                Box::new(e),
+            )
+        })
+    })
+    .transpose()
 }
 
 /// The device row and its QR count, if the tenant has one yet.
@@ -404,6 +465,7 @@ mod tests {
             wa_message_id: "w1".into(),
             from: "+34600".into(),
             text: "hi".into(),
+            media: None,
             at: now,
         };
         store.push_inbound(tenant, &message).unwrap();
@@ -413,7 +475,7 @@ mod tests {
         assert_eq!(device.qr.as_deref(), Some("2@qr"));
         assert!(pending.is_empty());
         assert!(matches!(
-            store.send(tenant, "c1", "+34600", "hello", "out-1", now),
+            store.send(tenant, "c1", "+34600", "hello", None, "out-1", now),
             Err(SimError::Conflict(_))
         ));
         store.link(tenant, "secret", now).unwrap();
@@ -424,10 +486,10 @@ mod tests {
         let (_, pending) = store.view(tenant, 10, now, || unreachable!()).unwrap();
         assert_eq!(pending, vec![message.clone()]);
         let sent = store
-            .send(tenant, "c1", "+34600", "hello", "out-1", now)
+            .send(tenant, "c1", "+34600", "hello", None, "out-1", now)
             .unwrap();
         let again = store
-            .send(tenant, "c1", "+34600", "hello", "out-2", now)
+            .send(tenant, "c1", "+34600", "hello", None, "out-2", now)
             .unwrap();
         assert_eq!(sent, again, "a retried send is the first one");
         assert_eq!(store.ack(tenant, &["w1".into()], now).unwrap(), 1);

@@ -15,6 +15,7 @@ macro_rules! config_columns {
          c.business_name AS c_business_name, c.language AS c_language, \
          c.hours_json AS c_hours_json, c.overrides_json AS c_overrides_json, \
          c.closures_json AS c_closures_json, c.special_hours_json AS c_special_hours_json, \
+         c.facts_json AS c_facts_json, c.menu_json AS c_menu_json, \
          c.created_at AS c_created_at, c.updated_at AS c_updated_at"
     };
 }
@@ -63,7 +64,7 @@ macro_rules! message_columns {
          m.from_number AS m_from_number, m.to_number AS m_to_number, \
          m.message_text AS m_message_text, m.wa_message_id AS m_wa_message_id, \
          m.bot_decision AS m_bot_decision, m.reply_to AS m_reply_to, \
-         m.created_at AS m_created_at"
+         m.media_json AS m_media_json, m.created_at AS m_created_at"
     };
 }
 

@@ -36,7 +36,7 @@ pub struct ConfigChange {
 
 /// The settings a change is recorded for, by the names a PATCH uses, with
 /// their stored JSON.
-fn settings(config: &TenantConfig) -> [(&'static str, serde_json::Value); 7] {
+fn settings(config: &TenantConfig) -> [(&'static str, serde_json::Value); 9] {
     [
         ("template_type", config.template_type.as_str().into()),
         ("business_name", config.business_name.clone().into()),
@@ -45,6 +45,8 @@ fn settings(config: &TenantConfig) -> [(&'static str, serde_json::Value); 7] {
         ("overrides", config.overrides.clone().into()),
         ("closures", json(&config.closures)),
         ("special_hours", json(&config.special_hours)),
+        ("facts", json(&config.facts)),
+        ("menu", json(&config.menu)),
     ]
 }
 
@@ -126,6 +128,13 @@ fn restoring(before: &serde_json::Value) -> Result<ConfigPatch> {
             .transpose()?,
         special_hours: list("special_hours")
             .map(|d| serde_json::from_value(d).map_err(|e| corrupt("special_hours", &e)))
+            .transpose()?,
+        facts: list("facts")
+            .map(|f| serde_json::from_value(f).map_err(|e| corrupt("facts", &e)))
+            .transpose()?,
+        // `null` was the template's menu: back to it.
+        menu: list("menu")
+            .map(|m| serde_json::from_value(m).map_err(|e| corrupt("menu", &e)))
             .transpose()?,
     })
 }

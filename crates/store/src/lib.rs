@@ -21,6 +21,7 @@ pub mod config_history;
 pub mod dashboard;
 pub mod events;
 pub mod mail;
+pub mod media;
 pub mod messages;
 pub mod sends;
 pub mod sessions;

@@ -98,19 +98,19 @@ impl Store {
     }
 }
 
-/// Logs per statement: 10 parameters each, well under either backend's
+/// Logs per statement: 11 parameters each, well under either backend's
 /// limit on bound parameters.
 const LOG_CHUNK: usize = 1000;
 
 fn insert_logs(tenant: TenantId, messages: &[LoggedMessage]) -> Statement {
     let sql = format!(
         "INSERT INTO message_log (id, tenant_id, direction, from_number, to_number, \
-         message_text, wa_message_id, bot_decision, reply_to, created_at) VALUES {} \
-         ON CONFLICT (tenant_id, direction, wa_message_id) DO NOTHING",
-        crate::placeholders::rows(1, messages.len(), 10)
+         message_text, wa_message_id, bot_decision, reply_to, created_at, media_json) \
+         VALUES {} ON CONFLICT (tenant_id, direction, wa_message_id) DO NOTHING",
+        crate::placeholders::rows(1, messages.len(), 11)
     );
     let tenant = tenant.to_string();
-    let mut params: Vec<Param> = Vec::with_capacity(messages.len() * 10);
+    let mut params: Vec<Param> = Vec::with_capacity(messages.len() * 11);
     for message in messages {
         params.extend([
             MessageLogId::new().to_string().into(),
@@ -123,6 +123,13 @@ fn insert_logs(tenant: TenantId, messages: &[LoggedMessage]) -> Statement {
             message.bot_decision.map(LoggedDecision::as_str).into(),
             message.reply_to.as_deref().into(),
             millis(message.created_at).into(),
+            message
+                .media
+                .as_ref()
+                // Plain data: serializing it cannot fail.
+                .map(|media| serde_json::to_string(media).unwrap_or_default())
+                .as_deref()
+                .into(),
         ]);
     }
     Statement::new(sql, params)
@@ -139,6 +146,11 @@ fn from_row(row: &AnyRow) -> Result<MessageLog> {
         wa_message_id: row.text("m_wa_message_id")?,
         bot_decision: row.parsed_opt("m_bot_decision")?,
         reply_to: row.text_opt("m_reply_to")?,
+        media: row
+            .text_opt("m_media_json")?
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|e| crate::StoreError::Corrupt(format!("message_log.media_json: {e}")))?,
         created_at: row.time("m_created_at")?,
     })
 }

@@ -2,8 +2,10 @@
 //! process), and the one function that changes a tenant's status.
 
 use chrono::Utc;
+use flowhq_domain::bot::MenuItem;
 use flowhq_domain::calendar::{Closure, SpecialHours};
 use flowhq_domain::entities::{SetupRequest, Tenant, TenantConfig, WhatsappSession, WorkerProcess};
+use flowhq_domain::facts::Facts;
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::lifecycle::{self, Event};
 use flowhq_domain::values::{Name, PhoneNumber};
@@ -27,6 +29,8 @@ pub struct ConfigInput {
     pub overrides: serde_json::Map<String, serde_json::Value>,
     pub closures: Vec<Closure>,
     pub special_hours: Vec<SpecialHours>,
+    pub facts: Facts,
+    pub menu: Option<Vec<MenuItem>>,
 }
 
 impl ConfigInput {
@@ -41,6 +45,8 @@ impl ConfigInput {
             overrides: serde_json::Map::new(),
             closures: Vec::new(),
             special_hours: Vec::new(),
+            facts: Facts::default(),
+            menu: None,
         }
     }
 }
@@ -71,6 +77,11 @@ pub struct ConfigPatch {
     /// caller against the other list's new or current value.
     pub closures: Option<Vec<Closure>>,
     pub special_hours: Option<Vec<SpecialHours>>,
+    /// Checked by the caller ([`Facts::parse`]).
+    pub facts: Option<Facts>,
+    /// `Some(None)` goes back to the template's menu. Checked by the caller
+    /// ([`flowhq_domain::bot::check_menu`]), its files already stored.
+    pub menu: Option<Option<Vec<MenuItem>>>,
 }
 
 impl ConfigPatch {
@@ -88,6 +99,8 @@ impl ConfigPatch {
             overrides: patch.overrides.unwrap_or(config.overrides),
             closures: patch.closures.unwrap_or(config.closures),
             special_hours: patch.special_hours.unwrap_or(config.special_hours),
+            facts: patch.facts.unwrap_or(config.facts),
+            menu: patch.menu.unwrap_or(config.menu),
             ..config
         }
     }
@@ -100,6 +113,8 @@ impl ConfigPatch {
             && self.overrides.is_none()
             && self.closures.is_none()
             && self.special_hours.is_none()
+            && self.facts.is_none()
+            && self.menu.is_none()
     }
 }
 
@@ -163,7 +178,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO tenant_config (id, tenant_id, template_type, business_name, language, \
              hours_json, overrides_json, created_at, updated_at, closures_json, \
-             special_hours_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)",
+             special_hours_json, facts_json, menu_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12)",
         )
         .bind(TenantConfigId::new().to_string())
         .bind(id.to_string())
@@ -175,6 +191,8 @@ impl Store {
         .bind(now)
         .bind(to_json(&config.closures))
         .bind(to_json(&config.special_hours))
+        .bind(to_json(&config.facts))
+        .bind(config.menu.as_ref().map(to_json))
         .execute(&mut **tx)
         .await?;
         sqlx::query(
@@ -350,7 +368,7 @@ impl Store {
         sqlx::query(
             "UPDATE tenant_config SET template_type = $1, business_name = $2, language = $3, \
              hours_json = $4, overrides_json = $5, updated_at = $6, closures_json = $8, \
-             special_hours_json = $9 WHERE tenant_id = $7",
+             special_hours_json = $9, facts_json = $10, menu_json = $11 WHERE tenant_id = $7",
         )
         .bind(next.template_type.as_str())
         .bind(&next.business_name)
@@ -361,6 +379,8 @@ impl Store {
         .bind(id.to_string())
         .bind(to_json(&next.closures))
         .bind(to_json(&next.special_hours))
+        .bind(to_json(&next.facts))
+        .bind(next.menu.as_ref().map(to_json))
         .execute(&mut **tx)
         .await?;
         if let Some(name) = &patch.business_name {
@@ -478,7 +498,7 @@ pub(crate) fn tenant_from_row(row: &AnyRow) -> Result<Tenant> {
 
 fn to_json(value: &impl Serialize) -> String {
     // Plain data with string keys: serializing it cannot fail.
-    serde_json::to_string(value).expect("a calendar serializes")
+    serde_json::to_string(value).expect("plain data serializes")
 }
 
 pub(crate) fn config_from_row(row: &AnyRow) -> Result<TenantConfig> {
@@ -498,6 +518,13 @@ pub(crate) fn config_from_row(row: &AnyRow) -> Result<TenantConfig> {
         .map_err(|e| StoreError::Corrupt(format!("closures_json: {e}")))?;
     let special_hours = serde_json::from_str(&row.text("c_special_hours_json")?)
         .map_err(|e| StoreError::Corrupt(format!("special_hours_json: {e}")))?;
+    let facts = serde_json::from_str(&row.text("c_facts_json")?)
+        .map_err(|e| StoreError::Corrupt(format!("facts_json: {e}")))?;
+    let menu = row
+        .text_opt("c_menu_json")?
+        .map(|menu| serde_json::from_str(&menu))
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(format!("menu_json: {e}")))?;
     Ok(TenantConfig {
         id: row.parsed("c_id")?,
         tenant_id: row.parsed("c_tenant_id")?,
@@ -508,6 +535,8 @@ pub(crate) fn config_from_row(row: &AnyRow) -> Result<TenantConfig> {
         overrides,
         closures,
         special_hours,
+        facts,
+        menu,
         created_at: row.time("c_created_at")?,
         updated_at: row.time("c_updated_at")?,
     })

@@ -71,4 +71,21 @@ impl ControlPlane {
     pub async fn sim_send(&self, send: &SimSend) -> Result<SimSent> {
         self.post("/sim/send", send).await
     }
+
+    /// One of the tenant's files (`GET /api/worker/{tenant}/media/{sha256}`).
+    pub async fn media(&self, sha256: &str) -> Result<Vec<u8>> {
+        let response = self
+            .http
+            .get(format!("{}/media/{sha256}", self.base))
+            .bearer_auth(&self.token)
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.text().await.unwrap_or_default();
+            return Err(WorkerError::Status { status, body });
+        }
+        Ok(response.bytes().await?.to_vec())
+    }
 }

@@ -22,6 +22,7 @@
 pub mod backoff;
 pub mod channel;
 pub mod client;
+pub mod media;
 pub mod outbox;
 mod runtime;
 

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use flowhq_domain::bot::{self, BotConfig, ConversationState, Inbound, TenantState};
+use flowhq_domain::media::Attachment;
 use flowhq_domain::protocol::LoggedMessage;
 use flowhq_domain::{Direction, LoggedDecision};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -21,7 +22,7 @@ use crate::Result;
 use crate::channel::{InboundMessage, Outgoing, Sent};
 
 /// The outbox's schema, one step per version (`PRAGMA user_version`).
-const SCHEMA: [&str; 3] = [
+const SCHEMA: [&str; 4] = [
     "CREATE TABLE IF NOT EXISTS outbox (
         seq            INTEGER PRIMARY KEY AUTOINCREMENT,
         direction      TEXT NOT NULL,
@@ -56,6 +57,9 @@ const SCHEMA: [&str; 3] = [
         id  TEXT PRIMARY KEY,
         at  INTEGER NOT NULL
     );",
+    // The file of a message (`Attachment` as JSON): a menu item's PDF the
+    // bot sends, a photo a customer sent.
+    "ALTER TABLE outbox ADD COLUMN media_json TEXT;",
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -75,11 +79,14 @@ pub enum Recorded {
     Duplicate,
 }
 
-/// A reply decided and recorded, not yet accepted by the network.
+/// A reply decided and recorded, not yet accepted by the network. A file
+/// is named by `attachment`; the runtime fetches its bytes into
+/// `message.media` before sending.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingReply {
     pub seq: i64,
     pub message: Outgoing,
+    pub attachment: Option<Attachment>,
 }
 
 /// The outbox's one connection. Its calls run on the caller's thread and
@@ -200,6 +207,7 @@ impl Outbox {
                         client_id: Some(id),
                         bot_decision: None,
                         reply_to: None,
+                        media: None,
                         at: now,
                     },
                 )?;
@@ -215,7 +223,7 @@ impl Outbox {
     pub fn unsent_replies(&self) -> Result<Vec<PendingReply>> {
         let conn = self.conn();
         let mut statement = conn.prepare_cached(
-            "SELECT seq, client_id, to_number, message_text FROM outbox \
+            "SELECT seq, client_id, to_number, message_text, media_json FROM outbox \
              WHERE wa_message_id IS NULL ORDER BY seq",
         )?;
         let rows = statement.query_map([], |row| {
@@ -225,7 +233,9 @@ impl Outbox {
                     client_id: row.get("client_id")?,
                     to: row.get("to_number")?,
                     text: row.get("message_text")?,
+                    media: None,
                 },
+                attachment: media(row)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -262,7 +272,8 @@ impl Outbox {
         // a statement with a bound LIMIT every time it is bound again.
         let mut statement = conn.prepare_cached(&format!(
             "SELECT seq, direction, from_number, to_number, message_text, wa_message_id, \
-             bot_decision, reply_to, created_at FROM outbox WHERE wa_message_id IS NOT NULL \
+             bot_decision, reply_to, media_json, created_at FROM outbox \
+             WHERE wa_message_id IS NOT NULL \
              ORDER BY seq LIMIT {limit}"
         ))?;
         let rows = statement.query_map([], |row| {
@@ -277,6 +288,7 @@ impl Outbox {
                     wa_message_id: row.get("wa_message_id")?,
                     bot_decision: parsed(row, "bot_decision")?,
                     reply_to: row.get("reply_to")?,
+                    media: media(row)?,
                     created_at: DateTime::from_timestamp_millis(created_at).unwrap_or_default(),
                 },
             ))
@@ -362,6 +374,7 @@ fn record_one(
             client_id: None,
             bot_decision: Some(decision),
             reply_to: None,
+            media: message.media.as_ref(),
             at: message.at,
         },
     )?;
@@ -380,6 +393,7 @@ fn record_one(
                 client_id: Some(&client_id),
                 bot_decision: None,
                 reply_to: Some(&message.wa_message_id),
+                media: reply.media.as_ref(),
                 at: now,
             },
         )?;
@@ -436,14 +450,15 @@ struct LogRow<'a> {
     client_id: Option<&'a str>,
     bot_decision: Option<LoggedDecision>,
     reply_to: Option<&'a str>,
+    media: Option<&'a Attachment>,
     at: DateTime<Utc>,
 }
 
 fn insert_log(tx: &Transaction<'_>, row: &LogRow<'_>) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO outbox (direction, from_number, to_number, message_text, wa_message_id, \
-         client_id, bot_decision, reply_to, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         client_id, bot_decision, reply_to, created_at, media_json) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         row.direction.as_str(),
@@ -455,6 +470,7 @@ fn insert_log(tx: &Transaction<'_>, row: &LogRow<'_>) -> Result<()> {
         row.bot_decision.map(LoggedDecision::as_str),
         row.reply_to,
         row.at.timestamp_millis(),
+        row.media.map(to_json),
     ])?;
     Ok(())
 }
@@ -496,6 +512,17 @@ fn load_state<T: serde::de::DeserializeOwned + Default>(
 }
 
 /// The error for a NULL where the schema allows none.
+/// The `media_json` of a row.
+fn media(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Attachment>> {
+    let json: Option<String> = row.get("media_json")?;
+    json.map(|json| {
+        serde_json::from_str(&json).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
+    })
+    .transpose()
+}
+
 fn null(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Error {
     let index = row.as_ref().column_index(column).unwrap_or(0);
     rusqlite::Error::InvalidColumnType(index, column.into(), rusqlite::types::Type::Null)
@@ -763,7 +790,7 @@ mod tests {
             .unwrap()
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 3);
+        assert_eq!(version, SCHEMA.len() as i64);
     }
 
     #[test]

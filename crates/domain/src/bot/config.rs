@@ -3,15 +3,19 @@
 //! limits. Built once per configuration change, not per message.
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::calendar::Calendar;
 use crate::entities::TenantConfig;
 use crate::enums::{Language, TemplateType};
+use crate::facts::Facts;
 use crate::hours::OpeningHours;
+use crate::media::Attachment;
 
 use super::matching::Matcher;
+use super::menu::{InvalidMenu, MenuItem, check_menu, template_menu};
 use super::phrases;
 use super::templates::{Catalog, Template, Words, slots_for};
 use super::text::{Slot, Text};
@@ -60,6 +64,18 @@ pub enum InvalidOverride {
     TooLong { key: String, len: usize, max: usize },
     #[error("text {key:?}: {problem}")]
     Placeholder { key: String, problem: String },
+    /// The owner's menu is wrong; `field` is its path (`menu[2].answer`).
+    #[error("{field}: {message}")]
+    Menu { field: String, message: String },
+}
+
+impl From<InvalidMenu> for InvalidOverride {
+    fn from(e: InvalidMenu) -> Self {
+        InvalidOverride::Menu {
+            field: e.field,
+            message: e.message,
+        }
+    }
 }
 
 impl InvalidOverride {
@@ -71,6 +87,7 @@ impl InvalidOverride {
             | InvalidOverride::Empty { key }
             | InvalidOverride::TooLong { key, .. }
             | InvalidOverride::Placeholder { key, .. } => key,
+            InvalidOverride::Menu { field, .. } => field,
         }
     }
 }
@@ -153,6 +170,41 @@ fn parse_override(
     })
 }
 
+/// One answer of the menu: an item, or a sub-item of one.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    /// The item's number in the menu (1-based).
+    pub(crate) item: u8,
+    /// The sub-item's number within its item, for a sub-item.
+    pub(crate) sub_item: Option<u8>,
+    /// `{hours}` is left in: it lists the closures of the coming days, so
+    /// it is filled when a message arrives.
+    answer: Text,
+    pub(crate) attachment: Option<Attachment>,
+    /// For an item with sub-items: where they are in `entries`, and the
+    /// numbered list that follows the item's answer.
+    pub(crate) sub_menu: Option<SubMenu>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct SubMenu {
+    pub(crate) first: usize,
+    pub(crate) len: usize,
+    text: String,
+}
+
+/// What a bot is built from: the business's settings.
+#[derive(Clone, Copy, Debug)]
+pub struct BotSettings<'a> {
+    pub template: TemplateType,
+    pub business_name: &'a str,
+    pub language: Language,
+    pub overrides: &'a serde_json::Map<String, serde_json::Value>,
+    pub facts: &'a Facts,
+    /// The owner's menu; `None` is the template's.
+    pub menu: Option<&'a [MenuItem]>,
+}
+
 /// Everything the engine needs to answer for one tenant.
 #[derive(Clone, Debug)]
 pub struct BotConfig {
@@ -165,14 +217,16 @@ pub struct BotConfig {
     week: String,
     pub(crate) limits: Limits,
     pub(crate) words: &'static Words,
-    pub(crate) matcher: &'static Matcher,
+    /// Built per configuration: the owner's keywords are part of it.
+    pub(crate) matcher: Arc<Matcher>,
     /// Greeting and numbered menu, one message.
     pub(crate) welcome: String,
     /// The numbered menu alone, for a contact greeted in this conversation.
     pub(crate) menu: String,
-    /// One answer per menu item. `{hours}` is left in: it lists the
-    /// closures of the coming days, so it is filled when a message arrives.
-    pub(crate) answers: Vec<Text>,
+    /// The menu's items (`..items`), then the sub-items of each item in
+    /// turn; the matcher picks by these indexes.
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) items: usize,
     pub(crate) fallback: String,
     pub(crate) handoff: String,
     /// These two still hold `{next_opening}`.
@@ -182,9 +236,10 @@ pub struct BotConfig {
 }
 
 impl BotConfig {
-    /// The bot of a business: its template in its language, with `overrides`
-    /// (override key → text) replacing the template's texts. Limits are the
-    /// defaults; see [`BotConfig::with_limits`].
+    /// The bot of a business with the template's menu and no facts: its
+    /// template in its language, with `overrides` (override key → text)
+    /// replacing the template's texts. Limits are the defaults; see
+    /// [`BotConfig::with_limits`].
     pub fn new(
         template: TemplateType,
         business_name: &str,
@@ -192,6 +247,29 @@ impl BotConfig {
         hours: OpeningHours,
         overrides: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<Self, InvalidOverride> {
+        Self::build(
+            BotSettings {
+                template,
+                business_name,
+                language,
+                overrides,
+                facts: &Facts::default(),
+                menu: None,
+            },
+            hours,
+        )
+    }
+
+    /// The bot of a business's settings.
+    pub fn build(settings: BotSettings<'_>, hours: OpeningHours) -> Result<Self, InvalidOverride> {
+        let BotSettings {
+            template,
+            business_name,
+            language,
+            overrides,
+            facts,
+            menu,
+        } = settings;
         let texts = Catalog::get().language(language).template(template);
         let words = &Catalog::get().language(language).words;
         let business_name = business_name.trim().to_owned();
@@ -199,6 +277,12 @@ impl BotConfig {
 
         // Placeholders fixed per tenant are filled now; `{next_opening}`
         // (and `{hours}` in answers) depend on the moment a message arrives.
+        let fixed = |slot: Slot, week: Option<&String>| match slot {
+            Slot::BusinessName => Some(business_name.clone()),
+            Slot::Hours => week.cloned(),
+            Slot::NextOpening => None,
+            Slot::Fact(fact) => Some(facts.get(fact).unwrap_or_default().to_owned()),
+        };
         let source = |key: &str| -> Result<Text, InvalidOverride> {
             match overrides.get(key) {
                 Some(value) => parse_override(texts, key, value),
@@ -211,11 +295,7 @@ impl BotConfig {
             }
         };
         let text = |key: &str| -> Result<Text, InvalidOverride> {
-            Ok(source(key)?.fill(|slot| match slot {
-                Slot::BusinessName => Some(business_name.clone()),
-                Slot::Hours => Some(week.clone()),
-                Slot::NextOpening => None,
-            }))
+            Ok(source(key)?.fill(|slot| fixed(slot, Some(&week))))
         };
         let literal = |key: &str| -> Result<String, InvalidOverride> {
             let text = text(key)?;
@@ -226,29 +306,77 @@ impl BotConfig {
             parse_override(texts, key, value)?;
         }
 
-        let mut menu = format!("{}\n", literal("menu_intro")?);
-        let mut answers = Vec::with_capacity(texts.items.len());
-        for (number, item) in texts.items.iter().enumerate() {
-            let label = literal(&format!("{}.label", item.id))?;
-            menu.push_str(&format!("\n{}. {label}", number + 1));
-            let answer = source(&format!("{}.answer", item.id))?;
-            answers.push(answer.fill(|slot| match slot {
-                Slot::BusinessName => Some(business_name.clone()),
-                Slot::Hours | Slot::NextOpening => None,
-            }));
+        let items: Vec<MenuItem> = match menu {
+            Some(menu) => {
+                check_menu(menu).map_err(|mut errors| errors.swap_remove(0))?;
+                menu.to_vec()
+            }
+            None => template_menu(template, language, overrides, facts),
+        };
+        let answer_of = |item: &MenuItem| {
+            Text::parse(item.answer.trim(), slots_for("answer"))
+                .unwrap_or_else(|_| Text::literal(item.answer.trim()))
+                .fill(|slot| fixed(slot, None))
+        };
+
+        let mut menu_text = format!("{}\n", literal("menu_intro")?);
+        let mut entries = Vec::new();
+        let mut keywords: Vec<&[String]> = Vec::new();
+        let mut next_sub = items.len();
+        for (number, item) in (1u8..).zip(&items) {
+            let label = item.label.trim();
+            menu_text.push_str(&format!("\n{number}. {label}"));
+            let sub_menu = (!item.items.is_empty()).then(|| {
+                let mut text = String::new();
+                if item.answer.trim().is_empty() {
+                    text.push_str(&format!("{label}\n\n"));
+                }
+                for (sub_number, sub) in (1u8..).zip(&item.items) {
+                    text.push_str(&format!("{sub_number}. {}\n", sub.label.trim()));
+                }
+                text.push_str(&format!("\n{}", words.back));
+                let sub_menu = SubMenu {
+                    first: next_sub,
+                    len: item.items.len(),
+                    text,
+                };
+                next_sub += item.items.len();
+                sub_menu
+            });
+            entries.push(Entry {
+                item: number,
+                sub_item: None,
+                answer: answer_of(item),
+                attachment: item.attachment.clone(),
+                sub_menu,
+            });
+            keywords.push(&item.keywords);
         }
-        menu.push_str(&format!("\n\n{}", literal("menu_hint")?));
-        let welcome = format!("{}\n\n{menu}", literal("greeting")?);
+        for (number, item) in (1u8..).zip(&items) {
+            for (sub_number, sub) in (1u8..).zip(&item.items) {
+                entries.push(Entry {
+                    item: number,
+                    sub_item: Some(sub_number),
+                    answer: answer_of(sub),
+                    attachment: sub.attachment.clone(),
+                    sub_menu: None,
+                });
+                keywords.push(&sub.keywords);
+            }
+        }
+        menu_text.push_str(&format!("\n\n{}", literal("menu_hint")?));
+        let welcome = format!("{}\n\n{menu_text}", literal("greeting")?);
 
         Ok(Self {
             template,
             language,
             limits: Limits::default(),
             words,
-            matcher: Matcher::for_template(template),
+            matcher: Arc::new(Matcher::new(keywords)),
             welcome,
-            menu,
-            answers,
+            menu: menu_text,
+            items: items.len(),
+            entries,
             fallback: literal("fallback")?,
             handoff: literal("handoff")?,
             handoff_closed: text("handoff_closed")?,
@@ -272,14 +400,15 @@ impl BotConfig {
 
     /// The bot of a stored tenant configuration.
     pub fn from_tenant_config(config: &TenantConfig) -> Result<Self, InvalidOverride> {
-        Ok(Self::new(
-            config.template_type,
-            &config.business_name,
-            config.language,
-            config.hours.clone(),
-            &config.overrides,
-        )?
-        .with_calendar(config.calendar()))
+        let settings = BotSettings {
+            template: config.template_type,
+            business_name: &config.business_name,
+            language: config.language,
+            overrides: &config.overrides,
+            facts: &config.facts,
+            menu: config.menu.as_deref(),
+        };
+        Ok(Self::build(settings, config.hours.clone())?.with_calendar(config.calendar()))
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -318,25 +447,37 @@ impl BotConfig {
         &self.menu
     }
 
-    /// The answer to menu item `number` (1-based), as sent at `now`.
+    /// The answer to menu item `number` (1-based), as sent at `now`: its
+    /// text, and its sub-menu when it has one.
     pub fn answer(&self, number: usize, now: DateTime<Utc>) -> Option<String> {
-        self.answer_at(number.checked_sub(1)?, now)
+        let index = number.checked_sub(1).filter(|i| *i < self.items)?;
+        Some(self.answer_at(index, now))
     }
 
-    /// The answer to the menu item at `index` (0-based), as sent at `now`.
-    pub(crate) fn answer_at(&self, index: usize, now: DateTime<Utc>) -> Option<String> {
-        let answer = self.answers.get(index)?;
+    /// The answer of menu entry `index` (see `entries`), as sent at `now`.
+    pub(crate) fn answer_at(&self, index: usize, now: DateTime<Utc>) -> String {
+        let Some(entry) = self.entries.get(index) else {
+            return String::new();
+        };
         let hours =
             || phrases::week_and_upcoming(self.words, &self.week, &self.hours, &self.calendar, now);
         // Most answers have no `{hours}`: build the week text only for one.
         let mut filled = None;
-        Some(answer.render(|slot| match slot {
+        let mut text = entry.answer.render(|slot| match slot {
             Slot::Hours => filled.get_or_insert_with(hours).clone(),
-            Slot::BusinessName | Slot::NextOpening => String::new(),
-        }))
+            Slot::BusinessName | Slot::NextOpening | Slot::Fact(_) => String::new(),
+        });
+        if let Some(sub_menu) = &entry.sub_menu {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&sub_menu.text);
+        }
+        text
     }
 
+    /// The number of items in the menu (not counting sub-items).
     pub fn menu_len(&self) -> usize {
-        self.answers.len()
+        self.items
     }
 }

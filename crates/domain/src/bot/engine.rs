@@ -21,6 +21,7 @@ use super::phrases;
 use super::state::{CONVERSATION_GAP, ConversationState, TenantState, has_room, record};
 use super::text::Slot;
 use crate::LoggedDecision;
+use crate::media::Attachment;
 
 /// Where a message was posted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -59,11 +60,14 @@ impl Inbound {
     }
 }
 
-/// A message for the channel to send.
+/// A message for the channel to send: a text, or a file (with `text` as
+/// its caption, usually empty).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reply {
     pub to: String,
     pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<Attachment>,
 }
 
 /// Why the bot answered as it did, or stayed quiet. For logs, metrics and
@@ -74,8 +78,14 @@ pub enum Decision {
     /// Sent the greeting and numbered menu; or, to a contact greeted
     /// earlier in the conversation, the menu alone.
     Welcome,
-    /// Sent the answers to these menu items (1-based), in one message.
-    Answer { items: Vec<u8> },
+    /// Sent the answers to these menu items (1-based), in one message, and
+    /// their files. For a sub-item, `items` holds its item and `sub_items`
+    /// the pair (item, sub-item).
+    Answer {
+        items: Vec<u8>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sub_items: Vec<(u8, u8)>,
+    },
     /// Sent "sorry, I did not understand".
     Fallback,
     /// Sent the away message.
@@ -146,6 +156,9 @@ pub(crate) fn step(
         .last_inbound_at
         .is_none_or(|at| now - at >= CONVERSATION_GAP);
     contact.last_inbound_at = Some(now);
+    if new_conversation {
+        contact.sub_menu = None;
+    }
     if contact.handoff_until.is_some_and(|until| now < until) {
         return (Vec::new(), Decision::HandedOff);
     }
@@ -154,6 +167,7 @@ pub(crate) fn step(
     let hours = config.hours();
     let open = hours.is_open(now);
 
+    let mut files = Vec::new();
     let (text, decision) = if intent == Intent::Handoff {
         // The handoff holds even if the limits stop the confirmation: the
         // contact asked for a person, not for more bot.
@@ -181,29 +195,22 @@ pub(crate) fn step(
         (text, Decision::Away)
     } else {
         match intent {
-            Intent::Items(items) => {
-                let numbers: Vec<u8> = items.as_slice().iter().map(|i| i + 1).collect();
-                let answers: Vec<String> = items
-                    .as_slice()
-                    .iter()
-                    .filter_map(|i| config.answer_at(usize::from(*i), now))
-                    .collect();
-                (answers.join("\n\n"), Decision::Answer { items: numbers })
+            Intent::Items(items) => answer(config, contact, items.as_slice(), &mut files, now),
+            Intent::Number(0) if contact.sub_menu.is_some() => {
+                contact.sub_menu = None;
+                (config.menu.clone(), Decision::Welcome)
             }
-            Intent::Number(number) => match config.answer(number, now) {
-                // `answer` is `Some` only for 1..=menu length, which fits a u8.
-                Some(answer) => (
-                    answer,
-                    Decision::Answer {
-                        items: vec![number as u8],
-                    },
-                ),
+            Intent::Number(number) => match picked(config, contact, number) {
+                Some(index) => answer(config, contact, &[index], &mut files, now),
                 None => (config.fallback.clone(), Decision::Fallback),
             },
             // Greeted once a conversation: "menu" (or "hi" again) later in it
             // shows the menu alone.
             Intent::Menu if new_conversation => (config.welcome.clone(), Decision::Welcome),
-            Intent::Menu => (config.menu.clone(), Decision::Welcome),
+            Intent::Menu => {
+                contact.sub_menu = None;
+                (config.menu.clone(), Decision::Welcome)
+            }
             // A new conversation is greeted whatever it opens with.
             _ if new_conversation => (config.welcome.clone(), Decision::Welcome),
             Intent::Empty | Intent::Ack => return (Vec::new(), Decision::NothingToAnswer),
@@ -231,13 +238,77 @@ pub(crate) fn step(
     if decision == Decision::Away {
         contact.away_sent_at = Some(now);
     }
-    (
-        vec![Reply {
+    let mut replies = Vec::with_capacity(1 + files.len());
+    if !text.is_empty() {
+        replies.push(Reply {
             to: inbound.from.clone(),
             text,
-        }],
-        decision,
-    )
+            media: None,
+        });
+    }
+    replies.extend(files.into_iter().map(|file| Reply {
+        to: inbound.from.clone(),
+        text: String::new(),
+        media: Some(file),
+    }));
+    (replies, decision)
+}
+
+/// The menu entry a number picks: an item of the menu, or of the sub-menu
+/// the contact is in.
+fn picked(config: &BotConfig, contact: &ConversationState, number: usize) -> Option<u16> {
+    let index = number.checked_sub(1)?;
+    let index = match contact.sub_menu.and_then(|item| {
+        config
+            .entries
+            .get(usize::from(item).checked_sub(1)?)?
+            .sub_menu
+            .as_ref()
+    }) {
+        Some(sub_menu) if index < sub_menu.len => sub_menu.first + index,
+        Some(_) => return None,
+        None if index < config.items => index,
+        None => return None,
+    };
+    u16::try_from(index).ok()
+}
+
+/// The answers of menu entries, one text, and their files in `files`. A
+/// single item with sub-items opens its sub-menu: the next number picks
+/// from there.
+fn answer(
+    config: &BotConfig,
+    contact: &mut ConversationState,
+    indexes: &[u16],
+    files: &mut Vec<Attachment>,
+    now: DateTime<Utc>,
+) -> (String, Decision) {
+    let mut items = Vec::new();
+    let mut sub_items = Vec::new();
+    let mut texts = Vec::new();
+    for index in indexes {
+        let index = usize::from(*index);
+        let Some(entry) = config.entries.get(index) else {
+            continue;
+        };
+        match entry.sub_item {
+            Some(sub_item) => sub_items.push((entry.item, sub_item)),
+            None => items.push(entry.item),
+        }
+        if entry.sub_menu.is_some() {
+            contact.sub_menu = Some(entry.item);
+        }
+        let text = config.answer_at(index, now);
+        if !text.is_empty() {
+            texts.push(text);
+        }
+        files.extend(entry.attachment.clone());
+    }
+    if sub_items.iter().any(|(item, _)| !items.contains(item)) {
+        items.extend(sub_items.iter().map(|(item, _)| *item));
+        items.dedup();
+    }
+    (texts.join("\n\n"), Decision::Answer { items, sub_items })
 }
 
 /// Whether the business has opened between `since` and `now`: a new closed
@@ -259,6 +330,6 @@ fn render_next_opening(
     text.render(|slot| match slot {
         Slot::NextOpening => when.clone(),
         // Filled when the configuration was built.
-        Slot::BusinessName | Slot::Hours => String::new(),
+        Slot::BusinessName | Slot::Hours | Slot::Fact(_) => String::new(),
     })
 }

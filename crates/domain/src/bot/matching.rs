@@ -9,14 +9,11 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::enums::TemplateType;
-
-use super::templates::{Catalog, MAX_ITEMS};
+use super::templates::Catalog;
 
 /// Lower-cases `text`, strips accents and turns everything that is not a
 /// letter or a digit into a space.
@@ -78,10 +75,10 @@ pub enum Intent {
     Empty,
     /// A person, please.
     Handoff,
-    /// A menu number on its own ("2", "option 2"), 1-based; possibly out of
-    /// range.
+    /// A number on its own ("2", "option 2", "0"): an item of the menu or
+    /// sub-menu the contact is looking at; possibly out of range.
     Number(usize),
-    /// These menu items, in the order the message mentions them.
+    /// These menu entries, in the order the message mentions them.
     Items(ItemList),
     /// "menu", or a greeting: show the numbered menu.
     Menu,
@@ -90,33 +87,38 @@ pub enum Intent {
     Unknown,
 }
 
-/// Menu item indexes (0-based), in the order asked, without repeats.
+/// The most entries one message picks by keyword; a message naming more is
+/// a list of everything, better answered by a person than by eight texts.
+pub const MAX_PICKS: usize = 8;
+
+/// Menu entry indexes (see [`Matcher::new`]), in the order asked, without
+/// repeats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ItemList {
     len: u8,
-    items: [u8; MAX_ITEMS],
+    items: [u16; MAX_PICKS],
 }
 
 impl ItemList {
     const EMPTY: ItemList = ItemList {
         len: 0,
-        items: [0; MAX_ITEMS],
+        items: [0; MAX_PICKS],
     };
 
-    fn push(&mut self, item: u8) {
+    fn push(&mut self, item: u16) {
         let len = self.len as usize;
-        if len < MAX_ITEMS && !self.items[..len].contains(&item) {
+        if len < MAX_PICKS && !self.items[..len].contains(&item) {
             self.items[len] = item;
             self.len += 1;
         }
     }
 
-    pub fn as_slice(&self) -> &[u8] {
+    pub fn as_slice(&self) -> &[u16] {
         &self.items[..self.len as usize]
     }
 
     #[cfg(test)]
-    pub fn of(items: &[u8]) -> Self {
+    pub fn of(items: &[u16]) -> Self {
         let mut list = Self::EMPTY;
         items.iter().for_each(|i| list.push(*i));
         list
@@ -125,11 +127,11 @@ impl ItemList {
 
 /// What one keyword says; a keyword can say several things (in a
 /// restaurant "menu" is the bot's menu and also the food menu item).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Meaning {
     flags: u8,
-    /// Bit `i`: menu item `i`.
-    items: u16,
+    /// The menu entries it picks.
+    items: Vec<u16>,
 }
 
 const GREETING: u8 = 1;
@@ -147,31 +149,21 @@ struct Phrase {
     meaning: Meaning,
 }
 
-/// The keywords of one business type, in every language.
+/// The words of every language that greet, ask for the menu or a person,
+/// and one business's menu keywords.
 #[derive(Debug)]
 pub struct Matcher {
     /// First word → the keywords starting with it, longest first.
     phrases: HashMap<String, Vec<Phrase>, BuildHasherDefault<Fnv>>,
-    items: usize,
 }
 
 impl Matcher {
-    /// The matcher for `template`, built once, when first asked for: a
-    /// worker serves one business type and needs only its matcher.
-    pub fn for_template(template: TemplateType) -> &'static Matcher {
-        static MATCHERS: [OnceLock<Matcher>; TemplateType::ALL.len()] =
-            [const { OnceLock::new() }; TemplateType::ALL.len()];
-        let index = TemplateType::ALL
-            .iter()
-            .position(|t| *t == template)
-            .unwrap_or(0);
-        MATCHERS[index].get_or_init(|| Matcher::build(Catalog::get(), template))
-    }
-
-    fn build(catalog: &Catalog, template: TemplateType) -> Self {
+    /// The matcher of a menu: `entries[i]` are the keywords that pick menu
+    /// entry `i`. Built with the bot's configuration, once per change.
+    pub fn new<'a>(entries: impl IntoIterator<Item = &'a [String]>) -> Self {
+        let catalog = Catalog::get();
         let mut matcher = Matcher {
             phrases: HashMap::default(),
-            items: 0,
         };
         for pack in catalog.languages() {
             let k = &pack.keywords;
@@ -189,23 +181,24 @@ impl Matcher {
                         word,
                         Meaning {
                             flags: flag,
-                            items: 0,
+                            items: Vec::new(),
                         },
                     );
                 }
             }
-            let items = &pack.template(template).items;
-            matcher.items = items.len();
-            for (index, item) in items.iter().enumerate() {
-                for word in &item.keywords {
-                    matcher.add(
-                        word,
-                        Meaning {
-                            flags: 0,
-                            items: 1 << index,
-                        },
-                    );
-                }
+        }
+        for (index, keywords) in entries.into_iter().enumerate() {
+            let Ok(index) = u16::try_from(index) else {
+                break;
+            };
+            for word in keywords {
+                matcher.add(
+                    word,
+                    Meaning {
+                        flags: 0,
+                        items: vec![index],
+                    },
+                );
             }
         }
         for phrases in matcher.phrases.values_mut() {
@@ -223,14 +216,18 @@ impl Matcher {
         match phrases.iter_mut().find(|p| p.rest == rest) {
             Some(phrase) => {
                 phrase.meaning.flags |= meaning.flags;
-                phrase.meaning.items |= meaning.items;
+                for item in meaning.items {
+                    if !phrase.meaning.items.contains(&item) {
+                        phrase.meaning.items.push(item);
+                    }
+                }
             }
             None => phrases.push(Phrase { rest, meaning }),
         }
     }
 
     /// The longest keyword starting at `words[0]`: its meaning and length.
-    fn longest(&self, words: &[&str]) -> Option<(Meaning, usize)> {
+    fn longest(&self, words: &[&str]) -> Option<(&Meaning, usize)> {
         let first = words.first()?;
         let lookup = |word: &str| {
             self.phrases.get(word).and_then(|phrases| {
@@ -245,7 +242,7 @@ impl Matcher {
             let singular = first.strip_suffix('s').filter(|s| s.len() >= 3)?;
             lookup(singular).filter(|p| p.rest.is_empty())
         })?;
-        Some((phrase.meaning, 1 + phrase.rest.len()))
+        Some((&phrase.meaning, 1 + phrase.rest.len()))
     }
 
     /// What `text` asks for.
@@ -268,10 +265,8 @@ impl Matcher {
             match self.longest(&words[at..]) {
                 Some((meaning, len)) => {
                     flags |= meaning.flags;
-                    for index in 0..self.items.min(MAX_ITEMS) {
-                        if meaning.items & (1 << index) != 0 {
-                            items.push(index as u8);
-                        }
+                    for index in &meaning.items {
+                        items.push(*index);
                     }
                     whole_message_is_menu =
                         at == 0 && len == words.len() && meaning.flags & MENU != 0;
@@ -310,7 +305,8 @@ impl Matcher {
         Intent::Unknown
     }
 
-    /// "2", "2.", "option 2", "opção 2": a menu choice, 1-based.
+    /// "2", "2.", "option 2", "opção 2": a menu choice, 1-based ("0" goes
+    /// back from a sub-menu).
     fn menu_number(&self, words: &[&str]) -> Option<usize> {
         let number = match words {
             [number] => number,
@@ -334,12 +330,21 @@ impl Matcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bot::menu::template_menu;
+    use crate::enums::{Language, TemplateType};
+    use crate::facts::Facts;
 
     fn classify(template: TemplateType, text: &str) -> Intent {
-        Matcher::for_template(template).classify(text)
+        let menu = template_menu(
+            template,
+            Language::En,
+            &Default::default(),
+            &Facts::default(),
+        );
+        Matcher::new(menu.iter().map(|item| item.keywords.as_slice())).classify(text)
     }
 
-    fn items(list: &[u8]) -> Intent {
+    fn items(list: &[u16]) -> Intent {
         Intent::Items(ItemList::of(list))
     }
 

@@ -32,6 +32,7 @@
 mod config;
 mod engine;
 mod matching;
+mod menu;
 mod phrases;
 mod state;
 mod templates;
@@ -41,10 +42,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 pub use config::{
-    BotConfig, InvalidOverride, Limits, MAX_OVERRIDE_CHARS, default_texts, override_keys,
-    validate_overrides,
+    BotConfig, BotSettings, InvalidOverride, Limits, MAX_OVERRIDE_CHARS, default_texts,
+    override_keys, validate_overrides,
 };
 pub use engine::{ChatKind, Decision, Inbound, Reply};
+pub use menu::{
+    InvalidMenu, MAX_ANSWER_CHARS, MAX_ITEMS, MAX_KEYWORDS, MAX_SUB_ITEMS, MenuItem, check_menu,
+    slug, template_menu,
+};
 pub use state::{
     BotMemory, CONVERSATION_GAP, ConversationState, Handled, RATE_WINDOW, TenantState,
 };
@@ -96,6 +101,8 @@ pub fn reply(
 pub struct Preview {
     /// The texts it would send (none or one).
     pub replies: Vec<String>,
+    /// The files it would send after them.
+    pub files: Vec<crate::media::Attachment>,
     pub decision: Decision,
     /// Whether the business is open at `at`.
     pub open: bool,
@@ -112,8 +119,11 @@ pub fn preview(config: &BotConfig, text: &str, at: DateTime<Utc>) -> Preview {
         &inbound,
         at,
     );
+    let (files, texts): (Vec<Reply>, Vec<Reply>) =
+        out.replies.into_iter().partition(|r| r.media.is_some());
     Preview {
-        replies: out.replies.into_iter().map(|r| r.text).collect(),
+        replies: texts.into_iter().map(|r| r.text).collect(),
+        files: files.into_iter().filter_map(|r| r.media).collect(),
         decision: out.decision,
         open: config.hours().is_open(at),
         next_opening: config.hours().next_opening(at),

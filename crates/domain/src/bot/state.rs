@@ -41,6 +41,10 @@ pub struct ConversationState {
     pub away_sent_at: Option<DateTime<Utc>>,
     /// When this contact last wrote.
     pub last_inbound_at: Option<DateTime<Utc>>,
+    /// The item (1-based) whose sub-menu the contact is looking at: a
+    /// number picks from it, "0" or "menu" goes back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_menu: Option<u8>,
 }
 
 impl ConversationState {

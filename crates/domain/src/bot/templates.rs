@@ -26,7 +26,7 @@ const FILES: [(Language, &str); 3] = [
 ];
 
 /// The most menu items a template may have: a single digit picks one.
-pub const MAX_ITEMS: usize = 9;
+pub const MAX_TEMPLATE_ITEMS: usize = 9;
 
 /// Why the embedded template files are unusable. Only a developer editing
 /// them can cause this; the tests load every file.
@@ -61,6 +61,8 @@ pub struct Words {
     pub months: [String; 12],
     /// The heading of the closures and special days `{hours}` lists.
     pub upcoming: String,
+    /// The last line of a sub-menu: how to get back to the menu.
+    pub back: String,
     /// "{from} to {to}: closed"
     pub closed_from_to: String,
 }
@@ -86,6 +88,11 @@ pub struct Item {
     pub label: String,
     pub answer: String,
     pub keywords: Vec<String>,
+    /// Answers that quote the business's facts, most complete first: the
+    /// first whose facts are all filled replaces `answer` (which points
+    /// customers elsewhere, e.g. to the WhatsApp profile).
+    #[serde(default)]
+    pub with_facts: Vec<String>,
 }
 
 /// The texts of one business type in one language.
@@ -155,11 +162,11 @@ impl Template {
 }
 
 /// Which placeholders a text may use: `{next_opening}` only makes sense
-/// where the business is known to be closed.
+/// where the business is known to be closed; the facts fit anywhere.
 pub fn slots_for(key: &str) -> &'static [Slot] {
     match key {
-        "away" | "handoff_closed" => &[Slot::BusinessName, Slot::Hours, Slot::NextOpening],
-        _ => &[Slot::BusinessName, Slot::Hours],
+        "away" | "handoff_closed" => &Slot::ALL,
+        _ => &Slot::ALL_BUT_NEXT_OPENING,
     }
 }
 
@@ -235,8 +242,10 @@ impl LanguagePack {
         for template in TemplateType::ALL {
             let name = template.as_str().to_lowercase();
             let texts = self.template(*template);
-            if texts.items.is_empty() || texts.items.len() > MAX_ITEMS {
-                return Err(format!("{name} must have 1 to {MAX_ITEMS} menu items"));
+            if texts.items.is_empty() || texts.items.len() > MAX_TEMPLATE_ITEMS {
+                return Err(format!(
+                    "{name} must have 1 to {MAX_TEMPLATE_ITEMS} menu items"
+                ));
             }
             let mut ids = HashSet::new();
             for item in &texts.items {
@@ -249,6 +258,14 @@ impl LanguagePack {
                     ));
                 }
                 check_keywords(&format!("{name}.{}.keywords", item.id), &item.keywords)?;
+                for variant in &item.with_facts {
+                    let what = format!("{name}.{}.with_facts", item.id);
+                    let text = Text::parse(variant, slots_for("answer"))
+                        .map_err(|e| format!("{what}: {e}"))?;
+                    if !text.uses_a_fact() {
+                        return Err(format!("{what}: {variant:?} quotes no fact"));
+                    }
+                }
             }
             for (key, text) in texts.texts() {
                 Text::parse(text, slots_for(&key)).map_err(|e| format!("{name}.{key}: {e}"))?;

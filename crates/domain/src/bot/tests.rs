@@ -118,12 +118,30 @@ fn restaurant_menu_items_answer_by_number_and_keyword() {
         Decision::Welcome
     );
     let by_number = send(&mut memory, &config, "3", now);
-    assert_eq!(by_number.decision, Decision::Answer { items: vec![3] });
+    assert_eq!(
+        by_number.decision,
+        Decision::Answer {
+            items: vec![3],
+            sub_items: vec![]
+        }
+    );
     assert_eq!(only_text(&by_number), config.answer(3, now).unwrap());
     let by_keyword = send(&mut memory, &config, "Vocês têm reserva de mesa?", now);
-    assert_eq!(by_keyword.decision, Decision::Answer { items: vec![3] });
+    assert_eq!(
+        by_keyword.decision,
+        Decision::Answer {
+            items: vec![3],
+            sub_items: vec![]
+        }
+    );
     let two = send(&mut memory, &config, "qual o horário e o endereço?", now);
-    assert_eq!(two.decision, Decision::Answer { items: vec![1, 5] });
+    assert_eq!(
+        two.decision,
+        Decision::Answer {
+            items: vec![1, 5],
+            sub_items: vec![]
+        }
+    );
     assert!(only_text(&two).contains(&config.answer(5, now).unwrap()));
     let unknown = send(&mut memory, &config, "xyz", now);
     assert_eq!(unknown.decision, Decision::Fallback);
@@ -214,7 +232,10 @@ fn the_away_message_goes_once_per_closed_spell() {
     let thursday = at("2024-06-06T13:00:00Z");
     assert_eq!(
         send(&mut memory, &config, "horario", thursday).decision,
-        Decision::Answer { items: vec![1] }
+        Decision::Answer {
+            items: vec![1],
+            sub_items: vec![]
+        }
     );
     // Thursday evening is a new closed spell: one more away message.
     let thursday_evening = at("2024-06-06T22:00:00Z");
@@ -919,7 +940,10 @@ mod properties {
 fn logged_decision_codes_match_their_json_tag_and_whether_they_replied() {
     let all = [
         Decision::Welcome,
-        Decision::Answer { items: vec![1] },
+        Decision::Answer {
+            items: vec![1],
+            sub_items: vec![],
+        },
         Decision::Fallback,
         Decision::Away,
         Decision::Handoff,
@@ -944,4 +968,155 @@ fn logged_decision_codes_match_their_json_tag_and_whether_they_replied() {
         replied,
         ["WELCOME", "ANSWER", "FALLBACK", "AWAY", "HANDOFF"]
     );
+}
+
+fn owner_item(id: &str, label: &str, answer: &str, keywords: &[&str]) -> MenuItem {
+    MenuItem {
+        id: id.into(),
+        label: label.into(),
+        answer: answer.into(),
+        keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+        attachment: None,
+        items: Vec::new(),
+    }
+}
+
+fn owner_config(menu: &[MenuItem], facts: &crate::facts::Facts) -> BotConfig {
+    let settings = BotSettings {
+        template: TemplateType::Restaurant,
+        business_name: "Lupe's Bakery",
+        language: Language::En,
+        overrides: &Map::new(),
+        facts,
+        menu: Some(menu),
+    };
+    BotConfig::build(settings, office_hours()).unwrap()
+}
+
+#[test]
+fn the_owners_menu_answers_with_its_file_and_lists_it_in_its_place() {
+    let pdf = crate::media::Attachment {
+        file_name: "pix.pdf".into(),
+        mime: "application/pdf".into(),
+        size: 1234,
+        sha256: "ab".repeat(32),
+    };
+    let mut pix = owner_item("pix", "Pay by Pix", "Our Pix key is in the PDF.", &["pix"]);
+    pix.attachment = Some(pdf.clone());
+    let menu = vec![
+        owner_item("hours", "Hours", "We open:\n{hours}", &["hours"]),
+        pix,
+        owner_item("cakes", "Cakes", "Cakes to order, 48 h ahead.", &["cake"]),
+    ];
+    let config = owner_config(&menu, &Default::default());
+    let now = at(OPEN);
+    let mut memory = BotMemory::default();
+    let welcome = send(&mut memory, &config, "hello", now);
+    let listed = only_text(&welcome);
+    let pix_at = listed.find("2. Pay by Pix").expect(listed);
+    assert!(listed[..pix_at].contains("1. Hours") && listed[pix_at..].contains("3. Cakes"));
+
+    let out = send(&mut memory, &config, "PIX", now);
+    assert_eq!(
+        out.decision,
+        Decision::Answer {
+            items: vec![2],
+            sub_items: vec![]
+        }
+    );
+    assert_eq!(out.replies.len(), 2, "{out:?}");
+    assert_eq!(out.replies[0].text, "Our Pix key is in the PDF.");
+    assert_eq!(out.replies[1].media.as_ref(), Some(&pdf));
+    assert!(
+        send(&mut memory, &config, "1", now).replies[0]
+            .text
+            .contains("Mon–Fri: 09:00–18:00")
+    );
+    // The template's keywords are gone with its items.
+    let gone = send(&mut memory, &config, "reservation", now);
+    assert_eq!(gone.decision, Decision::Fallback);
+}
+
+#[test]
+fn sub_menus_open_pick_and_go_back() {
+    let mut food = owner_item("food", "Food", "", &["food"]);
+    food.items = vec![
+        owner_item("pizzas", "Pizzas", "Pizzas from 8 €.", &["pizza"]),
+        owner_item("drinks", "Drinks", "Drinks from 2 €.", &["drink"]),
+    ];
+    let menu = vec![owner_item("hours", "Hours", "{hours}", &["hours"]), food];
+    let config = owner_config(&menu, &Default::default());
+    let now = at(OPEN);
+    let mut memory = BotMemory::default();
+    send(&mut memory, &config, "hi", now);
+
+    let opened = send(&mut memory, &config, "2", now);
+    let list = only_text(&opened);
+    assert!(list.contains("1. Pizzas\n2. Drinks"), "{list}");
+    assert!(list.ends_with("0. Back to the menu"), "{list}");
+    let pizzas = send(&mut memory, &config, "1", now);
+    assert_eq!(only_text(&pizzas), "Pizzas from 8 €.");
+    assert_eq!(
+        pizzas.decision,
+        Decision::Answer {
+            items: vec![2],
+            sub_items: vec![(2, 1)]
+        }
+    );
+    let still_in = send(&mut memory, &config, "2", now + TimeDelta::seconds(61));
+    assert_eq!(only_text(&still_in), "Drinks from 2 €.");
+    let back = send(&mut memory, &config, "0", now + TimeDelta::seconds(62));
+    assert_eq!(back.decision, Decision::Welcome);
+    assert!(only_text(&back).contains("1. Hours\n2. Food"));
+    let top = send(&mut memory, &config, "1", now + TimeDelta::seconds(63));
+    assert!(only_text(&top).contains("Mon–Fri"));
+    // A sub-item's keyword answers from anywhere.
+    let drink = send(
+        &mut memory,
+        &config,
+        "a drink please",
+        now + TimeDelta::seconds(130),
+    );
+    assert_eq!(only_text(&drink), "Drinks from 2 €.");
+    // "menu" leaves the sub-menu too.
+    send(&mut memory, &config, "food", now + TimeDelta::seconds(131));
+    send(&mut memory, &config, "menu", now + TimeDelta::seconds(132));
+    let after_menu = send(&mut memory, &config, "2", now + TimeDelta::seconds(200));
+    assert!(only_text(&after_menu).contains("1. Pizzas"));
+}
+
+#[test]
+fn facts_fill_placeholders_and_the_templates_quote_them() {
+    let facts = crate::facts::Facts {
+        address: Some("Rua Augusta 12, Lisboa".into()),
+        map_link: Some("https://maps.example/augusta".into()),
+        phone: Some("+351912345678".into()),
+        ..Default::default()
+    };
+    let settings = BotSettings {
+        template: TemplateType::Restaurant,
+        business_name: "Lupe's Bakery",
+        language: Language::En,
+        overrides: &overrides(&[("fallback", json!("Sorry! Call us on {phone}."))]),
+        facts: &facts,
+        menu: None,
+    };
+    let config = BotConfig::build(settings, office_hours()).unwrap();
+    let now = at(OPEN);
+    let mut memory = BotMemory::default();
+    send(&mut memory, &config, "hi", now);
+    let location = send(&mut memory, &config, "where are you?", now);
+    assert_eq!(
+        only_text(&location),
+        "Lupe's Bakery is at Rua Augusta 12, Lisboa.\nMap: https://maps.example/augusta"
+    );
+    let sorry = send(&mut memory, &config, "qwerty", now);
+    assert_eq!(only_text(&sorry), "Sorry! Call us on +351912345678.");
+    // Without the facts the template points at the profile, as before.
+    let plain = config_with_menu_default();
+    assert!(plain.answer(5, now).unwrap().contains("WhatsApp profile"));
+}
+
+fn config_with_menu_default() -> BotConfig {
+    config(TemplateType::Restaurant, Language::En)
 }

@@ -1,10 +1,14 @@
-//! Texts with placeholders: `{business_name}`, `{hours}`, `{next_opening}`.
+//! Texts with placeholders: `{business_name}`, `{hours}`, `{next_opening}`
+//! and the business's facts (`{address}`, `{map_link}`, `{website}`,
+//! `{catalog_link}`, `{phone}`).
 //!
 //! A text is parsed once, when the bot's configuration is built, into
 //! literal pieces and slots. Filling the slots never re-reads what was put
 //! in, so a business called "{hours}" stays a business called "{hours}".
 
 use std::fmt;
+
+use crate::facts::Fact;
 
 /// A placeholder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -14,16 +18,39 @@ pub enum Slot {
     Hours,
     /// When the business opens next, e.g. "tomorrow at 09:00".
     NextOpening,
+    /// One of the business's facts; empty when the business has not
+    /// filled it.
+    Fact(Fact),
 }
 
 impl Slot {
-    const ALL: [Slot; 3] = [Slot::BusinessName, Slot::Hours, Slot::NextOpening];
+    pub(crate) const ALL: [Slot; 8] = [
+        Slot::BusinessName,
+        Slot::Hours,
+        Slot::NextOpening,
+        Slot::Fact(Fact::Address),
+        Slot::Fact(Fact::MapLink),
+        Slot::Fact(Fact::Website),
+        Slot::Fact(Fact::CatalogLink),
+        Slot::Fact(Fact::Phone),
+    ];
+
+    pub(crate) const ALL_BUT_NEXT_OPENING: [Slot; 7] = [
+        Slot::BusinessName,
+        Slot::Hours,
+        Slot::Fact(Fact::Address),
+        Slot::Fact(Fact::MapLink),
+        Slot::Fact(Fact::Website),
+        Slot::Fact(Fact::CatalogLink),
+        Slot::Fact(Fact::Phone),
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Slot::BusinessName => "business_name",
             Slot::Hours => "hours",
             Slot::NextOpening => "next_opening",
+            Slot::Fact(fact) => fact.name(),
         }
     }
 }
@@ -85,6 +112,13 @@ impl Text {
             pieces.push(Piece::Literal(rest.to_owned()));
         }
         Ok(Self { pieces })
+    }
+
+    /// Whether any placeholder is one of the business's facts.
+    pub fn uses_a_fact(&self) -> bool {
+        self.pieces
+            .iter()
+            .any(|piece| matches!(piece, Piece::Slot(Slot::Fact(_))))
     }
 
     /// A text without placeholders, taken as it is.

@@ -1,8 +1,11 @@
 //! The owner runs their own assistant, end to end with a real worker: hours
 //! changed so that the business is closed now are what the very next
 //! customer hears; a closure covering today names the reopening date; the
-//! owner's switch stops and restarts the answers.
+//! owner's switch stops and restarts the answers; a menu item of the
+//! owner's sends its PDF.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{Datelike, Days, Utc};
 
 use super::commands::logged;
@@ -178,6 +181,57 @@ async fn the_owners_settings_and_switch_answer_the_next_customer(mut env: Env) {
             .any(|m| m["to"] == "+34600000003"),
         "the paused message was never answered"
     );
+
+    // The owner's own item with a PDF: "pix" gets its answer and the file,
+    // and the menu lists it in its place.
+    let pdf: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let sha256 = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(pdf))
+    };
+    let settings = patch_config(
+        &env,
+        &owner,
+        json!({"menu": [
+            {"label": "Opening hours", "answer": "{hours}", "keywords": ["hours"]},
+            {"label": "Pix", "answer": "Our Pix key is in the PDF.", "keywords": ["pix"],
+             "attachment": {"file_name": "pix.pdf", "mime": "application/pdf",
+                            "data_base64": BASE64.encode(pdf)}}
+        ]}),
+    )
+    .await;
+    assert_eq!(settings["menu"][1]["attachment"]["sha256"], sha256);
+    env.inbound(id, "+34600000005", "pix").await;
+    let sent = eventually(
+        "the answer and its PDF",
+        Duration::from_secs(10),
+        || async {
+            let sent: Vec<Value> = env
+                .outbox(id)
+                .await
+                .into_iter()
+                .filter(|m| m["to"] == "+34600000005")
+                .collect();
+            (sent.len() == 2).then_some(sent)
+        },
+    )
+    .await;
+    assert_eq!(sent[0]["text"], "Our Pix key is in the PDF.");
+    assert_eq!(sent[0]["media"], Value::Null);
+    assert_eq!(sent[1]["media"]["mime"], "application/pdf");
+    assert_eq!(sent[1]["media"]["sha256"], sha256);
+    assert_eq!(sent[1]["media"]["size"], pdf.len());
+    env.inbound(id, "+34600000005", "menu").await;
+    let menu = eventually("the menu", Duration::from_secs(10), || async {
+        env.outbox(id)
+            .await
+            .into_iter()
+            .filter(|m| m["to"] == "+34600000005")
+            .nth(2)
+            .map(|m| m["text"].as_str().unwrap().to_owned())
+    })
+    .await;
+    assert!(menu.contains("1. Opening hours\n2. Pix"), "{menu}");
 
     let (status, _) = env.post("/api/admin/workers/stop-all", json!({})).await;
     assert_eq!(status, 200);

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod fields;
 pub mod list;
+pub mod menu;
 pub mod openapi;
 pub mod portal;
 pub mod sim;

@@ -281,6 +281,7 @@ impl Hub {
         tenant: TenantId,
     ) -> flowhq_store::Result<bool> {
         let config = worker_config(store, tenant).await?;
+        let config = Box::new(config);
         Ok(self.command(tenant, Command::Config { config }).await)
     }
 
@@ -350,6 +351,8 @@ pub async fn worker_config(store: &Store, tenant: TenantId) -> flowhq_store::Res
         overrides: config.overrides,
         closures: config.closures,
         special_hours: config.special_hours,
+        facts: config.facts,
+        menu: config.menu,
         config_version: config.updated_at.timestamp_millis(),
         paused: detail.tenant.status == TenantStatus::Paused,
     })

@@ -255,7 +255,7 @@ async fn welcome(
         .collect();
     Ok(Down::Welcome {
         desired: desired_state(&view),
-        config: worker_config(store, tenant).await?,
+        config: Box::new(worker_config(store, tenant).await?),
         sends,
     })
 }
@@ -411,7 +411,7 @@ async fn heartbeat(
     }
     if beat.config_version != view.config_version {
         corrections.push(fresh(Command::Config {
-            config: worker_config(store, tenant).await?,
+            config: Box::new(worker_config(store, tenant).await?),
         }));
     }
     // The owner's requests, when the worker missed the newest (asked on

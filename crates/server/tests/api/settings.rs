@@ -2,6 +2,8 @@
 //! running worker gets them before the PATCH answers), refusals that name
 //! the field and change nothing, and the owner's on/off switch.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use flowhq_domain::lifecycle::Event;
 use flowhq_domain::protocol::{Command, Down, Up};
 use flowhq_domain::{SessionState, TenantId};
@@ -18,6 +20,8 @@ flowhq_store::backend_tests!(run:
     the_owner_switches_the_assistant_off_and_on,
     a_preview_answers_from_unsaved_settings,
     the_owner_reads_the_history_and_undoes_changes,
+    the_owner_builds_a_menu_with_a_file_and_facts,
+    refused_menus_and_facts_name_the_field_and_store_nothing,
 );
 
 const CONFIG: &str = "/api/portal/tenant/current/config";
@@ -375,5 +379,179 @@ async fn the_owner_reads_the_history_and_undoes_changes(app: TestApp) {
         .sent()
         .await;
     expect_error(unknown, 404, "not_found").await;
+    app.stop().await;
+}
+
+/// The smallest file that is a PDF by its content.
+const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+async fn the_owner_builds_a_menu_with_a_file_and_facts(app: TestApp) {
+    let (owner, tenant, mut link) = owner_with_worker(&app, "pix@example.com").await;
+    let menu = json!([
+        {"label": "Horário", "answer": "Abrimos:\n{hours}", "keywords": ["horario"]},
+        {"label": "Pix", "answer": "Nossa chave Pix está no PDF.", "keywords": ["pix"],
+         "attachment": {"file_name": "pix.pdf", "mime": "application/pdf",
+                        "data_base64": BASE64.encode(PDF)}},
+        {"label": "Cardápio", "keywords": ["cardapio"], "items": [
+            {"label": "Pães", "answer": "Pão francês, R$ 1.", "keywords": ["pao"]},
+            {"label": "Bolos", "answer": "Bolo de milho, R$ 20.", "keywords": ["bolo"]}
+        ]}
+    ]);
+    let patch = owner
+        .patch(app.url(CONFIG))
+        .json(&json!({
+            "facts": {"address": "Rua Augusta 12, São Paulo", "map_link": "https://maps.example/sol"},
+            "menu": menu
+        }))
+        .send();
+    let (response, command) = tokio::join!(patch, acknowledge(&mut link));
+    let Command::Config { config } = command else {
+        panic!("expected the config")
+    };
+    let changed: Value = response.unwrap().json().await.unwrap();
+    assert_eq!(changed["applied"], true, "{changed}");
+    assert_eq!(changed["menu_customized"], true);
+    let pix = &changed["menu"][1];
+    assert_eq!(pix["id"], "pix", "new items get ids from their labels");
+    assert_eq!(
+        pix["attachment"],
+        json!({"file_name": "pix.pdf", "mime": "application/pdf",
+               "size": PDF.len(), "sha256": sha256_hex(PDF)})
+    );
+    assert_eq!(changed["menu"][2]["items"][1]["label"], "Bolos");
+    assert_eq!(changed["facts"]["address"], "Rua Augusta 12, São Paulo");
+    // The worker has the menu and the facts.
+    let menu = config.menu.expect("the owner's menu");
+    assert_eq!(menu[1].attachment.as_ref().unwrap().sha256, sha256_hex(PDF));
+    assert_eq!(
+        config.facts.map_link.as_deref(),
+        Some("https://maps.example/sol")
+    );
+
+    // The preview answers "pix" with the text and the file.
+    let preview: Value = owner
+        .post(app.url("/api/portal/tenant/current/bot/preview"))
+        .json(&json!({"text": "pix", "at": "2026-12-07T14:00:00Z"}))
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        preview["replies"],
+        json!(["Nossa chave Pix está no PDF."]),
+        "{preview}"
+    );
+    assert_eq!(preview["files"][0]["sha256"], sha256_hex(PDF));
+
+    // The worker fetches the file with its own token; another tenant's
+    // worker cannot.
+    let token = token_for(&app, &tenant).await;
+    let url = app.url(&format!("/api/worker/{tenant}/media/{}", sha256_hex(PDF)));
+    let file = reqwest::Client::new()
+        .get(&url)
+        .bearer_auth(&token)
+        .sent()
+        .await;
+    assert_eq!(file.headers()["content-type"], "application/pdf");
+    assert_eq!(file.bytes().await.unwrap().as_ref(), PDF);
+    let (_other_owner, other, _other_link) = owner_with_worker(&app, "zoe@example.com").await;
+    let other_token = token_for(&app, &other).await;
+    let theirs = reqwest::Client::new()
+        .get(app.url(&format!("/api/worker/{other}/media/{}", sha256_hex(PDF))))
+        .bearer_auth(&other_token)
+        .send()
+        .await
+        .unwrap();
+    expect_error(theirs, 404, "not_found").await;
+
+    // Kept files are written back by hash; null goes back to the template,
+    // whose location answer now quotes the address.
+    let mut kept = changed["menu"].clone();
+    kept[0]["label"] = json!("Horário de funcionamento");
+    let again = owner
+        .patch(app.url(CONFIG))
+        .json(&json!({"menu": kept}))
+        .sent()
+        .await;
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["menu"][1]["attachment"]["sha256"], sha256_hex(PDF));
+    assert_eq!(again["menu"][0]["label"], "Horário de funcionamento");
+    let reset = owner
+        .patch(app.url(CONFIG))
+        .json(&json!({"menu": null}))
+        .sent()
+        .await;
+    let reset: Value = reset.json().await.unwrap();
+    assert_eq!(reset["menu_customized"], false);
+    let location = reset["menu"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["id"] == "location")
+        .unwrap();
+    assert!(
+        location["answer"].as_str().unwrap().contains("{address}"),
+        "{location}"
+    );
+    app.stop().await;
+}
+
+async fn refused_menus_and_facts_name_the_field_and_store_nothing(app: TestApp) {
+    let (owner, tenant, _link) = owner_with_worker(&app, "nop@example.com").await;
+    let before = settings(&app, &owner).await;
+    let item =
+        |label: &str, keywords: Value| json!({"label": label, "answer": "x", "keywords": keywords});
+    let not_a_pdf = json!([{"label": "Pix", "answer": "x", "attachment": {
+        "file_name": "pix.pdf", "mime": "application/pdf",
+        "data_base64": BASE64.encode(b"MZ this is a program, not a PDF")}}]);
+    let cases = [
+        (
+            json!({"menu": [item("Pay", json!(["pix", "card"])), item("Pix", json!(["PIX!"]))]}),
+            "menu[1].keywords",
+        ),
+        (json!({"menu": not_a_pdf}), "menu[0].attachment"),
+        (
+            json!({"menu": [{"label": "Food", "items": [{"label": "Pizza", "answer": "x",
+                "items": [item("Deep", json!([]))]}]}]}),
+            "menu[0].items[0].items",
+        ),
+        (
+            json!({"menu": (0..21).map(|i| item(&format!("Item {i}"), json!([]))).collect::<Vec<_>>()}),
+            "menu",
+        ),
+        (json!({"menu": [{"label": "No answer"}]}), "menu[0].answer"),
+        (
+            json!({"facts": {"website": "example.com"}}),
+            "facts.website",
+        ),
+        (json!({"facts": {"phone": "12345"}}), "facts.phone"),
+        (json!({"facts": {"fax": "+5511987654000"}}), "facts.fax"),
+    ];
+    for (body, field) in cases {
+        let mut body = body;
+        body["language"] = json!("EN");
+        let response = owner.patch(app.url(CONFIG)).json(&body).sent().await;
+        let error = expect_invalid(response, field).await;
+        if field == "menu[1].keywords" {
+            let message = error["message"].as_str().unwrap();
+            assert!(
+                message.contains("menu[0]") && message.contains("Pay"),
+                "{message}"
+            );
+        }
+    }
+    assert_eq!(settings(&app, &owner).await, before);
+    let id: TenantId = tenant.parse().unwrap();
+    assert_eq!(
+        app.store.media_usage(id).await.unwrap(),
+        0,
+        "no file was kept"
+    );
     app.stop().await;
 }

@@ -325,6 +325,7 @@ fn message(direction: Direction, wa_id: &str) -> LoggedMessage {
         wa_message_id: wa_id.into(),
         bot_decision: None,
         reply_to: None,
+        media: None,
         created_at: Utc::now(),
     }
 }
@@ -355,6 +356,7 @@ async fn message_logging_is_idempotent_and_pages(store: Store, _url: String) {
     let mut retry = batch.clone();
     retry.push(LoggedMessage {
         reply_to: Some("wa-0".into()),
+        media: None,
         ..message(Direction::Outbound, "wa-0")
     });
     assert_eq!(store.log_messages(a, &retry).await.unwrap(), 1);

@@ -7,8 +7,10 @@ pub mod whatsapp_web;
 
 use chrono::{DateTime, Utc};
 pub use flowhq_domain::bot::ChatKind;
+use flowhq_domain::media::Attachment;
 
-use crate::Result;
+use crate::media::MediaBytes;
+use crate::{Result, WorkerError};
 
 /// A message as the network delivered it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,7 +23,11 @@ pub struct InboundMessage {
     pub from: String,
     /// The name the contact gave themselves, when the network says.
     pub push_name: Option<String>,
+    /// The text, or the caption of `media`.
     pub text: String,
+    /// An image, document, voice note, … the contact sent, kept in the
+    /// worker's media folder ([`crate::media::MediaCache::keep`]).
+    pub media: Option<Attachment>,
     pub at: DateTime<Utc>,
     /// Only direct chats are answered; the rest is logged.
     pub kind: ChatKind,
@@ -37,6 +43,7 @@ impl InboundMessage {
             from: from.to_owned(),
             push_name: None,
             text: text.to_owned(),
+            media: None,
             at,
             kind: ChatKind::Direct,
             from_me: false,
@@ -74,12 +81,14 @@ pub enum ChannelEvent {
     Inbound(InboundMessage),
 }
 
-/// A text to send, with its idempotency key.
+/// A text or a file to send, with its idempotency key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {
     pub client_id: String,
     pub to: String,
+    /// The text, or the caption of `media`.
     pub text: String,
+    pub media: Option<MediaBytes>,
 }
 
 /// A message the network accepted.
@@ -111,21 +120,28 @@ pub trait Channel: Send {
     /// again sends nothing and returns the first send.
     async fn send_text(&mut self, client_id: &str, to: &str, text: &str) -> Result<Sent>;
 
-    /// Sends several texts as [`Channel::send_text`] would, stopping at the
-    /// first failure: the results are in order and may be fewer than the
-    /// texts. A network that takes several sends at once overrides this to
-    /// send them concurrently.
+    /// Sends an image (shown in the chat) or a document (offered as a file)
+    /// with `caption`, idempotent on `client_id` like [`Channel::send_text`].
+    async fn send_media(
+        &mut self,
+        client_id: &str,
+        to: &str,
+        caption: &str,
+        media: &MediaBytes,
+    ) -> Result<Sent> {
+        let _ = (client_id, to, caption, media);
+        Err(WorkerError::Channel(
+            "this channel cannot send files".into(),
+        ))
+    }
+
+    /// Sends several messages as [`Channel::send_text`] and
+    /// [`Channel::send_media`] would, stopping at the first failure: the
+    /// results are in order and may be fewer than the messages. A network
+    /// that takes several sends at once overrides this to send them
+    /// concurrently.
     async fn send_texts(&mut self, texts: &[Outgoing]) -> Vec<Result<Sent>> {
-        let mut results = Vec::with_capacity(texts.len());
-        for t in texts {
-            let result = self.send_text(&t.client_id, &t.to, &t.text).await;
-            let failed = result.is_err();
-            results.push(result);
-            if failed {
-                break;
-            }
-        }
-        results
+        send_in_order(self, texts).await
     }
 
     /// Asks for a pairing code for `phone_number` (E.164): it comes back
@@ -139,4 +155,28 @@ pub trait Channel: Send {
 
     /// Closes the connection cleanly before the worker exits.
     async fn close(&mut self) {}
+}
+
+/// Sends `messages` one after the other, stopping at the first failure.
+pub async fn send_in_order<C: Channel + ?Sized>(
+    channel: &mut C,
+    messages: &[Outgoing],
+) -> Vec<Result<Sent>> {
+    let mut results = Vec::with_capacity(messages.len());
+    for m in messages {
+        let result = match &m.media {
+            Some(media) => {
+                channel
+                    .send_media(&m.client_id, &m.to, &m.text, media)
+                    .await
+            }
+            None => channel.send_text(&m.client_id, &m.to, &m.text).await,
+        };
+        let failed = result.is_err();
+        results.push(result);
+        if failed {
+            break;
+        }
+    }
+    results
 }

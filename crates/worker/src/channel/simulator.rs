@@ -8,13 +8,17 @@
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use flowhq_domain::protocol::{SimPoll, SimSend, SimView, sim_pairing_code};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use flowhq_domain::protocol::{SimMedia, SimMessage, SimPoll, SimSend, SimView, sim_pairing_code};
 
 use super::{Channel, ChannelEvent, InboundMessage, Outgoing, Sent};
 use crate::backoff::Backoff;
 use crate::client::ControlPlane;
+use crate::media::{MediaBytes, MediaCache};
 use crate::{Result, WorkerError};
 
 /// How long one long poll may wait for news.
@@ -33,10 +37,11 @@ pub struct SimulatorChannel {
     /// Acknowledged by the runtime, told to the network with the next poll.
     unacked: Vec<String>,
     backoff: Backoff,
+    media: Arc<MediaCache>,
 }
 
 impl SimulatorChannel {
-    pub fn new(client: ControlPlane, credentials_path: PathBuf) -> Self {
+    pub fn new(client: ControlPlane, credentials_path: PathBuf, media: Arc<MediaCache>) -> Self {
         let credentials = std::fs::read_to_string(&credentials_path)
             .ok()
             .map(|c| c.trim().to_owned())
@@ -52,7 +57,22 @@ impl SimulatorChannel {
             pending: VecDeque::new(),
             unacked: Vec::new(),
             backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(5)),
+            media,
         }
+    }
+
+    /// A customer's message as the runtime takes it, its file kept.
+    fn inbound(&self, m: SimMessage) -> InboundMessage {
+        let mut message = InboundMessage::direct(&m.wa_message_id, &m.from, &m.text, m.at);
+        if let Some(media) = m.media {
+            // The network checked the base64 when the customer sent it.
+            let bytes = BASE64.decode(media.data_base64).unwrap_or_default();
+            match self.media.keep(&bytes, &media.file_name, &media.mime) {
+                Ok(kept) => message.media = Some(kept),
+                Err(e) => tracing::warn!(error = %e, "keeping a received file; logged without it"),
+            }
+        }
+        message
     }
 
     fn save_credentials(&mut self, credentials: Option<String>) -> Result<()> {
@@ -96,13 +116,8 @@ impl SimulatorChannel {
                 self.pending.push_back(ChannelEvent::Connected);
             }
             for m in view.messages {
-                self.pending
-                    .push_back(ChannelEvent::Inbound(InboundMessage::direct(
-                        &m.wa_message_id,
-                        &m.from,
-                        &m.text,
-                        m.at,
-                    )));
+                let message = self.inbound(m);
+                self.pending.push_back(ChannelEvent::Inbound(message));
             }
         } else {
             if self.linked || self.credentials.is_some() {
@@ -127,6 +142,14 @@ impl SimulatorChannel {
             }
         }
         Ok(())
+    }
+}
+
+fn sim_media(media: &MediaBytes) -> SimMedia {
+    SimMedia {
+        mime: media.mime.clone(),
+        file_name: media.file_name.clone(),
+        data_base64: BASE64.encode(media.bytes.as_slice()),
     }
 }
 
@@ -181,6 +204,7 @@ impl Channel for SimulatorChannel {
                 client_id: client_id.to_owned(),
                 to: to.to_owned(),
                 text: text.to_owned(),
+                media: None,
             })
             .await?;
         Ok(Sent {
@@ -189,10 +213,40 @@ impl Channel for SimulatorChannel {
         })
     }
 
-    /// The simulated network takes sends concurrently, like WhatsApp's.
+    async fn send_media(
+        &mut self,
+        client_id: &str,
+        to: &str,
+        caption: &str,
+        media: &MediaBytes,
+    ) -> Result<Sent> {
+        if !self.linked {
+            return Err(WorkerError::Protocol("not connected".into()));
+        }
+        let sent = self
+            .client
+            .sim_send(&SimSend {
+                client_id: client_id.to_owned(),
+                to: to.to_owned(),
+                text: caption.to_owned(),
+                media: Some(sim_media(media)),
+            })
+            .await?;
+        Ok(Sent {
+            wa_message_id: sent.wa_message_id,
+            sent_at: sent.sent_at,
+        })
+    }
+
+    /// The simulated network takes sends concurrently, like WhatsApp's;
+    /// a batch with a file goes one by one, so that an answer's text
+    /// arrives before its file.
     async fn send_texts(&mut self, texts: &[Outgoing]) -> Vec<Result<Sent>> {
         if !self.linked {
             return vec![Err(WorkerError::Protocol("not connected".into()))];
+        }
+        if texts.iter().any(|t| t.media.is_some()) {
+            return super::send_in_order(self, texts).await;
         }
         let mut sends = tokio::task::JoinSet::new();
         for (i, t) in texts.iter().enumerate() {
@@ -201,6 +255,7 @@ impl Channel for SimulatorChannel {
                 client_id: t.client_id.clone(),
                 to: t.to.clone(),
                 text: t.text.clone(),
+                media: None,
             };
             sends.spawn(async move { (i, client.sim_send(&send).await) });
         }

@@ -166,7 +166,7 @@ async fn serve(shared: &Arc<Shared>, mut socket: Socket) -> Ended {
                 *current = desired;
                 changed
             });
-            if let Err(e) = apply_config(shared, config) {
+            if let Err(e) = apply_config(shared, *config) {
                 tracing::error!(error = %e, "the control plane's config is unusable");
             }
             // Each send is recorded, then acknowledged like a command, so
@@ -464,7 +464,7 @@ pub(super) fn apply(shared: &Shared, commanded: &Commanded) -> Result<(), String
             Ok(())
         }
         Command::Config { config } => {
-            apply_config(shared, config.clone()).map_err(|e| e.to_string())
+            apply_config(shared, (**config).clone()).map_err(|e| e.to_string())
         }
         Command::Stop => {
             tracing::info!("the control plane asks this worker to stop");

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use flowhq_domain::SessionState;
-use flowhq_domain::bot::BotConfig;
+use flowhq_domain::bot::{BotConfig, BotSettings};
 use flowhq_domain::calendar::Calendar;
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::protocol::{DesiredState, SessionUpdate, WorkerConfig};
@@ -23,6 +23,7 @@ use crate::channel::simulator::SimulatorChannel;
 use crate::channel::whatsapp_web::{WhatsappWebChannel, WhatsappWebSettings};
 use crate::channel::{Channel, ChannelEvent, InboundMessage, Outgoing};
 use crate::client::ControlPlane;
+use crate::media::MediaCache;
 use crate::outbox::{Outbox, Recorded};
 use crate::{ChannelChoice, Result, WorkerError, WorkerSettings};
 
@@ -39,25 +40,29 @@ impl Bot {
     fn build(config: WorkerConfig) -> Result<Self> {
         let hours = OpeningHours::from_json(&config.hours)
             .map_err(|e| WorkerError::Protocol(format!("config hours: {}", e.0)))?;
-        let engine = BotConfig::new(
-            config.template_type,
-            &config.business_name,
-            config.language,
-            hours,
-            &config.overrides,
-        )
-        .map_err(|e| WorkerError::Protocol(format!("config overrides: {e}")))?
-        // Checked against each other when they were stored.
-        .with_calendar(Calendar {
-            closures: config.closures.clone(),
-            special_hours: config.special_hours.clone(),
-        });
+        let settings = BotSettings {
+            template: config.template_type,
+            business_name: &config.business_name,
+            language: config.language,
+            overrides: &config.overrides,
+            facts: &config.facts,
+            menu: config.menu.as_deref(),
+        };
+        let engine = BotConfig::build(settings, hours)
+            .map_err(|e| WorkerError::Protocol(format!("config: {e}")))?
+            // Checked against each other when they were stored.
+            .with_calendar(Calendar {
+                closures: config.closures.clone(),
+                special_hours: config.special_hours.clone(),
+            });
         Ok(Self { config, engine })
     }
 }
 
 struct Shared {
     outbox: Outbox,
+    /// Files received and files to send.
+    media: Arc<MediaCache>,
     settings: WorkerSettings,
     session: watch::Sender<SessionUpdate>,
     desired: watch::Sender<DesiredState>,
@@ -78,8 +83,17 @@ impl Shared {
     fn open(settings: &WorkerSettings) -> Result<Self> {
         let outbox = Outbox::open(&settings.state_dir().join("outbox.db"))?;
         outbox.prune(Utc::now())?;
+        let control_plane = ControlPlane::new(
+            &settings.control_plane_url,
+            settings.tenant_id,
+            &settings.token,
+        )?;
         Ok(Self {
             outbox,
+            media: Arc::new(MediaCache::new(
+                settings.state_dir().join("media"),
+                control_plane,
+            )),
             settings: settings.clone(),
             session: watch::channel(SessionUpdate::state(SessionState::Connecting)).0,
             desired: watch::channel(DesiredState::default()).0,
@@ -113,7 +127,8 @@ pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -
                 settings.tenant_id,
                 &settings.token,
             )?;
-            let channel = SimulatorChannel::new(network, dir.join("sim-credentials"));
+            let channel =
+                SimulatorChannel::new(network, dir.join("sim-credentials"), shared.media.clone());
             drive(&shared, channel, shutdown).await
         }
         ChannelChoice::WhatsappWeb { url, version } => {
@@ -121,6 +136,7 @@ pub async fn run(settings: WorkerSettings, shutdown: impl Future<Output = ()>) -
                 state_dir: dir.clone(),
                 url: url.clone(),
                 version: *version,
+                media: shared.media.clone(),
             });
             drive(&shared, channel, shutdown).await
         }
@@ -380,7 +396,21 @@ async fn try_send_pending(shared: &Shared, channel: &mut impl Channel) -> bool {
             return true;
         }
     };
-    let outgoing: Vec<Outgoing> = pending.iter().map(|p| p.message.clone()).collect();
+    let mut outgoing: Vec<Outgoing> = Vec::with_capacity(pending.len());
+    for reply in &pending {
+        let mut message = reply.message.clone();
+        if let Some(attachment) = &reply.attachment {
+            match shared.media.bytes(attachment).await {
+                Ok(bytes) => message.media = Some(bytes),
+                Err(e) => {
+                    // In order or not at all: what follows waits with it.
+                    tracing::warn!(error = %e, sha256 = %attachment.sha256, "fetching a file to send; will retry");
+                    break;
+                }
+            }
+        }
+        outgoing.push(message);
+    }
     let mut sent = Vec::with_capacity(pending.len());
     for (reply, result) in pending.iter().zip(channel.send_texts(&outgoing).await) {
         match result {
@@ -423,6 +453,8 @@ mod tests {
             overrides: Default::default(),
             closures: Vec::new(),
             special_hours: Vec::new(),
+            facts: Default::default(),
+            menu: None,
             config_version: 1,
             paused,
         }

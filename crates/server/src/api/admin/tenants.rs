@@ -1,12 +1,13 @@
 //! `/api/admin/tenants`: create, list, read, edit, delete tenants, move them
 //! through their lifecycle, and read their audit trail and messages.
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use flowhq_domain::bot::validate_overrides;
 use flowhq_domain::calendar::{Calendar, Closure, SpecialHours};
 use flowhq_domain::entities::{MessageLog, TenantEvent};
+use flowhq_domain::facts::Facts;
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::lifecycle::Event;
 use flowhq_domain::values::{Name, PhoneNumber};
@@ -29,7 +30,7 @@ use crate::api::openapi::responses::{
     AdminAuthErrors, BodyErrors, Conflict, InvalidQuery, NotFound,
 };
 use crate::auth::Admin;
-use crate::error::{AppResult, FieldContext};
+use crate::error::{AppError, AppResult, FieldContext};
 use crate::extract::TenantPath;
 use crate::extract::{Json, Query};
 use crate::lifecycle::Commanded;
@@ -38,7 +39,12 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create, list))
-        .routes(routes!(show, update, remove))
+        // A PATCH may carry a menu with its files.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(show, update, remove))
+                .layer(DefaultBodyLimit::max(crate::api::menu::MAX_MENU_BODY_BYTES)),
+        )
         .routes(routes!(pause))
         .routes(routes!(resume))
         .routes(routes!(retry))
@@ -66,6 +72,16 @@ pub struct ConfigBody {
     /// Dates with their own hours: `[{date, ranges, note?}]`.
     #[schema(value_type = Option<Vec<SpecialHours>>)]
     pub special_hours: Option<serde_json::Value>,
+    /// Address, links and phone, for `{address}` and the other
+    /// placeholders; the whole set, replacing the one before.
+    #[schema(value_type = Option<Facts>)]
+    pub facts: Option<serde_json::Value>,
+    /// The whole menu (`null`: back to the template's). Its new files are
+    /// stored by [`crate::api::menu::parse_menu`], which the handlers call:
+    /// [`ConfigBody::into_patch_at`] leaves it out.
+    #[serde(default, deserialize_with = "crate::api::menu::present")]
+    #[schema(value_type = Option<Vec<crate::api::menu::MenuItemBody>>)]
+    pub menu: Option<serde_json::Value>,
 }
 
 impl ConfigBody {
@@ -96,6 +112,11 @@ impl ConfigBody {
                 .special_hours
                 .map(|d| parse_special_hours(&d, prefix))
                 .transpose()?,
+            facts: self
+                .facts
+                .map(|f| crate::api::menu::parse_facts(f, prefix))
+                .transpose()?,
+            menu: None,
         })
     }
 }
@@ -128,7 +149,15 @@ async fn create(
 ) -> AppResult<impl IntoResponse> {
     let name = Name::parse(&body.name).field("name")?;
     let phone_number = PhoneNumber::parse(&body.phone_number).field("phone_number")?;
-    let patch = body.config.unwrap_or_default().into_patch()?;
+    let config = body.config.unwrap_or_default();
+    if config.menu.is_some() {
+        // Its files belong to a tenant, which does not exist yet.
+        return Err(AppError::invalid(
+            "config.menu",
+            "config.menu: set the menu with a PATCH once the tenant exists",
+        ));
+    }
+    let patch = config.into_patch()?;
     let defaults = ConfigInput::default_for(&name);
     let config = ConfigInput {
         template_type: patch.template_type.unwrap_or(defaults.template_type),
@@ -138,6 +167,8 @@ async fn create(
         overrides: patch.overrides.unwrap_or(defaults.overrides),
         closures: patch.closures.unwrap_or(defaults.closures),
         special_hours: patch.special_hours.unwrap_or(defaults.special_hours),
+        facts: patch.facts.unwrap_or(defaults.facts),
+        menu: None,
     };
     validate_overrides(config.template_type, &config.overrides).map_err(override_error)?;
     Calendar::check(&config.closures, &config.special_hours)
@@ -245,9 +276,10 @@ async fn update(
     State(state): State<AppState>,
     admin: Admin,
     TenantPath(id): TenantPath,
-    Json(body): Json<PatchBody>,
+    Json(mut body): Json<PatchBody>,
 ) -> AppResult<impl IntoResponse> {
-    let patch = TenantPatch {
+    let menu = body.config.as_mut().and_then(|config| config.menu.take());
+    let mut patch = TenantPatch {
         name: body
             .name
             .map(|n| Name::parse(&n).field("name"))
@@ -262,6 +294,19 @@ async fn update(
             .transpose()?
             .unwrap_or_default(),
     };
+    if let Some(menu) = menu {
+        state.store.tenant_config(id).await?;
+        patch.config.menu = Some(
+            crate::api::menu::parse_menu(
+                &state,
+                id,
+                menu,
+                "config.",
+                crate::api::menu::Files::Store,
+            )
+            .await?,
+        );
+    }
     if !patch.config.is_empty() {
         let current = state.store.tenant_config(id).await?;
         // Overrides name template texts: check them against the template the

@@ -5,12 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
-use flowhq_domain::bot::{default_texts, validate_overrides};
+use flowhq_domain::bot::{MenuItem, default_texts, template_menu, validate_overrides};
 use flowhq_domain::calendar::{Closure, SpecialHours};
 use flowhq_domain::entities::TenantConfig;
+use flowhq_domain::facts::Facts;
 use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::{Language, TemplateType, TenantId};
 use flowhq_store::Page;
@@ -24,6 +25,7 @@ use utoipa_axum::routes;
 use crate::api::admin::bot::override_error_at;
 use crate::api::admin::tenants::ConfigBody;
 use crate::api::fields::check_calendar;
+use crate::api::menu::{Files, MAX_MENU_BODY_BYTES, MenuItemBody, parse_menu, present};
 use crate::api::openapi::responses::{BodyErrors, Conflict, NotFound, OwnerAuthErrors};
 use crate::auth::Owner;
 use crate::error::{AppError, AppResult};
@@ -32,7 +34,12 @@ use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(show, update))
+        // A PATCH may carry a menu with its files.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(show, update))
+                .layer(DefaultBodyLimit::max(MAX_MENU_BODY_BYTES)),
+        )
         .routes(routes!(history))
         .routes(routes!(undo))
 }
@@ -52,6 +59,13 @@ pub struct Settings {
     pub customized: Vec<String>,
     pub closures: Vec<Closure>,
     pub special_hours: Vec<SpecialHours>,
+    pub facts: Facts,
+    /// The whole menu the bot shows: the owner's, or the template's (in
+    /// the business's language, quoting the facts where it can) until the
+    /// owner changes it.
+    pub menu: Vec<MenuItem>,
+    /// Whether `menu` is the owner's own.
+    pub menu_customized: bool,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -68,7 +82,19 @@ impl Settings {
                 customized.push(key.clone());
             }
         }
+        let menu_customized = config.menu.is_some();
+        let menu = config.menu.unwrap_or_else(|| {
+            template_menu(
+                config.template_type,
+                config.language,
+                &config.overrides,
+                &config.facts,
+            )
+        });
         Self {
+            menu,
+            menu_customized,
+            facts: config.facts,
             business_name: config.business_name,
             template_type: config.template_type,
             language: config.language,
@@ -113,12 +139,27 @@ pub struct SettingsPatch {
     /// The whole list: `[{date, ranges, note?}]`.
     #[schema(value_type = Option<Vec<SpecialHours>>)]
     pub special_hours: Option<serde_json::Value>,
+    /// The whole set: `{address?, map_link?, website?, catalog_link?, phone?}`.
+    #[schema(value_type = Option<Facts>)]
+    pub facts: Option<serde_json::Value>,
+    /// The whole menu; `null` goes back to the template's. Attachments are
+    /// new (`{file_name, mime, data_base64}`) or kept (`{file_name, sha256}`
+    /// as read back).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Vec<MenuItemBody>>)]
+    pub menu: Option<serde_json::Value>,
 }
 
 impl SettingsPatch {
     /// Checks every field against the current settings and turns the patch
-    /// into the store's; nothing is written on a refusal.
-    pub fn into_config_patch(self, current: &TenantConfig) -> AppResult<ConfigPatch> {
+    /// into the store's; nothing is written on a refusal (but the new files
+    /// of a menu that passed every check are stored).
+    pub async fn into_config_patch(
+        self,
+        state: &AppState,
+        current: &TenantConfig,
+        files: Files,
+    ) -> AppResult<ConfigPatch> {
         let template = self.template_type.unwrap_or(current.template_type);
         let language = self.language.unwrap_or(current.language);
         let overrides = match self.texts {
@@ -138,10 +179,17 @@ impl SettingsPatch {
             overrides,
             closures: self.closures,
             special_hours: self.special_hours,
+            facts: self.facts,
+            menu: None,
         }
         .into_patch_at("")?;
         check_calendar(current, &patch, "")?;
-        Ok(patch)
+        // Last: the only check that stores something (the menu's files).
+        let menu = match self.menu {
+            Some(menu) => Some(parse_menu(state, current.tenant_id, menu, "", files).await?),
+            None => None,
+        };
+        Ok(ConfigPatch { menu, ..patch })
     }
 }
 
@@ -217,7 +265,9 @@ async fn update(
 ) -> AppResult<impl IntoResponse> {
     let tenant = owner.tenant_id;
     let current = state.store.tenant_config(tenant).await?;
-    let config = body.into_config_patch(&current)?;
+    let config = body
+        .into_config_patch(&state, &current, Files::Store)
+        .await?;
     if config.is_empty() {
         return Ok(axum::Json(SettingsChanged {
             settings: Settings::of(current),

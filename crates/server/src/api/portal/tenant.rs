@@ -211,7 +211,10 @@ async fn preview(
 ) -> AppResult<impl IntoResponse> {
     let current = state.store.tenant_config(owner.tenant_id).await?;
     let config = match body.settings {
-        Some(settings) => settings.into_config_patch(&current)?.applied_to(current),
+        Some(settings) => settings
+            .into_config_patch(&state, &current, crate::api::menu::Files::CheckOnly)
+            .await?
+            .applied_to(current),
         None => current,
     };
     let asked = PreviewBody {

@@ -1,9 +1,10 @@
 //! `/api/sim/tenants/{id}/…`: scan the QR (or type the pairing code),
 //! unlink, send as a customer, read what the bot sent.
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::response::IntoResponse;
 use flowhq_domain::TenantId;
+use flowhq_domain::protocol::SimMedia;
 use flowhq_sim::SimOutbound;
 use flowhq_store::Page;
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,12 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(scan))
         .routes(routes!(logout))
-        .routes(routes!(inbound))
+        // A customer's message may carry a file.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(inbound))
+                .layer(DefaultBodyLimit::max(flowhq_sim::MAX_BODY_BYTES)),
+        )
         .routes(routes!(outbox))
 }
 
@@ -106,8 +112,11 @@ async fn logout(
 struct InboundBody {
     /// The customer's WhatsApp address: 1 to 64 characters.
     from: String,
-    /// At most 4096 characters.
+    /// At most 4096 characters; with `media`, its caption (may be empty).
+    #[serde(default)]
     text: String,
+    /// A photo or document the customer sends (at most 16 MiB).
+    media: Option<SimMedia>,
 }
 
 #[utoipa::path(
@@ -131,7 +140,7 @@ async fn inbound(
     Json(body): Json<InboundBody>,
 ) -> AppResult<impl IntoResponse> {
     state.store.tenant(tenant).await?;
-    let wa_message_id = network(&state)?.inbound(tenant, &body.from, &body.text)?;
+    let wa_message_id = network(&state)?.inbound(tenant, &body.from, &body.text, body.media)?;
     Ok(axum::Json(SimInboundAccepted { wa_message_id }))
 }
 

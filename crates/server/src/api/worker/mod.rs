@@ -1,13 +1,16 @@
 //! `/api/worker/*`: the workers' side of the control plane. The link
 //! (`/link`, see [`crate::link`]) carries everything between a worker and
 //! the control plane; the simulated network's endpoints
-//! (`/{tenant}/sim/*`) stand in for WhatsApp. A worker authenticates with
+//! (`/{tenant}/sim/*`) stand in for WhatsApp; `/{tenant}/media/{sha256}`
+//! hands out the tenant's files to send. A worker authenticates with
 //! `Authorization: Bearer <its token>`, which acts only for its own tenant.
 
 mod auth;
+mod media;
 pub(crate) mod sim;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use auth::{LinkAuth, WorkerAuth};
@@ -15,11 +18,15 @@ pub use auth::{LinkAuth, WorkerAuth};
 use crate::state::AppState;
 
 pub fn router(hosts_sim: bool) -> Router<AppState> {
-    let router = Router::new().route("/link", get(crate::link::socket::link));
+    let router = Router::new()
+        .route("/link", get(crate::link::socket::link))
+        .route("/{tenant}/media/{sha256}", get(media::file));
     if hosts_sim {
-        router
-            .route("/{tenant}/sim/poll", post(sim::poll))
-            .route("/{tenant}/sim/send", post(sim::send))
+        router.route("/{tenant}/sim/poll", post(sim::poll)).route(
+            "/{tenant}/sim/send",
+            // A send may carry a file.
+            post(sim::send).layer(DefaultBodyLimit::max(flowhq_sim::MAX_BODY_BYTES)),
+        )
     } else {
         router
     }

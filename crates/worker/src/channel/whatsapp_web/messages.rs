@@ -107,6 +107,8 @@ pub fn inbound(
         from: contact_of(info, known_phone),
         push_name,
         text,
+        // Downloaded by the channel, which holds the client.
+        media: None,
         at: info.timestamp,
         kind: chat_kind(info),
         from_me: info.source.is_from_me,

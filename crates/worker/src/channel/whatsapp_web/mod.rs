@@ -12,9 +12,15 @@
 //! and stops for good on a logout, a ban, an outdated client or when the QR
 //! codes run out. A logout clears the credentials and starts a new session
 //! (new QR codes) at once; the others wait for the owner or operator.
+//!
+//! Files customers send in direct chats are downloaded inside the hook,
+//! before the message reaches the runtime: the runtime stores the message
+//! with its file, and a download that fails leaves the message without it
+//! rather than losing it ([`media`]).
 
 pub mod credentials;
 pub mod events;
+pub mod media;
 pub mod messages;
 mod transport;
 
@@ -34,9 +40,10 @@ use whatsapp_rust::store::SqliteStore;
 use whatsapp_rust::types::events::{Event, EventHandler, InboundMessage as WaInbound};
 use whatsapp_rust::wacore::proto_helpers::MessageBuilderExt;
 use whatsapp_rust::waproto::whatsapp as wa;
-use whatsapp_rust::{Client, InboundDurabilityHook, async_trait};
+use whatsapp_rust::{Client, InboundDurabilityHook, Jid, UploadOptions, async_trait};
 
-use super::{Channel, ChannelEvent, InboundMessage, Sent};
+use super::{Channel, ChannelEvent, ChatKind, InboundMessage, Sent};
+use crate::media::{MediaBytes, MediaCache};
 use crate::{Result, WorkerError};
 
 /// WhatsApp Web's websocket.
@@ -61,6 +68,8 @@ pub struct WhatsappWebSettings {
     /// Pins WhatsApp Web's version instead of asking web.whatsapp.com for
     /// the current one.
     pub version: Option<(u32, u32, u32)>,
+    /// Where the files customers send are kept.
+    pub media: Arc<MediaCache>,
 }
 
 /// What the library's side hands to the channel.
@@ -185,6 +194,17 @@ impl WhatsappWebChannel {
         }
     }
 
+    /// The client to send with and where a reply to `to` goes.
+    fn reply_target(&self, to: &str) -> Result<(Arc<Client>, Jid)> {
+        let client = match &self.session {
+            Some(session) if self.linked => session.client.clone(),
+            _ => return Err(WorkerError::Channel("not connected to WhatsApp".into())),
+        };
+        let jid = messages::reply_jid(to)
+            .ok_or_else(|| WorkerError::Channel(format!("cannot address a reply to {to:?}")))?;
+        Ok((client, jid))
+    }
+
     fn ask_pairing_code(&self, session: &Session, phone_number: &str) {
         let client = session.client.clone();
         let tx = self.tx.clone();
@@ -239,7 +259,10 @@ async fn start(
         .with_backend(store)
         .with_transport_factory(transport::ObservedTransport::new(&settings.url, tx.clone()))
         .with_event_handler(Bridge { tx: tx.clone() })
-        .with_inbound_durability_hook(Durability { tx })
+        .with_inbound_durability_hook(Durability {
+            tx,
+            media: settings.media.clone(),
+        })
         // The bot answers what comes; old chats would only cost memory.
         .skip_history_sync();
     if let Some(version) = settings.version {
@@ -252,6 +275,19 @@ async fn start(
     Ok(Session {
         client: bot.client(),
         handle: bot.spawn(),
+    })
+}
+
+/// Sends `message` under the WhatsApp id derived from `client_id`.
+async fn send(client: &Client, jid: Jid, client_id: &str, message: wa::Message) -> Result<Sent> {
+    let options = SendOptions::default().with_message_id(messages::message_id_for(client_id));
+    let sent = client
+        .send_message_with_options(jid, message, options)
+        .await
+        .map_err(|e| WorkerError::Channel(format!("sending: {e}")))?;
+    Ok(Sent {
+        wa_message_id: sent.message_id,
+        sent_at: Utc::now(),
     })
 }
 
@@ -347,21 +383,30 @@ impl Channel for WhatsappWebChannel {
     }
 
     async fn send_text(&mut self, client_id: &str, to: &str, text: &str) -> Result<Sent> {
-        let client = match &self.session {
-            Some(session) if self.linked => session.client.clone(),
-            _ => return Err(WorkerError::Channel("not connected to WhatsApp".into())),
-        };
-        let jid = messages::reply_jid(to)
-            .ok_or_else(|| WorkerError::Channel(format!("cannot address a reply to {to:?}")))?;
-        let options = SendOptions::default().with_message_id(messages::message_id_for(client_id));
-        let sent = client
-            .send_message_with_options(jid, wa::Message::text(text), options)
+        let (client, jid) = self.reply_target(to)?;
+        send(&client, jid, client_id, wa::Message::text(text)).await
+    }
+
+    async fn send_media(
+        &mut self,
+        client_id: &str,
+        to: &str,
+        caption: &str,
+        media: &MediaBytes,
+    ) -> Result<Sent> {
+        // Checked before the upload: nothing goes up for a reply that
+        // cannot be sent.
+        let (client, jid) = self.reply_target(to)?;
+        let uploaded = client
+            .upload(
+                media.bytes.to_vec(),
+                media::upload_type(&media.mime),
+                UploadOptions::default(),
+            )
             .await
-            .map_err(|e| WorkerError::Channel(format!("sending: {e}")))?;
-        Ok(Sent {
-            wa_message_id: sent.message_id,
-            sent_at: Utc::now(),
-        })
+            .map_err(|e| WorkerError::Channel(format!("uploading {}: {e:#}", media.file_name)))?;
+        let message = media::outgoing(uploaded.into(), caption, media);
+        send(&client, jid, client_id, message).await
     }
 
     async fn request_pairing_code(&mut self, phone_number: &str) -> Result<()> {
@@ -412,7 +457,8 @@ impl EventHandler for Bridge {
     fn handle_event(&self, event: Arc<Event>) {
         if let Event::Messages(batch) = &*event {
             // Committed batches came through the hook already; the rest
-            // (newsletters, recovered messages) WhatsApp acknowledged.
+            // (newsletters, recovered messages) WhatsApp acknowledged. This
+            // handler cannot wait for a download: their files are left out.
             if !batch.hook_committed {
                 for m in batch.iter() {
                     if let Some(message) = messages::inbound(&m.message, &m.info, None) {
@@ -432,6 +478,7 @@ impl EventHandler for Bridge {
 /// stored it (see the module docs).
 struct Durability {
     tx: UnboundedSender<Bridged>,
+    media: Arc<MediaCache>,
 }
 
 #[async_trait]
@@ -452,10 +499,22 @@ impl InboundDurabilityHook for Durability {
                     .map(|entry| entry.phone_number.to_string()),
                 None => None,
             };
-            let Some(message) = messages::inbound(&m.message, &m.info, known_phone.as_deref())
+            let Some(mut message) = messages::inbound(&m.message, &m.info, known_phone.as_deref())
             else {
                 continue;
             };
+            // Only direct chats: the files of groups and status updates,
+            // which the bot never answers, would only fill the disk.
+            if message.kind == ChatKind::Direct {
+                match media::fetch(&client, &self.media, &m.message).await {
+                    Ok(kept) => message.media = kept,
+                    Err(e) => tracing::warn!(
+                        wa_message_id = %message.wa_message_id,
+                        error = %e,
+                        "a received file was not kept; the message goes on without it"
+                    ),
+                }
+            }
             let (ack, done) = oneshot::channel();
             self.tx
                 .send(Bridged::Inbound(message, Some(ack)))
@@ -492,6 +551,15 @@ mod tests {
             url: url.clone(),
             // Pinned: nothing asks web.whatsapp.com.
             version: Some((2, 3000, 1_000_000_000)),
+            media: Arc::new(MediaCache::new(
+                dir.path().join("media"),
+                crate::client::ControlPlane::new(
+                    "http://127.0.0.1:9",
+                    flowhq_domain::TenantId::new(),
+                    "token",
+                )
+                .unwrap(),
+            )),
         });
         let event = tokio::time::timeout(Duration::from_secs(30), channel.next_event())
             .await
@@ -507,6 +575,15 @@ mod tests {
         }
         assert!(credentials::saved(dir.path()));
         let err = channel.send_text("m:0", "+5511912345678", "hi").await;
+        assert!(matches!(err, Err(WorkerError::Channel(_))), "{err:?}");
+        let menu = MediaBytes {
+            file_name: "menu.pdf".into(),
+            mime: "application/pdf".into(),
+            bytes: Arc::new(b"%PDF-1.7".to_vec()),
+        };
+        let err = channel
+            .send_media("m:1", "+5511912345678", "menu", &menu)
+            .await;
         assert!(matches!(err, Err(WorkerError::Channel(_))), "{err:?}");
         channel.close().await;
     }

@@ -1,0 +1,27 @@
+//! `GET /api/worker/{tenant}/media/{sha256}`: a file of the worker's own
+//! tenant, for the worker to send (a menu item's PDF). Fetched once per
+//! worker and file; the worker checks the bytes against the hash.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+
+use super::WorkerAuth;
+use crate::api::menu::media_error;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[tracing::instrument(skip_all, fields(tenant_id = %auth.tenant))]
+pub async fn file(
+    State(state): State<AppState>,
+    auth: WorkerAuth,
+    Path((_, sha256)): Path<(String, String)>,
+) -> AppResult<impl IntoResponse> {
+    let (file, bytes) = state
+        .media
+        .read(&state.store, auth.tenant, &sha256)
+        .await
+        .map_err(|e| media_error(e, "sha256"))?
+        .ok_or(AppError::NotFound("file"))?;
+    Ok(([(header::CONTENT_TYPE, file.mime)], bytes))
+}
