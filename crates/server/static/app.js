@@ -70,3 +70,204 @@
     if (select.options[i].value === zone) { select.value = zone; break; }
   }
 })();
+
+// The menu builder (/app/menu): the owner's menu as a list of editors,
+// saved whole with PATCH /api/portal/tenant/current/config {menu}. A refusal
+// (422) names the field ("menu[1].keywords"): it is marked beside that
+// field, and the message, which lists every problem, shows at the top.
+(function () {
+  var root = document.querySelector("[data-menu-builder]");
+  if (!root) { return; }
+  var MAX_ITEMS = 20, MAX_SUB_ITEMS = 10, MAX_FILE = 16 * 1024 * 1024;
+  var url = root.getAttribute("data-config-url");
+  var list = root.querySelector("[data-menu-items]");
+  var errorBox = root.querySelector("[data-menu-error]");
+  var savedBox = root.querySelector("[data-menu-saved]");
+  var addButton = root.querySelector("[data-menu-add]");
+  var menu = [];
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function show(box, text) {
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
+
+  var uid = 0;
+  function field(label, input, path) {
+    var id = "menu-field-" + (uid++);
+    var wrap = el("div", { "class": "field", "data-path": path });
+    input.id = id;
+    wrap.appendChild(el("label", { "for": id }, label));
+    wrap.appendChild(input);
+    return wrap;
+  }
+
+  function editor(item, siblings, index, path, depth) {
+    var li = el("li", { "class": "card menu-item" + (depth ? " sub" : "") });
+    var head = el("div", { "class": "menu-item-head" });
+    head.appendChild(el("h2", { "class": "flush" }, (depth ? "Sub-item " : "Item ") + (index + 1)));
+    var tools = el("div", { "class": "actions" });
+    function tool(text, label, action, disabled) {
+      var b = el("button", { "type": "button", "class": "btn secondary small", "aria-label": label }, text);
+      b.disabled = !!disabled;
+      b.addEventListener("click", function () { action(); render(); });
+      tools.appendChild(b);
+    }
+    tool("↑", "Move up", function () {
+      siblings.splice(index - 1, 0, siblings.splice(index, 1)[0]);
+    }, index === 0);
+    tool("↓", "Move down", function () {
+      siblings.splice(index + 1, 0, siblings.splice(index, 1)[0]);
+    }, index === siblings.length - 1);
+    tool("Remove", "Remove this item", function () { siblings.splice(index, 1); });
+    head.appendChild(tools);
+    li.appendChild(head);
+
+    var label = el("input", { "type": "text", "maxlength": "80" });
+    label.value = item.label || "";
+    label.addEventListener("input", function () { item.label = label.value; });
+    li.appendChild(field("Label in the menu", label, path + ".label"));
+
+    var answer = el("textarea", { "rows": "3", "maxlength": "1000" });
+    answer.value = item.answer || "";
+    answer.addEventListener("input", function () { item.answer = answer.value; });
+    li.appendChild(field(depth || !(item.items && item.items.length) ? "Answer" : "Answer (shown above the sub-menu; may be empty)", answer, path + ".answer"));
+
+    var keywords = el("input", { "type": "text", "placeholder": "pix, payment, pay" });
+    keywords.value = (item.keywords || []).join(", ");
+    keywords.addEventListener("input", function () {
+      item.keywords = keywords.value.split(",").map(function (k) { return k.trim(); }).filter(Boolean);
+    });
+    var kw = field("Keywords (separated by commas)", keywords, path + ".keywords");
+    kw.appendChild(el("p", { "class": "hint" }, "A customer who writes one of these gets this answer."));
+    li.appendChild(kw);
+
+    var file = el("div", { "class": "field", "data-path": path + ".attachment" });
+    var fileId = "menu-field-" + (uid++);
+    file.appendChild(el("label", { "for": fileId }, "File sent after the answer (photo or PDF, up to 16 MB)"));
+    if (item.attachment) {
+      var current = el("p", { "class": "file-current" });
+      current.appendChild(el("span", {}, "📎 " + item.attachment.file_name + " "));
+      var drop = el("button", { "type": "button", "class": "btn link" }, "Remove the file");
+      drop.addEventListener("click", function () { delete item.attachment; render(); });
+      current.appendChild(drop);
+      file.appendChild(current);
+    }
+    var input = el("input", { "type": "file", "id": fileId, "accept": "image/jpeg,image/png,image/webp,application/pdf" });
+    input.addEventListener("change", function () {
+      var chosen = input.files && input.files[0];
+      if (!chosen) { return; }
+      if (chosen.size > MAX_FILE) {
+        show(errorBox, chosen.name + " is larger than 16 MB.");
+        input.value = "";
+        return;
+      }
+      var reader = new FileReader();
+      reader.onload = function () {
+        var data = String(reader.result);
+        item.attachment = {
+          file_name: chosen.name,
+          mime: chosen.type || undefined,
+          data_base64: data.slice(data.indexOf(",") + 1)
+        };
+        render();
+      };
+      reader.readAsDataURL(chosen);
+    });
+    file.appendChild(input);
+    li.appendChild(file);
+
+    if (!depth) {
+      item.items = item.items || [];
+      if (item.items.length) {
+        var subs = el("ol", { "class": "menu-items sub", "aria-label": "Sub-items of item " + (index + 1) });
+        item.items.forEach(function (sub, j) {
+          subs.appendChild(editor(sub, item.items, j, path + ".items[" + j + "]", 1));
+        });
+        li.appendChild(subs);
+      }
+      var addSub = el("button", { "type": "button", "class": "btn secondary small" }, "Add a sub-item");
+      addSub.disabled = item.items.length >= MAX_SUB_ITEMS;
+      addSub.addEventListener("click", function () {
+        item.items.push({ label: "", answer: "", keywords: [] });
+        render();
+      });
+      li.appendChild(addSub);
+    }
+    return li;
+  }
+
+  function render() {
+    list.textContent = "";
+    menu.forEach(function (item, i) {
+      list.appendChild(editor(item, menu, i, "menu[" + i + "]", 0));
+    });
+    addButton.disabled = menu.length >= MAX_ITEMS;
+  }
+
+  function mark(path, message) {
+    var target = root.querySelector('[data-path="' + path + '"]') ||
+      root.querySelector('[data-path="' + path.replace(/\.[a-z_]+$/, ".label") + '"]');
+    if (!target) { return; }
+    var control = target.querySelector("input, textarea");
+    if (control) { control.setAttribute("aria-invalid", "true"); control.focus(); }
+    target.appendChild(el("p", { "class": "error-text" }, message));
+  }
+
+  function send(body) {
+    show(errorBox, "");
+    show(savedBox, "");
+    return fetch(url, {
+      method: "PATCH",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (data) { return { ok: r.ok, data: data }; });
+    }).then(function (answer) {
+      if (!answer.ok) {
+        var e = (answer.data && answer.data.error) || {};
+        show(errorBox, "Nothing was saved. " + (e.message || "Please try again."));
+        if (e.field) { mark(e.field, e.message || ""); } else { errorBox.focus(); }
+        return;
+      }
+      menu = answer.data.menu;
+      render();
+      show(savedBox, answer.data.applied
+        ? "Saved. Your assistant answers with this menu now."
+        : "Saved. Your assistant is offline and takes this menu when it is back.");
+    }).catch(function () {
+      show(errorBox, "Nothing was saved: the connection failed. Please try again.");
+    });
+  }
+
+  addButton.addEventListener("click", function () {
+    menu.push({ label: "", answer: "", keywords: [] });
+    render();
+    var last = list.lastElementChild && list.lastElementChild.querySelector("input");
+    if (last) { last.focus(); }
+  });
+  root.querySelector("[data-menu-save]").addEventListener("click", function () {
+    send({ menu: menu });
+  });
+  root.querySelector("[data-menu-reset]").addEventListener("click", function () {
+    if (window.confirm("Replace your menu with the suggested one for your type of business?")) {
+      send({ menu: null });
+    }
+  });
+
+  fetch(url, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      root.querySelector("[data-menu-loading]").hidden = true;
+      menu = data.menu || [];
+      render();
+    })
+    .catch(function () { show(errorBox, "Your menu could not be loaded. Please reload the page."); });
+})();

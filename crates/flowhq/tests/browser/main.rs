@@ -379,6 +379,8 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
         flowhq_domain::TenantStatus::Active
     );
 
+    owners_settings_menu_and_switch(&owner, &base, &shots, &store, tenant).await;
+
     owner.close().await.unwrap();
     admin.close().await.unwrap();
     // Chromium's helpers exit shortly after the browser; give them a moment
@@ -395,4 +397,219 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
     let _ = stop_tx.send(());
     let _ = server.await;
     db.cleanup().await;
+}
+
+/// The owner's own assistant at a phone's width, then at a desktop's: a
+/// refused setting marked beside its field and nothing saved, then saved;
+/// a menu item with a PDF added in the builder; the switch off and on.
+async fn owners_settings_menu_and_switch(
+    owner: &Client,
+    base: &str,
+    shots: &Shots,
+    store: &flowhq_store::Store,
+    tenant: flowhq_domain::TenantId,
+) {
+    owner.set_window_size(390, 844).await.unwrap();
+    owner.goto(&format!("{base}/app/settings")).await.unwrap();
+    fill(owner, "#fact_address", "Calle Mayor 5, Madrid").await;
+    fill(owner, "#fact_website", "tapas-lucia").await;
+    fill(
+        owner,
+        "#text_greeting",
+        "¡Hola! Bienvenido a {business_name}.",
+    )
+    .await;
+    submit(
+        owner,
+        "form[action='/app/settings'] button[type=submit]",
+        "/app/settings",
+    )
+    .await;
+    until(
+        owner,
+        "the website marked",
+        "document.querySelector('#fact_website[aria-invalid=true]') && document.querySelector('#fact_website-error')",
+    )
+    .await;
+    owner
+        .execute(
+            "document.querySelector('#fact_website').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .unwrap();
+    shots.take(owner, "portal-settings-error-phone").await;
+    fits_the_width(owner, "/app/settings").await;
+    let config = store.tenant_config(tenant).await.unwrap();
+    assert_eq!(config.facts.address, None, "nothing was saved");
+    fill(owner, "#fact_website", "https://tapas-lucia.example").await;
+    submit(
+        owner,
+        "form[action='/app/settings'] button[type=submit]",
+        "/app/settings",
+    )
+    .await;
+    until(
+        owner,
+        "the saved notice",
+        "document.body.innerText.includes('Saved.')",
+    )
+    .await;
+    let config = store.tenant_config(tenant).await.unwrap();
+    assert_eq!(
+        config.facts.address.as_deref(),
+        Some("Calle Mayor 5, Madrid")
+    );
+    assert_eq!(
+        config.overrides["greeting"],
+        "¡Hola! Bienvenido a {business_name}."
+    );
+
+    // The menu builder: a new item "Pix" with its PDF, saved.
+    let pdf = std::env::temp_dir().join(format!("pix-{}.pdf", std::process::id()));
+    std::fs::write(
+        &pdf,
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+    )
+    .unwrap();
+    owner.goto(&format!("{base}/app/menu")).await.unwrap();
+    until(
+        owner,
+        "the menu's items",
+        "document.querySelectorAll('.menu-item').length > 2",
+    )
+    .await;
+    let before = owner
+        .execute(
+            "return document.querySelectorAll('[data-menu-items] > .menu-item').length;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap();
+    click(owner, "[data-menu-add]").await;
+    let last = "[data-menu-items] > .menu-item:last-child";
+    fill(owner, &format!("{last} [data-path$='.label'] input"), "Pix").await;
+    fill(
+        owner,
+        &format!("{last} [data-path$='.answer'] textarea"),
+        "Nuestra clave Pix está en el PDF.",
+    )
+    .await;
+    fill(
+        owner,
+        &format!("{last} [data-path$='.keywords'] input"),
+        "pix",
+    )
+    .await;
+    owner
+        .find(Locator::Css(&format!("{last} input[type=file]")))
+        .await
+        .unwrap()
+        .send_keys(pdf.to_str().unwrap())
+        .await
+        .unwrap();
+    until(
+        owner,
+        "the file read",
+        "document.body.innerText.includes('pix-')",
+    )
+    .await;
+    click(owner, "[data-menu-save]").await;
+    until(
+        owner,
+        "the saved menu",
+        "!document.querySelector('[data-menu-saved]').hidden",
+    )
+    .await;
+    shots.take(owner, "portal-menu-phone").await;
+    fits_the_width(owner, "/app/menu").await;
+    let config = store.tenant_config(tenant).await.unwrap();
+    let menu = config.menu.expect("the owner's menu");
+    assert_eq!(menu.len() as u64, before + 1);
+    let pix = menu.last().unwrap();
+    assert_eq!(pix.keywords, ["pix"]);
+    assert_eq!(pix.attachment.as_ref().unwrap().mime, "application/pdf");
+    let _ = std::fs::remove_file(&pdf);
+
+    // A keyword of another item is refused beside its field, nothing saved.
+    fill(
+        owner,
+        &format!("{last} [data-path$='.keywords'] input"),
+        "pix, menu",
+    )
+    .await;
+    click(owner, "[data-menu-save]").await;
+    until(
+        owner,
+        "the refused keyword",
+        "!document.querySelector('[data-menu-error]').hidden && document.querySelector('[data-path$=\\'.keywords\\'] .error-text')",
+    )
+    .await;
+    assert_eq!(
+        store
+            .tenant_config(tenant)
+            .await
+            .unwrap()
+            .menu
+            .unwrap()
+            .last()
+            .unwrap()
+            .keywords,
+        ["pix"]
+    );
+
+    owner.set_window_size(1280, 900).await.unwrap();
+    owner.goto(&format!("{base}/app/menu")).await.unwrap();
+    until(
+        owner,
+        "the menu's items",
+        "document.querySelectorAll('.menu-item').length > 2",
+    )
+    .await;
+    shots.take(owner, "portal-menu").await;
+    owner.goto(&format!("{base}/app/settings")).await.unwrap();
+    shots.take(owner, "portal-settings").await;
+
+    // The switch on /app: off, then on.
+    owner.goto(&format!("{base}/app")).await.unwrap();
+    click(owner, "form[action='/app/pause'] button").await;
+    until(
+        owner,
+        "the paused panel",
+        "document.body.innerText.includes('Automatic replies are paused')",
+    )
+    .await;
+    assert_eq!(
+        store.tenant(tenant).await.unwrap().status,
+        flowhq_domain::TenantStatus::Paused
+    );
+    click(owner, "form[action='/app/resume'] button").await;
+    until(
+        owner,
+        "the live panel",
+        "document.body.innerText.includes('Your assistant is live')",
+    )
+    .await;
+    assert_eq!(
+        store.tenant(tenant).await.unwrap().status,
+        flowhq_domain::TenantStatus::Active
+    );
+}
+
+/// Nothing on the page is wider than the window: no sideways scrolling on
+/// a phone.
+async fn fits_the_width(client: &Client, page: &str) {
+    let overflow = client
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap_or(1) <= 0,
+        "{page} is {overflow} px wider than the window"
+    );
 }

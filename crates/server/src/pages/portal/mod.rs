@@ -1,9 +1,11 @@
 //! The owner portal: `/app` (status and onboarding steps), `/app/setup`,
-//! `/app/messages`, `/app/preview`. Everything here is the logged-in owner's
+//! `/app/messages`, `/app/preview`, `/app/settings`, `/app/menu`. Everything here is the logged-in owner's
 //! own tenant; no page takes a tenant id.
 
+pub mod menu;
 pub mod messages;
 pub mod preview;
+pub mod settings;
 pub mod setup;
 pub mod status;
 
@@ -17,4 +19,6 @@ pub fn router() -> Router<AppState> {
         .merge(setup::router())
         .merge(messages::router())
         .merge(preview::router())
+        .merge(settings::router())
+        .merge(menu::router())
 }

@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/setup", get(form).post(submit))
 }
 
-const DAY_LABELS: [&str; 7] = [
+pub(crate) const DAY_LABELS: [&str; 7] = [
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -110,7 +110,7 @@ fn templates(selected: &str) -> Vec<Choice> {
         .collect()
 }
 
-fn languages(selected: &str) -> Vec<Choice> {
+pub(crate) fn languages(selected: &str) -> Vec<Choice> {
     Language::ALL
         .iter()
         .map(|l| Choice {
@@ -121,13 +121,13 @@ fn languages(selected: &str) -> Vec<Choice> {
         .collect()
 }
 
-fn timezones(selected: &str) -> Vec<(&'static str, bool)> {
+pub(crate) fn timezones(selected: &str) -> Vec<(&'static str, bool)> {
     view::timezones().map(|tz| (tz, tz == selected)).collect()
 }
 
 /// The form's opening hours from a config; a brand-new tenant (open all
 /// day, every day, in UTC) gets a typical week to start from instead.
-fn days_from(hours: &OpeningHours) -> Vec<Day> {
+pub(crate) fn days_from(hours: &OpeningHours) -> Vec<Day> {
     if *hours == OpeningHours::always_open() {
         return (0..7)
             .map(|i| {
@@ -224,7 +224,7 @@ fn field(form: &HashMap<String, String>, name: &str) -> String {
 
 /// The hours JSON of docs/api.md from the form's day rows; a half-filled range is
 /// an error on its day.
-fn hours_json(timezone: &str, days: &mut [Day]) -> Result<serde_json::Value, ()> {
+pub(crate) fn hours_json(timezone: &str, days: &mut [Day]) -> Result<serde_json::Value, ()> {
     let mut object = serde_json::Map::new();
     object.insert("timezone".into(), timezone.into());
     let mut ok = true;

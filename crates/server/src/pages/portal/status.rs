@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
+use flowhq_domain::lifecycle::Event;
 use flowhq_domain::values::PhoneNumber;
 use flowhq_domain::{SessionState, SetupRequestStatus, TenantStatus};
 
@@ -26,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/live", get(live))
         .route("/pairing-code", post(ask_pairing_code))
         .route("/qr/refresh", post(ask_new_qr))
+        .route("/pause", post(pause))
+        .route("/resume", post(resume))
 }
 
 pub struct Step {
@@ -176,6 +179,42 @@ async fn ask_new_qr(
     let result = crate::lifecycle::ask_new_qr(&state, page.owner.tenant_id)
         .await
         .map(|_| ());
+    answer(&state, &page, result).await
+}
+
+/// The owner's switch: automatic replies off, before the page comes back.
+#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+async fn pause(
+    State(state): State<AppState>,
+    page: OwnerPage,
+    CsrfForm(_): CsrfForm<HashMap<String, String>>,
+) -> PageResult {
+    let result = crate::lifecycle::pause_or_resume(
+        &state,
+        page.owner.tenant_id,
+        Event::Pause,
+        &page.owner.actor(),
+    )
+    .await
+    .map(|_| ());
+    answer(&state, &page, result).await
+}
+
+/// The owner's switch: automatic replies on again.
+#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+async fn resume(
+    State(state): State<AppState>,
+    page: OwnerPage,
+    CsrfForm(_): CsrfForm<HashMap<String, String>>,
+) -> PageResult {
+    let result = crate::lifecycle::pause_or_resume(
+        &state,
+        page.owner.tenant_id,
+        Event::Resume,
+        &page.owner.actor(),
+    )
+    .await
+    .map(|_| ());
     answer(&state, &page, result).await
 }
 
