@@ -130,6 +130,8 @@ pub struct User {
     pub role: Role,
     #[serde(skip)]
     pub password_hash: String,
+    /// When the user followed the link mailed at sign-up; `None` until then.
+    pub email_verified_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

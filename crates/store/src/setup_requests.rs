@@ -31,6 +31,8 @@ pub struct QueuedRequest {
     pub tenant_name: String,
     pub business_name: String,
     pub owner_email: Option<String>,
+    /// Whether the owner followed the link mailed at sign-up.
+    pub owner_email_verified: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +44,8 @@ pub enum Decision {
 const QUEUE_SELECT: &str = concat!(
     "SELECT ",
     setup_request_columns!(),
-    ", t.name AS t_name, c.business_name AS c_business_name, u.email AS u_email \
+    ", t.name AS t_name, c.business_name AS c_business_name, u.email AS u_email, \
+     u.email_verified_at AS u_email_verified_at \
      FROM setup_request r \
      JOIN tenant t ON t.id = r.tenant_id \
      JOIN tenant_config c ON c.tenant_id = r.tenant_id \
@@ -254,5 +257,6 @@ fn queued_from_row(row: &AnyRow) -> Result<QueuedRequest> {
         tenant_name: row.text("t_name")?,
         business_name: row.text("c_business_name")?,
         owner_email: row.text_opt("u_email")?,
+        owner_email_verified: row.int_opt("u_email_verified_at")?.is_some(),
     })
 }

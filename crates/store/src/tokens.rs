@@ -130,6 +130,19 @@ impl Store {
         .await?;
         Ok(())
     }
+
+    /// `user` proved their address: marked once, the first time.
+    pub async fn verify_email_in(&self, tx: &mut Tx, user: UserId) -> Result<()> {
+        sqlx::query(
+            "UPDATE app_user SET email_verified_at = $1, updated_at = $1 \
+             WHERE id = $2 AND email_verified_at IS NULL",
+        )
+        .bind(millis(Utc::now()))
+        .bind(user.to_string())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
 }
 
 fn parse_user(id: &str) -> Result<UserId> {

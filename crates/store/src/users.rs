@@ -99,6 +99,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<User> {
         phone: row.text_opt("u_phone")?,
         role: row.parsed("u_role")?,
         password_hash: row.text("u_password_hash")?,
+        email_verified_at: row.time_opt("u_email_verified_at")?,
         created_at: row.time("u_created_at")?,
         updated_at: row.time("u_updated_at")?,
     })

@@ -133,6 +133,38 @@ pub fn password_reset(language: Language, name: &str, link: &str) -> Composed {
         .finish()
 }
 
+/// The link that confirms a new account's address, valid for a week.
+pub fn verify_email(language: Language, name: &str, link: &str) -> Composed {
+    let (subject, body, label, note) = match language {
+        Language::En => (
+            "Confirm your email for Flow HQ",
+            "Welcome to Flow HQ! Please confirm that this is your address, so that our team \
+             knows whom they approve and your alerts reach you.",
+            "Confirm my email",
+            "The link works for 7 days. If you did not sign up, ignore this mail.",
+        ),
+        Language::Es => (
+            "Confirma tu correo para Flow HQ",
+            "¡Te damos la bienvenida a Flow HQ! Confirma que esta es tu dirección, para que \
+             nuestro equipo sepa a quién aprueba y tus avisos te lleguen.",
+            "Confirmar mi correo",
+            "El enlace funciona durante 7 días. Si no te registraste, ignora este correo.",
+        ),
+        Language::Pt => (
+            "Confirme seu e-mail no Flow HQ",
+            "Boas-vindas ao Flow HQ! Confirme que este é o seu endereço, para que nossa equipe \
+             saiba quem está aprovando e seus alertas cheguem até você.",
+            "Confirmar meu e-mail",
+            "O link funciona por 7 dias. Se você não se cadastrou, ignore este e-mail.",
+        ),
+    };
+    Letter::new(language, subject.to_owned(), hello(language, name))
+        .paragraph(body)
+        .action(label, link)
+        .note(note)
+        .finish()
+}
+
 /// The "it happened" mail of an alert. `business` is the tenant's name,
 /// `detail` the worker's words (a ban's length), `link` where to act.
 pub fn alert_opened(

@@ -15,6 +15,7 @@ pub mod csrf;
 pub mod guard;
 pub mod password_reset;
 pub mod portal;
+pub mod verify_email;
 pub mod view;
 
 use askama::Template;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(password_reset::router())
+        .merge(verify_email::router())
         .nest("/admin", admin::router().merge(alerts::admin_router()))
         .nest("/app", portal::router().merge(alerts::portal_router()))
         .layer(axum::middleware::from_fn(

@@ -49,6 +49,7 @@ const PORTAL_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/portal/tenant/current/resume"),
     ("GET", "/api/portal/tenant/current/config/history"),
     ("POST", "/api/portal/tenant/current/config/undo"),
+    ("POST", "/api/portal/verify-email/resend"),
 ];
 
 async fn every_route_refuses_the_wrong_identity(app: TestApp) {

@@ -20,12 +20,22 @@ flowhq_store::backend_tests!(run:
     reset_requests_are_limited_per_email,
     reset_pages_change_the_password_with_csrf,
     alerts_reach_the_owner_once_per_incident_in_their_language,
+    sign_up_mails_a_link_that_verifies_the_email,
 );
 
 flowhq_store::backend_tests!(run_smtp_down: mails_wait_for_smtp_and_go_out_once);
 
-/// The mails in the queue (newest first), through the admin API.
+/// The mails in the queue (newest first), through the admin API, but for
+/// the verification link every sign-up mails.
 async fn mails(app: &TestApp) -> Vec<Value> {
+    all_mails(app)
+        .await
+        .into_iter()
+        .filter(|m| m["kind"] != "verify_email")
+        .collect()
+}
+
+async fn all_mails(app: &TestApp) -> Vec<Value> {
     let response = app.send_admin(Method::GET, "/api/admin/mail").await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
@@ -351,5 +361,62 @@ async fn alerts_reach_the_owner_once_per_incident_in_their_language(app: TestApp
     assert_eq!(alert["raised_count"], 2);
     assert!(alert["cleared_at"].is_string());
     assert!(alert["cleared_notified_at"].is_string());
+    app.stop().await;
+}
+
+async fn sign_up_mails_a_link_that_verifies_the_email(app: TestApp) {
+    let owner = browser();
+    app.sign_up(&owner, "vera@example.com").await;
+    let items = all_mails(&app).await;
+    let mail = items
+        .iter()
+        .find(|m| m["kind"] == "verify_email")
+        .expect("the verification mail, queued with the account");
+    assert_eq!(mail["to"], "vera@example.com");
+    assert_eq!(mail["subject"], "Confirm your email for Flow HQ");
+    let token = token_in(mail["text"].as_str().unwrap());
+
+    // Not verified yet: the operator sees it beside the setup request.
+    owner
+        .post(app.url("/api/portal/setup-request"))
+        .json(
+            &json!({"business_name": "Vera Flores", "template_type": "RETAIL", "language": "EN",
+                      "whatsapp_number": "+5511987654111"}),
+        )
+        .sent()
+        .await;
+    let queue = || async {
+        let body: Value = app.get_admin("/api/admin/setup-requests").await;
+        body["items"][0]["owner_email_verified"].clone()
+    };
+    assert_eq!(queue().await, json!(false));
+
+    // The page only offers the button; the POST verifies.
+    let page = browser();
+    let form = page
+        .get(app.url(&format!("/verify-email?token={token}")))
+        .sent()
+        .await;
+    assert_eq!(form.status(), 200);
+    assert_eq!(
+        queue().await,
+        json!(false),
+        "opening the link changes nothing"
+    );
+    let verify = |token: String| {
+        reqwest::Client::new()
+            .post(app.url("/api/portal/verify-email"))
+            .json(&json!({ "token": token }))
+            .send()
+    };
+    assert_eq!(verify(token.clone()).await.unwrap().status(), 204);
+    assert_eq!(queue().await, json!(true));
+    // Single use; a new link is refused once verified.
+    expect_invalid(verify(token).await.unwrap(), "token").await;
+    let again = owner
+        .post(app.url("/api/portal/verify-email/resend"))
+        .sent()
+        .await;
+    expect_error(again, 409, "conflict").await;
     app.stop().await;
 }

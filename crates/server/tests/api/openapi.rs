@@ -246,6 +246,7 @@ async fn references_security_and_enums_are_consistent(app: TestApp) {
             "/api/portal/logout",
             "/api/portal/password-reset",
             "/api/portal/password-reset/confirm",
+            "/api/portal/verify-email",
         ];
         if path.starts_with("/api/admin") || path.starts_with("/api/sim") {
             assert_eq!(security, ["admin_token", "session_cookie"], "{id}");

@@ -99,7 +99,9 @@ pub async fn create_owner(
         )
         .await?;
     let detail = state.store.tenant_detail_in(&mut tx, tenant_id).await?;
+    super::email_verification::queue_link_in(state, &mut tx, &user).await?;
     tx.commit().await.map_err(flowhq_store::StoreError::from)?;
+    state.mail.wake();
     tracing::info!(tenant_id = %tenant_id, user_id = %user.id, "owner signed up");
     Ok((user, detail))
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 mod assistant;
+pub mod email_verification;
 pub mod password_reset;
 pub mod settings;
 pub mod setup_request;
@@ -16,11 +17,13 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     let accounts = OpenApiRouter::new()
         .merge(accounts::router())
-        .merge(password_reset::router());
+        .merge(password_reset::router())
+        .merge(email_verification::router());
     let own = OpenApiRouter::new()
         .merge(setup_request::router())
         .merge(tenant::router())
         .merge(settings::router())
-        .merge(assistant::router());
+        .merge(assistant::router())
+        .merge(email_verification::owner_router());
     area(accounts, "portal", Guard::Open).merge(area(own, "portal", Guard::Owner))
 }

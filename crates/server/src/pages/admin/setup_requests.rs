@@ -33,6 +33,8 @@ pub struct Item {
     pub tenant_id: String,
     pub business: String,
     pub owner: String,
+    /// The owner followed the link mailed at sign-up.
+    pub owner_verified: bool,
     pub template: String,
     pub number: String,
     pub status: String,
@@ -125,6 +127,7 @@ async fn render_queue(
                 tenant_id: q.request.tenant_id.to_string(),
                 business: q.business_name,
                 owner: q.owner_email.unwrap_or_default(),
+                owner_verified: q.owner_email_verified,
                 template: view::label(q.request.template_type.as_str()),
                 number: q.request.whatsapp_number.to_string(),
                 status: view::label(q.request.status.as_str()),

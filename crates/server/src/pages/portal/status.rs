@@ -14,6 +14,7 @@ use flowhq_domain::values::PhoneNumber;
 use flowhq_domain::{SessionState, SetupRequestStatus, TenantStatus};
 
 use crate::error::AppError;
+use crate::extract::ClientAddress;
 use crate::pages::admin::tenants::{current_pairing_code, current_qr, live_json, live_key};
 use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::OwnerPage;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/pairing-code", post(ask_pairing_code))
         .route("/qr/refresh", post(ask_new_qr))
         .route("/pause", post(pause))
+        .route("/verify-email/resend", post(resend_verification))
         .route("/resume", post(resume))
 }
 
@@ -62,6 +64,8 @@ struct StatusPage {
     offer_new_qr: bool,
     /// A refused request, shown above the forms.
     error: Option<String>,
+    /// Whether the owner followed the link mailed at sign-up.
+    email_verified: bool,
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
@@ -130,6 +134,7 @@ async fn status_page(
             .unwrap_or_else(|| whatsapp_number.clone()),
         offer_new_qr: qr.is_none() && detail.session.state == SessionState::Disconnected,
         error,
+        email_verified: page.owner.user.email_verified_at.is_some(),
         chrome: page.chrome("status"),
         lang: detail.config.language.as_str().to_lowercase(),
         business_name: detail.config.business_name.clone(),
@@ -179,6 +184,25 @@ async fn ask_new_qr(
     let result = crate::lifecycle::ask_new_qr(&state, page.owner.tenant_id)
         .await
         .map(|_| ());
+    answer(&state, &page, result).await
+}
+
+/// A new link to confirm the owner's email.
+#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+async fn resend_verification(
+    State(state): State<AppState>,
+    page: OwnerPage,
+    ClientAddress(address): ClientAddress,
+    CsrfForm(_): CsrfForm<HashMap<String, String>>,
+) -> PageResult {
+    let result = crate::api::portal::email_verification::resend_link(&state, &page.owner, &address)
+        .await
+        .map_err(|e| match e {
+            AppError::TooManyRequests { .. } => {
+                AppError::conflict("a link was sent a moment ago; please check your mail")
+            }
+            e => e,
+        });
     answer(&state, &page, result).await
 }
 
