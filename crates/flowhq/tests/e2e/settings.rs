@@ -233,6 +233,23 @@ async fn the_owners_settings_and_switch_answer_the_next_customer(mut env: Env) {
     .await;
     assert!(menu.contains("1. Opening hours\n2. Pix"), "{menu}");
 
+    // A customer's photo with a caption: logged with its file, the caption
+    // as its text.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01";
+    let (status, body) = env
+        .post(
+            &format!("/api/sim/tenants/{id}/inbound"),
+            json!({"from": "+34600000006", "text": "is this in stock?",
+                   "media": {"mime": "image/png", "file_name": "shoe.png", "data_base64": BASE64.encode(png)}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let log = logged(&env, id, body["wa_message_id"].as_str().unwrap()).await;
+    assert_eq!(log["message_text"], "is this in stock?");
+    assert_eq!(log["media"]["mime"], "image/png");
+    assert_eq!(log["media"]["file_name"], "shoe.png");
+    assert_eq!(log["media"]["size"], png.len());
+
     let (status, _) = env.post("/api/admin/workers/stop-all", json!({})).await;
     assert_eq!(status, 200);
     server.stop().await;
