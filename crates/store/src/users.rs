@@ -1,6 +1,6 @@
 //! People who log in: admins (no tenant) and owners (one tenant each).
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use flowhq_domain::entities::User;
 use flowhq_domain::values::{Email, Name, PhoneNumber};
 use flowhq_domain::{Role, TenantId, UserId};
@@ -80,6 +80,25 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         crate::rows::found(row, from_row, "user")
+    }
+
+    /// Every admin, oldest first, with when their invitation runs out if
+    /// they were invited and have not accepted yet.
+    pub async fn list_admins(&self) -> Result<Vec<(User, Option<DateTime<Utc>>)>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", (SELECT MAX(k.expires_at) FROM user_token k WHERE k.user_id = u.id \
+               AND k.purpose = 'INVITATION' AND k.used_at IS NULL AND k.expires_at > $1) \
+               AS invited_until \
+             FROM app_user u WHERE u.role = 'ADMIN' ORDER BY u.created_at, u.id"
+        ))
+        .bind(millis(Utc::now()))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((from_row(row)?, row.time_opt("invited_until")?)))
+            .collect()
     }
 
     pub async fn count_admins(&self) -> Result<i64> {

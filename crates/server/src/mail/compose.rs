@@ -133,6 +133,42 @@ pub fn password_reset(language: Language, name: &str, link: &str) -> Composed {
         .finish()
 }
 
+/// An invitation to run Flow HQ as an operator: choose a password, valid
+/// for a week.
+pub fn invitation(language: Language, name: &str, inviter: &str, link: &str) -> Composed {
+    let (subject, body, label, note) = match language {
+        Language::En => (
+            "You are invited to Flow HQ".to_owned(),
+            format!(
+                "{inviter} invited you to operate Flow HQ: approve businesses, watch their assistants and help them when something breaks."
+            ),
+            "Choose your password",
+            "The link works once, for 7 days. If you do not know why you got this, ignore it.",
+        ),
+        Language::Es => (
+            "Te invitan a Flow HQ".to_owned(),
+            format!(
+                "{inviter} te invitó a operar Flow HQ: aprobar negocios, vigilar sus asistentes y ayudarles cuando algo falla."
+            ),
+            "Elegir tu contraseña",
+            "El enlace funciona una vez, durante 7 días. Si no sabes por qué lo recibiste, ignóralo.",
+        ),
+        Language::Pt => (
+            "Você foi convidado para o Flow HQ".to_owned(),
+            format!(
+                "{inviter} convidou você para operar o Flow HQ: aprovar negócios, acompanhar os assistentes e ajudar quando algo falhar."
+            ),
+            "Escolher sua senha",
+            "O link funciona uma vez, por 7 dias. Se não sabe por que recebeu isto, ignore.",
+        ),
+    };
+    Letter::new(language, subject, hello(language, name))
+        .paragraph(&body)
+        .action(label, link)
+        .note(note)
+        .finish()
+}
+
 /// The link that confirms a new account's address, valid for a week.
 pub fn verify_email(language: Language, name: &str, link: &str) -> Composed {
     let (subject, body, label, note) = match language {

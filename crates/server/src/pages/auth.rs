@@ -66,6 +66,8 @@ struct LoginPage {
     signed_out: bool,
     /// Back from `/reset-password`.
     password_reset: bool,
+    /// Back from `/accept-invitation`.
+    invited: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,6 +75,7 @@ struct LoginQuery {
     next: Option<String>,
     signed_out: Option<String>,
     password_reset: Option<String>,
+    invited: Option<String>,
 }
 
 /// Renders a page that carries an anonymous form, setting the
@@ -110,6 +113,7 @@ async fn login_page(
         error: None,
         signed_out: query.signed_out.is_some(),
         password_reset: query.password_reset.is_some(),
+        invited: query.invited.is_some(),
     };
     Ok(with_anon_cookie(cookie, render(StatusCode::OK, &page)))
 }
@@ -173,6 +177,7 @@ async fn login(
         error: Some(error),
         signed_out: false,
         password_reset: false,
+        invited: false,
     };
     Ok(with_anon_cookie(cookie, render(status, &page)))
 }

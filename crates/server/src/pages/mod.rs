@@ -7,6 +7,7 @@
 //! Every form POST carries a `csrf_token` (see [`csrf`]); a refused token is
 //! a 403 that changes nothing.
 
+pub mod accept_invitation;
 pub mod admin;
 pub mod alerts;
 pub mod assets;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(password_reset::router())
         .merge(verify_email::router())
+        .merge(accept_invitation::router())
         .nest("/admin", admin::router().merge(alerts::admin_router()))
         .nest("/app", portal::router().merge(alerts::portal_router()))
         .layer(axum::middleware::from_fn(

@@ -28,6 +28,8 @@ fn admin_routes(tenant: &str, request: &str) -> Vec<(Method, String)> {
         (Method::GET, "/api/admin/setup-requests".into()),
         (Method::GET, "/api/admin/mail".into()),
         (Method::GET, "/api/admin/alerts".into()),
+        (Method::POST, "/api/admin/invitations".into()),
+        (Method::GET, "/api/admin/admins".into()),
         (
             Method::POST,
             format!("/api/admin/setup-requests/{request}/approve"),

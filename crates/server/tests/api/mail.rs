@@ -21,6 +21,7 @@ flowhq_store::backend_tests!(run:
     reset_pages_change_the_password_with_csrf,
     alerts_reach_the_owner_once_per_incident_in_their_language,
     sign_up_mails_a_link_that_verifies_the_email,
+    an_invited_operator_chooses_a_password_and_logs_in,
 );
 
 flowhq_store::backend_tests!(run_smtp_down: mails_wait_for_smtp_and_go_out_once);
@@ -418,5 +419,64 @@ async fn sign_up_mails_a_link_that_verifies_the_email(app: TestApp) {
         .sent()
         .await;
     expect_error(again, 409, "conflict").await;
+    app.stop().await;
+}
+
+async fn an_invited_operator_chooses_a_password_and_logs_in(app: TestApp) {
+    let invite = |email: &str| {
+        app.admin(Method::POST, "/api/admin/invitations")
+            .json(&json!({"email": email, "name": "Olga Ops"}))
+            .send()
+    };
+    let response = invite("olga@example.com").await.unwrap();
+    assert_eq!(response.status(), 201);
+    let invited: Value = response.json().await.unwrap();
+    assert_eq!(invited["user"]["role"], "ADMIN");
+    expect_error(invite("olga@example.com").await.unwrap(), 409, "conflict").await;
+    expect_invalid(invite("not-an-email").await.unwrap(), "email").await;
+
+    let listed = app.get_admin("/api/admin/admins").await;
+    let olga = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["user"]["email"] == "olga@example.com")
+        .unwrap()
+        .clone();
+    assert!(olga["invited_until"].is_string(), "{olga}");
+
+    let items = all_mails(&app).await;
+    let mail = items.iter().find(|m| m["kind"] == "invitation").unwrap();
+    assert_eq!(mail["to"], "olga@example.com");
+    let token = token_in(mail["text"].as_str().unwrap());
+
+    // Closed until the link is used: no password opens it.
+    let login = |password: &str| {
+        browser()
+            .post(app.url("/api/portal/login"))
+            .json(&json!({"email": "olga@example.com", "password": password}))
+            .send()
+    };
+    assert_eq!(login("").await.unwrap().status(), 401);
+    let accept = |password: &str| {
+        reqwest::Client::new()
+            .post(app.url("/api/portal/invitation/accept"))
+            .json(&json!({"token": token, "password": password}))
+            .send()
+    };
+    expect_invalid(accept("short").await.unwrap(), "password").await;
+    assert_eq!(accept("granite-harbour-77").await.unwrap().status(), 204);
+    assert_eq!(login("granite-harbour-77").await.unwrap().status(), 200);
+    expect_invalid(accept("another-good-one-88").await.unwrap(), "token").await;
+    let listed = app.get_admin("/api/admin/admins").await;
+    let olga = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["user"]["email"] == "olga@example.com")
+        .unwrap()
+        .clone();
+    assert_eq!(olga["invited_until"], Value::Null);
+    assert!(olga["user"]["email_verified_at"].is_string());
     app.stop().await;
 }

@@ -247,6 +247,7 @@ async fn references_security_and_enums_are_consistent(app: TestApp) {
             "/api/portal/password-reset",
             "/api/portal/password-reset/confirm",
             "/api/portal/verify-email",
+            "/api/portal/invitation/accept",
         ];
         if path.starts_with("/api/admin") || path.starts_with("/api/sim") {
             assert_eq!(security, ["admin_token", "session_cookie"], "{id}");

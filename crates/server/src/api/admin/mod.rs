@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod bot;
+pub mod invitations;
 pub mod mail;
 pub mod qr;
 pub mod settings_history;
@@ -23,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(qr::router())
         .merge(settings_history::router())
         .merge(mail::router())
-        .merge(alerts::router());
+        .merge(alerts::router())
+        .merge(invitations::router());
     area(router, "admin", Guard::Admin)
 }

@@ -4,6 +4,7 @@
 pub mod accounts;
 mod assistant;
 pub mod email_verification;
+mod invitation;
 pub mod password_reset;
 pub mod settings;
 pub mod setup_request;
@@ -18,7 +19,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     let accounts = OpenApiRouter::new()
         .merge(accounts::router())
         .merge(password_reset::router())
-        .merge(email_verification::router());
+        .merge(email_verification::router())
+        .merge(invitation::router());
     let own = OpenApiRouter::new()
         .merge(setup_request::router())
         .merge(tenant::router())

@@ -1,7 +1,9 @@
 //! The admin console: `/admin` (dashboard), `/admin/tenants`,
-//! `/admin/tenants/{id}`, `/admin/setup-requests`, `/admin/mail`. Admins only; an owner
+//! `/admin/tenants/{id}`, `/admin/setup-requests`, `/admin/mail`,
+//! `/admin/admins`. Admins only; an owner
 //! gets a 403.
 
+pub mod admins;
 pub mod dashboard;
 pub mod mail;
 pub mod setup_requests;
@@ -17,4 +19,5 @@ pub fn router() -> Router<AppState> {
         .merge(tenants::router())
         .merge(setup_requests::router())
         .merge(mail::router())
+        .merge(admins::router())
 }
