@@ -381,6 +381,24 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
 
     owners_settings_menu_and_switch(&owner, &base, &shots, &store, tenant).await;
 
+    // The admin invites an operator.
+    admin.goto(&format!("{base}/admin/admins")).await.unwrap();
+    fill(&admin, "#name", "Olga Ops").await;
+    fill(&admin, "#email", "olga@ops.example").await;
+    submit(
+        &admin,
+        "form[action='/admin/admins'] button[type=submit]",
+        "/admin/admins",
+    )
+    .await;
+    until(
+        &admin,
+        "the invitation notice",
+        "document.body.innerText.includes('Invitation sent to olga@ops.example')",
+    )
+    .await;
+    shots.take(&admin, "admin-operators").await;
+
     owner.close().await.unwrap();
     admin.close().await.unwrap();
     // Chromium's helpers exit shortly after the browser; give them a moment
