@@ -53,7 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(metrics::router())
         .merge(pages::router())
-        .fallback(|| async { error::AppError::NotFound("route") })
+        .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.shutdown.clone(),
             detached::detached,

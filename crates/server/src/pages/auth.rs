@@ -68,6 +68,8 @@ struct LoginPage {
     password_reset: bool,
     /// Back from `/accept-invitation`.
     invited: bool,
+    /// Sent here because the session ended.
+    expired: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -76,6 +78,7 @@ struct LoginQuery {
     signed_out: Option<String>,
     password_reset: Option<String>,
     invited: Option<String>,
+    expired: Option<String>,
 }
 
 /// Renders a page that carries an anonymous form, setting the
@@ -114,6 +117,7 @@ async fn login_page(
         signed_out: query.signed_out.is_some(),
         password_reset: query.password_reset.is_some(),
         invited: query.invited.is_some(),
+        expired: query.expired.is_some(),
     };
     Ok(with_anon_cookie(cookie, render(StatusCode::OK, &page)))
 }
@@ -178,6 +182,7 @@ async fn login(
         signed_out: false,
         password_reset: false,
         invited: false,
+        expired: false,
     };
     Ok(with_anon_cookie(cookie, render(status, &page)))
 }

@@ -90,8 +90,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
                         .extensions()
                         .get::<OriginalUri>()
                         .map_or(req.uri(), |original| &original.0);
+                    let next = crate::pages::guard::page_of_referer(req.headers())
+                        .unwrap_or_else(|| uri.path().to_owned());
                     return Err(PageError::Login {
-                        next: uri.path().to_owned(),
+                        next,
+                        expired: session::token_from(req.headers()).is_some(),
                     });
                 }
             },

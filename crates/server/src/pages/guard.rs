@@ -28,15 +28,16 @@ async fn logged_in(parts: &mut Parts, state: &AppState) -> Result<WebSession, Pa
     let next = uri
         .path_and_query()
         .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned());
-    // Posts go back to the page, not to the action.
+    // Posts go back to the page they came from, not to the action.
     let next = if parts.method == axum::http::Method::GET {
         next
     } else {
-        "/".to_owned()
+        page_of_referer(&parts.headers).unwrap_or_else(|| "/".to_owned())
     };
+    let expired = session::token_from(&parts.headers).is_some();
     let session = session::current(state, &parts.headers)
         .await?
-        .ok_or(PageError::Login { next })?;
+        .ok_or(PageError::Login { next, expired })?;
     parts
         .extensions
         .insert(SessionToken(session.csrf_token.clone()));
@@ -154,4 +155,17 @@ pub fn home_for(role: Role) -> &'static str {
         Role::Admin => "/admin",
         Role::Owner => "/app",
     }
+}
+
+/// The path (and query) of the page a form was sent from, when the
+/// `Referer` is one of ours; the login's `next` check refuses anything else.
+pub(crate) fn page_of_referer(headers: &axum::http::HeaderMap) -> Option<String> {
+    let referer = headers.get(axum::http::header::REFERER)?.to_str().ok()?;
+    let uri: axum::http::Uri = referer.parse().ok()?;
+    let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
+    if uri.authority()?.as_str() != host {
+        return None;
+    }
+    let path = uri.path_and_query()?.as_str();
+    crate::pages::auth::safe_next(path).map(str::to_owned)
 }

@@ -97,8 +97,11 @@ struct ErrorPage {
 #[derive(Debug)]
 pub enum PageError {
     /// Not logged in: off to the login page, then back to `next`.
+    /// `expired`: the browser had a session that has ended, which the
+    /// login page says.
     Login {
         next: String,
+        expired: bool,
     },
     /// The form's CSRF token is missing or wrong.
     Csrf,
@@ -125,11 +128,22 @@ impl PageError {
     }
 }
 
+/// What answers a path nothing serves: the API's JSON error under `/api/`,
+/// a page everywhere else (a person followed a link or typed it).
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        AppError::NotFound("route").into_response()
+    } else {
+        PageError::not_found("page").into_response()
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, title, message) = match self {
-            PageError::Login { next } => {
-                return Redirect::to(&format!("/login?next={}", view::urlencode(&next)))
+            PageError::Login { next, expired } => {
+                let expired = if expired { "&expired=1" } else { "" };
+                return Redirect::to(&format!("/login?next={}{expired}", view::urlencode(&next)))
                     .into_response();
             }
             PageError::Csrf => (

@@ -19,6 +19,7 @@ flowhq_store::backend_tests!(run:
     logged_in_forms_without_the_sessions_token_change_nothing,
     an_admin_rejects_with_notes_and_approves_from_the_queue,
     lifecycle_buttons_show_only_when_allowed,
+    unknown_pages_are_html_and_an_ended_session_says_so,
 );
 
 /// A browser that does not follow redirects, so that tests see them.
@@ -767,4 +768,42 @@ async fn lifecycle_buttons_show_only_when_allowed(app: TestApp) {
     );
     let events = app.store.tenant_events(id).await.unwrap();
     assert!(events.last().unwrap().actor.starts_with("admin:"));
+}
+
+async fn unknown_pages_are_html_and_an_ended_session_says_so(app: TestApp) {
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = client.get(app.url("/no/such/page")).sent().await;
+    assert_eq!(page.status(), 404);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(page.text().await.unwrap().contains("Not found"));
+    let api = client.get(app.url("/api/no/such/route")).sent().await;
+    assert_eq!(api.status(), 404);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+
+    // A cookie whose session has ended: back to the same page after login,
+    // and the login page says why.
+    let stale = format!("flowhq_session={}", "ab".repeat(32));
+    let response = client
+        .get(app.url("/app/settings?x=1"))
+        .header("cookie", stale)
+        .sent()
+        .await;
+    let to = location(&response);
+    assert!(
+        to.starts_with("/login?next=%2Fapp%2Fsettings%3Fx%3D1"),
+        "{to}"
+    );
+    assert!(to.ends_with("&expired=1"), "{to}");
+    let (_, html) = get(&app, &client, &to).await;
+    assert!(html.contains("Your session has ended"), "{html}");
+    app.stop().await;
 }
