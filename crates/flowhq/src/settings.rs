@@ -385,9 +385,13 @@ pub fn init_tracing(format: LogFormat) {
         // `Client/PairCode` is whatsapp-rust's pairing log, which prints
         // the pairing code (a secret that links the number) at info.
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn,Client/PairCode=warn"));
+    use std::io::IsTerminal;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal: a worker's log is a
+        // file the console shows, where they would read as `␛[2m`.
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
