@@ -126,17 +126,22 @@ pub async fn after_retry(state: &AppState, tenant: TenantId) -> AppResult<()> {
 /// Before a tenant is deleted: its worker stops and its local state goes.
 pub async fn before_delete(state: &AppState, tenant: TenantId) -> AppResult<()> {
     state.supervisor.stop(tenant).await?;
-    let dir = state
-        .settings
-        .data_dir
-        .join("workers")
-        .join(tenant.to_string());
-    match tokio::fs::remove_dir_all(&dir).await {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(AppError::Internal(anyhow::anyhow!(
-            "removing {}: {e}",
-            dir.display()
-        ))),
+    let data_dir = &state.settings.data_dir;
+    // The worker's state and the tenant's files go with it.
+    for dir in [
+        data_dir.join("workers").join(tenant.to_string()),
+        data_dir.join("media").join(tenant.to_string()),
+    ] {
+        match tokio::fs::remove_dir_all(&dir).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "removing {}: {e}",
+                    dir.display()
+                )));
+            }
+        }
     }
+    Ok(())
 }

@@ -378,6 +378,27 @@ async fn an_admin_sees_every_console_page(app: TestApp) {
     let (_, html) = get(&app, &admin, &format!("/admin/tenants/{id}")).await;
     assert!(html.contains("Status history"));
     assert!(html.contains("No log file yet"));
+    assert!(html.contains("Delete tenant"));
+
+    // Delete, with the page's token: gone, and the list names it.
+    let doomed = app.create_tenant("Doomed Deli", "+34910000099").await;
+    let doomed = doomed["id"].as_str().unwrap();
+    let (_, html) = get(&app, &admin, &format!("/admin/tenants/{doomed}")).await;
+    let token = csrf_token(&html);
+    let path = format!("/admin/tenants/{doomed}/delete");
+    let (status, _, _) = post(&app, &admin, &path, &[("csrf_token", "wrong")]).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a forged delete changes nothing"
+    );
+    let (status, location, _) = post(&app, &admin, &path, &[("csrf_token", &token)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/admin/tenants?deleted=Doomed+Deli");
+    let (_, html) = get(&app, &admin, &location).await;
+    assert!(html.contains("Doomed Deli</bdi> was deleted"), "{html}");
+    let (status, _) = get(&app, &admin, &format!("/admin/tenants/{doomed}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Pages of tenants: 25 a page, with a link to the next.
     for i in 0..26 {

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/tenants", get(list))
         .route("/tenants/{id}", get(show))
         .route("/tenants/{id}/live", get(live))
+        .route("/tenants/{id}/delete", post(delete))
         .route("/tenants/{id}/{action}", post(act))
 }
 
@@ -66,6 +67,8 @@ struct TenantList {
     rows: Vec<Row>,
     next_url: Option<String>,
     first_url: Option<String>,
+    /// The business just deleted, named.
+    deleted: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,6 +76,7 @@ struct ListQuery {
     q: Option<String>,
     status: Option<String>,
     cursor: Option<String>,
+    deleted: Option<String>,
 }
 
 /// The latest heartbeat known: in memory (fresh) or persisted.
@@ -152,6 +156,7 @@ async fn list(
             .next_cursor
             .map(|c| format!("{base}&cursor={}", view::urlencode(&c))),
         first_url: cursor.map(|_| base.clone()),
+        deleted: query.deleted,
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -602,6 +607,27 @@ async fn act(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// Deletes the tenant and everything of it, after the page's confirmation;
+/// the list then names what was deleted.
+#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+async fn delete(
+    State(state): State<AppState>,
+    _page: AdminPage,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    let tenant: TenantId = parse_id(&id, "tenant")?;
+    let name = state.store.tenant(tenant).await?.name.to_string();
+    crate::lifecycle::before_delete(&state, tenant).await?;
+    state.store.delete_tenant(tenant).await?;
+    tracing::info!(tenant_id = %tenant, "tenant deleted from the console");
+    Ok(Redirect::to(&format!(
+        "/admin/tenants?deleted={}",
+        view::urlencode(&name)
+    ))
+    .into_response())
 }
 
 #[cfg(test)]
