@@ -380,6 +380,64 @@ async fn an_admin_sees_every_console_page(app: TestApp) {
     assert!(html.contains("No log file yet"));
     assert!(html.contains("Delete tenant"));
 
+    // The tenant's settings, edited by the operator: every field of the
+    // form sent back with one change.
+    let settings = format!("/admin/tenants/{id}/settings");
+    let (status, html) = get(&app, &admin, &settings).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Settings of <bdi>Bar Central</bdi>"),
+        "{html}"
+    );
+    let token = csrf_token(&html);
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf_token".into(), token),
+        ("business_name".into(), "Bar Central Norte".into()),
+        ("language".into(), "ES".into()),
+        ("timezone".into(), "Europe/Madrid".into()),
+        ("mon_open1".into(), "09:00".into()),
+        ("mon_close1".into(), "18:00".into()),
+        ("fact_address".into(), "Calle Mayor 1".into()),
+        ("closure_from_0".into(), "2026-12-24".into()),
+        ("closure_to_0".into(), "2026-12-26".into()),
+    ];
+    for key in [
+        "greeting",
+        "menu_intro",
+        "menu_hint",
+        "away",
+        "away_no_hours",
+        "handoff",
+        "handoff_closed",
+        "fallback",
+    ] {
+        form.push((
+            format!("text_{key}"),
+            format!("{key} de {{business_name}}."),
+        ));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, location, body) = post(&app, &admin, &settings, &pairs).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert!(
+        location.starts_with(&format!("{settings}?saved=")),
+        "{location}"
+    );
+    let detail = app.get_admin(&format!("/api/admin/tenants/{id}")).await;
+    assert_eq!(detail["name"], "Bar Central Norte");
+    assert_eq!(detail["config"]["facts"]["address"], "Calle Mayor 1");
+    assert_eq!(detail["config"]["closures"][0]["to"], "2026-12-26");
+    let history = app
+        .get_admin(&format!("/api/admin/tenants/{id}/config/history"))
+        .await;
+    assert!(
+        history["items"][0]["actor"]
+            .as_str()
+            .unwrap()
+            .starts_with("admin:"),
+        "{history}"
+    );
+
     // Delete, with the page's token: gone, and the list names it.
     let doomed = app.create_tenant("Doomed Deli", "+34910000099").await;
     let doomed = doomed["id"].as_str().unwrap();

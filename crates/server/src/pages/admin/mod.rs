@@ -20,4 +20,5 @@ pub fn router() -> Router<AppState> {
         .merge(setup_requests::router())
         .merge(mail::router())
         .merge(admins::router())
+        .merge(crate::pages::portal::settings::admin_router())
 }

@@ -8,15 +8,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
-use flowhq_domain::Language;
 use flowhq_domain::bot::default_texts;
 use flowhq_domain::entities::TenantConfig;
 use flowhq_domain::facts::Fact;
 use flowhq_domain::hours::DAY_KEYS;
+use flowhq_domain::{Language, TenantId};
 use flowhq_store::tenants::TenantPatch;
 use serde_json::{Value, json};
 
@@ -24,14 +24,60 @@ use super::setup::{Choice, DAY_LABELS, Day, days_from, hours_json, languages, ti
 use crate::api::menu::Files;
 use crate::api::portal::settings::SettingsPatch;
 use crate::error::AppError;
+use crate::extract::parse_id;
 use crate::pages::auth::sentence;
 use crate::pages::csrf::CsrfForm;
-use crate::pages::guard::OwnerPage;
+use crate::pages::guard::{AdminPage, OwnerPage};
 use crate::pages::{Chrome, PageResult, render};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/settings", get(form).post(save))
+}
+
+/// The console's twin: `/admin/tenants/{id}/settings`, the same form for
+/// an operator, recorded in the history as the operator's change.
+pub fn admin_router() -> Router<AppState> {
+    Router::new().route(
+        "/tenants/{id}/settings",
+        get(operator_form).post(operator_save),
+    )
+}
+
+#[tracing::instrument(skip_all)]
+async fn operator_form(
+    State(state): State<AppState>,
+    page: AdminPage,
+    Path(id): Path<String>,
+    Query(shown): Query<Shown>,
+) -> PageResult {
+    let tenant: TenantId = parse_id(&id, "tenant")?;
+    let name = state.store.tenant(tenant).await?.name.to_string();
+    let action = format!("/admin/tenants/{tenant}/settings");
+    let mut view = show(&state, page.chrome("tenants"), &action, tenant, shown).await?;
+    view.operator_of = Some(name);
+    Ok(render(StatusCode::OK, &view))
+}
+
+#[tracing::instrument(skip_all)]
+async fn operator_save(
+    State(state): State<AppState>,
+    page: AdminPage,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> PageResult {
+    let tenant: TenantId = parse_id(&id, "tenant")?;
+    state.store.tenant(tenant).await?;
+    let action = format!("/admin/tenants/{tenant}/settings");
+    apply(
+        &state,
+        page.chrome("tenants"),
+        &action,
+        tenant,
+        &page.admin.actor.0,
+        &form,
+    )
+    .await
 }
 
 /// The texts the form offers, with what each is for.
@@ -132,6 +178,10 @@ pub struct Errors {
 #[template(path = "portal/settings.html")]
 struct SettingsPage {
     chrome: Chrome,
+    /// Where the form posts: the owner's page or the console's twin.
+    action: String,
+    /// The console's twin names the business it edits.
+    operator_of: Option<String>,
     saved: Option<&'static str>,
     business_name: String,
     languages: Vec<Choice>,
@@ -148,7 +198,7 @@ struct Shown {
     saved: Option<String>,
 }
 
-fn page_of(page: &OwnerPage, config: &TenantConfig) -> SettingsPage {
+fn page_of(chrome: Chrome, action: &str, config: &TenantConfig) -> SettingsPage {
     let texts: BTreeMap<String, String> = default_texts(config.template_type, config.language)
         .into_iter()
         .chain(
@@ -170,7 +220,9 @@ fn page_of(page: &OwnerPage, config: &TenantConfig) -> SettingsPage {
         .collect();
     closures.extend((0..NEW_CLOSURES).map(|_| ClosureRow::default()));
     SettingsPage {
-        chrome: page.chrome("settings"),
+        chrome,
+        action: action.to_owned(),
+        operator_of: None,
         saved: None,
         business_name: config.business_name.clone(),
         languages: languages(config.language.as_str()),
@@ -208,16 +260,52 @@ async fn form(
     page: OwnerPage,
     Query(shown): Query<Shown>,
 ) -> PageResult {
-    let config = state.store.tenant_config(page.owner.tenant_id).await?;
-    let mut view = page_of(&page, &config);
+    let view = show(
+        &state,
+        page.chrome("settings"),
+        "/app/settings",
+        page.owner.tenant_id,
+        shown,
+    )
+    .await?;
+    Ok(render(StatusCode::OK, &view))
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+async fn save(
+    State(state): State<AppState>,
+    page: OwnerPage,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> PageResult {
+    apply(
+        &state,
+        page.chrome("settings"),
+        "/app/settings",
+        page.owner.tenant_id,
+        &page.owner.actor(),
+        &form,
+    )
+    .await
+}
+
+/// The form for `tenant`'s settings, posting to `action`.
+async fn show(
+    state: &AppState,
+    chrome: Chrome,
+    action: &str,
+    tenant: TenantId,
+    shown: Shown,
+) -> PageResult<SettingsPage> {
+    let config = state.store.tenant_config(tenant).await?;
+    let mut view = page_of(chrome, action, &config);
     view.saved = match shown.saved.as_deref() {
-        Some("applied") => Some("Saved. Your assistant answers with the new settings now."),
+        Some("applied") => Some("Saved. The assistant answers with the new settings now."),
         Some("later") => Some(
-            "Saved. Your assistant is offline right now and takes the new settings when it is back.",
+            "Saved. The assistant is offline right now and takes the new settings when it is back.",
         ),
         _ => None,
     };
-    Ok(render(StatusCode::OK, &view))
+    Ok(view)
 }
 
 fn field(form: &HashMap<String, String>, name: &str) -> String {
@@ -309,16 +397,19 @@ fn parts_of(form: &HashMap<String, String>, view: &mut SettingsPage) -> Parts {
     }
 }
 
-#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
-async fn save(
-    State(state): State<AppState>,
-    page: OwnerPage,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+/// Checks and saves `form` as `actor`'s change of `tenant`'s settings:
+/// back to `action` when saved, the form with every refusal marked when not.
+async fn apply(
+    state: &AppState,
+    chrome: Chrome,
+    action: &str,
+    tenant: TenantId,
+    actor: &str,
+    form: &HashMap<String, String>,
 ) -> PageResult {
-    let tenant = page.owner.tenant_id;
     let current = state.store.tenant_config(tenant).await?;
-    let mut view = page_of(&page, &current);
-    let parts = parts_of(&form, &mut view);
+    let mut view = page_of(chrome, action, &current);
+    let parts = parts_of(form, &mut view);
     if parts.language.is_none() {
         view.errors.language = Some("Choose a language.".into());
     }
@@ -346,7 +437,7 @@ async fn save(
     let mut refused = false;
     for check in checks {
         if let Err(e) = check
-            .into_config_patch(&state, &current, Files::CheckOnly)
+            .into_config_patch(state, &current, Files::CheckOnly)
             .await
         {
             refused = true;
@@ -360,7 +451,7 @@ async fn save(
             ..SettingsPatch::default()
         };
         if let Err(e) = one
-            .into_config_patch(&state, &current, Files::CheckOnly)
+            .into_config_patch(state, &current, Files::CheckOnly)
             .await
         {
             refused = true;
@@ -385,10 +476,7 @@ async fn save(
         facts: Some(parts.facts),
         ..SettingsPatch::default()
     };
-    let config = match patch
-        .into_config_patch(&state, &current, Files::Store)
-        .await
-    {
+    let config = match patch.into_config_patch(state, &current, Files::Store).await {
         Ok(config) => config,
         Err(e) => {
             mark(&mut view, e)?;
@@ -403,19 +491,12 @@ async fn save(
             config,
             ..TenantPatch::default()
         };
-        state
-            .store
-            .update_tenant(tenant, &patch, &page.owner.actor())
-            .await?;
-        tracing::info!(tenant_id = %tenant, "settings changed from the portal");
-        applied = crate::lifecycle::config_changed(&state, tenant).await?;
+        state.store.update_tenant(tenant, &patch, actor).await?;
+        tracing::info!(tenant_id = %tenant, %actor, "settings changed from a page");
+        applied = crate::lifecycle::config_changed(state, tenant).await?;
     }
-    let to = if applied {
-        "/app/settings?saved=applied"
-    } else {
-        "/app/settings?saved=later"
-    };
-    Ok(Redirect::to(to).into_response())
+    let saved = if applied { "applied" } else { "later" };
+    Ok(Redirect::to(&format!("{action}?saved={saved}")).into_response())
 }
 
 /// Marks the field a refusal names; anything but a refusal is the server's.
@@ -428,6 +509,12 @@ fn mark(view: &mut SettingsPage, error: AppError) -> PageResult<()> {
         .strip_prefix(&format!("{field}: "))
         .or_else(|| message.strip_prefix(&format!("{field} ")))
         .unwrap_or(&message);
+    // A text's own refusal names it again ("text \"away\" is empty"): its
+    // label is beside the message already.
+    let detail = field
+        .strip_prefix("texts.")
+        .and_then(|key| detail.strip_prefix(&format!("text {key:?}")))
+        .map_or(detail, |rest| rest.trim_start_matches(':').trim());
     let text = sentence(detail);
     if let Some(key) = field.strip_prefix("texts.") {
         if let Some(row) = view.texts.iter_mut().find(|r| r.key == key) {
