@@ -213,15 +213,7 @@ async fn pause(
     page: OwnerPage,
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
-    let result = crate::lifecycle::pause_or_resume(
-        &state,
-        page.owner.tenant_id,
-        Event::Pause,
-        &page.owner.actor(),
-    )
-    .await
-    .map(|_| ());
-    answer(&state, &page, result).await
+    switch(&state, &page, Event::Pause).await
 }
 
 /// The owner's switch: automatic replies on again.
@@ -231,15 +223,15 @@ async fn resume(
     page: OwnerPage,
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
-    let result = crate::lifecycle::pause_or_resume(
-        &state,
-        page.owner.tenant_id,
-        Event::Resume,
-        &page.owner.actor(),
-    )
-    .await
-    .map(|_| ());
-    answer(&state, &page, result).await
+    switch(&state, &page, Event::Resume).await
+}
+
+async fn switch(state: &AppState, page: &OwnerPage, event: Event) -> PageResult {
+    let result =
+        crate::lifecycle::pause_or_resume(state, page.owner.tenant_id, event, &page.owner.actor())
+            .await
+            .map(drop);
+    answer(state, page, result).await
 }
 
 async fn answer(state: &AppState, page: &OwnerPage, result: Result<(), AppError>) -> PageResult {
