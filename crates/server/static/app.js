@@ -271,3 +271,10 @@
     })
     .catch(function () { show(errorBox, "Your menu could not be loaded. Please reload the page."); });
 })();
+
+// A form that came back refused: its summary takes the focus, so that a
+// screen reader reads it and the keyboard starts from it.
+(function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+})();

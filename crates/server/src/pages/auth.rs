@@ -249,6 +249,36 @@ async fn signup(
         phone: form.phone.clone(),
         business_name: Some(form.business_name.clone()),
     };
+    // Every refused field at once; only then the account (and whether the
+    // email is taken).
+    let refusals = body.refusals().await;
+    if !refusals.is_empty() {
+        let mut errors = SignupErrors {
+            summary: Some("Please correct the marked fields.".into()),
+            ..SignupErrors::default()
+        };
+        for (field, message) in refusals {
+            let slot = match field {
+                "name" => &mut errors.name,
+                "business_name" => &mut errors.business_name,
+                "email" => &mut errors.email,
+                "phone" => &mut errors.phone,
+                _ => &mut errors.password,
+            };
+            *slot = Some(sentence(&message));
+        }
+        let (csrf_token, cookie) = anon_token(&headers);
+        let page = SignupPage {
+            chrome: Chrome::anonymous(),
+            csrf_token,
+            form,
+            errors,
+        };
+        return Ok(with_anon_cookie(
+            cookie,
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page),
+        ));
+    }
     let err = match create_owner(&state, body).await {
         Ok((user, _)) => {
             let cookie = session::start(&state, &headers, &user).await?;

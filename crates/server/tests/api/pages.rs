@@ -329,6 +329,30 @@ async fn a_wrong_password_keeps_the_email_and_never_echoes_the_password(app: Tes
     );
     assert!(html.contains("id=\"password-error\""));
     assert!(!html.contains("short-pw"));
+
+    // An empty form: every field's error at once, linked from the summary.
+    let token = csrf_token(&html);
+    let (status, _, html) = post(
+        &app,
+        &client,
+        "/signup",
+        &[
+            ("csrf_token", &token),
+            ("name", ""),
+            ("email", ""),
+            ("phone", ""),
+            ("password", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["name", "email", "phone", "password"] {
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {html}"
+        );
+        assert!(html.contains(&format!("href=\"#{field}\"")), "{field}");
+    }
 }
 
 async fn an_admin_sees_every_console_page(app: TestApp) {

@@ -43,6 +43,43 @@ pub struct SignupBody {
     pub business_name: Option<String>,
 }
 
+impl SignupBody {
+    /// Every field's refusal at once, `(field, message)`, checking each on
+    /// its own: what a form shows beside its fields. The API answers the
+    /// first (`create_owner`); whether the email is taken is not checked here.
+    pub async fn refusals(&self) -> Vec<(&'static str, String)> {
+        let mut refusals = Vec::new();
+        let mut check = |field: &'static str, result: AppResult<()>| {
+            if let Err(AppError::Invalid { message, .. }) = result {
+                refusals.push((field, message));
+            }
+        };
+        check("name", Name::parse(&self.name).field("name").map(drop));
+        if let Some(business) = self
+            .business_name
+            .as_deref()
+            .filter(|b| !b.trim().is_empty())
+        {
+            check(
+                "business_name",
+                Name::parse(business).field("business_name").map(drop),
+            );
+        }
+        check("email", Email::parse(&self.email).field("email").map(drop));
+        check(
+            "phone",
+            PhoneNumber::parse(&self.phone).field("phone").map(drop),
+        );
+        let (candidate, account) = (self.password.clone(), self.email.trim().to_lowercase());
+        let policy =
+            tokio::task::spawn_blocking(move || password_policy::check(&candidate, &account))
+                .await
+                .unwrap_or_else(|e| Err(AppError::Internal(e.into())));
+        check("password", policy);
+        refusals
+    }
+}
+
 /// Creates an owner and their tenant (NEW) in one transaction. Shared by the
 /// API and the sign-up page.
 pub async fn create_owner(
