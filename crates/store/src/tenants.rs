@@ -263,31 +263,12 @@ impl Store {
 
     pub async fn list_tenants(&self, filter: &TenantFilter) -> Result<Page<TenantDetail>> {
         let mut sql = String::from(tenant_detail_select!());
-        let mut conditions = Vec::new();
-        let mut binds: Vec<String> = Vec::new();
-        if let Some(status) = filter.status {
-            binds.push(status.as_str().to_owned());
-            conditions.push(format!("t.status = ${}", binds.len()));
-        }
-        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            // No name or number holds a NUL, and PostgreSQL refuses one in
-            // a text parameter (an error, not "no match").
-            if q.contains('\0') {
-                return Ok(Page {
-                    items: Vec::new(),
-                    next_cursor: None,
-                });
-            }
-            binds.push(like_pattern(q));
-            let n = binds.len();
-            conditions.push(format!(
-                "(LOWER(t.name) LIKE ${n} ESCAPE '\\' OR t.phone_number LIKE ${n} ESCAPE '\\')"
-            ));
-        }
-        if let Some(cursor) = filter.cursor {
-            binds.push(cursor.to_string());
-            conditions.push(format!("t.id < ${}", binds.len()));
-        }
+        let Some((conditions, binds)) = filter_conditions(filter, true) else {
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            });
+        };
         if !conditions.is_empty() {
             sql.push_str(" WHERE ");
             sql.push_str(&conditions.join(" AND "));
@@ -308,6 +289,57 @@ impl Store {
         Ok(Page::from_overfetch(items, limit, |d| {
             d.tenant.id.to_string()
         }))
+    }
+
+    /// How many tenants match `filter` (its cursor aside): "of 132".
+    pub async fn count_tenants(&self, filter: &TenantFilter) -> Result<i64> {
+        let Some((conditions, binds)) = filter_conditions(filter, false) else {
+            return Ok(0);
+        };
+        let mut sql = String::from("SELECT COUNT(*) FROM tenant t");
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        let mut query = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(sql));
+        for value in binds {
+            query = query.bind(value);
+        }
+        Ok(query.fetch_one(self.pool()).await?.0)
+    }
+
+    /// Each of `tenants`' messages logged since `since`, and when it last
+    /// logged one: the console's list. Two index lookups per tenant
+    /// (`message_log (tenant_id, created_at)`), whatever the log's size.
+    pub async fn tenant_activity(
+        &self,
+        tenants: &[TenantId],
+        since: chrono::DateTime<Utc>,
+    ) -> Result<Vec<(TenantId, i64, Option<chrono::DateTime<Utc>>)>> {
+        if tenants.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT t.id AS id, \
+               (SELECT COUNT(*) FROM message_log m WHERE m.tenant_id = t.id AND m.created_at >= $1) AS recent, \
+               (SELECT MAX(m.created_at) FROM message_log m WHERE m.tenant_id = t.id) AS last_at \
+             FROM tenant t WHERE t.id IN ({})",
+            crate::placeholders::list(2, tenants.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(millis(since));
+        for tenant in tenants {
+            query = query.bind(tenant.to_string());
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.parsed("id")?,
+                    row.int("recent")?,
+                    row.time_opt("last_at")?,
+                ))
+            })
+            .collect()
     }
 
     /// Applies `patch`; a settings change is recorded in the tenant's
@@ -554,4 +586,35 @@ fn detail_from_row(row: &AnyRow) -> Result<TenantDetail> {
         worker: workers::from_row(row)?,
         setup_request,
     })
+}
+
+/// The `WHERE` conditions of a tenant list and their values (`$1`, …);
+/// `None` when nothing can match. `with_cursor`: the page's cursor too.
+fn filter_conditions(
+    filter: &TenantFilter,
+    with_cursor: bool,
+) -> Option<(Vec<String>, Vec<String>)> {
+    let mut conditions = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    if let Some(status) = filter.status {
+        binds.push(status.as_str().to_owned());
+        conditions.push(format!("t.status = ${}", binds.len()));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        // No name or number holds a NUL, and PostgreSQL refuses one in
+        // a text parameter (an error, not "no match").
+        if q.contains('\0') {
+            return None;
+        }
+        binds.push(like_pattern(q));
+        let n = binds.len();
+        conditions.push(format!(
+            "(LOWER(t.name) LIKE ${n} ESCAPE '\\' OR t.phone_number LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    if with_cursor && let Some(cursor) = filter.cursor {
+        binds.push(cursor.to_string());
+        conditions.push(format!("t.id < ${}", binds.len()));
+    }
+    Some((conditions, binds))
 }

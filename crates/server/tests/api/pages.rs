@@ -489,6 +489,16 @@ async fn an_admin_sees_every_console_page(app: TestApp) {
     }
     let (_, html) = get(&app, &admin, "/admin/tenants").await;
     assert!(html.contains("Next page"));
+    assert!(
+        html.contains("data-testid=\"tenant-total\">27 tenants."),
+        "{html}"
+    );
+    assert!(html.contains("Messages, 24 h"));
+    let (_, one) = get(&app, &admin, "/admin/tenants?q=shop%2001").await;
+    assert!(
+        one.contains("data-testid=\"tenant-total\">1 tenant matches."),
+        "{one}"
+    );
     let next = html
         .split("href=\"")
         .find(|s| s.contains("cursor="))

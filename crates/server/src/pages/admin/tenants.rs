@@ -50,6 +50,9 @@ pub struct Row {
     pub worker_tone: &'static str,
     pub heartbeat: String,
     pub created: String,
+    /// Messages logged in the last 24 hours.
+    pub recent: i64,
+    pub last_message: String,
 }
 
 pub struct StatusOption {
@@ -69,6 +72,9 @@ struct TenantList {
     first_url: Option<String>,
     /// The business just deleted, named.
     deleted: Option<String>,
+    /// How many tenants the filter matches, on every page.
+    total: i64,
+    filtered: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -107,16 +113,23 @@ async fn list(
         .filter(|s| !s.is_empty())
         .and_then(|s| s.parse::<TenantId>().ok());
     let q = query.q.unwrap_or_default().trim().to_owned();
-    let result = state
-        .store
-        .list_tenants(&TenantFilter {
-            status,
-            q: Some(q.clone()).filter(|q| !q.is_empty()),
-            limit: PAGE_SIZE,
-            cursor,
-        })
-        .await?;
+    let filter = TenantFilter {
+        status,
+        q: Some(q.clone()).filter(|q| !q.is_empty()),
+        limit: PAGE_SIZE,
+        cursor,
+    };
+    let result = state.store.list_tenants(&filter).await?;
+    let total = state.store.count_tenants(&filter).await?;
     let now = Utc::now();
+    let ids: Vec<TenantId> = result.items.iter().map(|d| d.tenant.id).collect();
+    let activity: std::collections::HashMap<TenantId, (i64, Option<DateTime<Utc>>)> = state
+        .store
+        .tenant_activity(&ids, now - chrono::TimeDelta::hours(24))
+        .await?
+        .into_iter()
+        .map(|(id, recent, last)| (id, (recent, last)))
+        .collect();
     let rows = result
         .items
         .iter()
@@ -133,6 +146,11 @@ async fn list(
             heartbeat: last_beat(&state, &d.worker)
                 .map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
             created: view::time(d.tenant.created_at),
+            recent: activity.get(&d.tenant.id).map_or(0, |a| a.0),
+            last_message: activity
+                .get(&d.tenant.id)
+                .and_then(|a| a.1)
+                .map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
         })
         .collect();
     let base = format!(
@@ -157,6 +175,8 @@ async fn list(
             .map(|c| format!("{base}&cursor={}", view::urlencode(&c))),
         first_url: cursor.map(|_| base.clone()),
         deleted: query.deleted,
+        total,
+        filtered: status.is_some(),
     };
     Ok(render(StatusCode::OK, &page))
 }
