@@ -3,9 +3,10 @@
 
 use chrono::Utc;
 use flowhq_domain::entities::SetupRequest;
+use flowhq_domain::hours::OpeningHours;
 use flowhq_domain::lifecycle::Event;
 use flowhq_domain::values::PhoneNumber;
-use flowhq_domain::{SetupRequestId, SetupRequestStatus, TenantId, UserId};
+use flowhq_domain::{Language, SetupRequestId, SetupRequestStatus, TenantId, UserId};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 
@@ -33,6 +34,10 @@ pub struct QueuedRequest {
     pub owner_email: Option<String>,
     /// Whether the owner followed the link mailed at sign-up.
     pub owner_email_verified: bool,
+    /// What the request asks for, beside the type and number: what a
+    /// decision needs.
+    pub language: Language,
+    pub hours: OpeningHours,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +50,8 @@ const QUEUE_SELECT: &str = concat!(
     "SELECT ",
     setup_request_columns!(),
     ", t.name AS t_name, c.business_name AS c_business_name, u.email AS u_email, \
-     u.email_verified_at AS u_email_verified_at \
+     u.email_verified_at AS u_email_verified_at, c.language AS c_language, \
+     c.hours_json AS c_hours_json \
      FROM setup_request r \
      JOIN tenant t ON t.id = r.tenant_id \
      JOIN tenant_config c ON c.tenant_id = r.tenant_id \
@@ -258,5 +264,12 @@ fn queued_from_row(row: &AnyRow) -> Result<QueuedRequest> {
         business_name: row.text("c_business_name")?,
         owner_email: row.text_opt("u_email")?,
         owner_email_verified: row.int_opt("u_email_verified_at")?.is_some(),
+        language: row.parsed("c_language")?,
+        hours: {
+            let json: serde_json::Value = serde_json::from_str(&row.text("c_hours_json")?)
+                .map_err(|e| StoreError::Corrupt(format!("hours_json: {e}")))?;
+            OpeningHours::from_json(&json)
+                .map_err(|e| StoreError::Corrupt(format!("hours_json: {}", e.0)))?
+        },
     })
 }

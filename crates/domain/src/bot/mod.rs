@@ -55,6 +55,12 @@ pub use state::{
 };
 pub use templates::TemplateError;
 
+/// The weekly hours in words, one line per run of days with the same hours
+/// ("Mon–Fri: 09:00–18:00"), as `{hours}` says them in `language`.
+pub fn week_in_words(language: crate::Language, hours: &crate::hours::OpeningHours) -> String {
+    phrases::week(&templates::Catalog::get().language(language).words, hours)
+}
+
 /// Loads and checks the embedded template files. They are checked by the
 /// tests and on first use anyway; a binary may call this at start to fail
 /// loudly and early.

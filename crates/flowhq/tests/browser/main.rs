@@ -288,7 +288,7 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
     until(
         &admin,
         "the approval notice",
-        "document.body.innerText.includes('Approved.')",
+        "document.body.innerText.includes('Its worker is starting.')",
     )
     .await;
 

@@ -720,7 +720,20 @@ async fn an_admin_rejects_with_notes_and_approves_from_the_queue(app: TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(location, "/admin/setup-requests?notice=rejected");
+    assert!(
+        location.starts_with("/admin/setup-requests?notice=rejected&tenant="),
+        "{location}"
+    );
+    let (_, html) = get(&app, &admin, &location).await;
+    assert!(
+        html.contains("Rejected <a href=\"/admin/tenants/"),
+        "{html}"
+    );
+    let (_, all) = get(&app, &admin, "/admin/setup-requests?status=all").await;
+    assert!(
+        all.contains("<dt>Time zone</dt>"),
+        "the request's facts: {all}"
+    );
     let (_, html) = get(&app, &owner, "/app").await;
     assert!(html.contains("Your request needs a change"));
     assert!(html.contains("not a WhatsApp Business one"));
@@ -750,7 +763,10 @@ async fn an_admin_rejects_with_notes_and_approves_from_the_queue(app: TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(location, "/admin/setup-requests?notice=approved");
+    assert_eq!(
+        location,
+        format!("/admin/setup-requests?notice=approved&tenant={tenant}")
+    );
     let status = app.store.tenant(tenant).await.unwrap().status;
     assert!(
         matches!(status, TenantStatus::Approved | TenantStatus::QrPending),

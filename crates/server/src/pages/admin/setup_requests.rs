@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use flowhq_domain::{SetupRequestId, SetupRequestStatus};
+use flowhq_domain::{Language, SetupRequestId, SetupRequestStatus, TenantId};
 use serde::Deserialize;
 
 use crate::api::admin::setup_requests::{approve_request, reject_request};
@@ -36,6 +36,10 @@ pub struct Item {
     /// The owner followed the link mailed at sign-up.
     pub owner_verified: bool,
     pub template: String,
+    pub language: &'static str,
+    pub timezone: String,
+    /// The week in words, one line per run of days.
+    pub hours: String,
     pub number: String,
     pub status: String,
     pub tone: &'static str,
@@ -60,7 +64,7 @@ struct Queue {
     tabs: Vec<Tab>,
     items: Vec<Item>,
     next_url: Option<String>,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     error: Option<String>,
 }
 
@@ -69,6 +73,8 @@ struct QueueQuery {
     status: Option<String>,
     cursor: Option<String>,
     notice: Option<String>,
+    /// The tenant the notice is about.
+    tenant: Option<String>,
 }
 
 /// `None` in the query means PENDING; `all` means every status.
@@ -86,6 +92,14 @@ struct Draft {
     error: String,
 }
 
+/// "Approved <the business>. …", the business linked to its page.
+pub struct Notice {
+    pub before: &'static str,
+    pub name: String,
+    pub href: String,
+    pub after: &'static str,
+}
+
 async fn render_queue(
     state: &AppState,
     page: &AdminPage,
@@ -95,6 +109,17 @@ async fn render_queue(
     error: Option<String>,
 ) -> PageResult {
     let status = parse_status(query.status.as_deref());
+    let notice_tenant = match query
+        .tenant
+        .as_deref()
+        .and_then(|t| t.parse::<TenantId>().ok())
+    {
+        Some(id) => match state.store.tenant(id).await {
+            Ok(tenant) => Some((id, tenant.name.to_string())),
+            Err(_) => None,
+        },
+        None => None,
+    };
     let cursor = query
         .cursor
         .as_deref()
@@ -128,6 +153,13 @@ async fn render_queue(
                 business: q.business_name,
                 owner: q.owner_email.unwrap_or_default(),
                 owner_verified: q.owner_email_verified,
+                language: match q.language {
+                    Language::En => "English",
+                    Language::Es => "Español",
+                    Language::Pt => "Português",
+                },
+                timezone: q.hours.timezone.name().to_owned(),
+                hours: flowhq_domain::bot::week_in_words(Language::En, &q.hours),
                 template: view::label(q.request.template_type.as_str()),
                 number: q.request.whatsapp_number.to_string(),
                 status: view::label(q.request.status.as_str()),
@@ -151,9 +183,19 @@ async fn render_queue(
         next_url: result
             .next_cursor
             .map(|c| format!("/admin/setup-requests?status={status_param}&cursor={c}")),
-        notice: match query.notice.as_deref() {
-            Some("approved") => Some("Approved. The worker is starting."),
-            Some("rejected") => Some("Rejected. The owner will see your notes."),
+        notice: match (query.notice.as_deref(), notice_tenant) {
+            (Some("approved"), Some((id, name))) => Some(Notice {
+                before: "Approved ",
+                name,
+                href: format!("/admin/tenants/{id}"),
+                after: ". Its worker is starting.",
+            }),
+            (Some("rejected"), Some((id, name))) => Some(Notice {
+                before: "Rejected ",
+                name,
+                href: format!("/admin/tenants/{id}"),
+                after: ". The owner will see your notes.",
+            }),
             _ => None,
         },
         error,
@@ -182,7 +224,13 @@ async fn approve(
 ) -> PageResult {
     let id: SetupRequestId = parse_id(&id, "setup request")?;
     match approve_request(&state, &page.admin, id).await {
-        Ok(()) => Ok(Redirect::to("/admin/setup-requests?notice=approved").into_response()),
+        Ok(()) => {
+            let tenant = state.store.setup_request(id).await?.request.tenant_id;
+            Ok(Redirect::to(&format!(
+                "/admin/setup-requests?notice=approved&tenant={tenant}"
+            ))
+            .into_response())
+        }
         Err(err @ AppError::Conflict { .. }) => {
             let status = err.status();
             render_queue(
@@ -214,7 +262,13 @@ async fn reject(
 ) -> PageResult {
     let id: SetupRequestId = parse_id(&id, "setup request")?;
     match reject_request(&state, &page.admin, id, &form.notes).await {
-        Ok(()) => Ok(Redirect::to("/admin/setup-requests?notice=rejected").into_response()),
+        Ok(()) => {
+            let tenant = state.store.setup_request(id).await?.request.tenant_id;
+            Ok(Redirect::to(&format!(
+                "/admin/setup-requests?notice=rejected&tenant={tenant}"
+            ))
+            .into_response())
+        }
         Err(err @ AppError::Invalid { .. }) => {
             let status = err.status();
             let draft = Draft {
