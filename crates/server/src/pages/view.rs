@@ -51,6 +51,18 @@ pub fn worker_tone(status: WorkerStatus) -> &'static str {
     }
 }
 
+/// The WhatsApp session as the console shows it: what the worker last
+/// reported while it runs; without a running worker nobody holds the
+/// session, whatever was reported last ("Connected" in green beside a
+/// crashed worker would be a lie).
+pub fn session_shown(state: SessionState, worker: WorkerStatus) -> (String, &'static str) {
+    if worker == WorkerStatus::Running {
+        (label(state.as_str()), session_tone(state))
+    } else {
+        ("Not connected (worker not running)".to_owned(), "muted")
+    }
+}
+
 pub fn session_tone(state: SessionState) -> &'static str {
     match state {
         SessionState::Connected => "ok",
@@ -189,6 +201,22 @@ pub fn tail_lines(path: &std::path::Path, max: usize) -> Option<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_session_shown_follows_the_worker() {
+        let shown = super::session_shown(SessionState::Connected, WorkerStatus::Running);
+        assert_eq!(shown, ("Connected".to_owned(), "ok"));
+        for worker in [
+            WorkerStatus::Error,
+            WorkerStatus::Stopped,
+            WorkerStatus::Starting,
+        ] {
+            let (text, tone) = super::session_shown(SessionState::Connected, worker);
+            assert!(text.starts_with("Not connected"), "{worker:?}");
+            assert_eq!(tone, "muted");
+        }
+    }
+
     use super::*;
 
     #[test]

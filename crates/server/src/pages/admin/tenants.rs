@@ -139,8 +139,8 @@ async fn list(
             phone: d.tenant.phone_number.to_string(),
             status: view::label(d.tenant.status.as_str()),
             tone: view::tenant_tone(d.tenant.status),
-            session: view::label(d.session.state.as_str()),
-            session_tone: view::session_tone(d.session.state),
+            session: view::session_shown(d.session.state, d.worker.status).0,
+            session_tone: view::session_shown(d.session.state, d.worker.status).1,
             worker: view::label(d.worker.status.as_str()),
             worker_tone: view::worker_tone(d.worker.status),
             heartbeat: last_beat(&state, &d.worker)
@@ -445,8 +445,8 @@ async fn tenant_page(
         timezone: tz.name().to_owned(),
         hours,
         overrides: detail.config.overrides.len(),
-        session_state: view::label(detail.session.state.as_str()),
-        session_tone: view::session_tone(detail.session.state),
+        session_state: view::session_shown(detail.session.state, detail.worker.status).0,
+        session_tone: view::session_shown(detail.session.state, detail.worker.status).1,
         session_seen: detail
             .session
             .last_seen_at
