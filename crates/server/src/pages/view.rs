@@ -31,6 +31,15 @@ pub fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// A language by its own name, as people choose it.
+pub fn language_name(language: Language) -> &'static str {
+    match language {
+        Language::En => "English",
+        Language::Es => "Español",
+        Language::Pt => "Português",
+    }
+}
+
 /// The CSS modifier of a tenant status badge.
 pub fn tenant_tone(status: TenantStatus) -> &'static str {
     match status {

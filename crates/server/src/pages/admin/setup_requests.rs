@@ -153,11 +153,7 @@ async fn render_queue(
                 business: q.business_name,
                 owner: q.owner_email.unwrap_or_default(),
                 owner_verified: q.owner_email_verified,
-                language: match q.language {
-                    Language::En => "English",
-                    Language::Es => "Español",
-                    Language::Pt => "Português",
-                },
+                language: view::language_name(q.language),
                 timezone: q.hours.timezone.name().to_owned(),
                 hours: flowhq_domain::bot::week_in_words(Language::En, &q.hours),
                 template: view::label(q.request.template_type.as_str()),

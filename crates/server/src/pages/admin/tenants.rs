@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use flowhq_domain::entities::{MessageLog, WorkerProcess};
-use flowhq_domain::hours::DAY_KEYS;
+
 use flowhq_domain::lifecycle::{self, Event};
 use flowhq_domain::{MessageLogId, TenantId, TenantStatus, WorkerStatus};
 use flowhq_store::tenants::{TenantDetail, TenantFilter};
@@ -234,7 +234,8 @@ struct TenantPage {
     template: String,
     language: String,
     timezone: String,
-    hours: Vec<(String, String)>,
+    /// The week in words, one line per run of days.
+    hours: String,
     overrides: usize,
     session_state: String,
     session_tone: &'static str,
@@ -280,10 +281,12 @@ fn lifecycle_actions(status: TenantStatus) -> Vec<Action> {
     ]
     .into_iter()
     .filter(|(event, ..)| lifecycle::next(status, *event).is_ok())
-    .map(|(_, path, label, style, confirm)| Action {
+    .enumerate()
+    // One primary action per state; the others look secondary.
+    .map(|(i, (_, path, label, style, confirm))| Action {
         path,
         label,
-        style,
+        style: if i == 0 { style } else { "secondary" },
         confirm,
     })
     .collect()
@@ -390,23 +393,8 @@ async fn tenant_page(
     )?;
     let now = Utc::now();
     let tz = detail.config.hours.timezone;
-    let hours = DAY_KEYS
-        .iter()
-        .enumerate()
-        .map(|(i, key)| {
-            let ranges = &detail.config.hours.days[i];
-            let text = if ranges.is_empty() {
-                "closed".to_owned()
-            } else {
-                ranges
-                    .iter()
-                    .map(|r| format!("{}–{}", r.start, r.end))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            ((*key).to_owned(), text)
-        })
-        .collect();
+    let hours =
+        flowhq_domain::bot::week_in_words(flowhq_domain::Language::En, &detail.config.hours);
     let qr = current_qr(&detail);
     let log_path = state
         .settings
@@ -441,7 +429,7 @@ async fn tenant_page(
         created: view::time(detail.tenant.created_at),
         business_name: detail.config.business_name.clone(),
         template: view::label(detail.config.template_type.as_str()),
-        language: detail.config.language.as_str().to_owned(),
+        language: view::language_name(detail.config.language).to_owned(),
         timezone: tz.name().to_owned(),
         hours,
         overrides: detail.config.overrides.len(),

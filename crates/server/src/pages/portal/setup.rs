@@ -91,14 +91,6 @@ fn template_label(t: TemplateType) -> &'static str {
     }
 }
 
-fn language_label(l: Language) -> &'static str {
-    match l {
-        Language::En => "English",
-        Language::Es => "Español",
-        Language::Pt => "Português",
-    }
-}
-
 fn templates(selected: &str) -> Vec<Choice> {
     TemplateType::ALL
         .iter()
@@ -115,7 +107,7 @@ pub(crate) fn languages(selected: &str) -> Vec<Choice> {
         .iter()
         .map(|l| Choice {
             value: l.as_str(),
-            label: language_label(*l),
+            label: view::language_name(*l),
             selected: l.as_str() == selected,
         })
         .collect()
