@@ -278,3 +278,30 @@
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
 })();
+
+// Linking on a phone: the "link with phone number" option opens by itself
+// (the QR code is for another screen); the pairing code copies with one tap
+// and counts down to its expiry.
+(function () {
+  var pairing = document.querySelector("details.pairing");
+  if (pairing && window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+    pairing.open = true;
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button || !navigator.clipboard) { return; }
+    navigator.clipboard.writeText(button.getAttribute("data-copy").replace("-", "")).then(function () {
+      button.textContent = button.getAttribute("data-copied");
+    });
+  });
+  function countdown() {
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var left = Math.max(0, Math.round((Date.parse(el.getAttribute("data-countdown")) - Date.now()) / 1000));
+      el.textContent = el.getAttribute("data-template").replace("{s}", String(left));
+    });
+  }
+  if (document.querySelector("[data-countdown]")) {
+    countdown();
+    window.setInterval(countdown, 1000);
+  }
+})();

@@ -297,6 +297,28 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
     let title = owner.find(Locator::Css("#qr-title")).await.unwrap();
     assert_eq!(title.text().await.unwrap(), "Vincula tu WhatsApp");
     shots.take(&owner, "portal-qr").await;
+    // On a phone the "link with phone number" option leads, open.
+    let size = owner.get_window_size().await.unwrap();
+    owner.set_window_size(390, 844).await.unwrap();
+    owner.refresh().await.unwrap();
+    until(
+        &owner,
+        "the pairing option first and open",
+        "document.querySelector('details.pairing').open && \
+         document.querySelector('details.pairing').getBoundingClientRect().top < \
+         document.querySelector('.qr').getBoundingClientRect().top",
+    )
+    .await;
+    shots.take(&owner, "portal-qr-phone").await;
+    owner
+        .set_window_size(size.0 as u32, size.1 as u32)
+        .await
+        .unwrap();
+    // The reload above was ours; from here the page must update by itself.
+    owner
+        .execute("window.__noReload = 42;", vec![])
+        .await
+        .unwrap();
 
     let tenant = store
         .user_by_email(&flowhq_domain::values::Email::parse(OWNER_EMAIL).unwrap())

@@ -121,6 +121,11 @@ pub struct QrTexts {
     /// When the QR codes ran out.
     pub ran_out: &'static str,
     pub new_codes: &'static str,
+    /// The copy button of the pairing code, and what it says once done.
+    pub copy: &'static str,
+    pub copied: &'static str,
+    /// "{s}" is replaced by the seconds left before the code expires.
+    pub expires_in: &'static str,
 }
 
 pub fn qr_texts(language: Language) -> QrTexts {
@@ -142,6 +147,9 @@ pub fn qr_texts(language: Language) -> QrTexts {
             pair_steps: "On the phone: Linked devices → Link a device → Link with phone number instead, then type this code.",
             ran_out: "The codes expired before one was used.",
             new_codes: "Get new codes",
+            copy: "Copy the code",
+            copied: "Copied",
+            expires_in: "This code works for {s} more seconds.",
         },
         Language::Es => QrTexts {
             title: "Vincula tu WhatsApp",
@@ -160,6 +168,9 @@ pub fn qr_texts(language: Language) -> QrTexts {
             pair_steps: "En el teléfono: Dispositivos vinculados → Vincular un dispositivo → Vincular con el número de teléfono, y escribe este código.",
             ran_out: "Los códigos caducaron antes de usarse.",
             new_codes: "Obtener códigos nuevos",
+            copy: "Copiar el código",
+            copied: "Copiado",
+            expires_in: "Este código funciona {s} segundos más.",
         },
         Language::Pt => QrTexts {
             title: "Conecte o seu WhatsApp",
@@ -178,6 +189,9 @@ pub fn qr_texts(language: Language) -> QrTexts {
             pair_steps: "No celular: Dispositivos conectados → Conectar um dispositivo → Conectar com número de telefone, e digite este código.",
             ran_out: "Os códigos expiraram antes de serem usados.",
             new_codes: "Receber novos códigos",
+            copy: "Copiar o código",
+            copied: "Copiado",
+            expires_in: "Este código funciona por mais {s} segundos.",
         },
     }
 }

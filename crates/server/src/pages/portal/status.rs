@@ -58,6 +58,8 @@ struct StatusPage {
     live_key: String,
     /// The code to type on the phone, when the owner asked for one.
     pairing_code: Option<String>,
+    /// When the code stops working (RFC 3339), for the countdown.
+    pairing_expires_at: String,
     /// The number the form offers (the one asked with, else the setup's).
     pairing_number: String,
     /// The session is down without QR codes: offer new ones.
@@ -124,6 +126,11 @@ async fn status_page(
         |r| r.whatsapp_number.to_string(),
     );
     let view = StatusPage {
+        pairing_expires_at: detail
+            .session
+            .pairing_code_expires_at
+            .map(|at| at.to_rfc3339())
+            .unwrap_or_default(),
         pairing_code: current_pairing_code(&detail.session)
             .filter(|_| stage == "QR")
             .map(|c| format!("{}-{}", &c[..c.len().min(4)], &c[c.len().min(4)..])),
