@@ -305,3 +305,57 @@
     window.setInterval(countdown, 1000);
   }
 })();
+
+// The opening-hours editor: each day gets an "open" switch (closed days
+// send no times, which is what "closed" means to the server), and one
+// button copies Monday's hours to the other weekdays.
+(function () {
+  var editor = document.querySelector("[data-hours-editor]");
+  if (!editor) { return; }
+  var rows = editor.querySelectorAll("[data-day]");
+  rows.forEach(function (row) {
+    var inputs = row.querySelectorAll("input[type=time]");
+    var label = row.querySelector(".label");
+    var open = document.createElement("input");
+    open.type = "checkbox";
+    open.setAttribute("aria-label", label.textContent + ": open");
+    open.checked = Array.prototype.some.call(inputs, function (i) { return i.value; });
+    open.disabled = inputs[0].disabled;
+    function apply() {
+      inputs.forEach(function (i) { i.disabled = !open.checked; });
+      row.classList.toggle("closed-day", !open.checked);
+      if (open.checked && !inputs[0].value && !inputs[1].value) {
+        inputs[0].value = "09:00";
+        inputs[1].value = "18:00";
+      }
+    }
+    open.addEventListener("change", apply);
+    var wrap = document.createElement("label");
+    wrap.className = "day-switch";
+    wrap.appendChild(open);
+    wrap.appendChild(document.createTextNode(" " + label.textContent));
+    label.textContent = "";
+    label.appendChild(wrap);
+    apply();
+  });
+  var copy = editor.querySelector("[data-copy-weekdays]");
+  if (copy && !rows[0].querySelector("input[type=time]").disabled) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      var monday = rows[0].querySelectorAll("input");
+      for (var d = 1; d < 5; d++) {
+        var target = rows[d].querySelectorAll("input");
+        target.forEach(function (input, i) {
+          if (input.type === "checkbox") {
+            input.checked = monday[i].checked;
+            input.dispatchEvent(new Event("change"));
+          } else {
+            input.value = monday[i].value;
+            input.disabled = monday[i].disabled;
+          }
+        });
+        rows[d].classList.toggle("closed-day", rows[0].classList.contains("closed-day"));
+      }
+    });
+  }
+})();
