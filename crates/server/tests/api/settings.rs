@@ -425,6 +425,15 @@ async fn the_owner_builds_a_menu_with_a_file_and_facts(app: TestApp) {
     );
     assert_eq!(changed["menu"][2]["items"][1]["label"], "Bolos");
     assert_eq!(changed["facts"]["address"], "Rua Augusta 12, São Paulo");
+    // The items' texts are the menu's now, not `texts`.
+    assert!(changed["texts"].get("hours.label").is_none(), "{changed}");
+    assert!(changed["texts"]["greeting"].is_string());
+    let refused = owner
+        .patch(app.url(CONFIG))
+        .json(&json!({"texts": {"hours.label": "Horário"}}))
+        .sent()
+        .await;
+    expect_invalid(refused, "texts.hours.label").await;
     // The worker has the menu and the facts.
     let menu = config.menu.expect("the owner's menu");
     assert_eq!(menu[1].attachment.as_ref().unwrap().sha256, sha256_hex(PDF));

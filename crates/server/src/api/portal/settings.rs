@@ -71,12 +71,19 @@ pub struct Settings {
 
 impl Settings {
     fn of(config: TenantConfig) -> Self {
+        // With the owner's own menu, its items' texts are the menu's.
+        let own_menu = config.menu.is_some();
+        let menu_text = |key: &str| own_menu && is_item_text(key);
         let mut texts: BTreeMap<String, String> =
             default_texts(config.template_type, config.language)
                 .into_iter()
+                .filter(|(key, _)| !menu_text(key))
                 .collect();
         let mut customized = Vec::new();
         for (key, value) in &config.overrides {
+            if menu_text(key) {
+                continue;
+            }
             if let Some(text) = value.as_str() {
                 texts.insert(key.clone(), text.to_owned());
                 customized.push(key.clone());
@@ -193,6 +200,12 @@ impl SettingsPatch {
     }
 }
 
+/// A menu item's label or answer (`<item>.label`), as opposed to the bot's
+/// other texts.
+fn is_item_text(key: &str) -> bool {
+    key.contains('.')
+}
+
 /// The owner's texts after `texts` is applied to the current ones: a text
 /// equal to the template's is no override (it then follows the template,
 /// e.g. into another language).
@@ -210,6 +223,15 @@ fn merge_texts(
         serde_json::Map::new()
     };
     for (key, value) in texts {
+        if current.menu.is_some() && is_item_text(&key) {
+            return Err(AppError::invalid(
+                format!("texts.{key}"),
+                format!(
+                    "texts.{key}: this business has its own menu; change the item in `menu` \
+                     (or set `menu` to null to go back to the suggested one)"
+                ),
+            ));
+        }
         let is_default = value
             .as_str()
             .is_some_and(|text| defaults.get(&key).is_some_and(|d| d.trim() == text.trim()));
