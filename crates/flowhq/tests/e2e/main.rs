@@ -6,6 +6,7 @@
 //! pairing code (`pairing.rs`), and a whatsapp-web worker with no route to
 //! WhatsApp (`offline.rs`).
 
+mod alerts;
 mod commands;
 mod crash;
 mod offline;

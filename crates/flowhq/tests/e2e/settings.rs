@@ -16,7 +16,7 @@ const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// An owner signed up through the portal, their setup request approved by
 /// the operator and their phone linked: the owner's client and tenant id.
-async fn owner_with_active_tenant(env: &Env) -> (Client, TenantId) {
+pub(super) async fn owner_with_active_tenant(env: &Env) -> (Client, TenantId) {
     let owner = Client::builder().cookie_store(true).build().unwrap();
     let (_, signed_up) = as_owner(
         env,
