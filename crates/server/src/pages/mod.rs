@@ -12,6 +12,7 @@ pub mod admin;
 pub mod alerts;
 pub mod assets;
 pub mod auth;
+pub mod charts;
 pub mod csrf;
 pub mod guard;
 pub mod password_reset;

@@ -43,6 +43,8 @@ struct Dashboard {
     pending_requests: i64,
     messages_24h: i64,
     stale_after: String,
+    /// Messages per day over 30 days, an inline `<svg>`.
+    chart: String,
 }
 
 #[tracing::instrument(skip_all)]
@@ -51,12 +53,13 @@ async fn dashboard(State(state): State<AppState>, page: AdminPage) -> PageResult
     let now = Utc::now();
     let stale_after = chrono::Duration::from_std(state.settings.stale_after)
         .unwrap_or_else(|_| chrono::Duration::seconds(30));
-    let (by_status, by_worker, attention, pending, messages) = tokio::try_join!(
+    let (by_status, by_worker, attention, pending, messages, per_day) = tokio::try_join!(
         store.count_tenants_by_status(),
         store.count_workers_by_status(),
         store.workers_needing_attention(now - stale_after, 20),
         store.count_pending_setup_requests(),
         store.count_messages_since(now - chrono::Duration::hours(24)),
+        store.messages_per_day(None, now - chrono::Duration::days(29), now),
     )?;
     let tenants: Vec<Count> = TenantStatus::ALL
         .iter()
@@ -111,6 +114,7 @@ async fn dashboard(State(state): State<AppState>, page: AdminPage) -> PageResult
         pending_requests: pending,
         messages_24h: messages,
         stale_after: humantime::format_duration(state.settings.stale_after).to_string(),
+        chart: crate::pages::charts::messages_per_day(&per_day, "Received", "Sent"),
     };
     Ok(render(StatusCode::OK, &page))
 }

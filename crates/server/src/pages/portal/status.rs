@@ -68,6 +68,63 @@ struct StatusPage {
     error: Option<String>,
     /// Whether the owner followed the link mailed at sign-up.
     email_verified: bool,
+    /// Once live: what the assistant did in the last 14 days.
+    activity: Option<Activity>,
+}
+
+/// The owner's fortnight at a glance.
+pub struct Activity {
+    pub received: i64,
+    pub answered: i64,
+    /// The share of messages that came while closed, in percent.
+    pub after_hours: i64,
+    pub handoffs: i64,
+    /// Messages per day, an inline `<svg>`.
+    pub chart: String,
+}
+
+/// What the assistant did for `tenant` in the 14 days to `now`.
+async fn activity(state: &AppState, tenant: flowhq_domain::TenantId) -> Result<Activity, AppError> {
+    use flowhq_domain::LoggedDecision;
+    let now = chrono::Utc::now();
+    let since = now - chrono::Duration::days(13);
+    let (per_day, decisions) = tokio::try_join!(
+        state.store.messages_per_day(Some(tenant), since, now),
+        state.store.decisions_since(tenant, since),
+    )?;
+    let mut received = 0;
+    let mut answered = 0;
+    let mut after_hours = 0;
+    let mut handoffs = 0;
+    for (decision, n) in decisions {
+        let Ok(decision) = decision.parse::<LoggedDecision>() else {
+            continue;
+        };
+        received += n;
+        if decision.replied() {
+            answered += n;
+        }
+        if matches!(
+            decision,
+            LoggedDecision::Away | LoggedDecision::AwayAlreadySent
+        ) {
+            after_hours += n;
+        }
+        if decision == LoggedDecision::Handoff {
+            handoffs += n;
+        }
+    }
+    Ok(Activity {
+        received,
+        answered,
+        after_hours: if received > 0 {
+            after_hours * 100 / received
+        } else {
+            0
+        },
+        handoffs,
+        chart: crate::pages::charts::messages_per_day(&per_day, "Received", "Sent"),
+    })
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
@@ -142,6 +199,10 @@ async fn status_page(
         offer_new_qr: qr.is_none() && detail.session.state == SessionState::Disconnected,
         error,
         email_verified: page.owner.user.email_verified_at.is_some(),
+        activity: match stage {
+            "ACTIVE" | "PAUSED" => Some(activity(state, page.owner.tenant_id).await?),
+            _ => None,
+        },
         chrome: page.chrome("status"),
         lang: detail.config.language.as_str().to_lowercase(),
         business_name: detail.config.business_name.clone(),
