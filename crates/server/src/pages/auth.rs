@@ -246,7 +246,7 @@ async fn signup(
         name: form.name.clone(),
         email: form.email.clone(),
         password: std::mem::take(&mut form.password),
-        phone: form.phone.clone(),
+        phone: crate::pages::phone::normalize(&form.phone, &headers),
         business_name: Some(form.business_name.clone()),
     };
     // Every refused field at once; only then the account (and whether the

@@ -16,6 +16,7 @@ pub mod charts;
 pub mod csrf;
 pub mod guard;
 pub mod password_reset;
+pub mod phone;
 pub mod portal;
 pub mod verify_email;
 pub mod view;

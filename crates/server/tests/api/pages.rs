@@ -353,6 +353,30 @@ async fn a_wrong_password_keeps_the_email_and_never_echoes_the_password(app: Tes
         );
         assert!(html.contains(&format!("href=\"#{field}\"")), "{field}");
     }
+
+    // A number typed the Brazilian way, from a Brazilian browser: E.164.
+    let token = csrf_token(&html);
+    let response = client
+        .post(app.url("/signup"))
+        .header("accept-language", "pt-BR,pt;q=0.9")
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("name", "Ana Souza"),
+            ("business_name", "Padaria Sol"),
+            ("email", "ana.local@padaria.example"),
+            ("phone", "11 98765-4321"),
+            ("password", "tulip-harbour-42-x"),
+        ])
+        .sent()
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let user = app
+        .store
+        .user_by_email(&flowhq_domain::values::Email::parse("ana.local@padaria.example").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.phone.as_deref(), Some("+5511987654321"));
 }
 
 async fn an_admin_sees_every_console_page(app: TestApp) {

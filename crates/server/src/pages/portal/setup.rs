@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use flowhq_domain::entities::TenantConfig;
@@ -249,6 +249,7 @@ pub(crate) fn hours_json(timezone: &str, days: &mut [Day]) -> Result<serde_json:
 async fn submit(
     State(state): State<AppState>,
     page: OwnerPage,
+    headers: HeaderMap,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
     let template_raw = field(&form, "template_type");
@@ -290,7 +291,10 @@ async fn submit(
             business_name: field(&form, "business_name"),
             template_type,
             language,
-            whatsapp_number: field(&form, "whatsapp_number"),
+            whatsapp_number: crate::pages::phone::normalize(
+                &field(&form, "whatsapp_number"),
+                &headers,
+            ),
             hours: Some(hours),
             notes: Some(field(&form, "notes")),
         };

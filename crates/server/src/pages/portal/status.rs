@@ -225,9 +225,11 @@ async fn status_page(
 async fn ask_pairing_code(
     State(state): State<AppState>,
     page: OwnerPage,
+    headers: axum::http::HeaderMap,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
-    let number = form.get("phone_number").map(String::as_str).unwrap_or("");
+    let typed = form.get("phone_number").map(String::as_str).unwrap_or("");
+    let number = &crate::pages::phone::normalize(typed, &headers);
     let result = match PhoneNumber::parse(number) {
         Ok(phone) => {
             crate::lifecycle::ask_pairing_code(&state, page.owner.tenant_id, phone.as_str())
