@@ -77,6 +77,40 @@ impl Store {
         Ok(Page::from_overfetch(items, limit, |m| m.id.to_string()))
     }
 
+    /// `tenant`'s messages logged in `[from, to)`, oldest first, `limit` at
+    /// a time: the page after `after` (the last message of the previous
+    /// page, by time and id). For exports.
+    pub async fn messages_between(
+        &self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: Option<(DateTime<Utc>, MessageLogId)>,
+        limit: u32,
+    ) -> Result<Vec<MessageLog>> {
+        let (after_at, after_id) = after.map_or((millis(from) - 1, String::new()), |(at, id)| {
+            (millis(at), id.to_string())
+        });
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            concat!(
+                "SELECT ",
+                message_columns!(),
+                " FROM message_log m WHERE m.tenant_id = $1 AND m.created_at >= $2 \
+                 AND m.created_at < $3 AND (m.created_at > $4 OR (m.created_at = $4 AND m.id > $5)) \
+                 ORDER BY m.created_at, m.id {}"
+            ),
+            crate::placeholders::limit(limit.clamp(1, 10_000))
+        )))
+        .bind(tenant.to_string())
+        .bind(millis(from))
+        .bind(millis(to))
+        .bind(after_at)
+        .bind(after_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
     /// All logged messages by direction, (inbound, outbound): metrics.
     pub async fn count_messages_by_direction(&self) -> Result<(i64, i64)> {
         let rows: Vec<(String, i64)> =

@@ -4,6 +4,7 @@
 //! [`openapi`]).
 
 pub mod admin;
+pub mod export;
 pub mod fields;
 pub mod list;
 pub mod menu;

@@ -23,6 +23,10 @@ fn admin_routes(tenant: &str, request: &str) -> Vec<(Method, String)> {
         (Method::POST, t("/retry")),
         (Method::GET, t("/events")),
         (Method::GET, t("/messages")),
+        (
+            Method::GET,
+            t("/messages/export?from=2026-01-01&to=2026-01-02"),
+        ),
         (Method::GET, t("/config/history")),
         (Method::POST, t("/config/undo")),
         (Method::GET, "/api/admin/setup-requests".into()),
@@ -45,6 +49,10 @@ const PORTAL_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/portal/setup-request"),
     ("GET", "/api/portal/tenant/current/status"),
     ("GET", "/api/portal/tenant/current/messages"),
+    (
+        "GET",
+        "/api/portal/tenant/current/messages/export?from=2026-01-01&to=2026-01-02",
+    ),
     ("GET", "/api/portal/tenant/current/config"),
     ("PATCH", "/api/portal/tenant/current/config"),
     ("POST", "/api/portal/tenant/current/pause"),

@@ -22,6 +22,7 @@ flowhq_store::backend_tests!(run:
     the_owner_reads_the_history_and_undoes_changes,
     the_owner_builds_a_menu_with_a_file_and_facts,
     refused_menus_and_facts_name_the_field_and_store_nothing,
+    the_owner_exports_messages_as_csv,
 );
 
 const CONFIG: &str = "/api/portal/tenant/current/config";
@@ -562,5 +563,69 @@ async fn refused_menus_and_facts_name_the_field_and_store_nothing(app: TestApp) 
         0,
         "no file was kept"
     );
+    app.stop().await;
+}
+
+async fn the_owner_exports_messages_as_csv(app: TestApp) {
+    use flowhq_domain::protocol::LoggedMessage;
+    use flowhq_domain::{Direction, LoggedDecision};
+    let (owner, tenant, _link) = owner_with_worker(&app, "csv@example.com").await;
+    let id: TenantId = tenant.parse().unwrap();
+    // São Paulo: 2026-12-01 23:30 there is 2026-12-02 02:30 UTC.
+    let at = |utc: &str| utc.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    let message = |wa: &str, text: &str, when: &str| LoggedMessage {
+        direction: Direction::Inbound,
+        from_number: "+5511911111111".into(),
+        to_number: "+5511987654000".into(),
+        message_text: text.into(),
+        wa_message_id: wa.into(),
+        bot_decision: Some(LoggedDecision::Welcome),
+        reply_to: None,
+        media: None,
+        created_at: at(when),
+    };
+    app.store
+        .log_messages(
+            id,
+            &[
+                message(
+                    "m1",
+                    "Olá, \"bom dia\", tudo bem?\nSegunda linha",
+                    "2026-12-02T02:30:00Z",
+                ),
+                message("m2", "fora do intervalo", "2026-12-04T15:00:00Z"),
+            ],
+        )
+        .await
+        .unwrap();
+    let response = owner
+        .get(app.url("/api/portal/tenant/current/messages/export?from=2026-12-01&to=2026-12-02"))
+        .sent()
+        .await;
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let csv = response.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "time,direction,from,to,text,bot_decision,file_name,file_type"
+    );
+    assert!(
+        csv.contains("2026-12-01 23:30:00,INBOUND,+5511911111111,+5511987654000,\"Olá, \"\"bom dia\"\", tudo bem?\nSegunda linha\",WELCOME,,"),
+        "{csv}"
+    );
+    assert!(!csv.contains("fora do intervalo"), "{csv}");
+    let refused = owner
+        .get(app.url("/api/portal/tenant/current/messages/export?from=2026-12-05&to=2026-12-01"))
+        .sent()
+        .await;
+    expect_invalid(refused, "to").await;
+    let missing = owner
+        .get(app.url("/api/portal/tenant/current/messages/export"))
+        .sent()
+        .await;
+    expect_invalid(missing, "from").await;
     app.stop().await;
 }

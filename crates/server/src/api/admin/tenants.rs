@@ -22,6 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::admin::bot::override_error;
+use crate::api::export::ExportParams;
 use crate::api::fields::{
     calendar_error, check_calendar, parse_closures, parse_hours, parse_special_hours,
 };
@@ -50,6 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(retry))
         .routes(routes!(events))
         .routes(routes!(messages))
+        .routes(routes!(export_messages))
 }
 
 /// A config as clients send it; every field optional so that a create can
@@ -459,6 +461,28 @@ async fn events(
         items,
         next_cursor: None,
     }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/tenants/{id}/messages/export",
+    operation_id = "export_tenant_messages",
+    params(("id" = TenantId, Path, description = "The tenant's id"), ExportParams),
+    responses(
+        (status = 200, description = "The messages of the days asked for, oldest first, as CSV", content_type = "text/csv", body = String),
+        InvalidQuery,
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+async fn export_messages(
+    State(state): State<AppState>,
+    _admin: Admin,
+    TenantPath(id): TenantPath,
+    Query(params): Query<ExportParams>,
+) -> AppResult<axum::response::Response> {
+    crate::api::export::messages_csv(&state, id, &params).await
 }
 
 #[utoipa::path(

@@ -17,6 +17,7 @@ use crate::api::admin::qr::{
     NewQrAsked, PairingCodeAsked, PairingCodeBody, QrCode, QrParams, ask_new_qr, ask_pairing_code,
     current_qr,
 };
+use crate::api::export::{ExportParams, messages_csv};
 use crate::api::list::MessageParams;
 use crate::api::openapi::responses::{
     BodyErrors, Conflict, InvalidQuery, NotFound, OwnerAuthErrors,
@@ -34,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refresh))
         .routes(routes!(pairing_code))
         .routes(routes!(messages))
+        .routes(routes!(export_messages))
         .routes(routes!(preview))
 }
 
@@ -174,6 +176,27 @@ async fn messages(
             .list_messages(owner.tenant_id, limit, before)
             .await?,
     ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/tenant/current/messages/export",
+    operation_id = "export_own_messages",
+    params(ExportParams),
+    responses(
+        (status = 200, description = "The messages of the days asked for, oldest first, as CSV (time in the business's zone, direction, from, to, text, bot decision, file name and type)", content_type = "text/csv", body = String),
+        InvalidQuery,
+        OwnerAuthErrors,
+        NotFound,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn export_messages(
+    State(state): State<AppState>,
+    owner: Owner,
+    Query(params): Query<ExportParams>,
+) -> AppResult<Response> {
+    messages_csv(&state, owner.tenant_id, &params).await
 }
 
 /// A preview as the owner asks for it: optionally with settings not saved
