@@ -7,6 +7,7 @@ pub mod admin;
 pub mod export;
 pub mod fields;
 pub mod list;
+pub mod media;
 pub mod menu;
 pub mod openapi;
 pub mod portal;

@@ -470,7 +470,7 @@ async fn the_owner_builds_a_menu_with_a_file_and_facts(app: TestApp) {
         .await;
     assert_eq!(file.headers()["content-type"], "application/pdf");
     assert_eq!(file.bytes().await.unwrap().as_ref(), PDF);
-    let (_other_owner, other, _other_link) = owner_with_worker(&app, "zoe@example.com").await;
+    let (other_owner, other, _other_link) = owner_with_worker(&app, "zoe@example.com").await;
     let other_token = token_for(&app, &other).await;
     let theirs = reqwest::Client::new()
         .get(app.url(&format!("/api/worker/{other}/media/{}", sha256_hex(PDF))))
@@ -479,6 +479,26 @@ async fn the_owner_builds_a_menu_with_a_file_and_facts(app: TestApp) {
         .await
         .unwrap();
     expect_error(theirs, 404, "not_found").await;
+    // The owner reads their file; another owner cannot name it.
+    let mine = owner
+        .get(app.url(&format!(
+            "/api/portal/tenant/current/media/{}",
+            sha256_hex(PDF)
+        )))
+        .sent()
+        .await;
+    assert_eq!(mine.headers()["content-type"], "application/pdf");
+    assert_eq!(mine.headers()["content-security-policy"], "sandbox");
+    assert_eq!(mine.bytes().await.unwrap().as_ref(), PDF);
+    let stranger = other_owner
+        .get(app.url(&format!(
+            "/api/portal/tenant/current/media/{}",
+            sha256_hex(PDF)
+        )))
+        .send()
+        .await
+        .unwrap();
+    expect_error(stranger, 404, "not_found").await;
 
     // Kept files are written back by hash; null goes back to the template,
     // whose location answer now quotes the address.

@@ -52,6 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(events))
         .routes(routes!(messages))
         .routes(routes!(export_messages))
+        .routes(routes!(media_file))
 }
 
 /// A config as clients send it; every field optional so that a create can
@@ -461,6 +462,31 @@ async fn events(
         items,
         next_cursor: None,
     }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/tenants/{id}/media/{sha256}",
+    operation_id = "get_tenant_media",
+    params(
+        ("id" = TenantId, Path, description = "The tenant's id"),
+        ("sha256" = String, Path, description = "The file's SHA-256, lower-case hex"),
+    ),
+    responses(
+        (status = 200, description = "The file, with its type", content_type = "application/octet-stream", body = Vec<u8>),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
+#[tracing::instrument(skip_all)]
+async fn media_file(
+    State(state): State<AppState>,
+    _admin: Admin,
+    axum::extract::Path((id, sha256)): axum::extract::Path<(String, String)>,
+) -> AppResult<axum::response::Response> {
+    let id: TenantId = crate::extract::parse_id(&id, "tenant")?;
+    state.store.tenant(id).await?;
+    crate::api::media::file_response(&state, id, &sha256).await
 }
 
 #[utoipa::path(

@@ -36,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(pairing_code))
         .routes(routes!(messages))
         .routes(routes!(export_messages))
+        .routes(routes!(media_file))
         .routes(routes!(preview))
 }
 
@@ -197,6 +198,26 @@ async fn export_messages(
     Query(params): Query<ExportParams>,
 ) -> AppResult<Response> {
     messages_csv(&state, owner.tenant_id, &params).await
+}
+
+#[utoipa::path(
+    get,
+    path = "/tenant/current/media/{sha256}",
+    operation_id = "get_own_media",
+    params(("sha256" = String, Path, description = "The file's SHA-256, lower-case hex")),
+    responses(
+        (status = 200, description = "The file, with its type", content_type = "application/octet-stream", body = Vec<u8>),
+        OwnerAuthErrors,
+        NotFound,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn media_file(
+    State(state): State<AppState>,
+    owner: Owner,
+    axum::extract::Path(sha256): axum::extract::Path<String>,
+) -> AppResult<Response> {
+    crate::api::media::file_response(&state, owner.tenant_id, &sha256).await
 }
 
 /// A preview as the owner asks for it: optionally with settings not saved
