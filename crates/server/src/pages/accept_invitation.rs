@@ -12,10 +12,9 @@ use flowhq_store::tokens::TokenPurpose;
 use serde::Deserialize;
 
 use crate::api::admin::invitations::accept_invitation;
-use crate::auth::session;
 use crate::error::AppError;
 use crate::extract::Query;
-use crate::pages::auth::{sentence, with_anon_cookie};
+use crate::pages::auth::{link_is_live, sentence, with_anon_cookie};
 use crate::pages::csrf::{AnonForm, anon_token};
 use crate::pages::{Chrome, PageResult, render};
 use crate::state::AppState;
@@ -40,12 +39,7 @@ struct TokenQuery {
 }
 
 async fn live(state: &AppState, token: &str) -> Result<bool, AppError> {
-    Ok(!token.is_empty()
-        && state
-            .store
-            .user_for_token(&session::hash_token(token), TokenPurpose::Invitation)
-            .await?
-            .is_some())
+    link_is_live(state, token, TokenPurpose::Invitation).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -318,6 +318,21 @@ async fn signup(
     Ok(with_anon_cookie(cookie, render(status, &page)))
 }
 
+/// Whether `token` (from a mailed link) is live for `purpose`: what the
+/// link pages check before they offer their form.
+pub async fn link_is_live(
+    state: &AppState,
+    token: &str,
+    purpose: flowhq_store::tokens::TokenPurpose,
+) -> Result<bool, AppError> {
+    Ok(!token.is_empty()
+        && state
+            .store
+            .user_for_token(&session::hash_token(token), purpose)
+            .await?
+            .is_some())
+}
+
 /// An API message as a sentence on a page: capitalised, with a full stop.
 pub fn sentence(message: &str) -> String {
     let message = message.replace('_', " ");

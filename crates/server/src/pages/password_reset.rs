@@ -12,10 +12,9 @@ use flowhq_store::tokens::TokenPurpose;
 use serde::Deserialize;
 
 use crate::api::portal::password_reset::{REQUESTED_MESSAGE, confirm_reset, request_reset};
-use crate::auth::session;
 use crate::error::AppError;
 use crate::extract::{ClientAddress, Query};
-use crate::pages::auth::{sentence, with_anon_cookie};
+use crate::pages::auth::{link_is_live, sentence, with_anon_cookie};
 use crate::pages::csrf::{AnonForm, anon_token};
 use crate::pages::{Chrome, PageResult, render};
 use crate::state::AppState;
@@ -110,12 +109,7 @@ async fn reset_page(
     Query(query): Query<ResetQuery>,
 ) -> PageResult {
     let token = query.token.unwrap_or_default();
-    let valid = !token.is_empty()
-        && state
-            .store
-            .user_for_token(&session::hash_token(&token), TokenPurpose::PasswordReset)
-            .await?
-            .is_some();
+    let valid = link_is_live(&state, &token, TokenPurpose::PasswordReset).await?;
     let (csrf_token, cookie) = anon_token(&headers);
     let page = ResetPage {
         chrome: Chrome::anonymous(),

@@ -12,10 +12,9 @@ use flowhq_store::tokens::TokenPurpose;
 use serde::Deserialize;
 
 use crate::api::portal::email_verification::verify_token;
-use crate::auth::session;
 use crate::error::AppError;
 use crate::extract::Query;
-use crate::pages::auth::{sentence, with_anon_cookie};
+use crate::pages::auth::{link_is_live, sentence, with_anon_cookie};
 use crate::pages::csrf::{AnonForm, anon_token};
 use crate::pages::{Chrome, PageResult, render};
 use crate::state::AppState;
@@ -49,12 +48,7 @@ async fn page(
     Query(query): Query<TokenQuery>,
 ) -> PageResult {
     let token = query.token.unwrap_or_default();
-    let valid = !token.is_empty()
-        && state
-            .store
-            .user_for_token(&session::hash_token(&token), TokenPurpose::VerifyEmail)
-            .await?
-            .is_some();
+    let valid = link_is_live(&state, &token, TokenPurpose::VerifyEmail).await?;
     let (csrf_token, cookie) = anon_token(&headers);
     let view = VerifyPage {
         chrome: Chrome::anonymous(),
