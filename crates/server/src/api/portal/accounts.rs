@@ -136,7 +136,10 @@ pub async fn create_owner(
         )
         .await?;
     let detail = state.store.tenant_detail_in(&mut tx, tenant_id).await?;
-    super::email_verification::queue_link_in(state, &mut tx, &user).await?;
+    // The tenant was made just now with the default config, in English
+    // until its setup says otherwise (`ConfigInput::default_for`).
+    let language = detail.config.language;
+    super::email_verification::queue_link_in(state, &mut tx, &user, language).await?;
     tx.commit().await.map_err(flowhq_store::StoreError::from)?;
     state.mail.wake();
     tracing::info!(tenant_id = %tenant_id, user_id = %user.id, "owner signed up");

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{Duration, Utc};
+use flowhq_domain::Language;
 use flowhq_domain::entities::User;
 use flowhq_store::Tx;
 use flowhq_store::tokens::TokenPurpose;
@@ -36,12 +37,18 @@ pub fn owner_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(resend))
 }
 
-/// Queues the verification mail for `user` inside `tx` (the sign-up's, so
-/// that an account never exists without its link on the way).
-pub async fn queue_link_in(state: &AppState, tx: &mut Tx, user: &User) -> AppResult<()> {
+/// Queues the verification mail for `user`, in `language`, inside `tx`
+/// (the sign-up's, so that an account never exists without its link on
+/// the way). Nothing here reads outside `tx`: a pool connection wanted
+/// while the transaction holds one could wait on itself under load.
+pub async fn queue_link_in(
+    state: &AppState,
+    tx: &mut Tx,
+    user: &User,
+    language: Language,
+) -> AppResult<()> {
     let token = session::random_token();
     let link = state.mail.link(&format!("/verify-email?token={token}"));
-    let language = language_for(&state.store, user).await;
     let mail = new_mail(
         user.email.as_str(),
         "verify_email",
@@ -126,8 +133,9 @@ pub async fn resend_link(state: &AppState, owner: &Owner, address: &str) -> AppR
         .reserve(owner.user.email.as_str(), address)
         .map(drop)
         .map_err(|retry_after_s| AppError::TooManyRequests { retry_after_s })?;
+    let language = language_for(&state.store, &owner.user).await;
     let mut tx = state.store.begin().await?;
-    queue_link_in(state, &mut tx, &owner.user).await?;
+    queue_link_in(state, &mut tx, &owner.user, language).await?;
     tx.commit().await.map_err(flowhq_store::StoreError::from)?;
     state.mail.wake();
     Ok(())
