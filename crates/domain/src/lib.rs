@@ -19,6 +19,7 @@ pub mod lifecycle;
 pub mod media;
 pub mod protocol;
 pub mod values;
+pub mod webhooks;
 
 pub use enums::*;
 pub use ids::*;

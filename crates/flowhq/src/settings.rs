@@ -118,6 +118,17 @@ pub struct ServeArgs {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     media_quota_mib: Option<String>,
+    /// Let webhooks go to private, loopback and link-local addresses
+    /// [env: FLOWHQ_WEBHOOK_ALLOW_PRIVATE] [default: false]
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    webhook_allow_private: Option<String>,
+    /// The waits between a webhook's attempts, e.g. "1s,1s,1s"; its length
+    /// is the number of retries [env: FLOWHQ_WEBHOOK_RETRY_SCHEDULE]
+    /// [default: about three days]
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    webhook_retry_schedule: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +166,9 @@ pub struct Config {
     pub log_format: LogFormat,
     pub max_connections: usize,
     pub media_quota_mib: u64,
+    pub webhook_allow_private: bool,
+    /// A humantime list; `None`: the default schedule.
+    pub webhook_retry_schedule: Option<String>,
 }
 
 impl Default for Config {
@@ -180,6 +194,8 @@ impl Default for Config {
             log_format: LogFormat::Text,
             max_connections: defaults.connections.max_connections,
             media_quota_mib: defaults.media_quota / (1024 * 1024),
+            webhook_allow_private: defaults.webhook_allow_private,
+            webhook_retry_schedule: None,
         }
     }
 }
@@ -206,6 +222,8 @@ const KEYS: &[&str] = &[
     "log_format",
     "max_connections",
     "media_quota_mib",
+    "webhook_allow_private",
+    "webhook_retry_schedule",
 ];
 
 /// A layer of plain strings, named for error messages: the environment
@@ -362,8 +380,28 @@ impl Config {
             bail!("FLOWHQ_MEDIA_QUOTA_MIB must be above zero");
         }
         settings.media_quota = self.media_quota_mib.saturating_mul(1024 * 1024);
+        settings.webhook_allow_private = self.webhook_allow_private;
+        if let Some(list) = given(self.webhook_retry_schedule) {
+            settings.webhook_retry_schedule = retry_schedule(&list)?;
+        }
         Ok(settings)
     }
+}
+
+/// `1s,30s,5m`: the waits between attempts, each at least a second.
+fn retry_schedule(list: &str) -> anyhow::Result<Vec<Duration>> {
+    list.split(',')
+        .map(|wait| {
+            let wait = wait.trim();
+            match humantime::parse_duration(wait) {
+                Ok(d) if d >= Duration::from_secs(1) => Ok(d),
+                _ => bail!(
+                    "FLOWHQ_WEBHOOK_RETRY_SCHEDULE: {wait:?} is not a wait of at least 1s \
+                     (write e.g. 1s,30s,5m)"
+                ),
+            }
+        })
+        .collect()
 }
 
 impl LogFormat {

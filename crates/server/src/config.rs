@@ -77,6 +77,13 @@ pub struct Settings {
     pub connections: crate::security::connections::ConnectionLimits,
     /// The bytes each tenant's files may take (`crate::media`).
     pub media_quota: u64,
+    /// `FLOWHQ_WEBHOOK_ALLOW_PRIVATE`: webhooks may go to private, loopback
+    /// and link-local addresses (tests, the simulator demo, a receiver on
+    /// the same network); off by default (`crate::webhooks::guard`).
+    pub webhook_allow_private: bool,
+    /// `FLOWHQ_WEBHOOK_RETRY_SCHEDULE`: the waits between a webhook's
+    /// attempts; its length is the number of retries.
+    pub webhook_retry_schedule: Vec<Duration>,
 }
 
 impl Settings {
@@ -108,6 +115,8 @@ impl Settings {
             worker_env: Vec::new(),
             connections: Default::default(),
             media_quota: crate::media::DEFAULT_QUOTA,
+            webhook_allow_private: false,
+            webhook_retry_schedule: flowhq_domain::webhooks::DEFAULT_RETRY_SCHEDULE.to_vec(),
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod pages;
 pub mod security;
 pub mod state;
 pub mod supervisor;
+pub mod webhooks;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -143,6 +144,7 @@ impl Application {
             }
             _ => None,
         };
+        let webhooks = Arc::new(webhooks::WebhookService::new(&settings)?);
         let elector = leader::Elector::start(&store, settings.leader_check_every).await;
         let state = AppState {
             leadership: elector.leadership(),
@@ -155,6 +157,7 @@ impl Application {
             metrics: Arc::new(metrics::Metrics::default()),
             shutdown: security::shutdown::Shutdown::default(),
             mail: Arc::new(mail),
+            webhooks,
         };
         Ok(Self {
             listener,
@@ -205,7 +208,8 @@ impl Application {
             ),
             tokio::spawn(monitor::run(state.clone(), jobs_stopped.clone())),
             tokio::spawn(alerts::run(state.clone(), jobs_stopped.clone())),
-            tokio::spawn(mail::sender::run(state.clone(), jobs_stopped)),
+            tokio::spawn(mail::sender::run(state.clone(), jobs_stopped.clone())),
+            tokio::spawn(webhooks::sender::run(state.clone(), jobs_stopped)),
         ];
         let sim = state.sim.clone();
         let links = state.supervisor.link().clone();

@@ -19,6 +19,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Mail: the transport, links, and the reset-request limiter.
     pub mail: Arc<crate::mail::MailService>,
+    /// Webhooks: the HTTP client and the sender's wake-up.
+    pub webhooks: Arc<crate::webhooks::WebhookService>,
     /// Tenants' files in the data dir.
     pub media: crate::media::MediaFiles,
     /// Whether this replica runs the elected background jobs.

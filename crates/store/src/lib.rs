@@ -30,6 +30,7 @@ pub mod tenants;
 pub mod tokens;
 pub mod users;
 pub mod web_sessions;
+pub mod webhooks;
 pub mod workers;
 mod writer;
 

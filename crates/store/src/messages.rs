@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use flowhq_domain::entities::MessageLog;
 use flowhq_domain::protocol::LoggedMessage;
+use flowhq_domain::webhooks;
 use flowhq_domain::{LoggedDecision, MessageLogId, TenantId};
 use sqlx::any::AnyRow;
 
@@ -18,14 +19,33 @@ impl Store {
     pub async fn log_messages(&self, tenant: TenantId, messages: &[LoggedMessage]) -> Result<u64> {
         // One multi-row statement per chunk, all chunks atomic, through the
         // group-commit writer: a batch is usually one chunk.
-        let statements = messages
-            .chunks(LOG_CHUNK)
-            .map(|chunk| insert_logs(tenant, chunk))
-            .collect::<Vec<_>>();
-        if statements.is_empty() {
+        if messages.is_empty() {
             return Ok(0);
         }
-        Ok(self.write(statements).await?.iter().sum())
+        let ids: Vec<MessageLogId> = messages.iter().map(|_| MessageLogId::new()).collect();
+        let mut statements = messages
+            .chunks(LOG_CHUNK)
+            .zip(ids.chunks(LOG_CHUNK))
+            .map(|(chunk, ids)| insert_logs(tenant, chunk, ids))
+            .collect::<Vec<_>>();
+        let logs = statements.len();
+        // The webhook events of each message, in the same unit: a message
+        // skipped as already logged queues none (see `queue_statements`).
+        let events: Vec<_> = messages
+            .iter()
+            .zip(&ids)
+            .flat_map(|(message, id)| {
+                webhooks::message_events(tenant, *id, message)
+                    .into_iter()
+                    .map(|event| (event, Some(id.to_string())))
+            })
+            .collect();
+        statements.extend(crate::webhooks::queue_statements(
+            tenant,
+            &events,
+            Utc::now(),
+        ));
+        Ok(self.write(statements).await?[..logs].iter().sum())
     }
 
     /// A tenant's messages, newest first; `before` is the cursor of the
@@ -136,7 +156,7 @@ impl Store {
 /// limit on bound parameters.
 const LOG_CHUNK: usize = 1000;
 
-fn insert_logs(tenant: TenantId, messages: &[LoggedMessage]) -> Statement {
+fn insert_logs(tenant: TenantId, messages: &[LoggedMessage], ids: &[MessageLogId]) -> Statement {
     let sql = format!(
         "INSERT INTO message_log (id, tenant_id, direction, from_number, to_number, \
          message_text, wa_message_id, bot_decision, reply_to, created_at, media_json) \
@@ -145,9 +165,9 @@ fn insert_logs(tenant: TenantId, messages: &[LoggedMessage]) -> Statement {
     );
     let tenant = tenant.to_string();
     let mut params: Vec<Param> = Vec::with_capacity(messages.len() * 11);
-    for message in messages {
+    for (message, id) in messages.iter().zip(ids) {
         params.extend([
-            MessageLogId::new().to_string().into(),
+            id.to_string().into(),
             tenant.as_str().into(),
             message.direction.as_str().into(),
             message.from_number.as_str().into(),

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use flowhq_domain::entities::WhatsappSession;
 use flowhq_domain::lifecycle::Event;
 use flowhq_domain::protocol::SessionUpdate;
+use flowhq_domain::webhooks::{self, SessionStatus};
 use flowhq_domain::{SessionState, TenantId, TenantStatus};
 use sqlx::any::AnyRow;
 
@@ -89,6 +90,17 @@ impl Store {
         actor: &str,
     ) -> Result<Vec<Transition>> {
         let mut tx = self.begin().await?;
+        // What integrators were last told (`session.status` fires on a change).
+        let before: Option<(String, Option<String>)> = sqlx::query_as(
+            "SELECT s.state, w.last_error FROM whatsapp_session s \
+             LEFT JOIN worker_process w ON w.tenant_id = s.tenant_id WHERE s.tenant_id = $1",
+        )
+        .bind(tenant.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let was = before.and_then(|(state, error)| {
+            SessionStatus::of_report(state.parse().ok()?, error.as_deref())
+        });
         let now = millis(Utc::now());
         let showing = report.state == SessionState::QrReady;
         let (qr, expires) = match showing {
@@ -139,6 +151,11 @@ impl Store {
             flowhq_domain::alerts::on_session_report(status, report.state, report.error.as_deref());
         self.apply_alert_changes_in(&mut tx, tenant, &alerts, Utc::now())
             .await?;
+        let error = report.error.as_deref();
+        let is = SessionStatus::of_report(report.state, error);
+        if let Some(event) = webhooks::session_event(tenant, was, is, error, Utc::now()) {
+            self.queue_webhooks_in(&mut tx, tenant, &[event]).await?;
+        }
         tx.commit().await?;
         Ok(transitions)
     }

@@ -490,6 +490,8 @@ impl Store {
         events::insert(tx, id, from, to, event, actor, now).await?;
         let alerts = flowhq_domain::alerts::on_transition(from, to, event);
         self.apply_alert_changes_in(tx, id, &alerts, now).await?;
+        let event = flowhq_domain::webhooks::tenant_event(id, from, to, event, now);
+        self.queue_webhooks_in(tx, id, &[event]).await?;
         Ok(Some(Transition { from, to }))
     }
 

@@ -101,6 +101,20 @@ impl Store {
             .collect()
     }
 
+    /// The owners of `tenant`, oldest first.
+    pub async fn tenant_owners(&self, tenant: flowhq_domain::TenantId) -> Result<Vec<User>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM app_user u WHERE u.role = 'OWNER' AND u.tenant_id = $1 \
+             ORDER BY u.created_at, u.id"
+        ))
+        .bind(tenant.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
     pub async fn count_admins(&self) -> Result<i64> {
         let count: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM app_user WHERE role = 'ADMIN'")
             .fetch_one(self.pool())

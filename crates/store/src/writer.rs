@@ -96,7 +96,7 @@ impl Statement {
         }
     }
 
-    fn sqlx(&self) -> Query<'_, sqlx::Any, AnyArguments> {
+    pub(crate) fn sqlx(&self) -> Query<'_, sqlx::Any, AnyArguments> {
         let mut query = sqlx::query(sqlx::AssertSqlSafe(self.sql.as_str()));
         for param in &self.params {
             query = match param {

@@ -357,11 +357,17 @@ async fn log(state: &AppState, tenant: TenantId, id: u64, messages: Vec<LoggedMe
         };
     }
     match state.store.log_messages(tenant, &messages).await {
-        Ok(inserted) => Down::Logged {
-            id,
-            accepted: messages.len() as u64,
-            inserted,
-        },
+        Ok(inserted) => {
+            if inserted > 0 {
+                // Their webhook deliveries were queued with them.
+                state.webhooks.wake();
+            }
+            Down::Logged {
+                id,
+                accepted: messages.len() as u64,
+                inserted,
+            }
+        }
         Err(e) => refused(tenant, id, "message logs", &e),
     }
 }

@@ -368,6 +368,43 @@ pub fn alert_cleared(
         .finish()
 }
 
+/// An endpoint that failed for days was switched off.
+pub fn webhook_disabled(language: Language, name: &str, url: &str, link: &str) -> Composed {
+    let (subject, body, label) = match language {
+        Language::En => (
+            "A webhook endpoint was disabled",
+            format!(
+                "Every delivery to {url} failed for three days, so Flow HQ stopped sending to it. \
+                 The events it missed are kept as dead letters: fix the receiver, enable the \
+                 endpoint again and replay them."
+            ),
+            "Open the webhooks",
+        ),
+        Language::Es => (
+            "Se desactivó un endpoint de webhooks",
+            format!(
+                "Todas las entregas a {url} fallaron durante tres días, así que Flow HQ dejó de \
+                 enviarle eventos. Los eventos perdidos quedan como cartas muertas: repara el \
+                 receptor, vuelve a activar el endpoint y reenvíalos."
+            ),
+            "Abrir los webhooks",
+        ),
+        Language::Pt => (
+            "Um endpoint de webhooks foi desativado",
+            format!(
+                "Todas as entregas para {url} falharam por três dias, então o Flow HQ parou de \
+                 enviar eventos para ele. Os eventos perdidos ficam como cartas mortas: conserte \
+                 o receptor, ative o endpoint de novo e reenvie-os."
+            ),
+            "Abrir os webhooks",
+        ),
+    };
+    Letter::new(language, subject.to_owned(), hello(language, name))
+        .paragraph(body)
+        .action(label, link)
+        .finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 mod mail;
 mod migrations;
+mod webhooks;
 mod workers;
 
 use std::future::Future;
