@@ -591,9 +591,7 @@ impl Store {
                 ]
             };
             let at = millis(outcome.at);
-            let code = outcome
-                .status_code
-                .map_or(Param::Null, |c| i64::from(c).into());
+            let code = code_param(outcome.status_code);
             let mut params = key();
             params.extend([
                 outcome.attempt.into(),
@@ -722,7 +720,7 @@ impl Store {
 }
 
 fn code_param(code: Option<u16>) -> Param {
-    code.map_or(Param::Null, |c| i64::from(c).into())
+    code.map_or(Param::NullInt, |c| i64::from(c).into())
 }
 
 /// `tenant_id = $n`, or the operators' endpoints when `$n` is NULL.

@@ -43,6 +43,8 @@ pub(crate) enum Param {
     Text(String),
     Int(i64),
     Null,
+    /// A NULL for an integer column: PostgreSQL refuses a text NULL there.
+    NullInt,
 }
 
 impl From<&str> for Param {
@@ -75,7 +77,7 @@ impl rusqlite::ToSql for Param {
         Ok(ToSqlOutput::Borrowed(match self {
             Param::Text(s) => ValueRef::Text(s.as_bytes()),
             Param::Int(n) => ValueRef::Integer(*n),
-            Param::Null => ValueRef::Null,
+            Param::Null | Param::NullInt => ValueRef::Null,
         }))
     }
 }
@@ -103,6 +105,7 @@ impl Statement {
                 Param::Text(s) => query.bind(s.as_str()),
                 Param::Int(n) => query.bind(*n),
                 Param::Null => query.bind(None::<String>),
+                Param::NullInt => query.bind(None::<i64>),
             };
         }
         query

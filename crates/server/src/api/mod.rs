@@ -12,6 +12,7 @@ pub mod menu;
 pub mod openapi;
 pub mod portal;
 pub mod sim;
+pub mod webhooks;
 pub mod worker;
 
 use axum::Router;

@@ -34,6 +34,28 @@ fn admin_routes(tenant: &str, request: &str) -> Vec<(Method, String)> {
         (Method::GET, "/api/admin/alerts".into()),
         (Method::POST, "/api/admin/invitations".into()),
         (Method::GET, "/api/admin/admins".into()),
+        (Method::GET, "/api/admin/webhooks".into()),
+        (Method::POST, "/api/admin/webhooks".into()),
+        (Method::PATCH, format!("/api/admin/webhooks/{ANY_ID}")),
+        (Method::DELETE, format!("/api/admin/webhooks/{ANY_ID}")),
+        (
+            Method::GET,
+            format!("/api/admin/webhooks/{ANY_ID}/deliveries"),
+        ),
+        (
+            Method::POST,
+            format!("/api/admin/webhooks/{ANY_ID}/deliveries/replay"),
+        ),
+        (
+            Method::POST,
+            format!("/api/admin/webhooks/{ANY_ID}/deliveries/evt_x/replay"),
+        ),
+        (Method::GET, t("/webhooks")),
+        (Method::GET, t(&format!("/webhooks/{ANY_ID}/deliveries"))),
+        (
+            Method::POST,
+            t(&format!("/webhooks/{ANY_ID}/deliveries/replay")),
+        ),
         (
             Method::POST,
             format!("/api/admin/setup-requests/{request}/approve"),
@@ -60,7 +82,32 @@ const PORTAL_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/portal/tenant/current/config/history"),
     ("POST", "/api/portal/tenant/current/config/undo"),
     ("POST", "/api/portal/verify-email/resend"),
+    ("GET", "/api/portal/tenant/current/webhooks"),
+    ("POST", "/api/portal/tenant/current/webhooks"),
+    (
+        "PATCH",
+        "/api/portal/tenant/current/webhooks/0190a5f0-0000-7000-8000-000000000000",
+    ),
+    (
+        "DELETE",
+        "/api/portal/tenant/current/webhooks/0190a5f0-0000-7000-8000-000000000000",
+    ),
+    (
+        "GET",
+        "/api/portal/tenant/current/webhooks/0190a5f0-0000-7000-8000-000000000000/deliveries",
+    ),
+    (
+        "POST",
+        "/api/portal/tenant/current/webhooks/0190a5f0-0000-7000-8000-000000000000/deliveries/replay",
+    ),
+    (
+        "POST",
+        "/api/portal/tenant/current/webhooks/0190a5f0-0000-7000-8000-000000000000/deliveries/evt_x/replay",
+    ),
 ];
+
+/// An id that names nothing: the refusals come before any look-up.
+const ANY_ID: &str = "0190a5f0-0000-7000-8000-000000000000";
 
 async fn every_route_refuses_the_wrong_identity(app: TestApp) {
     let owner = browser();

@@ -18,4 +18,6 @@ mod portal;
 mod security;
 mod settings;
 mod smtp_sink;
+mod webhook_sink;
+mod webhooks;
 mod workers;

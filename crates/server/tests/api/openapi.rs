@@ -75,6 +75,20 @@ const CONTRACT: &[(&str, &str)] = &[
     ("GET", "/api/admin/alerts"),
     ("POST", "/api/portal/password-reset"),
     ("POST", "/api/portal/password-reset/confirm"),
+    // Issue 21: webhooks.
+    ("GET", "/api/portal/tenant/current/webhooks"),
+    ("POST", "/api/portal/tenant/current/webhooks"),
+    ("PATCH", "/api/portal/tenant/current/webhooks/{id}"),
+    ("DELETE", "/api/portal/tenant/current/webhooks/{id}"),
+    ("GET", "/api/portal/tenant/current/webhooks/{id}/deliveries"),
+    (
+        "POST",
+        "/api/portal/tenant/current/webhooks/{id}/deliveries/{delivery_id}/replay",
+    ),
+    ("GET", "/api/admin/webhooks"),
+    ("POST", "/api/admin/webhooks"),
+    ("GET", "/api/admin/webhooks/{id}/deliveries"),
+    ("GET", "/api/admin/tenants/{id}/webhooks"),
 ];
 
 const METHODS: &[&str] = &[

@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(settings_history::router())
         .merge(mail::router())
         .merge(alerts::router())
-        .merge(invitations::router());
+        .merge(invitations::router())
+        .merge(crate::api::webhooks::admin::router());
     area(router, "admin", Guard::Admin)
 }

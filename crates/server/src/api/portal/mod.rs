@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(tenant::router())
         .merge(settings::router())
         .merge(assistant::router())
-        .merge(email_verification::owner_router());
+        .merge(email_verification::owner_router())
+        .merge(crate::api::webhooks::portal::router());
     area(accounts, "portal", Guard::Open).merge(area(own, "portal", Guard::Owner))
 }
