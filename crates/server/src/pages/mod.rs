@@ -10,6 +10,7 @@
 pub mod accept_invitation;
 pub mod admin;
 pub mod alerts;
+pub mod webhooks;
 pub mod assets;
 pub mod auth;
 pub mod charts;
@@ -37,8 +38,18 @@ pub fn router() -> Router<AppState> {
         .merge(password_reset::router())
         .merge(verify_email::router())
         .merge(accept_invitation::router())
-        .nest("/admin", admin::router().merge(alerts::admin_router()))
-        .nest("/app", portal::router().merge(alerts::portal_router()))
+        .nest(
+            "/admin",
+            admin::router()
+                .merge(alerts::admin_router())
+                .merge(webhooks::admin_router()),
+        )
+        .nest(
+            "/app",
+            portal::router()
+                .merge(alerts::portal_router())
+                .merge(webhooks::portal_router()),
+        )
         .layer(axum::middleware::from_fn(
             crate::auth::cross_site::refuse_for_pages,
         ))
