@@ -17,6 +17,7 @@ mod settings;
 mod sim_apart;
 
 mod stress;
+mod webhooks;
 
 use std::future::Future;
 use std::path::PathBuf;

@@ -74,6 +74,8 @@ pub(super) fn spawn_replica(
             format!("http://127.0.0.1:{advertise}"),
         )
         .env("FLOWHQ_HEARTBEAT_INTERVAL", "500ms")
+        // Webhook receivers in these tests listen on 127.0.0.1.
+        .env("FLOWHQ_WEBHOOK_ALLOW_PRIVATE", "true")
         .env("FLOWHQ_STALE_AFTER", "3s")
         .stdin(std::process::Stdio::null())
         .stdout(log.try_clone().unwrap())

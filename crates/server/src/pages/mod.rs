@@ -10,7 +10,6 @@
 pub mod accept_invitation;
 pub mod admin;
 pub mod alerts;
-pub mod webhooks;
 pub mod assets;
 pub mod auth;
 pub mod charts;
@@ -21,6 +20,7 @@ pub mod phone;
 pub mod portal;
 pub mod verify_email;
 pub mod view;
+pub mod webhooks;
 
 use askama::Template;
 use axum::Router;

@@ -23,11 +23,17 @@ use crate::pages::{Chrome, PageResult, render, view};
 use crate::state::AppState;
 
 pub fn portal_router() -> Router<AppState> {
-    actions(Router::new().route("/webhooks", get(owner_page).post(owner_create)), owner_act)
+    actions(
+        Router::new().route("/webhooks", get(owner_page).post(owner_create)),
+        owner_act,
+    )
 }
 
 pub fn admin_router() -> Router<AppState> {
-    actions(Router::new().route("/webhooks", get(admin_page).post(admin_create)), admin_act)
+    actions(
+        Router::new().route("/webhooks", get(admin_page).post(admin_create)),
+        admin_act,
+    )
 }
 
 /// `POST /webhooks/{id}/{action}` and `…/deliveries/{delivery}/replay`.
@@ -149,7 +155,13 @@ async fn show(
         .await?;
         let dead = state
             .store
-            .webhook_deliveries(area.owner, endpoint.id, Some(DeliveryStatus::Dead), 200, None)
+            .webhook_deliveries(
+                area.owner,
+                endpoint.id,
+                Some(DeliveryStatus::Dead),
+                200,
+                None,
+            )
             .await?
             .items
             .len();
@@ -231,13 +243,31 @@ async fn show(
 #[tracing::instrument(skip_all)]
 async fn owner_page(State(state): State<AppState>, page: OwnerPage) -> PageResult {
     let area = owner_area(&page);
-    show(&state, area, StatusCode::OK, Form::default(), &[], None, None).await
+    show(
+        &state,
+        area,
+        StatusCode::OK,
+        Form::default(),
+        &[],
+        None,
+        None,
+    )
+    .await
 }
 
 #[tracing::instrument(skip_all)]
 async fn admin_page(State(state): State<AppState>, page: AdminPage) -> PageResult {
     let area = admin_area(&page);
-    show(&state, area, StatusCode::OK, Form::default(), &[], None, None).await
+    show(
+        &state,
+        area,
+        StatusCode::OK,
+        Form::default(),
+        &[],
+        None,
+        None,
+    )
+    .await
 }
 
 #[tracing::instrument(skip_all)]
@@ -291,7 +321,16 @@ async fn create(state: &AppState, area: Area, form: HashMap<String, String>) -> 
     match hooks::create(state, area.owner, body).await {
         Ok(created) => {
             let notice = Some(format!("Added {}.", created.endpoint.url));
-            show(state, area, StatusCode::OK, Form::default(), &[], created.secret, notice).await
+            show(
+                state,
+                area,
+                StatusCode::OK,
+                Form::default(),
+                &[],
+                created.secret,
+                notice,
+            )
+            .await
         }
         Err(AppError::Invalid { message, .. }) => {
             errors.error = Some(message);

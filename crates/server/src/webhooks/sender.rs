@@ -23,11 +23,15 @@ use crate::webhooks::{WebhookService, guard};
 
 /// How often the sender looks for due deliveries when nothing woke it.
 const TICK: Duration = Duration::from_millis(250);
-/// Longer than a request may take, so a lease outlives its attempt.
-const LEASE: chrono::Duration = chrono::Duration::seconds(60);
+/// Three times the longest a request may take (`TIMEOUT`), so a lease
+/// outlives its attempt; after a crash, what was in flight is due again
+/// this long after it was claimed.
+const LEASE: chrono::Duration = chrono::Duration::seconds(30);
 const BATCH: u32 = 500;
 /// Requests in flight at once.
 pub const CONCURRENCY: usize = 64;
+/// The most outcomes one write takes.
+const MAX_WRITE: usize = 256;
 
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let hooks = state.webhooks.clone();
@@ -68,15 +72,23 @@ pub async fn send_due(store: &Store, hooks: &WebhookService) -> anyhow::Result<R
             return Ok(report);
         }
         report.attempted += batch.len();
-        let outcomes = post_all(hooks, batch).await;
-        report
-            .disabled
-            .extend(store.record_webhook_outcomes(&outcomes).await?);
+        post_all(store, hooks, batch, &mut report).await?;
     }
 }
 
-async fn post_all(hooks: &WebhookService, batch: Vec<DueDelivery>) -> Vec<Outcome> {
-    let mut outcomes = Vec::with_capacity(batch.len());
+/// Posts a claimed batch [`CONCURRENCY`] at a time while a recorder
+/// writes the outcomes as they come: each write takes everything answered
+/// during the previous one, so outcomes are written within one write's
+/// time of their answer (a crash re-sends, under the same `webhook-id`,
+/// only what was answered in that window) without a transaction per answer.
+async fn post_all(
+    store: &Store,
+    hooks: &WebhookService,
+    batch: Vec<DueDelivery>,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let recorder = tokio::spawn(record(store.clone(), rx));
     let mut running = JoinSet::new();
     let mut queue = batch.into_iter();
     loop {
@@ -88,12 +100,33 @@ async fn post_all(hooks: &WebhookService, batch: Vec<DueDelivery>) -> Vec<Outcom
             running.spawn(async move { attempt(&client, allow_private, &schedule, due).await });
         }
         match running.join_next().await {
-            Some(Ok(outcome)) => outcomes.push(outcome),
+            Some(Ok(outcome)) => {
+                // The recorder only stops on a database error, reported below.
+                let _ = tx.send(outcome);
+            }
             // A panicking attempt leaves its delivery to the lease.
             Some(Err(e)) => tracing::error!(error = %e, "webhook attempt panicked"),
-            None => return outcomes,
+            None => break,
         }
     }
+    drop(tx);
+    report.disabled.extend(recorder.await??);
+    Ok(())
+}
+
+/// Writes outcomes as they arrive, all that queued up per write; returns
+/// the endpoints disabled meanwhile.
+async fn record(
+    store: Store,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<Outcome>,
+) -> anyhow::Result<Vec<uuid::Uuid>> {
+    let mut disabled = Vec::new();
+    let mut outcomes = Vec::new();
+    while rx.recv_many(&mut outcomes, MAX_WRITE).await > 0 {
+        disabled.extend(store.record_webhook_outcomes(&outcomes).await?);
+        outcomes.clear();
+    }
+    Ok(disabled)
 }
 
 /// Posts one delivery and says how it went.
