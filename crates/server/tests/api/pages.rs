@@ -20,6 +20,7 @@ flowhq_store::backend_tests!(run:
     an_admin_rejects_with_notes_and_approves_from_the_queue,
     lifecycle_buttons_show_only_when_allowed,
     unknown_pages_are_html_and_an_ended_session_says_so,
+    owners_manage_webhooks_from_their_page,
 );
 
 /// A browser that does not follow redirects, so that tests see them.
@@ -958,5 +959,67 @@ async fn unknown_pages_are_html_and_an_ended_session_says_so(app: TestApp) {
     assert!(to.ends_with("&expired=1"), "{to}");
     let (_, html) = get(&app, &client, &to).await;
     assert!(html.contains("Your session has ended"), "{html}");
+    app.stop().await;
+}
+
+async fn owners_manage_webhooks_from_their_page(app: TestApp) {
+    let owner = sign_up(&app, "hooks@example.com").await;
+    let (status, html) = get(&app, &owner, "/app/webhooks").await;
+    assert_eq!(status, StatusCode::OK);
+    let token = csrf_token(&html);
+    // Both refusals at once, next to their fields; nothing is made.
+    let (status, _, html) = post(
+        &app,
+        &owner,
+        "/app/webhooks",
+        &[("csrf_token", &token), ("url", "ftp://nope")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"url-error\""), "{html}");
+    assert!(html.contains("id=\"events-error\""), "{html}");
+    assert!(html.contains("value=\"ftp://nope\""), "the address is kept");
+    // Without the session's token nothing changes either.
+    let (status, _, _) = post(
+        &app,
+        &owner,
+        "/app/webhooks",
+        &[
+            ("csrf_token", "wrong"),
+            ("url", "https://shop.example.org/h"),
+            ("event:message.received", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, html) = post(
+        &app,
+        &owner,
+        "/app/webhooks",
+        &[
+            ("csrf_token", &token),
+            ("url", "https://shop.example.org/h"),
+            ("event:message.received", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("whsec_"), "the secret, once");
+    assert!(html.contains("https://shop.example.org/h"));
+    let (_, html) = get(&app, &owner, "/app/webhooks").await;
+    assert!(!html.contains("whsec_"), "never again");
+    // The operators' page is the console's; the owner is kept out.
+    let (status, _) = get(&app, &owner, "/admin/webhooks").await;
+    assert!(
+        status == StatusCode::FORBIDDEN || status == StatusCode::SEE_OTHER,
+        "{status}"
+    );
+    let admin = log_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (status, html) = get(&app, &admin, "/admin/webhooks").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !html.contains("shop.example.org"),
+        "a tenant's endpoint is not the operators'"
+    );
     app.stop().await;
 }
