@@ -14,6 +14,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::alerts::{AlertKind, Audience};
 use crate::enums::UnknownVariant;
 use crate::lifecycle::Event;
 use crate::protocol::LoggedMessage;
@@ -28,6 +29,8 @@ string_enum!(
         HandoffRequested => "handoff.requested",
         SessionStatus => "session.status",
         TenantStatus => "tenant.status",
+        AlertOpened => "alert.opened",
+        AlertCleared => "alert.cleared",
     }
 );
 
@@ -176,6 +179,34 @@ pub fn tenant_event(
         tenant,
         at,
         json!({ "from": from.as_str(), "to": to.as_str(), "event": cause.as_str() }),
+    )
+}
+
+/// `alert.opened` when an incident is told about (after its kind's delay,
+/// once however often its cause repeats), `alert.cleared` when it is back
+/// to normal: the same moments as the alert mails.
+pub fn alert_event(
+    tenant: TenantId,
+    alert_id: &str,
+    kind: AlertKind,
+    detail: Option<&str>,
+    cleared: bool,
+    at: DateTime<Utc>,
+) -> WebhookEvent {
+    let event_type = if cleared {
+        EventType::AlertCleared
+    } else {
+        EventType::AlertOpened
+    };
+    let audience = match kind.audience() {
+        Audience::Owner => "owner",
+        Audience::Operators => "operators",
+    };
+    WebhookEvent::new(
+        event_type,
+        tenant,
+        at,
+        json!({ "alert": { "id": alert_id, "kind": kind.as_str(), "detail": detail, "audience": audience } }),
     )
 }
 

@@ -116,7 +116,21 @@ async fn tell(
         );
         store.enqueue_mail_in(&mut tx, &mail).await?;
     }
+    // Integrators hear of it at the same moment, through the same
+    // transaction (the operators' endpoint gets every tenant's alerts).
+    let event = flowhq_domain::webhooks::alert_event(
+        alert.tenant_id,
+        &alert.id.to_string(),
+        alert.kind,
+        alert.detail.as_deref(),
+        cleared,
+        now,
+    );
+    store
+        .queue_webhooks_in(&mut tx, alert.tenant_id, &[event])
+        .await?;
     tx.commit().await?;
+    state.webhooks.wake();
     tracing::info!(
         alert_id = %alert.id,
         tenant_id = %alert.tenant_id,

@@ -56,6 +56,8 @@ fn event_label(event: EventType) -> &'static str {
         EventType::HandoffRequested => "A customer asked for a person",
         EventType::SessionStatus => "WhatsApp connected, logged out, banned or QR expired",
         EventType::TenantStatus => "The business's status changed",
+        EventType::AlertOpened => "An alert was raised (unlinked, banned, worker in ERROR, …)",
+        EventType::AlertCleared => "An alert is back to normal",
     }
 }
 
