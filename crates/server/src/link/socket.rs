@@ -250,6 +250,7 @@ async fn welcome(
             command: Command::Send {
                 to: send.to,
                 text: send.text,
+                media: send.media,
             },
         })
         .collect();
@@ -447,6 +448,7 @@ async fn heartbeat(
             command: Command::Send {
                 to: send.to,
                 text: send.text,
+                media: send.media,
             },
         });
     }
