@@ -227,7 +227,10 @@ mod tests {
     #[test]
     fn unknown_and_empty_scopes_are_refused_all_named() {
         let error = Scopes::parse(&["messages:send", "admin", "root"]).unwrap_err();
-        assert!(error.0.contains("\"admin\", \"root\" are not a scope"), "{error}");
+        assert!(
+            error.0.contains("\"admin\", \"root\" are not a scope"),
+            "{error}"
+        );
         assert!(Scopes::parse::<&str>(&[]).is_err());
     }
 

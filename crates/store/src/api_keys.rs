@@ -54,11 +54,16 @@ pub struct ApiSend<'a> {
 pub enum ApiSendOutcome {
     Queued,
     /// The key was used before, for the same request: its answer.
-    Repeated { status: u16, body: String },
+    Repeated {
+        status: u16,
+        body: String,
+    },
     /// The key was used before, for another request.
     KeyReused,
     /// Over the rate: the oldest send in the window leaves it in this long.
-    RateLimited { retry_after: TimeDelta },
+    RateLimited {
+        retry_after: TimeDelta,
+    },
     /// The guard is on and the number did not write in the window.
     NotAContact,
 }

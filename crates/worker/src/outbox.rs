@@ -619,13 +619,27 @@ mod tests {
         let outbox = Outbox::open(&path).unwrap();
         assert!(
             outbox
-                .record_send("c1", "+3491", "+34600000001", "Your order is ready", None, now)
+                .record_send(
+                    "c1",
+                    "+3491",
+                    "+34600000001",
+                    "Your order is ready",
+                    None,
+                    now
+                )
                 .unwrap()
         );
         // Its acknowledgement was lost: the command comes again.
         assert!(
             !outbox
-                .record_send("c1", "+3491", "+34600000001", "Your order is ready", None, now)
+                .record_send(
+                    "c1",
+                    "+3491",
+                    "+34600000001",
+                    "Your order is ready",
+                    None,
+                    now
+                )
                 .unwrap()
         );
         let unsent = outbox.unsent_replies().unwrap();
@@ -648,7 +662,14 @@ mod tests {
         let outbox = Outbox::open(&path).unwrap();
         assert!(
             !outbox
-                .record_send("c1", "+3491", "+34600000001", "Your order is ready", None, now)
+                .record_send(
+                    "c1",
+                    "+3491",
+                    "+34600000001",
+                    "Your order is ready",
+                    None,
+                    now
+                )
                 .unwrap()
         );
         assert!(outbox.unsent_replies().unwrap().is_empty());

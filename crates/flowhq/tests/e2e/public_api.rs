@@ -47,10 +47,20 @@ async fn an_integration_answers_a_customer_through_the_public_api(mut env: Env) 
     super::commands::logged(&env, id, &wa).await;
     // The bot answers the customer first; what the API sends comes after.
     let text = json!({"to": "+34600000007", "text": "Order 1042 is ready"});
-    let first: Value = send(text.clone(), "order-1042").await.unwrap().json().await.unwrap();
+    let first: Value = send(text.clone(), "order-1042")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(first["status"], "QUEUED", "{first}");
     // A client that lost the answer sends again: same answer, one message.
-    let again: Value = send(text, "order-1042").await.unwrap().json().await.unwrap();
+    let again: Value = send(text, "order-1042")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(again, first);
     let pdf = base64::engine::general_purpose::STANDARD.encode(PDF);
     let file = json!({"to": "+34600000007", "text": "Your invoice",
@@ -76,10 +86,7 @@ async fn an_integration_answers_a_customer_through_the_public_api(mut env: Env) 
         .collect();
     assert_eq!(ready.len(), 1, "sent once: {outbox:?}");
     assert_eq!(ready[0]["to"], "+34600000007");
-    let invoice = outbox
-        .iter()
-        .find(|m| m["text"] == "Your invoice")
-        .unwrap();
+    let invoice = outbox.iter().find(|m| m["text"] == "Your invoice").unwrap();
     assert_eq!(invoice["media"]["mime"], "application/pdf", "{invoice}");
     assert_eq!(invoice["media"]["file_name"], "invoice.pdf");
 

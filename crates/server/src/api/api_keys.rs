@@ -48,10 +48,8 @@ pub fn parse(body: &NewKeyBody) -> AppResult<(KeyName, Scopes)> {
     match (name, scopes) {
         (Ok(name), Ok(scopes)) => Ok((name, scopes)),
         (name, scopes) => {
-            let errors: Vec<(&str, String)> = [name.err(), scopes.err()]
-                .into_iter()
-                .flatten()
-                .collect();
+            let errors: Vec<(&str, String)> =
+                [name.err(), scopes.err()].into_iter().flatten().collect();
             let message = errors
                 .iter()
                 .map(|(_, m)| m.as_str())

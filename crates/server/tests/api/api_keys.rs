@@ -94,7 +94,10 @@ async fn key_bodies_are_checked_and_every_refused_field_named(app: TestApp) {
         .await;
     let error = expect_invalid(refused, "name").await;
     let message = error["message"].as_str().unwrap();
-    assert!(message.contains("name") && message.contains("\"root\""), "{message}");
+    assert!(
+        message.contains("name") && message.contains("\"root\""),
+        "{message}"
+    );
     let none = client
         .post(app.url(KEYS))
         .json(&json!({"name": "Shop", "scopes": []}))
@@ -180,7 +183,11 @@ async fn operators_manage_any_tenants_keys_and_its_guard(app: TestApp) {
         json!({"send_any_contact": true})
     );
     let wrong = app
-        .send_admin_json(Method::PATCH, &settings, &json!({"send_any_contact": "yes"}))
+        .send_admin_json(
+            Method::PATCH,
+            &settings,
+            &json!({"send_any_contact": "yes"}),
+        )
         .await;
     expect_invalid(wrong, "send_any_contact").await;
     let unknown = app

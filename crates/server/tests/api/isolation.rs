@@ -133,8 +133,16 @@ async fn every_route_refuses_the_wrong_identity(app: TestApp) {
                 .await;
             assert_eq!(refused.status(), 401, "{method} {path}");
         }
-        let admin = app.admin(method.clone(), path).json(&json!({})).sent().await;
-        assert_eq!(admin.status(), 401, "the admin token is no API key: {method} {path}");
+        let admin = app
+            .admin(method.clone(), path)
+            .json(&json!({}))
+            .sent()
+            .await;
+        assert_eq!(
+            admin.status(),
+            401,
+            "the admin token is no API key: {method} {path}"
+        );
     }
     // Nothing the refused calls asked for happened.
     let detail: Value = app.get_admin(&format!("/api/admin/tenants/{tenant}")).await;
@@ -210,7 +218,13 @@ async fn owners_only_see_their_own_tenant(app: TestApp) {
         .json()
         .await
         .unwrap();
-    assert_eq!(read(&app, &bob, keys).await["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        read(&app, &bob, keys).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let alices = format!("{keys}/{}", made["id"].as_str().unwrap());
     assert_eq!(bob.delete(app.url(&alices)).sent().await.status(), 404);
     let bob_reads: Value = app

@@ -966,10 +966,19 @@ async fn an_owner_makes_and_revokes_api_keys_and_an_operator_lifts_the_guard(app
     let owner = sign_up(&app, "ana@example.com").await;
     let (status, html) = get(&app, &owner, "/app/api-keys").await;
     assert_eq!(status, 200);
-    assert!(html.contains("href=\"/app/api-keys\" aria-current=\"page\""), "linked in the nav");
+    assert!(
+        html.contains("href=\"/app/api-keys\" aria-current=\"page\""),
+        "linked in the nav"
+    );
     let token = csrf_token(&html);
     // No scope ticked: refused, the name kept.
-    let (status, _, html) = post(&app, &owner, "/app/api-keys", &[("csrf_token", &token), ("name", "Shop")]).await;
+    let (status, _, html) = post(
+        &app,
+        &owner,
+        "/app/api-keys",
+        &[("csrf_token", &token), ("name", "Shop")],
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("value=\"Shop\""));
     let response = owner
@@ -992,11 +1001,21 @@ async fn an_owner_makes_and_revokes_api_keys_and_an_operator_lifts_the_guard(app
     assert!(!list.contains(secret));
     assert!(list.contains(&secret[..12]));
     assert!(list.contains("messages:send, contacts:read"), "{list}");
-    let status = app.client.get(app.url("/api/v1/status")).bearer_auth(secret).sent().await;
+    let status = app
+        .client
+        .get(app.url("/api/v1/status"))
+        .bearer_auth(secret)
+        .sent()
+        .await;
     assert_eq!(status.status(), 200);
 
     // The operator sees the key and lifts the guard.
-    let (key, _) = app.store.api_key_by_prefix(&secret[..12]).await.unwrap().unwrap();
+    let (key, _) = app
+        .store
+        .api_key_by_prefix(&secret[..12])
+        .await
+        .unwrap()
+        .unwrap();
     let tenant = key.tenant_id;
     let admin = log_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let (_, page) = get(&app, &admin, &format!("/admin/tenants/{tenant}")).await;
@@ -1023,7 +1042,12 @@ async fn an_owner_makes_and_revokes_api_keys_and_an_operator_lifts_the_guard(app
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, "/app/api-keys?notice=revoked");
-    let status = app.client.get(app.url("/api/v1/status")).bearer_auth(secret).sent().await;
+    let status = app
+        .client
+        .get(app.url("/api/v1/status"))
+        .bearer_auth(secret)
+        .sent()
+        .await;
     assert_eq!(status.status(), 401);
     app.stop().await;
 }

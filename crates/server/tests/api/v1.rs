@@ -29,7 +29,13 @@ const ALL: &[&str] = &[
 ];
 
 /// `number` wrote to `tenant` at `at`.
-async fn wrote(app: &TestApp, tenant: TenantId, number: &str, text: &str, at: chrono::DateTime<Utc>) {
+async fn wrote(
+    app: &TestApp,
+    tenant: TenantId,
+    number: &str,
+    text: &str,
+    at: chrono::DateTime<Utc>,
+) {
     let message = LoggedMessage {
         direction: Direction::Inbound,
         from_number: number.into(),
@@ -63,20 +69,42 @@ async fn scopes_are_enforced_with_a_json_403(app: TestApp) {
     let refused = send(&app, &secret, json!({"to": "+5511900000001", "text": "x"})).await;
     let error = expect_error(refused, 403, "forbidden").await;
     assert!(error["message"].as_str().unwrap().contains("messages:send"));
-    let read = call(&app, &secret, Method::GET, "/api/v1/messages").sent().await;
+    let read = call(&app, &secret, Method::GET, "/api/v1/messages")
+        .sent()
+        .await;
     expect_error(read, 403, "forbidden").await;
-    let contacts = call(&app, &secret, Method::GET, "/api/v1/contacts").sent().await;
+    let contacts = call(&app, &secret, Method::GET, "/api/v1/contacts")
+        .sent()
+        .await;
     assert_eq!(contacts.status(), 200);
-    assert!(app.store.waiting_sends(tenant, 10).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .waiting_sends(tenant, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     app.stop().await;
 }
 
 async fn sends_go_only_to_people_who_wrote_in_the_last_day_unless_lifted(app: TestApp) {
     let (tenant, secret) = tenant_with_key(&app, "ana@example.com", ALL).await;
     wrote(&app, tenant, "+5511900000001", "hi", Utc::now()).await;
-    wrote(&app, tenant, "+5511900000002", "old", Utc::now() - Duration::hours(25)).await;
+    wrote(
+        &app,
+        tenant,
+        "+5511900000002",
+        "old",
+        Utc::now() - Duration::hours(25),
+    )
+    .await;
 
-    let sent = send(&app, &secret, json!({"to": "+55 11 90000-0001", "text": "Your order is ready"})).await;
+    let sent = send(
+        &app,
+        &secret,
+        json!({"to": "+55 11 90000-0001", "text": "Your order is ready"}),
+    )
+    .await;
     assert_eq!(sent.status(), 202);
     let sent: Value = sent.json().await.unwrap();
     assert_eq!(sent["status"], "QUEUED");
@@ -89,12 +117,18 @@ async fn sends_go_only_to_people_who_wrote_in_the_last_day_unless_lifted(app: Te
     for never in ["+5511900000099", "+5511900000002"] {
         let refused = send(&app, &secret, json!({"to": never, "text": "Hello"})).await;
         let error = expect_invalid(refused, "to").await;
-        assert!(error["message"].as_str().unwrap().contains(never), "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains(never),
+            "{error}"
+        );
     }
     // Every refused field at once.
     let bad = send(&app, &secret, json!({"to": "123", "text": ""})).await;
     let error = expect_invalid(bad, "to").await;
-    assert!(error["message"].as_str().unwrap().contains("text"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("text"),
+        "{error}"
+    );
     assert_eq!(app.store.waiting_sends(tenant, 10).await.unwrap().len(), 1);
 
     // The operator lifts the guard for this tenant.
@@ -106,7 +140,12 @@ async fn sends_go_only_to_people_who_wrote_in_the_last_day_unless_lifted(app: Te
         )
         .await;
     assert_eq!(lifted.status(), 200);
-    let sent = send(&app, &secret, json!({"to": "+5511900000099", "text": "Hello"})).await;
+    let sent = send(
+        &app,
+        &secret,
+        json!({"to": "+5511900000099", "text": "Hello"}),
+    )
+    .await;
     assert_eq!(sent.status(), 202);
     let status: Value = call(&app, &secret, Method::GET, "/api/v1/status")
         .sent()
@@ -143,10 +182,8 @@ async fn an_idempotency_key_sends_once_even_at_once(app: TestApp) {
     expect_error(other, 409, "conflict").await;
 
     // Ten at once with a new key: one send, one answer.
-    let answers = futures_util::future::join_all(
-        (0..10).map(|_| with_key("order-43", body.clone())),
-    )
-    .await;
+    let answers =
+        futures_util::future::join_all((0..10).map(|_| with_key("order-43", body.clone()))).await;
     let mut ids = std::collections::BTreeSet::new();
     for answer in answers {
         assert_eq!(answer.status(), 202);
@@ -182,7 +219,10 @@ async fn sends_are_limited_to_20_a_minute_per_tenant(app: TestApp) {
         .unwrap();
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     expect_error(throttled, 429, "rate_limited").await;
-    assert_eq!(app.store.waiting_sends(tenant, 100).await.unwrap().len(), 20);
+    assert_eq!(
+        app.store.waiting_sends(tenant, 100).await.unwrap().len(),
+        20
+    );
     // Another tenant's sends are counted apart.
     assert_eq!(send(&app, &other_secret, body).await.status(), 202);
     app.stop().await;
@@ -202,7 +242,10 @@ async fn a_send_may_carry_a_file(app: TestApp) {
     .await;
     assert_eq!(sent.status(), 202);
     let waiting = app.store.waiting_sends(tenant, 10).await.unwrap();
-    let media = waiting[0].media.as_ref().expect("the file goes with the send");
+    let media = waiting[0]
+        .media
+        .as_ref()
+        .expect("the file goes with the send");
     assert_eq!(media.mime, "image/png");
     assert_eq!(media.file_name, "dot.png");
     assert_eq!(waiting[0].text, "");
@@ -237,7 +280,12 @@ async fn one_tenants_key_reads_nothing_of_another(app: TestApp) {
     assert_eq!(contacts["items"][0]["phone"], "+5511900000002");
     assert_eq!(contacts["items"][0]["can_send"], true);
     // Alice's contact is no contact of Bob's: nothing to send to.
-    let refused = send(&app, &b_secret, json!({"to": "+5511900000001", "text": "x"})).await;
+    let refused = send(
+        &app,
+        &b_secret,
+        json!({"to": "+5511900000001", "text": "x"}),
+    )
+    .await;
     expect_invalid(refused, "to").await;
     let status = get(&b_secret, "/api/v1/status").await;
     assert_eq!(status["tenant"]["id"], b.to_string());
@@ -247,18 +295,38 @@ async fn one_tenants_key_reads_nothing_of_another(app: TestApp) {
 }
 
 async fn messages_are_read_by_contact_a_page_at_a_time(app: TestApp) {
-    let (tenant, secret) = tenant_with_key(&app, "ana@example.com", &["messages:read", "contacts:read"]).await;
+    let (tenant, secret) =
+        tenant_with_key(&app, "ana@example.com", &["messages:read", "contacts:read"]).await;
     let base = Utc::now() - Duration::minutes(10);
     for i in 0..3 {
-        wrote(&app, tenant, "+5511900000001", &format!("one {i}"), base + Duration::seconds(i)).await;
-        wrote(&app, tenant, "+5511900000002", &format!("two {i}"), base + Duration::seconds(i)).await;
+        wrote(
+            &app,
+            tenant,
+            "+5511900000001",
+            &format!("one {i}"),
+            base + Duration::seconds(i),
+        )
+        .await;
+        wrote(
+            &app,
+            tenant,
+            "+5511900000002",
+            &format!("two {i}"),
+            base + Duration::seconds(i),
+        )
+        .await;
     }
-    let page: Value = call(&app, &secret, Method::GET, "/api/v1/messages?contact=%2B5511900000001&limit=2")
-        .sent()
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page: Value = call(
+        &app,
+        &secret,
+        Method::GET,
+        "/api/v1/messages?contact=%2B5511900000001&limit=2",
+    )
+    .sent()
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(page["items"][0]["message_text"], "one 2");
     assert_eq!(page["items"][1]["message_text"], "one 1");
     let before = page["next_cursor"].as_str().unwrap();
@@ -276,7 +344,9 @@ async fn messages_are_read_by_contact_a_page_at_a_time(app: TestApp) {
     assert_eq!(next["items"].as_array().unwrap().len(), 1);
     assert_eq!(next["items"][0]["message_text"], "one 0");
     assert_eq!(next["next_cursor"], Value::Null);
-    let bad = call(&app, &secret, Method::GET, "/api/v1/messages?contact=abc").sent().await;
+    let bad = call(&app, &secret, Method::GET, "/api/v1/messages?contact=abc")
+        .sent()
+        .await;
     expect_invalid(bad, "contact").await;
     let contacts: Value = call(&app, &secret, Method::GET, "/api/v1/contacts?limit=1")
         .sent()
@@ -286,12 +356,17 @@ async fn messages_are_read_by_contact_a_page_at_a_time(app: TestApp) {
         .unwrap();
     assert_eq!(contacts["items"][0]["phone"], "+5511900000001");
     let cursor = contacts["next_cursor"].as_str().unwrap();
-    let rest: Value = call(&app, &secret, Method::GET, &format!("/api/v1/contacts?limit=1&cursor=%2B{}", &cursor[1..]))
-        .sent()
-        .await
-        .json()
-        .await
-        .unwrap();
+    let rest: Value = call(
+        &app,
+        &secret,
+        Method::GET,
+        &format!("/api/v1/contacts?limit=1&cursor=%2B{}", &cursor[1..]),
+    )
+    .sent()
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(rest["items"][0]["phone"], "+5511900000002");
     assert_eq!(rest["next_cursor"], Value::Null);
     app.stop().await;

@@ -492,7 +492,14 @@ pub(super) fn apply(shared: &Shared, commanded: &Commanded) -> Result<(), String
                 .ok_or("no config yet")?;
             let fresh = shared
                 .outbox
-                .record_send(&commanded.id, &business, to, text, media.as_ref(), Utc::now())
+                .record_send(
+                    &commanded.id,
+                    &business,
+                    to,
+                    text,
+                    media.as_ref(),
+                    Utc::now(),
+                )
                 .map_err(|e| e.to_string())?;
             if fresh {
                 shared.unsent.store(true, Ordering::Relaxed);

@@ -135,7 +135,10 @@ fn check(body: SendBody) -> AppResult<Checked> {
     }
     if let Some(media) = &body.media {
         if media.file_name.trim().is_empty() {
-            errors.push(("media.file_name", "media.file_name must not be empty".into()));
+            errors.push((
+                "media.file_name",
+                "media.file_name must not be empty".into(),
+            ));
         }
         if media.data_base64.trim().is_empty() {
             errors.push((

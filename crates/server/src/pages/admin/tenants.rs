@@ -19,9 +19,9 @@ use serde_json::json;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Query, parse_id};
 use crate::pages::auth::sentence;
-use crate::pages::portal::api_keys::KeyRow;
 use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::AdminPage;
+use crate::pages::portal::api_keys::KeyRow;
 use crate::pages::{Chrome, PageError, PageResult, render, view};
 use crate::state::AppState;
 use crate::supervisor::SupervisorError;
@@ -669,7 +669,10 @@ async fn api_guard(
     state.store.set_api_send_any_contact(tenant, any).await?;
     tracing::info!(actor = %page.admin.actor.0, send_any_contact = any, "public API guard set from the console");
     let notice = if any { "api-guard-on" } else { "api-guard-off" };
-    Ok(Redirect::to(&format!("/admin/tenants/{tenant}?notice={notice}#public-api")).into_response())
+    Ok(Redirect::to(&format!(
+        "/admin/tenants/{tenant}?notice={notice}#public-api"
+    ))
+    .into_response())
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %id))]
@@ -682,7 +685,10 @@ async fn revoke_key(
     let tenant: TenantId = parse_id(&id, "tenant")?;
     let key = parse_id(&key, "api key")?;
     state.store.revoke_api_key(tenant, key).await?;
-    Ok(Redirect::to(&format!("/admin/tenants/{tenant}?notice=key-revoked#public-api")).into_response())
+    Ok(Redirect::to(&format!(
+        "/admin/tenants/{tenant}?notice=key-revoked#public-api"
+    ))
+    .into_response())
 }
 
 #[cfg(test)]
