@@ -64,6 +64,10 @@ id_type!(UserId);
 id_type!(SetupRequestId);
 id_type!(TenantEventId);
 id_type!(ConfigChangeId);
+id_type!(
+    /// A key to the public API.
+    ApiKeyId
+);
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@ pub mod entities;
 pub mod enums;
 // After `enums`, whose `string_enum!` it uses.
 pub mod alerts;
+pub mod api_keys;
 pub mod calendar;
 pub mod facts;
 pub mod hours;

@@ -114,6 +114,10 @@ pub enum Command {
     Send {
         to: String,
         text: String,
+        /// A stored file to send, `text` its caption; absent from control
+        /// planes that never send files, and from text sends.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        media: Option<crate::media::Attachment>,
     },
 }
 
@@ -374,6 +378,7 @@ mod tests {
             command: Command::Send {
                 to: "+5511900000001".into(),
                 text: "hi".into(),
+                media: None,
             },
         });
         let json = serde_json::to_string(&send).unwrap();

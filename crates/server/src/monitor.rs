@@ -73,6 +73,10 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
                 Ok(n) => tracing::info!(sends = n, "forgot sends handed over long ago"),
                 Err(e) => tracing::warn!(error = %e, "pruning handed-over sends"),
             }
+            let before = Utc::now() - flowhq_store::api_keys::IDEMPOTENCY_WINDOW;
+            if let Err(e) = state.store.prune_idempotency(before).await {
+                tracing::warn!(error = %e, "pruning idempotency keys");
+            }
         }
     }
     // Keep the last heartbeats for the next control plane.

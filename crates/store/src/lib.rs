@@ -17,6 +17,7 @@ mod rows;
 
 pub mod advisory_lock;
 pub mod alerts;
+pub mod api_keys;
 pub mod config_history;
 pub mod dashboard;
 pub mod events;

@@ -97,6 +97,53 @@ impl Store {
         Ok(Page::from_overfetch(items, limit, |m| m.id.to_string()))
     }
 
+    /// `tenant`'s messages to and from the number `contact`, newest
+    /// first; `before` is the cursor of the previous page.
+    pub async fn list_contact_messages(
+        &self,
+        tenant: TenantId,
+        contact: &str,
+        limit: u32,
+        before: Option<MessageLogId>,
+    ) -> Result<Page<MessageLog>> {
+        let limit = limit.clamp(1, 500);
+        // The (tenant_id, from_number, created_at) and (tenant_id,
+        // to_number, created_at) indexes serve the two sides of the OR.
+        let (cursor, cursor_id) = match before {
+            None => ("", String::new()),
+            Some(id) => (
+                " AND (m.created_at < k.created_at OR (m.created_at = k.created_at AND m.id < k.id))",
+                id.to_string(),
+            ),
+        };
+        let keyed = if before.is_some() {
+            ", (SELECT created_at, id FROM message_log WHERE tenant_id = $1 AND id = $3) k"
+        } else {
+            ""
+        };
+        let sql = format!(
+            concat!(
+                "SELECT ",
+                message_columns!(),
+                " FROM message_log m{} WHERE m.tenant_id = $1 \
+                 AND (m.from_number = $2 OR m.to_number = $2){} \
+                 ORDER BY m.created_at DESC, m.id DESC {}"
+            ),
+            keyed,
+            cursor,
+            crate::placeholders::limit(limit + 1)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant.to_string())
+            .bind(contact);
+        if before.is_some() {
+            query = query.bind(cursor_id);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_overfetch(items, limit, |m| m.id.to_string()))
+    }
+
     /// `tenant`'s messages logged in `[from, to)`, oldest first, `limit` at
     /// a time: the page after `after` (the last message of the previous
     /// page, by time and id). For exports.

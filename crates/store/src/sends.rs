@@ -4,10 +4,20 @@
 //! outbox, then forgotten.
 
 use chrono::{DateTime, Utc};
-use flowhq_domain::TenantId;
+use flowhq_domain::media::Attachment;
+use flowhq_domain::{ApiKeyId, TenantId};
 
 use crate::rows::{RowExt, millis};
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError, Tx};
+
+fn to_json(media: &Attachment) -> String {
+    serde_json::to_string(media).expect("an attachment always serializes")
+}
+
+fn from_json(json: &str) -> Result<Attachment> {
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::Corrupt(format!("worker_send.media_json {json:?}: {e}")))
+}
 
 /// How many waiting sends a worker gets at once when it connects; the rest
 /// follow one by one as commands.
@@ -17,29 +27,47 @@ pub const WELCOME_SENDS: u32 = 500;
 /// went out, and as long as a worker remembers a command id).
 pub const HANDED_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(14);
 
-/// A text for the worker to send.
+/// A text (or a file, the text its caption) for the worker to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueuedSend {
     /// A UUID: the idempotency key in the worker's outbox and on the network.
     pub id: String,
     pub to: String,
     pub text: String,
+    pub media: Option<Attachment>,
     pub created_at: DateTime<Utc>,
 }
 
 impl Store {
     /// Keeps `send` for `tenant`'s worker until it acknowledges it.
     pub async fn queue_send(&self, tenant: TenantId, send: &QueuedSend) -> Result<()> {
+        let mut tx = self.begin().await?;
+        self.queue_send_in(&mut tx, tenant, send, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// [`Store::queue_send`] in `tx`; `api_key` is the key that asked for
+    /// it through the public API (its sends a minute are counted).
+    pub async fn queue_send_in(
+        &self,
+        tx: &mut Tx,
+        tenant: TenantId,
+        send: &QueuedSend,
+        api_key: Option<ApiKeyId>,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO worker_send (id, tenant_id, to_number, message_text, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO worker_send (id, tenant_id, to_number, message_text, created_at, \
+             media_json, api_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&send.id)
         .bind(tenant.to_string())
         .bind(&send.to)
         .bind(&send.text)
         .bind(millis(send.created_at))
-        .execute(self.pool())
+        .bind(send.media.as_ref().map(to_json))
+        .bind(api_key.map(|k| k.to_string()))
+        .execute(&mut **tx)
         .await?;
         Ok(())
     }
@@ -47,7 +75,7 @@ impl Store {
     /// The sends `tenant`'s worker has not acknowledged, oldest first.
     pub async fn waiting_sends(&self, tenant: TenantId, limit: u32) -> Result<Vec<QueuedSend>> {
         let sql = format!(
-            "SELECT id, to_number, message_text, created_at FROM worker_send \
+            "SELECT id, to_number, message_text, media_json, created_at FROM worker_send \
              WHERE tenant_id = $1 AND handed_at IS NULL ORDER BY created_at, id {}",
             crate::placeholders::limit(limit)
         );
@@ -61,6 +89,10 @@ impl Store {
                     id: row.text("id")?,
                     to: row.text("to_number")?,
                     text: row.text("message_text")?,
+                    media: row
+                        .text_opt("media_json")?
+                        .map(|json| from_json(&json))
+                        .transpose()?,
                     created_at: row.time("created_at")?,
                 })
             })

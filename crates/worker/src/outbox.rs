@@ -172,8 +172,9 @@ impl Outbox {
         result
     }
 
-    /// Records a text the control plane asked to send (command `id`) as an
-    /// outbound message waiting to go out under the client id `id`.
+    /// Records a text (or a file, `text` its caption) the control plane
+    /// asked to send (command `id`) as an outbound message waiting to go
+    /// out under the client id `id`.
     /// Returns `false` for a command seen before: nothing is recorded, so
     /// the text goes out once however often the command comes.
     pub fn record_send(
@@ -182,6 +183,7 @@ impl Outbox {
         business_number: &str,
         to: &str,
         text: &str,
+        media: Option<&Attachment>,
         now: DateTime<Utc>,
     ) -> Result<bool> {
         // The control plane forgets the send once this is acknowledged:
@@ -207,7 +209,7 @@ impl Outbox {
                         client_id: Some(id),
                         bot_decision: None,
                         reply_to: None,
-                        media: None,
+                        media,
                         at: now,
                     },
                 )?;
@@ -617,13 +619,27 @@ mod tests {
         let outbox = Outbox::open(&path).unwrap();
         assert!(
             outbox
-                .record_send("c1", "+3491", "+34600000001", "Your order is ready", now)
+                .record_send(
+                    "c1",
+                    "+3491",
+                    "+34600000001",
+                    "Your order is ready",
+                    None,
+                    now
+                )
                 .unwrap()
         );
         // Its acknowledgement was lost: the command comes again.
         assert!(
             !outbox
-                .record_send("c1", "+3491", "+34600000001", "Your order is ready", now)
+                .record_send(
+                    "c1",
+                    "+3491",
+                    "+34600000001",
+                    "Your order is ready",
+                    None,
+                    now
+                )
                 .unwrap()
         );
         let unsent = outbox.unsent_replies().unwrap();
@@ -646,7 +662,14 @@ mod tests {
         let outbox = Outbox::open(&path).unwrap();
         assert!(
             !outbox
-                .record_send("c1", "+3491", "+34600000001", "Your order is ready", now)
+                .record_send(
+                    "c1",
+                    "+3491",
+                    "+34600000001",
+                    "Your order is ready",
+                    None,
+                    now
+                )
                 .unwrap()
         );
         assert!(outbox.unsent_replies().unwrap().is_empty());
@@ -782,7 +805,7 @@ mod tests {
         assert_eq!(batch[0].1.wa_message_id, "old-2");
         assert!(
             outbox
-                .record_send("cmd-1", "+3491", "+34600", "hello", Utc::now())
+                .record_send("cmd-1", "+3491", "+34600", "hello", None, Utc::now())
                 .unwrap()
         );
         drop(outbox);

@@ -11,6 +11,7 @@ mod commands;
 mod crash;
 mod offline;
 mod pairing;
+mod public_api;
 mod replicas;
 mod serve_binary;
 mod settings;

@@ -4,6 +4,7 @@
 //! [`openapi`]).
 
 pub mod admin;
+pub mod api_keys;
 pub mod export;
 pub mod fields;
 pub mod list;
@@ -12,6 +13,7 @@ pub mod menu;
 pub mod openapi;
 pub mod portal;
 pub mod sim;
+pub mod v1;
 pub mod webhooks;
 pub mod worker;
 
@@ -25,7 +27,8 @@ use crate::state::AppState;
 pub fn router(hosts_sim: bool) -> OpenApiRouter<AppState> {
     let router = OpenApiRouter::with_openapi(openapi::base())
         .nest("/api/admin", admin::router())
-        .nest("/api/portal", portal::router());
+        .nest("/api/portal", portal::router())
+        .nest("/api/v1", v1::router());
     if hosts_sim {
         router.nest("/api/sim", sim::router())
     } else {

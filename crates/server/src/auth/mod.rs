@@ -3,6 +3,7 @@
 //! cross-origin requests.
 
 mod admin;
+pub mod api_key;
 pub mod cross_site;
 mod owner;
 pub mod password;
@@ -12,5 +13,6 @@ mod secret;
 pub mod session;
 
 pub use admin::{Actor, Admin};
+pub use api_key::ApiCaller;
 pub use owner::{INTERNAL_KEY_HEADER, Owner, USER_EMAIL_HEADER};
 pub use secret::Secret;

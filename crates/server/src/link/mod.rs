@@ -309,15 +309,23 @@ impl Hub {
             id: new_command_id(),
             to: to.to_owned(),
             text: text.to_owned(),
+            media: None,
             created_at: Utc::now(),
         };
         store.queue_send(tenant, &send).await?;
+        let applied = self.hand_over(tenant, &send).await;
+        Ok((send, applied))
+    }
+
+    /// Hands a send already queued for `tenant` to its worker, if it is
+    /// connected here; whether the worker has it in its outbox now.
+    pub async fn hand_over(&self, tenant: TenantId, send: &QueuedSend) -> bool {
         let command = Command::Send {
             to: send.to.clone(),
             text: send.text.clone(),
+            media: send.media.clone(),
         };
-        let applied = self.command_with_id(tenant, send.id.clone(), command).await;
-        Ok((send, applied))
+        self.command_with_id(tenant, send.id.clone(), command).await
     }
 }
 

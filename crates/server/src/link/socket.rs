@@ -250,6 +250,7 @@ async fn welcome(
             command: Command::Send {
                 to: send.to,
                 text: send.text,
+                media: send.media,
             },
         })
         .collect();
@@ -453,6 +454,7 @@ async fn heartbeat(
             command: Command::Send {
                 to: send.to,
                 text: send.text,
+                media: send.media,
             },
         });
     }

@@ -28,6 +28,14 @@ fn admin_routes(tenant: &str, request: &str) -> Vec<(Method, String)> {
             t("/messages/export?from=2026-01-01&to=2026-01-02"),
         ),
         (Method::GET, t("/config/history")),
+        (Method::POST, t("/api-keys")),
+        (Method::GET, t("/api-keys")),
+        (
+            Method::DELETE,
+            t(&format!("/api-keys/{}", uuid::Uuid::now_v7())),
+        ),
+        (Method::GET, t("/api-settings")),
+        (Method::PATCH, t("/api-settings")),
         (Method::POST, t("/config/undo")),
         (Method::GET, "/api/admin/setup-requests".into()),
         (Method::GET, "/api/admin/mail".into()),
@@ -104,6 +112,38 @@ const PORTAL_ROUTES: &[(&str, &str)] = &[
         "POST",
         "/api/portal/tenant/current/webhooks/0190a5f0-0000-7000-8000-000000000000/deliveries/evt_x/replay",
     ),
+    ("POST", "/api/portal/tenant/current/api-keys"),
+    ("GET", "/api/portal/tenant/current/api-keys"),
+    (
+        "DELETE",
+        "/api/portal/tenant/current/api-keys/0190a0a0-0000-7000-8000-000000000000",
+    ),
+];
+
+/// The public API: open to a tenant's key only, never to a session.
+const PUBLIC_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/messages"),
+    ("GET", "/api/v1/messages"),
+    ("GET", "/api/v1/contacts"),
+    ("GET", "/api/v1/status"),
+    ("GET", "/api/v1/webhooks"),
+    ("POST", "/api/v1/webhooks"),
+    (
+        "PATCH",
+        "/api/v1/webhooks/0190a5f0-0000-7000-8000-000000000000",
+    ),
+    (
+        "DELETE",
+        "/api/v1/webhooks/0190a5f0-0000-7000-8000-000000000000",
+    ),
+    (
+        "GET",
+        "/api/v1/webhooks/0190a5f0-0000-7000-8000-000000000000/deliveries",
+    ),
+    (
+        "POST",
+        "/api/v1/webhooks/0190a5f0-0000-7000-8000-000000000000/deliveries/evt_x/replay",
+    ),
 ];
 
 /// An id that names nothing: the refusals come before any look-up.
@@ -147,6 +187,27 @@ async fn every_route_refuses_the_wrong_identity(app: TestApp) {
             .sent()
             .await;
         assert_eq!(anon.status(), 401, "anonymous {method} {path}");
+    }
+    for (method, path) in PUBLIC_ROUTES {
+        let method: Method = method.parse().unwrap();
+        for client in [&anonymous, &owner] {
+            let refused = client
+                .request(method.clone(), app.url(path))
+                .json(&json!({"to": "+5511900000000", "text": "x"}))
+                .sent()
+                .await;
+            assert_eq!(refused.status(), 401, "{method} {path}");
+        }
+        let admin = app
+            .admin(method.clone(), path)
+            .json(&json!({}))
+            .sent()
+            .await;
+        assert_eq!(
+            admin.status(),
+            401,
+            "the admin token is no API key: {method} {path}"
+        );
     }
     // Nothing the refused calls asked for happened.
     let detail: Value = app.get_admin(&format!("/api/admin/tenants/{tenant}")).await;
@@ -203,5 +264,43 @@ async fn owners_only_see_their_own_tenant(app: TestApp) {
     assert_eq!(read(&app, &alice, config).await, alice_before);
     let a_detail = app.get_admin(&format!("/api/admin/tenants/{a_id}")).await;
     assert_ne!(a_detail["name"], "Bob's");
+
+    // API keys: Bob's key reads Bob's tenant, and Alice's keys stay hers.
+    let keys = "/api/portal/tenant/current/api-keys";
+    let made: Value = alice
+        .post(app.url(keys))
+        .json(&json!({"name": "A", "scopes": ["messages:read"]}))
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bob_key: Value = bob
+        .post(app.url(keys))
+        .json(&json!({"name": "B", "scopes": ["messages:read"]}))
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        read(&app, &bob, keys).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let alices = format!("{keys}/{}", made["id"].as_str().unwrap());
+    assert_eq!(bob.delete(app.url(&alices)).sent().await.status(), 404);
+    let bob_reads: Value = app
+        .client
+        .get(app.url("/api/v1/messages"))
+        .bearer_auth(bob_key["secret"].as_str().unwrap())
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bob_reads["items"], json!([]));
     app.stop().await;
 }

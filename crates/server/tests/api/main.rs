@@ -4,6 +4,7 @@
 mod helpers;
 
 mod admin_tenants;
+mod api_keys;
 mod auth_hardening;
 mod heal;
 mod health;
@@ -18,6 +19,7 @@ mod portal;
 mod security;
 mod settings;
 mod smtp_sink;
+mod v1;
 mod webhook_sink;
 mod webhooks;
 mod workers;

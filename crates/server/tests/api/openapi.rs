@@ -89,6 +89,27 @@ const CONTRACT: &[(&str, &str)] = &[
     ("POST", "/api/admin/webhooks"),
     ("GET", "/api/admin/webhooks/{id}/deliveries"),
     ("GET", "/api/admin/tenants/{id}/webhooks"),
+    // Issue 21: integrations.
+    ("POST", "/api/portal/tenant/current/api-keys"),
+    ("GET", "/api/portal/tenant/current/api-keys"),
+    ("DELETE", "/api/portal/tenant/current/api-keys/{id}"),
+    ("POST", "/api/admin/tenants/{id}/api-keys"),
+    ("GET", "/api/admin/tenants/{id}/api-keys"),
+    ("DELETE", "/api/admin/tenants/{id}/api-keys/{key_id}"),
+    ("PATCH", "/api/admin/tenants/{id}/api-settings"),
+    ("POST", "/api/v1/messages"),
+    ("GET", "/api/v1/messages"),
+    ("GET", "/api/v1/contacts"),
+    ("GET", "/api/v1/status"),
+    ("POST", "/api/v1/webhooks"),
+    ("GET", "/api/v1/webhooks"),
+    ("PATCH", "/api/v1/webhooks/{id}"),
+    ("DELETE", "/api/v1/webhooks/{id}"),
+    ("GET", "/api/v1/webhooks/{id}/deliveries"),
+    (
+        "POST",
+        "/api/v1/webhooks/{id}/deliveries/{delivery_id}/replay",
+    ),
 ];
 
 const METHODS: &[&str] = &[
@@ -235,6 +256,11 @@ async fn references_security_and_enums_are_consistent(app: TestApp) {
         "x-portal-internal-key"
     );
     assert_eq!(schemes["portal_user_email"]["name"], "x-user-email");
+    assert_eq!(schemes["api_key"]["scheme"], "bearer");
+    assert_eq!(
+        doc["paths"]["/api/v1/messages"]["post"]["parameters"][0]["name"],
+        "Idempotency-Key"
+    );
 
     let mut operation_ids = HashSet::new();
     for (method, path) in operations(&doc) {
@@ -263,7 +289,10 @@ async fn references_security_and_enums_are_consistent(app: TestApp) {
             "/api/portal/verify-email",
             "/api/portal/invitation/accept",
         ];
-        if path.starts_with("/api/admin") || path.starts_with("/api/sim") {
+        if path.starts_with("/api/v1/") {
+            assert_eq!(security, ["api_key"], "{id}");
+            assert_eq!(operation["tags"], json!(["public"]), "{id}");
+        } else if path.starts_with("/api/admin") || path.starts_with("/api/sim") {
             assert_eq!(security, ["admin_token", "session_cookie"], "{id}");
         } else if !public.contains(&path.as_str()) {
             assert_eq!(

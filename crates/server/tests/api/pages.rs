@@ -21,6 +21,7 @@ flowhq_store::backend_tests!(run:
     lifecycle_buttons_show_only_when_allowed,
     unknown_pages_are_html_and_an_ended_session_says_so,
     owners_manage_webhooks_from_their_page,
+    an_owner_makes_and_revokes_api_keys_and_an_operator_lifts_the_guard,
 );
 
 /// A browser that does not follow redirects, so that tests see them.
@@ -1021,5 +1022,95 @@ async fn owners_manage_webhooks_from_their_page(app: TestApp) {
         !html.contains("shop.example.org"),
         "a tenant's endpoint is not the operators'"
     );
+    app.stop().await;
+}
+
+async fn an_owner_makes_and_revokes_api_keys_and_an_operator_lifts_the_guard(app: TestApp) {
+    let owner = sign_up(&app, "ana@example.com").await;
+    let (status, html) = get(&app, &owner, "/app/api-keys").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("href=\"/app/api-keys\" aria-current=\"page\""),
+        "linked in the nav"
+    );
+    let token = csrf_token(&html);
+    // No scope ticked: refused, the name kept.
+    let (status, _, html) = post(
+        &app,
+        &owner,
+        "/app/api-keys",
+        &[("csrf_token", &token), ("name", "Shop")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("value=\"Shop\""));
+    let response = owner
+        .post(app.url("/app/api-keys"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("name", "Shop"),
+            ("scope", "messages:send"),
+            ("scope", "contacts:read"),
+        ])
+        .sent()
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let html = response.text().await.unwrap();
+    let start = html.find("<code>fhq_").expect("the secret, shown") + "<code>".len();
+    let secret = &html[start..start + 44];
+    // Shown once: the list has its prefix only.
+    let (_, list) = get(&app, &owner, "/app/api-keys").await;
+    assert!(!list.contains(secret));
+    assert!(list.contains(&secret[..12]));
+    assert!(list.contains("messages:send, contacts:read"), "{list}");
+    let status = app
+        .client
+        .get(app.url("/api/v1/status"))
+        .bearer_auth(secret)
+        .sent()
+        .await;
+    assert_eq!(status.status(), 200);
+
+    // The operator sees the key and lifts the guard.
+    let (key, _) = app
+        .store
+        .api_key_by_prefix(&secret[..12])
+        .await
+        .unwrap()
+        .unwrap();
+    let tenant = key.tenant_id;
+    let admin = log_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (_, page) = get(&app, &admin, &format!("/admin/tenants/{tenant}")).await;
+    assert!(page.contains("Public API") && page.contains(&secret[..12]));
+    let admin_token = csrf_token(&page);
+    let (status, location, _) = post(
+        &app,
+        &admin,
+        &format!("/admin/tenants/{tenant}/api-guard"),
+        &[("csrf_token", &admin_token), ("send_any_contact", "on")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.contains("notice=api-guard-on"), "{location}");
+    assert!(app.store.api_send_any_contact(tenant).await.unwrap());
+
+    // The owner revokes it: the key opens nothing any more.
+    let (status, location, _) = post(
+        &app,
+        &owner,
+        &format!("/app/api-keys/{}/revoke", key.id),
+        &[("csrf_token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/app/api-keys?notice=revoked");
+    let status = app
+        .client
+        .get(app.url("/api/v1/status"))
+        .bearer_auth(secret)
+        .sent()
+        .await;
+    assert_eq!(status.status(), 401);
     app.stop().await;
 }

@@ -18,6 +18,7 @@ flowhq_store::backend_tests!(run_receiving:
     failures_are_retried_then_dead_lettered_and_replayed,
     the_operators_endpoint_gets_every_tenants_events,
     bad_endpoints_are_refused_naming_the_field,
+    integrations_manage_webhooks_with_a_key,
 );
 
 flowhq_store::backend_tests!(run: private_addresses_are_refused_unless_allowed);
@@ -346,5 +347,72 @@ async fn private_addresses_are_refused_unless_allowed(app: TestApp) {
     let error = delivery["last_error"].as_str().unwrap();
     assert!(error.contains("FLOWHQ_WEBHOOK_ALLOW_PRIVATE"), "{error}");
     assert!(sink.received().is_empty());
+    app.stop().await;
+}
+
+async fn integrations_manage_webhooks_with_a_key(app: TestApp) {
+    use crate::api_keys::tenant_with_key;
+    let sink = WebhookSink::start().await;
+    let (tenant, key) = tenant_with_key(&app, "shop@example.com", &["webhooks:manage"]).await;
+    let (_, reader) = tenant_with_key(&app, "reader@example.com", &["messages:read"]).await;
+    let (_, other) = tenant_with_key(&app, "other@example.com", &["webhooks:manage"]).await;
+    let call = |secret: &str, method: Method, path: &str| {
+        app.client
+            .request(method, app.url(path))
+            .bearer_auth(secret.to_owned())
+    };
+    let created = call(&key, Method::POST, "/api/v1/webhooks")
+        .json(&json!({"url": sink.url(), "events": ["message.received"]}))
+        .sent()
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["tenant_id"], tenant.to_string());
+
+    // Without the scope: 403; another tenant's key: nothing to name.
+    let refused = call(&reader, Method::GET, "/api/v1/webhooks").sent().await;
+    expect_error(refused, 403, "forbidden").await;
+    let listed: Value = call(&other, Method::GET, "/api/v1/webhooks")
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed, json!([]));
+    for (method, path) in [
+        (Method::PATCH, format!("/api/v1/webhooks/{id}")),
+        (Method::DELETE, format!("/api/v1/webhooks/{id}")),
+        (Method::GET, format!("/api/v1/webhooks/{id}/deliveries")),
+    ] {
+        let response = call(&other, method, &path).json(&json!({})).sent().await;
+        expect_error(response, 404, "not_found").await;
+    }
+
+    app.store
+        .log_messages(tenant, &[inbound("wa-1", "via the API")])
+        .await
+        .unwrap();
+    let got = sink.wait_for(1).await;
+    assert!(signed_with(&got[0], &secret));
+    wait_until("logged as delivered", async || {
+        let page: Value = call(
+            &key,
+            Method::GET,
+            &format!("/api/v1/webhooks/{id}/deliveries"),
+        )
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap();
+        page["items"][0]["status"] == "DELIVERED"
+    })
+    .await;
+    let deleted = call(&key, Method::DELETE, &format!("/api/v1/webhooks/{id}"))
+        .sent()
+        .await;
+    assert_eq!(deleted.status(), 204);
     app.stop().await;
 }

@@ -362,7 +362,8 @@ async fn a_send_is_handed_over_until_the_worker_has_it(app: TestApp) {
         commanded.command,
         Command::Send {
             to: "+34600000001".into(),
-            text: "Your order is ready".into()
+            text: "Your order is ready".into(),
+            media: None,
         }
     );
     // The worker goes away before it acknowledges.
@@ -444,6 +445,7 @@ async fn a_heartbeat_brings_the_owners_requests_the_worker_missed(app: TestApp) 
         id: "missed-send".into(),
         to: "+34600000001".into(),
         text: "Your order is ready".into(),
+        media: None,
         created_at: chrono::Utc::now(),
     };
     app.store.queue_send(id, &missed).await.unwrap();

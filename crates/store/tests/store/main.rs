@@ -1,6 +1,7 @@
 //! The store's conformance suite: every test runs on SQLite and on
 //! PostgreSQL (when `FLOWHQ_TEST_POSTGRES_URL` is set; required under CI).
 
+mod api_keys;
 mod mail;
 mod migrations;
 mod webhooks;

@@ -483,7 +483,7 @@ pub(super) fn apply(shared: &Shared, commanded: &Commanded) -> Result<(), String
                 .send_modify(|d| d.new_qr_requested_at = Some(*requested_at));
             Ok(())
         }
-        Command::Send { to, text } => {
+        Command::Send { to, text, media } => {
             let business = shared
                 .config
                 .borrow()
@@ -492,7 +492,14 @@ pub(super) fn apply(shared: &Shared, commanded: &Commanded) -> Result<(), String
                 .ok_or("no config yet")?;
             let fresh = shared
                 .outbox
-                .record_send(&commanded.id, &business, to, text, Utc::now())
+                .record_send(
+                    &commanded.id,
+                    &business,
+                    to,
+                    text,
+                    media.as_ref(),
+                    Utc::now(),
+                )
                 .map_err(|e| e.to_string())?;
             if fresh {
                 shared.unsent.store(true, Ordering::Relaxed);

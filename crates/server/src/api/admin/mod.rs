@@ -1,6 +1,7 @@
 //! `/api/admin/*`: the operator's API.
 
 pub mod alerts;
+pub mod api_keys;
 pub mod bot;
 pub mod invitations;
 pub mod mail;
@@ -18,6 +19,7 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     let router = OpenApiRouter::new()
         .merge(tenants::router())
+        .merge(api_keys::router())
         .merge(setup_requests::router())
         .merge(bot::router())
         .merge(workers::router())

@@ -32,6 +32,7 @@ pub const ADMIN_TOKEN: &str = "admin_token";
 pub const SESSION_COOKIE: &str = "session_cookie";
 pub const PORTAL_INTERNAL_KEY: &str = "portal_internal_key";
 pub const PORTAL_USER_EMAIL: &str = "portal_user_email";
+pub const API_KEY: &str = "api_key";
 
 /// What the document holds before any route is added: info, tags, the error
 /// schema every error response refers to, and the security schemes.
@@ -48,6 +49,7 @@ pub const PORTAL_USER_EMAIL: &str = "portal_user_email";
     tags(
         (name = "admin", description = "The operator's API: bearer admin token or an admin's session cookie"),
         (name = "portal", description = "Business owners: accounts, onboarding and their own tenant"),
+        (name = "public", description = "The public API for integrations (/api/v1): a tenant's API key as a bearer token, `Authorization: Bearer fhq_…`; each operation names the scope it needs"),
         (name = "simulator", description = "The simulated WhatsApp network; mounted only with FLOWHQ_CHANNEL=simulator"),
     )
 )]
@@ -64,6 +66,19 @@ impl Modify for SecuritySchemes {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("The operator's token, FLOWHQ_ADMIN_TOKEN"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            API_KEY,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("fhq_…")
+                    .description(Some(
+                        "A tenant's API key (fhq_…), made by its owner or an operator; \
+                         it opens /api/v1 for that tenant, within its scopes",
+                    ))
                     .build(),
             ),
         );
@@ -94,10 +109,12 @@ impl Modify for SecuritySchemes {
 }
 
 /// Who may call an area's operations: what its handlers' extractors
-/// enforce ([`crate::auth::Admin`], [`crate::auth::Owner`]).
+/// enforce ([`crate::auth::Admin`], [`crate::auth::Owner`],
+/// [`crate::auth::ApiCaller`]).
 pub enum Guard {
     Admin,
     Owner,
+    ApiKey,
     Open,
 }
 
@@ -114,6 +131,7 @@ impl Guard {
                 SecurityRequirement::new(PORTAL_INTERNAL_KEY, none())
                     .add(PORTAL_USER_EMAIL, none()),
             ]),
+            Guard::ApiKey => Some(vec![SecurityRequirement::new(API_KEY, none())]),
             Guard::Open => None,
         }
     }

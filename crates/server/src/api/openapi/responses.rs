@@ -48,6 +48,18 @@ pub enum OwnerAuthErrors {
     Forbidden(ErrorBody),
 }
 
+/// Refusals of the public API's key (see `auth::ApiCaller`).
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum ApiKeyAuthErrors {
+    /// No key, or an unknown or revoked one (`unauthorized`).
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// The key lacks the operation's scope (`forbidden`).
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+}
+
 /// No such thing, or another tenant's (`not_found`). An id that is not a
 /// UUID is not found either.
 #[derive(IntoResponses)]
@@ -68,7 +80,8 @@ pub struct Conflict(ErrorBody);
 #[allow(dead_code)]
 pub struct InvalidQuery(ErrorBody);
 
-/// Too many failed logins (`rate_limited`); `Retry-After` says when to try again.
+/// Too many requests (`rate_limited`): failed logins, or sends through the
+/// public API; `Retry-After` says when to try again.
 #[derive(IntoResponses)]
 #[response(
     status = 429,

@@ -2,6 +2,7 @@
 //! tenant. Every query here is scoped to the caller's tenant.
 
 pub mod accounts;
+mod api_keys;
 mod assistant;
 pub mod email_verification;
 mod invitation;
@@ -24,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let own = OpenApiRouter::new()
         .merge(setup_request::router())
         .merge(tenant::router())
+        .merge(api_keys::router())
         .merge(settings::router())
         .merge(assistant::router())
         .merge(email_verification::owner_router())

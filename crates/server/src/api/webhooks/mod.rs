@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod portal;
+pub mod public;
 
 use chrono::Utc;
 use flowhq_domain::webhooks::{EndpointUrl, InvalidEndpoint, WebhookSecret, parse_subscription};

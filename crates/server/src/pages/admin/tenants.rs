@@ -21,6 +21,7 @@ use crate::extract::{Query, parse_id};
 use crate::pages::auth::sentence;
 use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::AdminPage;
+use crate::pages::portal::api_keys::KeyRow;
 use crate::pages::{Chrome, PageError, PageResult, render, view};
 use crate::state::AppState;
 use crate::supervisor::SupervisorError;
@@ -31,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/tenants/{id}", get(show))
         .route("/tenants/{id}/live", get(live))
         .route("/tenants/{id}/delete", post(delete))
+        .route("/tenants/{id}/api-guard", post(api_guard))
+        .route("/tenants/{id}/api-keys/{key}/revoke", post(revoke_key))
         .route("/tenants/{id}/{action}", post(act))
 }
 
@@ -260,6 +263,8 @@ struct TenantPage {
     newer_url: Option<String>,
     log_lines: Option<Vec<String>>,
     log_path: String,
+    api_keys: Vec<KeyRow>,
+    send_any_contact: bool,
     notice: Option<&'static str>,
     error: Option<String>,
 }
@@ -332,6 +337,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "pause" => "Automatic replies are paused.",
         "resume" => "Automatic replies are back on.",
         "retry" => "Retrying: the worker restarts clean.",
+        "api-guard-on" => "The public API may now send to any number.",
+        "api-guard-off" => "The public API sends only to people who wrote in the last 24 hours.",
+        "key-revoked" => "The API key was revoked.",
         _ => return None,
     })
 }
@@ -387,9 +395,11 @@ async fn tenant_page(
 ) -> AppResult<TenantPage> {
     let store = &state.store;
     let detail = store.tenant_detail(id).await?;
-    let (events, messages) = tokio::try_join!(
+    let (events, messages, api_keys, send_any_contact) = tokio::try_join!(
         store.tenant_events(id),
         store.list_messages(id, MESSAGES_PER_PAGE, before),
+        store.list_api_keys(id),
+        store.api_send_any_contact(id),
     )?;
     let now = Utc::now();
     let tz = detail.config.hours.timezone;
@@ -475,6 +485,8 @@ async fn tenant_page(
             .collect(),
         log_lines,
         log_path: log_path.display().to_string(),
+        api_keys: api_keys.iter().map(|k| KeyRow::of(k, now)).collect(),
+        send_any_contact,
         notice,
         error,
     })
@@ -634,6 +646,47 @@ async fn delete(
     Ok(Redirect::to(&format!(
         "/admin/tenants?deleted={}",
         view::urlencode(&name)
+    ))
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct GuardForm {
+    /// The checkbox: present when ticked.
+    send_any_contact: Option<String>,
+}
+
+/// Lifts the public API's anti-ban guard for this tenant, or puts it back.
+#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+async fn api_guard(
+    State(state): State<AppState>,
+    page: AdminPage,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<GuardForm>,
+) -> PageResult {
+    let tenant: TenantId = parse_id(&id, "tenant")?;
+    let any = form.send_any_contact.is_some();
+    state.store.set_api_send_any_contact(tenant, any).await?;
+    tracing::info!(actor = %page.admin.actor.0, send_any_contact = any, "public API guard set from the console");
+    let notice = if any { "api-guard-on" } else { "api-guard-off" };
+    Ok(Redirect::to(&format!(
+        "/admin/tenants/{tenant}?notice={notice}#public-api"
+    ))
+    .into_response())
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+async fn revoke_key(
+    State(state): State<AppState>,
+    _page: AdminPage,
+    Path((id, key)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    let tenant: TenantId = parse_id(&id, "tenant")?;
+    let key = parse_id(&key, "api key")?;
+    state.store.revoke_api_key(tenant, key).await?;
+    Ok(Redirect::to(&format!(
+        "/admin/tenants/{tenant}?notice=key-revoked#public-api"
     ))
     .into_response())
 }

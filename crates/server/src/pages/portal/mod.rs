@@ -1,7 +1,8 @@
 //! The owner portal: `/app` (status and onboarding steps), `/app/setup`,
-//! `/app/messages`, `/app/preview`, `/app/settings`, `/app/menu`. Everything here is the logged-in owner's
+//! `/app/messages`, `/app/preview`, `/app/settings`, `/app/menu`, `/app/api-keys`. Everything here is the logged-in owner's
 //! own tenant; no page takes a tenant id.
 
+pub mod api_keys;
 pub mod menu;
 pub mod messages;
 pub mod preview;
@@ -21,4 +22,5 @@ pub fn router() -> Router<AppState> {
         .merge(preview::router())
         .merge(settings::router())
         .merge(menu::router())
+        .merge(api_keys::router())
 }
