@@ -148,7 +148,23 @@ impl SessionStatus {
     }
 }
 
-/// `session.status`, when a report changes what [`SessionStatus::of_report`]
+/// What a report says after `before`: a connected session that now shows
+/// a QR code was unlinked from the phone (a worker may report the new QR
+/// without the logout in between).
+pub fn session_status_after(
+    before: Option<SessionStatus>,
+    state: SessionState,
+    error: Option<&str>,
+) -> Option<SessionStatus> {
+    match SessionStatus::of_report(state, error) {
+        None if before == Some(SessionStatus::Connected) && state == SessionState::QrReady => {
+            Some(SessionStatus::LoggedOut)
+        }
+        status => status,
+    }
+}
+
+/// `session.status`, when a report changes what [`session_status_after`]
 /// says (a worker repeats its state on every heartbeat).
 pub fn session_event(
     tenant: TenantId,
@@ -455,6 +471,12 @@ mod tests {
             Some(SessionStatus::Banned)
         );
         assert_eq!(SessionStatus::of_report(Connecting, None), None);
+        // Unlinked from the phone, reported as the next QR code.
+        assert_eq!(
+            session_status_after(connected, QrReady, None),
+            Some(SessionStatus::LoggedOut)
+        );
+        assert_eq!(session_status_after(None, QrReady, None), None);
         assert!(session_event(tenant, connected, None, None, at).is_none());
     }
 

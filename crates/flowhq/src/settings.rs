@@ -464,6 +464,39 @@ mod tests {
     }
 
     #[test]
+    fn the_webhook_retry_schedule_is_a_list_of_waits() {
+        let config = ServeArgs::default()
+            .load(vars(&[
+                ("FLOWHQ_WEBHOOK_RETRY_SCHEDULE", "1s, 1s,1m"),
+                ("FLOWHQ_WEBHOOK_ALLOW_PRIVATE", "true"),
+            ]))
+            .unwrap();
+        let settings = config.into_settings().unwrap();
+        assert_eq!(
+            settings.webhook_retry_schedule,
+            [
+                Duration::from_secs(1),
+                Duration::from_secs(1),
+                Duration::from_secs(60)
+            ]
+        );
+        assert!(settings.webhook_allow_private);
+        let defaults = ServeArgs::default().load(vars(&[])).unwrap();
+        let defaults = defaults.into_settings().unwrap();
+        assert!(!defaults.webhook_allow_private);
+        assert_eq!(defaults.webhook_retry_schedule.len(), 13);
+        for bad in ["soon", "1s,,2s", "100ms"] {
+            let config = ServeArgs::default()
+                .load(vars(&[("FLOWHQ_WEBHOOK_RETRY_SCHEDULE", bad)]))
+                .unwrap();
+            assert!(
+                error(config.into_settings()).contains("FLOWHQ_WEBHOOK_RETRY_SCHEDULE"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn defaults_hold_without_flags_variables_or_file() {
         let config = ServeArgs::default().load(vars(&[])).unwrap();
         let settings = config.into_settings().unwrap();

@@ -152,7 +152,7 @@ impl Store {
         self.apply_alert_changes_in(&mut tx, tenant, &alerts, Utc::now())
             .await?;
         let error = report.error.as_deref();
-        let is = SessionStatus::of_report(report.state, error);
+        let is = webhooks::session_status_after(was, report.state, error);
         if let Some(event) = webhooks::session_event(tenant, was, is, error, Utc::now()) {
             self.queue_webhooks_in(&mut tx, tenant, &[event]).await?;
         }

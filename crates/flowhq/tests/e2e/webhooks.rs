@@ -79,7 +79,7 @@ async fn every_event_survives_a_sigkilled_control_plane(mut env: Env) {
     let (status, hook) = env
         .post(
             "/api/admin/webhooks",
-            json!({"url": url, "events": ["message.received", "message.sent"]}),
+            json!({"url": url, "events": ["message.received", "message.sent", "session.status"]}),
         )
         .await;
     assert_eq!(status, 201, "{hook}");
@@ -123,6 +123,10 @@ async fn every_event_survives_a_sigkilled_control_plane(mut env: Env) {
                 "before",
             )
             .await;
+            let deliveries: Vec<Value> = deliveries
+                .into_iter()
+                .filter(|d| d["event_type"].as_str().unwrap().starts_with("message."))
+                .collect();
             let delivered = deliveries
                 .iter()
                 .filter(|d| d["status"] == "DELIVERED")
@@ -148,12 +152,42 @@ async fn every_event_survives_a_sigkilled_control_plane(mut env: Env) {
         repeated <= 500,
         "at most the batch in flight at the kill: {repeated}"
     );
-    assert_eq!(seen.len(), ids.len(), "no id the store does not know");
+    let sessions = seen.len() - ids.len();
+    assert!(sessions >= 1, "session.status connected was sent too");
     println!(
         "{} events, {} ids received, {repeated} received again after the kill",
         ids.len(),
         seen.len()
     );
+
+    // The phone unlinks the device: session.status logged_out.
+    let r = env
+        .client
+        .post(format!("{}/api/sim/tenants/{id}/logout", sim.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    eventually(
+        "session.status logged_out",
+        Duration::from_secs(15),
+        || async {
+            let page = env
+                .get(&format!("/api/admin/webhooks/{hook}/deliveries?limit=5"))
+                .await;
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| {
+                    d["event_type"] == "session.status"
+                        && d["payload"]["data"]["status"] == "logged_out"
+                        && d["status"] == "DELIVERED"
+                })
+                .then_some(())
+        },
+    )
+    .await;
 
     let (status, _) = env.post("/api/admin/workers/stop-all", json!({})).await;
     assert_eq!(status, 200);

@@ -245,6 +245,32 @@ async fn deliveries_are_claimed_once_retried_dead_and_replayed(store: Store, _ur
     let rotated = store.claim_due_webhooks(10, lease).await.unwrap();
     assert_eq!(rotated.len(), 1);
     assert_eq!(rotated[0].secrets.len(), 2);
+
+    // Failing without a success for three days: switched off, reported once.
+    sqlx::query("UPDATE webhook_endpoint SET failing_since = $1 WHERE id = $2")
+        .bind((Utc::now() - Duration::days(3) - Duration::minutes(1)).timestamp_millis())
+        .bind(hook.id.to_string())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let failed = Outcome {
+        event_id: rotated[0].event_id.clone(),
+        attempt: rotated[0].attempt,
+        ..outcome(1, Some(Some(Utc::now())))
+    };
+    let disabled = store.record_webhook_outcomes(&[failed]).await.unwrap();
+    assert_eq!(disabled, [hook.id]);
+    let endpoint = store.webhook_endpoint(owner, hook.id).await.unwrap();
+    assert!(endpoint.disabled_at.is_some());
+    assert!(store.record_webhook_outcomes(&[]).await.unwrap().is_empty());
+    // Nothing is claimed for a disabled endpoint.
+    assert!(
+        store
+            .claim_due_webhooks(10, lease)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn endpoints_belong_to_their_owner(store: Store, _url: String) {
