@@ -582,76 +582,104 @@ impl Store {
         if outcomes.is_empty() {
             return Ok(Vec::new());
         }
-        let mut statements = Vec::with_capacity(outcomes.len() * 3);
-        for outcome in outcomes {
-            let key = || -> Vec<Param> {
-                vec![
-                    outcome.endpoint_id.to_string().into(),
-                    outcome.event_id.as_str().into(),
-                ]
-            };
-            let at = millis(outcome.at);
-            let code = code_param(outcome.status_code);
-            let mut params = key();
-            params.extend([
-                outcome.attempt.into(),
-                at.into(),
-                code_param(outcome.status_code),
-                outcome.latency_ms.into(),
-                outcome.error.as_deref().into(),
-                outcome.response.as_deref().into(),
-            ]);
-            statements.push(Statement::new(
-                "INSERT INTO webhook_attempt (endpoint_id, event_id, attempt, at, status_code, \
-                 latency_ms, error, response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (endpoint_id, event_id, attempt) DO NOTHING",
-                params,
-            ));
-            let mut params = key();
-            match outcome.retry {
-                None => {
-                    params.extend([at.into()]);
-                    statements.push(Statement::new(
-                        "UPDATE webhook_delivery SET status = 'DELIVERED', delivered_at = $3, \
-                         last_error = NULL, last_status_code = $4 \
-                         WHERE endpoint_id = $1 AND event_id = $2",
-                        {
-                            params.push(code);
-                            params
-                        },
-                    ));
-                    statements.push(Statement::new(
-                        "UPDATE webhook_endpoint SET failing_since = NULL \
-                         WHERE id = $1 AND failing_since IS NOT NULL",
-                        vec![outcome.endpoint_id.to_string().into()],
-                    ));
+        // A few multi-row statements per chunk rather than three per
+        // outcome: the sender's answers wait for this write (a crash before
+        // it re-sends them), so it must keep up with them.
+        let mut statements = Vec::new();
+        for chunk in outcomes.chunks(OUTCOME_CHUNK) {
+            statements.push(attempt_rows(chunk));
+            let delivered: Vec<&Outcome> = chunk.iter().filter(|o| o.retry.is_none()).collect();
+            let failed: Vec<&Outcome> = chunk.iter().filter(|o| o.retry.is_some()).collect();
+            if !delivered.is_empty() {
+                let mut params = Vec::with_capacity(delivered.len() * 4);
+                for o in &delivered {
+                    params.extend([
+                        o.endpoint_id.to_string().into(),
+                        o.event_id.as_str().into(),
+                        millis(o.at).into(),
+                        code_param(o.status_code),
+                    ]);
                 }
-                Some(retry_at) => {
-                    let (status, next) = match retry_at {
-                        Some(next) => ("PENDING", millis(next)),
-                        None => ("DEAD", at),
+                statements.push(Statement::new(
+                    format!(
+                        "UPDATE webhook_delivery SET status = 'DELIVERED', delivered_at = v.column3, \
+                         last_error = NULL, last_status_code = v.column4 FROM (VALUES {}) AS v \
+                         WHERE webhook_delivery.endpoint_id = v.column1 \
+                         AND webhook_delivery.event_id = v.column2",
+                        crate::placeholders::rows(1, delivered.len(), 4)
+                    ),
+                    params,
+                ));
+            }
+            if !failed.is_empty() {
+                let mut params = Vec::with_capacity(failed.len() * 6);
+                for o in &failed {
+                    let (status, next) = match o.retry {
+                        Some(Some(next)) => ("PENDING", millis(next)),
+                        _ => ("DEAD", millis(o.at)),
                     };
                     params.extend([
+                        o.endpoint_id.to_string().into(),
+                        o.event_id.as_str().into(),
                         status.into(),
                         next.into(),
-                        outcome.error.as_deref().into(),
-                        code,
+                        o.error.as_deref().into(),
+                        code_param(o.status_code),
                     ]);
-                    statements.push(Statement::new(
-                        "UPDATE webhook_delivery SET status = $3, next_attempt_at = $4, \
-                         last_error = $5, last_status_code = $6 \
-                         WHERE endpoint_id = $1 AND event_id = $2 AND status = 'PENDING'",
-                        params,
-                    ));
-                    statements.push(Statement::new(
-                        "UPDATE webhook_endpoint SET failing_since = $2 \
-                         WHERE id = $1 AND failing_since IS NULL",
-                        vec![outcome.endpoint_id.to_string().into(), at.into()],
-                    ));
                 }
+                statements.push(Statement::new(
+                    format!(
+                        "UPDATE webhook_delivery SET status = v.column3, next_attempt_at = v.column4, \
+                         last_error = v.column5, last_status_code = v.column6 FROM (VALUES {}) AS v \
+                         WHERE webhook_delivery.endpoint_id = v.column1 \
+                         AND webhook_delivery.event_id = v.column2 \
+                         AND webhook_delivery.status = 'PENDING'",
+                        crate::placeholders::rows(1, failed.len(), 6)
+                    ),
+                    params,
+                ));
             }
         }
+        // Failure streaks: a failure starts one, a success in the same
+        // batch ends it (it is applied after).
+        let ids = |ok: bool| -> Vec<String> {
+            let mut ids: Vec<String> = outcomes
+                .iter()
+                .filter(|o| o.retry.is_none() == ok)
+                .map(|o| o.endpoint_id.to_string())
+                .collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        let now = millis(Utc::now());
+        let (failing, succeeding) = (ids(false), ids(true));
+        if !failing.is_empty() {
+            let mut params: Vec<Param> = vec![now.into()];
+            params.extend(failing.iter().map(|id| id.as_str().into()));
+            statements.push(Statement::new(
+                format!(
+                    "UPDATE webhook_endpoint SET failing_since = $1 \
+                     WHERE failing_since IS NULL AND id IN ({})",
+                    crate::placeholders::list(2, failing.len())
+                ),
+                params,
+            ));
+        }
+        if !succeeding.is_empty() {
+            statements.push(Statement::new(
+                format!(
+                    "UPDATE webhook_endpoint SET failing_since = NULL \
+                     WHERE failing_since IS NOT NULL AND id IN ({})",
+                    crate::placeholders::list(1, succeeding.len())
+                ),
+                succeeding.iter().map(|id| id.as_str().into()).collect(),
+            ));
+        }
         self.write(statements).await?;
+        if failing.is_empty() {
+            return Ok(Vec::new());
+        }
         self.disable_failing_endpoints(Utc::now()).await
     }
 
@@ -717,6 +745,35 @@ impl Store {
                 .await?;
         Ok(n)
     }
+}
+
+/// Outcomes per statement: 8 values each in the attempt log.
+const OUTCOME_CHUNK: usize = 200;
+
+/// The attempt log's rows for `outcomes`.
+fn attempt_rows(outcomes: &[Outcome]) -> Statement {
+    let mut params = Vec::with_capacity(outcomes.len() * 8);
+    for o in outcomes {
+        params.extend([
+            o.endpoint_id.to_string().into(),
+            o.event_id.as_str().into(),
+            o.attempt.into(),
+            millis(o.at).into(),
+            code_param(o.status_code),
+            o.latency_ms.into(),
+            o.error.as_deref().into(),
+            o.response.as_deref().into(),
+        ]);
+    }
+    Statement::new(
+        format!(
+            "INSERT INTO webhook_attempt (endpoint_id, event_id, attempt, at, status_code, \
+             latency_ms, error, response) VALUES {} \
+             ON CONFLICT (endpoint_id, event_id, attempt) DO NOTHING",
+            crate::placeholders::rows(1, outcomes.len(), 8)
+        ),
+        params,
+    )
 }
 
 fn code_param(code: Option<u16>) -> Param {
