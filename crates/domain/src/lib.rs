@@ -13,6 +13,7 @@ pub mod enums;
 pub mod alerts;
 pub mod api_keys;
 pub mod calendar;
+pub mod digest;
 pub mod facts;
 pub mod hours;
 pub mod ids;

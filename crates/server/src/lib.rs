@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod config;
 pub mod detached;
+pub mod digest;
 pub mod error;
 pub mod extract;
 pub mod heal;
@@ -208,6 +209,7 @@ impl Application {
             ),
             tokio::spawn(monitor::run(state.clone(), jobs_stopped.clone())),
             tokio::spawn(alerts::run(state.clone(), jobs_stopped.clone())),
+            tokio::spawn(digest::run(state.clone(), jobs_stopped.clone())),
             tokio::spawn(mail::sender::run(state.clone(), jobs_stopped.clone())),
             tokio::spawn(webhooks::sender::run(state.clone(), jobs_stopped)),
         ];

@@ -221,7 +221,8 @@ impl Store {
     /// The kinds `user` turned off.
     pub async fn alerts_turned_off(&self, user: UserId) -> Result<Vec<AlertKind>> {
         let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT kind FROM user_alert_pref WHERE user_id = $1 AND enabled = 0 ORDER BY kind",
+            "SELECT kind FROM user_alert_pref WHERE user_id = $1 AND enabled = 0 \
+             AND kind <> 'WEEKLY_DIGEST' ORDER BY kind",
         )
         .bind(user.to_string())
         .fetch_all(self.pool())

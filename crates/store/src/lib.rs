@@ -20,6 +20,7 @@ pub mod alerts;
 pub mod api_keys;
 pub mod config_history;
 pub mod dashboard;
+pub mod digest;
 pub mod events;
 pub mod mail;
 pub mod media;

@@ -22,7 +22,7 @@ macro_rules! migrations {
 }
 
 /// Version, file name (without `.sql`) and SQL of every migration.
-const MIGRATIONS: [(i64, &str, &str); 15] = migrations!(
+const MIGRATIONS: [(i64, &str, &str); 16] = migrations!(
     1 "0001_initial",
     2 "0002_web_sessions",
     3 "0003_workers",
@@ -38,6 +38,7 @@ const MIGRATIONS: [(i64, &str, &str); 15] = migrations!(
     13 "0013_email_verification",
     14 "0014_api_keys",
     15 "0015_webhooks",
+    16 "0016_digest",
 );
 
 fn migrator() -> Migrator {

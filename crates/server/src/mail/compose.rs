@@ -405,6 +405,93 @@ pub fn webhook_disabled(language: Language, name: &str, url: &str, link: &str) -
         .finish()
 }
 
+/// The owner's Monday mail: what the assistant did last week.
+pub fn weekly_digest(
+    language: Language,
+    name: &str,
+    business: &str,
+    figures: &flowhq_domain::digest::Figures,
+    portal: &str,
+    off: &str,
+) -> Composed {
+    use Language::*;
+    let pct = figures.after_hours_percent();
+    let (subject, handled, after, handoffs, asked, none_asked, label, note) = match language {
+        En => (
+            format!("Your week on WhatsApp: {business}"),
+            format!(
+                "Customers sent {} messages and {} went out from the business.",
+                figures.received, figures.sent
+            ),
+            format!(
+                "{pct}% of the messages came in after hours ({}).",
+                figures.after_hours
+            ),
+            format!("{} customers asked for a person.", figures.handoffs),
+            "Most asked:",
+            "No questions answered from the menu this week.",
+            "Open Flow HQ",
+            format!("You get this every Monday. Turn it off: {off}"),
+        ),
+        Es => (
+            format!("Tu semana en WhatsApp: {business}"),
+            format!(
+                "Los clientes enviaron {} mensajes y el negocio envió {}.",
+                figures.received, figures.sent
+            ),
+            format!(
+                "El {pct}% de los mensajes llegó fuera de horario ({}).",
+                figures.after_hours
+            ),
+            format!(
+                "{} clientes pidieron hablar con una persona.",
+                figures.handoffs
+            ),
+            "Lo más preguntado:",
+            "Esta semana no se respondieron preguntas del menú.",
+            "Abrir Flow HQ",
+            format!("Recibes esto cada lunes. Desactivarlo: {off}"),
+        ),
+        Pt => (
+            format!("Sua semana no WhatsApp: {business}"),
+            format!(
+                "Os clientes enviaram {} mensagens e o negócio enviou {}.",
+                figures.received, figures.sent
+            ),
+            format!(
+                "{pct}% das mensagens chegaram fora do horário ({}).",
+                figures.after_hours
+            ),
+            format!(
+                "{} clientes pediram para falar com uma pessoa.",
+                figures.handoffs
+            ),
+            "Mais perguntado:",
+            "Nenhuma pergunta respondida pelo menu nesta semana.",
+            "Abrir o Flow HQ",
+            format!("Você recebe isto toda segunda-feira. Desativar: {off}"),
+        ),
+    };
+    let questions = if figures.top_questions.is_empty() {
+        none_asked.to_owned()
+    } else {
+        let list: Vec<String> = figures
+            .top_questions
+            .iter()
+            .map(|(q, n)| format!("“{q}” ({n})"))
+            .collect();
+        format!("{asked} {}", list.join(", "))
+    };
+    Letter::new(language, subject, hello(language, name))
+        .paragraph(handled)
+        .paragraph(after)
+        .paragraph(handoffs)
+        .paragraph(questions)
+        .action(label, portal)
+        .note(note)
+        .finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

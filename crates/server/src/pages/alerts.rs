@@ -182,9 +182,15 @@ async fn owner_page(
     page: OwnerPage,
     Query(query): Query<PageQuery>,
 ) -> PageResult {
+    let mut prefs = prefs_for(&state, page.owner.user.id, Audience::Owner).await?;
+    prefs.push(Pref {
+        kind: flowhq_store::digest::DIGEST_PREF,
+        label: "The weekly digest, on Monday mornings",
+        enabled: state.store.digest_enabled(page.owner.user.id).await?,
+    });
     let view = OwnerAlerts {
         chrome: page.chrome("alerts"),
-        prefs: prefs_for(&state, page.owner.user.id, Audience::Owner).await?,
+        prefs,
         prefs_action: "/app/alerts/preferences",
         saved: query.saved.is_some(),
     };
@@ -198,5 +204,10 @@ async fn owner_prefs(
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> PageResult {
     save_prefs(&state, page.owner.user.id, Audience::Owner, &form).await?;
+    let digest = form.contains_key(flowhq_store::digest::DIGEST_PREF);
+    state
+        .store
+        .set_digest_enabled(page.owner.user.id, digest)
+        .await?;
     Ok(Redirect::to("/app/alerts?saved=1").into_response())
 }

@@ -14,6 +14,7 @@ pub mod assets;
 pub mod auth;
 pub mod charts;
 pub mod csrf;
+pub mod digest;
 pub mod guard;
 pub mod password_reset;
 pub mod phone;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(password_reset::router())
         .merge(verify_email::router())
+        .merge(digest::router())
         .merge(accept_invitation::router())
         .nest(
             "/admin",

@@ -25,6 +25,8 @@ pub struct TestApp {
     pub link: flowhq_server::link::Hub,
     /// The server's own stop state, to look at or begin a stop.
     pub stopping: flowhq_server::security::shutdown::Shutdown,
+    /// The server's state, to drive its jobs at a chosen time.
+    pub state: flowhq_server::state::AppState,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -115,6 +117,7 @@ pub async fn spawn_app_with(db: &TestDb, configure: impl FnOnce(&mut Settings)) 
     let stopping = app.state().shutdown.clone();
     let link = app.state().supervisor.link().clone();
     let database_url = app.state().settings.database_url.clone();
+    let state = app.state().clone();
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         app.run_until(async {
@@ -131,6 +134,7 @@ pub async fn spawn_app_with(db: &TestDb, configure: impl FnOnce(&mut Settings)) 
         database_url,
         link,
         stopping,
+        state,
         shutdown: Some(tx),
         server: Some(server),
         _dir: dir,

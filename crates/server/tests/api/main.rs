@@ -6,6 +6,7 @@ mod helpers;
 mod admin_tenants;
 mod api_keys;
 mod auth_hardening;
+mod digest;
 mod heal;
 mod health;
 mod hostile_input;
