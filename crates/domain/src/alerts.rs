@@ -24,6 +24,9 @@ string_enum!(
         WorkerError => "WORKER_ERROR",
         Disconnected => "DISCONNECTED",
         OutdatedClient => "OUTDATED_CLIENT",
+        // No customer message for much longer than the business's usual
+        // gap, during opening hours (`crate::silence`).
+        Silent => "SILENT",
     }
 );
 

@@ -20,6 +20,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod media;
 pub mod protocol;
+pub mod silence;
 pub mod values;
 pub mod webhooks;
 

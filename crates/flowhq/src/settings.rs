@@ -129,6 +129,16 @@ pub struct ServeArgs {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     webhook_retry_schedule: Option<String>,
+    /// The shortest silence (in opening time) that raises a silent-session
+    /// alert [env: FLOWHQ_SILENT_MIN] [default: 2h]
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    silent_min: Option<String>,
+    /// How many times its usual gap a business may stay silent
+    /// [env: FLOWHQ_SILENT_FACTOR] [default: 2]
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    silent_factor: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,6 +179,9 @@ pub struct Config {
     pub webhook_allow_private: bool,
     /// A humantime list; `None`: the default schedule.
     pub webhook_retry_schedule: Option<String>,
+    #[serde(with = "humantime_serde")]
+    pub silent_min: Duration,
+    pub silent_factor: f64,
 }
 
 impl Default for Config {
@@ -196,6 +209,8 @@ impl Default for Config {
             media_quota_mib: defaults.media_quota / (1024 * 1024),
             webhook_allow_private: defaults.webhook_allow_private,
             webhook_retry_schedule: None,
+            silent_min: defaults.silent_min,
+            silent_factor: defaults.silent_factor,
         }
     }
 }
@@ -224,6 +239,8 @@ const KEYS: &[&str] = &[
     "media_quota_mib",
     "webhook_allow_private",
     "webhook_retry_schedule",
+    "silent_min",
+    "silent_factor",
 ];
 
 /// A layer of plain strings, named for error messages: the environment
@@ -384,6 +401,14 @@ impl Config {
         if let Some(list) = given(self.webhook_retry_schedule) {
             settings.webhook_retry_schedule = retry_schedule(&list)?;
         }
+        if self.silent_min.is_zero() {
+            bail!("FLOWHQ_SILENT_MIN must be longer than zero");
+        }
+        settings.silent_min = self.silent_min;
+        if !(self.silent_factor >= 1.0 && self.silent_factor.is_finite()) {
+            bail!("FLOWHQ_SILENT_FACTOR must be a number of at least 1");
+        }
+        settings.silent_factor = self.silent_factor;
         Ok(settings)
     }
 }

@@ -84,6 +84,12 @@ pub struct Settings {
     /// `FLOWHQ_WEBHOOK_RETRY_SCHEDULE`: the waits between a webhook's
     /// attempts; its length is the number of retries.
     pub webhook_retry_schedule: Vec<Duration>,
+    /// `FLOWHQ_SILENT_MIN`: the shortest silence (in opening time) that
+    /// raises a silent-session alert, whatever the business's rhythm.
+    pub silent_min: Duration,
+    /// `FLOWHQ_SILENT_FACTOR`: how many times its usual gap a business
+    /// may stay silent before the alert.
+    pub silent_factor: f64,
 }
 
 impl Settings {
@@ -117,6 +123,8 @@ impl Settings {
             media_quota: crate::media::DEFAULT_QUOTA,
             webhook_allow_private: false,
             webhook_retry_schedule: flowhq_domain::webhooks::DEFAULT_RETRY_SCHEDULE.to_vec(),
+            silent_min: Duration::from_secs(2 * 60 * 60),
+            silent_factor: 2.0,
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod messages;
 pub mod sends;
 pub mod sessions;
 pub mod setup_requests;
+pub mod silence;
 pub mod tenants;
 pub mod tokens;
 pub mod users;

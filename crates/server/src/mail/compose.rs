@@ -301,6 +301,29 @@ pub fn alert_opened(
                 .to_owned(),
             "Ver o status",
         ),
+        (En, Silent) => (
+            format!("No customer messages for a while: {business}"),
+            "WhatsApp looks connected, but no customer has written for much longer than usual \
+             during opening hours. Check on the business's phone that messages arrive."
+                .to_owned(),
+            "See the status",
+        ),
+        (Es, Silent) => (
+            format!("Sin mensajes de clientes desde hace un rato: {business}"),
+            "WhatsApp parece conectado, pero ningún cliente escribe desde hace mucho más de lo \
+             habitual en horario de atención. Comprueba en el teléfono del negocio que llegan \
+             los mensajes."
+                .to_owned(),
+            "Ver el estado",
+        ),
+        (Pt, Silent) => (
+            format!("Sem mensagens de clientes há um tempo: {business}"),
+            "O WhatsApp parece conectado, mas nenhum cliente escreve há muito mais tempo que o \
+             normal no horário de atendimento. Confira no telefone do negócio se as mensagens \
+             chegam."
+                .to_owned(),
+            "Ver o status",
+        ),
         // Operators' alerts: one wording, in the operator's language when
         // it is known, English otherwise.
         (_, WorkerError) => (
@@ -339,6 +362,21 @@ pub fn alert_cleared(
             format!("Back to normal: {business}"),
             format!("The worker of {business} is out of ERROR."),
             "Open the tenant",
+        ),
+        (En, Silent) => (
+            format!("Back to normal: {business}"),
+            format!("Customers' messages reach {business} again."),
+            "See the status",
+        ),
+        (Es, Silent) => (
+            format!("Todo en orden otra vez: {business}"),
+            format!("Los mensajes de los clientes vuelven a llegar a {business}."),
+            "Ver el estado",
+        ),
+        (Pt, Silent) => (
+            format!("Tudo normal de novo: {business}"),
+            format!("As mensagens dos clientes voltaram a chegar a {business}."),
+            "Ver o status",
         ),
         (En, _) => (
             format!("Back to normal: {business}"),

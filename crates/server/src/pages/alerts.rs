@@ -41,6 +41,7 @@ pub fn label(kind: AlertKind) -> &'static str {
         AlertKind::Disconnected => "Disconnected for more than 10 minutes",
         AlertKind::WorkerError => "A worker in ERROR (stale or crash loop)",
         AlertKind::OutdatedClient => "WhatsApp refused an outdated client",
+        AlertKind::Silent => "No customer messages for much longer than usual while open",
     }
 }
 

@@ -19,6 +19,7 @@ mod pages;
 mod portal;
 mod security;
 mod settings;
+mod silence;
 mod smtp_sink;
 mod v1;
 mod webhook_sink;
