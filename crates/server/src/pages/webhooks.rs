@@ -31,9 +31,79 @@ pub fn portal_router() -> Router<AppState> {
 
 pub fn admin_router() -> Router<AppState> {
     actions(
-        Router::new().route("/webhooks", get(admin_page).post(admin_create)),
+        Router::new()
+            .route("/webhooks", get(admin_page).post(admin_create))
+            .route(
+                "/tenants/{tenant}/webhooks/{id}/replay",
+                post(tenant_replay),
+            ),
         admin_act,
     )
+}
+
+/// A tenant's endpoint as the console's tenant page shows it.
+pub struct TenantHookRow {
+    pub id: String,
+    pub url: String,
+    pub state: String,
+    pub tone: &'static str,
+    pub dead: usize,
+}
+
+/// The tenant's own endpoints with their dead letters, for operators
+/// helping its owner.
+pub async fn tenant_rows(
+    state: &AppState,
+    tenant: flowhq_domain::TenantId,
+) -> crate::error::AppResult<Vec<TenantHookRow>> {
+    let owner = Owner::Tenant(tenant);
+    let mut rows = Vec::new();
+    for endpoint in state.store.webhook_endpoints(owner).await? {
+        let dead = state
+            .store
+            .webhook_deliveries(owner, endpoint.id, Some(DeliveryStatus::Dead), 200, None)
+            .await?
+            .items
+            .len();
+        let (state_text, tone) = state_of(&endpoint);
+        rows.push(TenantHookRow {
+            id: endpoint.id.to_string(),
+            url: endpoint.url,
+            state: state_text,
+            tone,
+            dead,
+        });
+    }
+    Ok(rows)
+}
+
+/// The console replays a tenant endpoint's dead letters.
+#[tracing::instrument(skip_all)]
+async fn tenant_replay(
+    State(state): State<AppState>,
+    _page: AdminPage,
+    Path((tenant, id)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<HashMap<String, String>>,
+) -> PageResult {
+    let tenant: flowhq_domain::TenantId = crate::extract::parse_id(&tenant, "tenant")?;
+    hooks::replay(&state, Owner::Tenant(tenant), &id, None).await?;
+    Ok(Redirect::to(&format!("/admin/tenants/{tenant}#public-api")).into_response())
+}
+
+/// An endpoint's state in words, and its badge's tone.
+fn state_of(endpoint: &flowhq_store::webhooks::WebhookEndpoint) -> (String, &'static str) {
+    match (&endpoint.disabled_at, &endpoint.failing_since) {
+        (Some(at), _) => (
+            format!(
+                "Off since {}: {}",
+                view::time(*at),
+                endpoint.disabled_reason.clone().unwrap_or_default()
+            ),
+            "bad",
+        ),
+        (None, Some(since)) => (format!("Failing since {}", view::time(*since)), "wait"),
+        (None, None) => ("On".to_owned(), "ok"),
+    }
 }
 
 /// `POST /webhooks/{id}/{action}` and `…/deliveries/{delivery}/replay`.
@@ -167,18 +237,7 @@ async fn show(
             .await?
             .items
             .len();
-        let (state_text, tone) = match (&endpoint.disabled_at, &endpoint.failing_since) {
-            (Some(at), _) => (
-                format!(
-                    "Off since {}: {}",
-                    view::time(*at),
-                    endpoint.disabled_reason.clone().unwrap_or_default()
-                ),
-                "bad",
-            ),
-            (None, Some(since)) => (format!("Failing since {}", view::time(*since)), "wait"),
-            (None, None) => ("On".to_owned(), "ok"),
-        };
+        let (state_text, tone) = state_of(&endpoint);
         endpoints.push(EndpointCard {
             id: endpoint.id.to_string(),
             url: endpoint.url,

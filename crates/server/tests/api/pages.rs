@@ -1022,6 +1022,13 @@ async fn owners_manage_webhooks_from_their_page(app: TestApp) {
         !html.contains("shop.example.org"),
         "a tenant's endpoint is not the operators'"
     );
+    // The console's tenant page lists the tenant's own endpoints.
+    let email = Email::parse("hooks@example.com").unwrap();
+    let user = app.store.user_by_email(&email).await.unwrap().unwrap();
+    let tenant = user.tenant_id.unwrap();
+    let (status, html) = get(&app, &admin, &format!("/admin/tenants/{tenant}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("https://shop.example.org/h"), "{html}");
     app.stop().await;
 }
 

@@ -265,6 +265,7 @@ struct TenantPage {
     log_path: String,
     api_keys: Vec<KeyRow>,
     send_any_contact: bool,
+    webhooks: Vec<crate::pages::webhooks::TenantHookRow>,
     notice: Option<&'static str>,
     error: Option<String>,
 }
@@ -401,6 +402,7 @@ async fn tenant_page(
         store.list_api_keys(id),
         store.api_send_any_contact(id),
     )?;
+    let webhooks = crate::pages::webhooks::tenant_rows(state, id).await?;
     let now = Utc::now();
     let tz = detail.config.hours.timezone;
     let hours =
@@ -487,6 +489,7 @@ async fn tenant_page(
         log_path: log_path.display().to_string(),
         api_keys: api_keys.iter().map(|k| KeyRow::of(k, now)).collect(),
         send_any_contact,
+        webhooks,
         notice,
         error,
     })
