@@ -132,6 +132,8 @@ pub struct User {
     pub password_hash: String,
     /// When the user followed the link mailed at sign-up; `None` until then.
     pub email_verified_at: Option<DateTime<Utc>>,
+    /// The language the person chose for the pages; `None` until they do.
+    pub language: Option<Language>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod heal;
 pub mod health;
+pub mod i18n;
 pub mod leader;
 pub mod lifecycle;
 pub mod link;

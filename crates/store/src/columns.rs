@@ -54,7 +54,7 @@ macro_rules! user_columns {
     () => {
         "u.id AS u_id, u.tenant_id AS u_tenant_id, u.name AS u_name, u.email AS u_email, \
          u.phone AS u_phone, u.role AS u_role, u.password_hash AS u_password_hash, \
-         u.email_verified_at AS u_email_verified_at, \
+         u.email_verified_at AS u_email_verified_at, u.language AS u_language, \
          u.created_at AS u_created_at, u.updated_at AS u_updated_at"
     };
 }

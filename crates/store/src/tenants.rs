@@ -440,6 +440,20 @@ impl Store {
         crate::rows::found(row, config_from_row, "tenant")
     }
 
+    /// The language the tenant's bot answers in: what its owners' pages
+    /// follow until they choose one.
+    pub async fn tenant_language(&self, id: TenantId) -> Result<Language> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT language FROM tenant_config WHERE tenant_id = $1")
+                .bind(id.to_string())
+                .fetch_optional(self.pool())
+                .await?;
+        let (language,) = row.ok_or(StoreError::NotFound("tenant"))?;
+        language
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("tenant_config.language: {e}")))
+    }
+
     /// Deletes a tenant and, by cascade, everything it owns.
     pub async fn delete_tenant(&self, id: TenantId) -> Result<()> {
         let result = sqlx::query("DELETE FROM tenant WHERE id = $1")

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use flowhq_domain::entities::User;
 use flowhq_domain::values::{Email, Name, PhoneNumber};
-use flowhq_domain::{Role, TenantId, UserId};
+use flowhq_domain::{Language, Role, TenantId, UserId};
 use sqlx::any::AnyRow;
 
 use crate::rows::{RowExt, millis};
@@ -115,6 +115,21 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
+    /// Saves the language `user` chose for the pages (`None`: follow the
+    /// business and the browser again).
+    pub async fn set_user_language(&self, user: UserId, language: Option<Language>) -> Result<()> {
+        let done = sqlx::query("UPDATE app_user SET language = $1, updated_at = $2 WHERE id = $3")
+            .bind(language.map(|l| l.as_str()))
+            .bind(millis(Utc::now()))
+            .bind(user.to_string())
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        Ok(())
+    }
+
     pub async fn count_admins(&self) -> Result<i64> {
         let count: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM app_user WHERE role = 'ADMIN'")
             .fetch_one(self.pool())
@@ -133,6 +148,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<User> {
         role: row.parsed("u_role")?,
         password_hash: row.text("u_password_hash")?,
         email_verified_at: row.time_opt("u_email_verified_at")?,
+        language: row.parsed_opt("u_language")?,
         created_at: row.time("u_created_at")?,
         updated_at: row.time("u_updated_at")?,
     })

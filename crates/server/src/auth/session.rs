@@ -38,6 +38,12 @@ pub fn token_from(headers: &HeaderMap) -> Option<String> {
 /// The value of cookie `name` when it has the shape of our tokens (64 hex
 /// digits); anything else is treated as absent.
 pub fn token_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    cookie(headers, name)
+        .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The raw value of cookie `name`, if the request has it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -46,7 +52,6 @@ pub fn token_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value.to_owned())
-        .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The live session of the request, if any.

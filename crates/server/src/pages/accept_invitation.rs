@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::api::admin::invitations::accept_invitation;
 use crate::error::AppError;
 use crate::extract::Query;
-use crate::pages::auth::{link_is_live, sentence, with_anon_cookie};
+use crate::pages::auth::{link_is_live, with_anon_cookie};
 use crate::pages::csrf::{AnonForm, anon_token};
 use crate::pages::{Chrome, PageResult, render};
 use crate::state::AppState;
@@ -83,11 +83,15 @@ async fn accept(
     AnonForm(form): AnonForm<AcceptForm>,
 ) -> PageResult {
     let error = if form.password != form.password_again {
-        Some("The two passwords differ.".to_owned())
+        Some(crate::i18n::current().t("field-passwords-differ"))
     } else {
         match accept_invitation(&state, &form.token, form.password).await {
             Ok(_) => return Ok(Redirect::to("/login?invited=1").into_response()),
-            Err(err @ AppError::Invalid { .. }) => Some(sentence(&err.to_string())),
+            Err(AppError::Invalid { field, message }) => Some(crate::i18n::refusal(
+                crate::i18n::current(),
+                &field,
+                &message,
+            )),
             Err(other) => return Err(other.into()),
         }
     };

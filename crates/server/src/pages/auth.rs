@@ -13,6 +13,7 @@ use crate::api::portal::accounts::{LoginBody, SignupBody, authenticate, create_o
 use crate::auth::session;
 use crate::error::AppError;
 use crate::extract::{ClientAddress, Query};
+use crate::i18n;
 use crate::pages::csrf::{AnonForm, CsrfForm, anon_token};
 use crate::pages::guard::{MaybeUser, home_for};
 use crate::pages::{Chrome, PageResult, render};
@@ -161,14 +162,11 @@ async fn login(
         }
         Err(AppError::InvalidCredentials) => (
             StatusCode::UNAUTHORIZED,
-            "That email and password do not match an account.".to_owned(),
+            i18n::current().t("login-mismatch"),
         ),
         Err(AppError::TooManyRequests { retry_after_s }) => (
             StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many failed attempts. Try again in {} minute(s).",
-                retry_after_s.div_ceil(60)
-            ),
+            i18n::current().t1("login-too-many", "minutes", retry_after_s.div_ceil(60)),
         ),
         Err(other) => return Err(other.into()),
     };
@@ -251,10 +249,11 @@ async fn signup(
     };
     // Every refused field at once; only then the account (and whether the
     // email is taken).
+    let tr = i18n::current();
     let refusals = body.refusals().await;
     if !refusals.is_empty() {
         let mut errors = SignupErrors {
-            summary: Some("Please correct the marked fields.".into()),
+            summary: Some(tr.t("form-correct-fields")),
             ..SignupErrors::default()
         };
         for (field, message) in refusals {
@@ -265,7 +264,7 @@ async fn signup(
                 "phone" => &mut errors.phone,
                 _ => &mut errors.password,
             };
-            *slot = Some(sentence(&message));
+            *slot = Some(i18n::refusal(tr, field, &message));
         }
         let (csrf_token, cookie) = anon_token(&headers);
         let page = SignupPage {
@@ -281,6 +280,12 @@ async fn signup(
     }
     let err = match create_owner(&state, body).await {
         Ok((user, _)) => {
+            // The language the person signed up in is their choice for
+            // the pages from now on.
+            state
+                .store
+                .set_user_language(user.id, Some(tr.language()))
+                .await?;
             let cookie = session::start(&state, &headers, &user).await?;
             let mut response = Redirect::to("/app/setup").into_response();
             session::set_cookie(response.headers_mut(), cookie);
@@ -291,7 +296,7 @@ async fn signup(
     };
     let status = err.status();
     let mut errors = SignupErrors {
-        summary: Some("Please correct the marked fields.".into()),
+        summary: Some(tr.t("form-correct-fields")),
         ..SignupErrors::default()
     };
     match err {
@@ -304,8 +309,10 @@ async fn signup(
                 "password" => &mut errors.password,
                 _ => &mut errors.summary,
             };
-            *slot = Some(sentence(&message));
+            *slot = Some(i18n::refusal(tr, &field, &message));
         }
+        // The one conflict of a sign-up: the email is taken.
+        AppError::Conflict { .. } => errors.email = Some(tr.t("field-email-taken")),
         other => errors.email = Some(sentence(&other.to_string())),
     }
     let (csrf_token, cookie) = anon_token(&headers);

@@ -4,12 +4,13 @@
 
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
-use flowhq_domain::Role;
 use flowhq_domain::entities::User;
+use flowhq_domain::{Language, Role};
 use flowhq_store::web_sessions::WebSession;
 
 use crate::auth::{Actor, Admin, Owner, session};
 use crate::error::AppError;
+use crate::i18n::{self, negotiate};
 use crate::pages::{Chrome, NavUser, PageError};
 use crate::state::AppState;
 
@@ -41,11 +42,35 @@ async fn logged_in(parts: &mut Parts, state: &AppState) -> Result<WebSession, Pa
     parts
         .extensions
         .insert(SessionToken(session.csrf_token.clone()));
+    i18n::set_current(language_of(state, &parts.headers, &session.user).await?);
     Ok(session)
+}
+
+/// The pages' language for someone logged in: their saved choice, else the
+/// switcher's cookie, else (for an owner) their business's language, else
+/// the browser's.
+async fn language_of(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    user: &User,
+) -> Result<Language, PageError> {
+    if let Some(language) = user.language.or_else(|| negotiate::from_cookie(headers)) {
+        return Ok(language);
+    }
+    if let (Role::Owner, Some(tenant)) = (user.role, user.tenant_id) {
+        match state.store.tenant_language(tenant).await {
+            Ok(language) => return Ok(language),
+            Err(flowhq_store::StoreError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(negotiate::from_accept_language(headers).unwrap_or(Language::En))
 }
 
 fn chrome_for(session: &WebSession, section: &'static str) -> Chrome {
     Chrome {
+        tr: i18n::current(),
+        here: i18n::current_path(),
         user: Some(NavUser {
             name: session.user.name.to_string(),
             email: session.user.email.to_string(),

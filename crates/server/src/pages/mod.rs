@@ -16,6 +16,7 @@ pub mod charts;
 pub mod csrf;
 pub mod digest;
 pub mod guard;
+pub mod language;
 pub mod password_reset;
 pub mod phone;
 pub mod portal;
@@ -30,6 +31,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use flowhq_store::StoreError;
 
 use crate::error::AppError;
+use crate::i18n::{self, Tr};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -40,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(verify_email::router())
         .merge(digest::router())
         .merge(accept_invitation::router())
+        .merge(language::router())
         .nest(
             "/admin",
             admin::router()
@@ -55,15 +58,28 @@ pub fn router() -> Router<AppState> {
         .layer(axum::middleware::from_fn(
             crate::auth::cross_site::refuse_for_pages,
         ))
+        .layer(axum::middleware::from_fn(i18n::scope))
 }
 
 /// What every page's layout needs: who is logged in, the token for the
-/// log-out form, and which section of the navigation is current.
+/// log-out form, which section of the navigation is current, the page's
+/// language and its own address (for the language switcher).
 #[derive(Clone, Debug, Default)]
 pub struct Chrome {
     pub user: Option<NavUser>,
     pub csrf_token: String,
     pub section: &'static str,
+    pub tr: Tr,
+    pub here: String,
+}
+
+/// One entry of the language switcher.
+pub struct LanguageChoice {
+    pub code: &'static str,
+    pub lang: &'static str,
+    pub short: &'static str,
+    pub name: String,
+    pub current: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -74,8 +90,65 @@ pub struct NavUser {
 }
 
 impl Chrome {
+    /// The layout of a page for whoever is not logged in, in the request's
+    /// language.
     pub fn anonymous() -> Self {
-        Self::default()
+        Self {
+            tr: i18n::current(),
+            here: i18n::current_path(),
+            ..Self::default()
+        }
+    }
+
+    /// The text of `key` in the page's language (see [`Tr::t`]).
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.tr.t1(key, name, value)
+    }
+
+    pub fn t2(
+        &self,
+        key: &str,
+        name1: &str,
+        value1: impl std::fmt::Display,
+        name2: &str,
+        value2: impl std::fmt::Display,
+    ) -> String {
+        self.tr.t2(key, name1, value1, name2, value2)
+    }
+
+    pub fn tn(&self, key: &str, count: impl i18n::Count) -> String {
+        self.tr.tn(key, count)
+    }
+
+    pub fn number(&self, n: impl i18n::Count) -> String {
+        self.tr.number(n)
+    }
+
+    /// This page's address as a query value (the switcher's `next`).
+    pub fn here_encoded(&self) -> String {
+        view::urlencode(&self.here)
+    }
+
+    /// The switcher's entries, the page's own language marked.
+    pub fn languages(&self) -> Vec<LanguageChoice> {
+        i18n::FILES
+            .iter()
+            .map(|(language, _, _)| LanguageChoice {
+                code: i18n::negotiate::code(*language),
+                lang: i18n::html_lang(*language),
+                short: match language {
+                    flowhq_domain::Language::En => "EN",
+                    flowhq_domain::Language::Es => "ES",
+                    flowhq_domain::Language::Pt => "PT",
+                },
+                name: self.t(&format!("language-{}", i18n::negotiate::code(*language))),
+                current: *language == self.tr.language(),
+            })
+            .collect()
     }
 }
 
@@ -104,7 +177,7 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
 struct ErrorPage {
     chrome: Chrome,
     status: u16,
-    title: &'static str,
+    title: String,
     message: String,
 }
 
@@ -144,17 +217,24 @@ impl PageError {
 }
 
 /// What answers a path nothing serves: the API's JSON error under `/api/`,
-/// a page everywhere else (a person followed a link or typed it).
-pub async fn not_found(uri: axum::http::Uri) -> Response {
-    if uri.path().starts_with("/api/") {
+/// a page everywhere else (a person followed a link or typed it), in the
+/// visitor's language (this fallback sits outside the pages' router and
+/// its language middleware, so it sets the language itself).
+pub async fn not_found(request: axum::extract::Request) -> Response {
+    if request.uri().path().starts_with("/api/") {
         AppError::NotFound("route").into_response()
     } else {
-        PageError::not_found("page").into_response()
+        let (parts, _) = request.into_parts();
+        i18n::within(&parts, async {
+            PageError::not_found("page").into_response()
+        })
+        .await
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        let tr = i18n::current();
         let (status, title, message) = match self {
             PageError::Login { next, expired } => {
                 let expired = if expired { "&expired=1" } else { "" };
@@ -163,35 +243,50 @@ impl IntoResponse for PageError {
             }
             PageError::Csrf => (
                 StatusCode::FORBIDDEN,
-                "This form has expired",
-                "For your safety the form was refused. Go back, reload the page and try again."
-                    .to_owned(),
+                tr.t("error-form-expired"),
+                tr.t("error-form-expired-text"),
             ),
             PageError::App(err) => match err {
                 AppError::Unauthorized | AppError::InvalidCredentials => {
                     return Redirect::to("/login").into_response();
                 }
-                AppError::NotFound(what) => (
+                AppError::NotFound(_) => (
                     StatusCode::NOT_FOUND,
-                    "Not found",
-                    format!("We could not find that {what}."),
+                    tr.t("error-not-found"),
+                    tr.t("error-not-found-text"),
                 ),
-                AppError::Forbidden(why) => (
+                AppError::Forbidden(_) => (
                     StatusCode::FORBIDDEN,
-                    "Not allowed",
-                    format!("You cannot open this page: {why}."),
+                    tr.t("error-forbidden"),
+                    tr.t("error-forbidden-text"),
                 ),
                 AppError::Internal(e) => {
                     tracing::error!(error = ?e, "internal error on a page");
                     (
                         StatusCode::INTERNAL_SERVER_ERROR,
-                        "Something went wrong",
-                        "Something went wrong on our side; it has been logged.".to_owned(),
+                        tr.t("error-internal"),
+                        tr.t("error-internal-text"),
                     )
                 }
+                AppError::Unavailable(_) => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    tr.t("error-other"),
+                    tr.t("error-unavailable-text"),
+                ),
+                AppError::TooManyRequests { retry_after_s } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    tr.t("error-other"),
+                    tr.t1("error-too-many", "minutes", retry_after_s.div_ceil(60)),
+                ),
+                // A refusal the page did not place next to a field: the
+                // check's own words.
                 other => {
                     let status = other.status();
-                    (status, "That did not work", other.to_string())
+                    (
+                        status,
+                        tr.t("error-other"),
+                        auth::sentence(&other.to_string()),
+                    )
                 }
             },
         };

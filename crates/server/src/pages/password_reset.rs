@@ -11,10 +11,10 @@ use axum::routing::get;
 use flowhq_store::tokens::TokenPurpose;
 use serde::Deserialize;
 
-use crate::api::portal::password_reset::{REQUESTED_MESSAGE, confirm_reset, request_reset};
+use crate::api::portal::password_reset::{confirm_reset, request_reset};
 use crate::error::AppError;
 use crate::extract::{ClientAddress, Query};
-use crate::pages::auth::{link_is_live, sentence, with_anon_cookie};
+use crate::pages::auth::{link_is_live, with_anon_cookie};
 use crate::pages::csrf::{AnonForm, anon_token};
 use crate::pages::{Chrome, PageResult, render};
 use crate::state::AppState;
@@ -33,7 +33,7 @@ struct ForgotPage {
     email: String,
     error: Option<String>,
     /// Shown once the request is taken, whoever the address belongs to.
-    sent: Option<&'static str>,
+    sent: Option<String>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -63,14 +63,12 @@ async fn forgot(
     AnonForm(form): AnonForm<ForgotForm>,
 ) -> PageResult {
     let email = form.email.trim().to_owned();
+    let tr = crate::i18n::current();
     let (status, error, sent) = match request_reset(&state, &email, &address) {
-        Ok(()) => (StatusCode::OK, None, Some(REQUESTED_MESSAGE)),
+        Ok(()) => (StatusCode::OK, None, Some(tr.t("forgot-sent"))),
         Err(AppError::TooManyRequests { retry_after_s }) => (
             StatusCode::TOO_MANY_REQUESTS,
-            Some(format!(
-                "Too many requests. Try again in {} minute(s).",
-                retry_after_s.div_ceil(60)
-            )),
+            Some(tr.t1("error-too-many", "minutes", retry_after_s.div_ceil(60))),
             None,
         ),
         Err(other) => return Err(other.into()),
@@ -152,7 +150,14 @@ async fn reset(
     };
     let (valid, error) = match result {
         Ok(()) => return Ok(Redirect::to("/login?password_reset=1").into_response()),
-        Err(AppError::Invalid { field, message }) => (field != "token", sentence(&message)),
+        Err(AppError::Invalid { field, message }) => (
+            field != "token",
+            if field == "password_again" {
+                crate::i18n::current().t("field-passwords-differ")
+            } else {
+                crate::i18n::refusal(crate::i18n::current(), &field, &message)
+            },
+        ),
         Err(other) => return Err(other.into()),
     };
     let (csrf_token, cookie) = anon_token(&headers);

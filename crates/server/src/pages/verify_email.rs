@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::api::portal::email_verification::verify_token;
 use crate::error::AppError;
 use crate::extract::Query;
-use crate::pages::auth::{link_is_live, sentence, with_anon_cookie};
+use crate::pages::auth::{link_is_live, with_anon_cookie};
 use crate::pages::csrf::{AnonForm, anon_token};
 use crate::pages::{Chrome, PageResult, render};
 use crate::state::AppState;
@@ -80,9 +80,7 @@ async fn confirm(
 ) -> PageResult {
     let (status, verified, error) = match verify_token(&state, &form.token).await {
         Ok(_) => (StatusCode::OK, true, None),
-        Err(err @ AppError::Invalid { .. }) => {
-            (err.status(), false, Some(sentence(&err.to_string())))
-        }
+        Err(err @ AppError::Invalid { .. }) => (err.status(), false, None),
         Err(other) => return Err(other.into()),
     };
     let (csrf_token, cookie) = anon_token(&headers);

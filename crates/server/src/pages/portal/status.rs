@@ -43,7 +43,6 @@ pub struct Step {
 #[template(path = "portal/status.html")]
 struct StatusPage {
     chrome: Chrome,
-    lang: String,
     business_name: String,
     /// NEW, PENDING, QR, ACTIVE, PAUSED, ERROR: which panel shows.
     stage: &'static str,
@@ -204,7 +203,6 @@ async fn status_page(
             _ => None,
         },
         chrome: page.chrome("status"),
-        lang: detail.config.language.as_str().to_lowercase(),
         business_name: detail.config.business_name.clone(),
         stage,
         status: view::label(status.as_str()),
