@@ -56,6 +56,7 @@ field-phone-format = Type the number with its country code, starting with + (for
 field-phone-digits = Only digits may follow the +.
 field-phone-length = A phone number has 8 to 15 digits.
 field-phone-zero = Country codes do not start with 0.
+field-control-characters = Line breaks, tabs and other control characters are not allowed here.
 field-email-invalid = This does not look like an email address.
 field-email-taken = An account with this email already exists.
 field-password-short = The password needs at least 10 characters.

@@ -50,6 +50,7 @@ field-phone-format = Escribe el número con su código de país, empezando por +
 field-phone-digits = Después del + solo puede haber dígitos.
 field-phone-length = Un número de teléfono tiene de 8 a 15 dígitos.
 field-phone-zero = Los códigos de país no empiezan por 0.
+field-control-characters = Aquí no se permiten saltos de línea, tabulaciones ni otros caracteres de control.
 field-email-invalid = Esto no parece una dirección de correo.
 field-email-taken = Ya existe una cuenta con este correo.
 field-password-short = La contraseña necesita al menos 10 caracteres.

@@ -50,6 +50,7 @@ field-phone-format = Digite o número com o código do país, começando com + (
 field-phone-digits = Depois do + só pode haver dígitos.
 field-phone-length = Um número de telefone tem de 8 a 15 dígitos.
 field-phone-zero = Códigos de país não começam com 0.
+field-control-characters = Quebras de linha, tabulações e outros caracteres de controle não são permitidos aqui.
 field-email-invalid = Isto não parece um endereço de e-mail.
 field-email-taken = Já existe uma conta com este e-mail.
 field-password-short = A senha precisa de pelo menos 10 caracteres.

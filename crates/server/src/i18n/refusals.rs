@@ -20,7 +20,13 @@ pub fn refusal(tr: Tr, field: &str, message: &str) -> String {
             .to_owned()
     };
     let key = match reason {
-        r if r.starts_with("must not be empty") || r == "is required" => "field-required",
+        r if r.starts_with("must not be empty")
+            || r.starts_with("must contain visible characters")
+            || r == "is required" =>
+        {
+            "field-required"
+        }
+        r if r.starts_with("must not contain control characters") => "field-control-characters",
         r if r.starts_with("must be at most") || r.starts_with("must have at most") => {
             return tr.t1("field-too-long", "n", number());
         }

@@ -240,16 +240,19 @@ async fn signup(
     headers: HeaderMap,
     AnonForm(mut form): AnonForm<SignupForm>,
 ) -> PageResult {
+    let tr = i18n::current();
     let body = SignupBody {
         name: form.name.clone(),
         email: form.email.clone(),
         password: std::mem::take(&mut form.password),
         phone: crate::pages::phone::normalize(&form.phone, &headers),
         business_name: Some(form.business_name.clone()),
+        // Signed up in a language: the business starts in it (its setup
+        // form offers it first, and the owner's pages follow it).
+        language: Some(tr.language()),
     };
     // Every refused field at once; only then the account (and whether the
     // email is taken).
-    let tr = i18n::current();
     let refusals = body.refusals().await;
     if !refusals.is_empty() {
         let mut errors = SignupErrors {
@@ -280,12 +283,6 @@ async fn signup(
     }
     let err = match create_owner(&state, body).await {
         Ok((user, _)) => {
-            // The language the person signed up in is their choice for
-            // the pages from now on.
-            state
-                .store
-                .set_user_language(user.id, Some(tr.language()))
-                .await?;
             let cookie = session::start(&state, &headers, &user).await?;
             let mut response = Redirect::to("/app/setup").into_response();
             session::set_cookie(response.headers_mut(), cookie);

@@ -4,9 +4,9 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use flowhq_domain::Role;
 use flowhq_domain::entities::User;
 use flowhq_domain::values::{Email, Name, PhoneNumber};
+use flowhq_domain::{Language, Role};
 use flowhq_store::tenants::{ConfigInput, NewTenant, TenantDetail};
 use flowhq_store::users::NewUser;
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,11 @@ pub struct SignupBody {
     pub phone: String,
     /// The business's name; the owner's name when absent.
     pub business_name: Option<String>,
+    /// The business's language (`EN`, `ES`, `PT`): its bot's, and its
+    /// owner's pages' until they choose one. English when absent; the
+    /// setup request may change it.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 impl SignupBody {
@@ -115,7 +120,10 @@ pub async fn create_owner(
         .create_tenant_in(
             &mut tx,
             &NewTenant {
-                config: ConfigInput::default_for(&business),
+                config: ConfigInput {
+                    language: body.language.unwrap_or(Language::En),
+                    ..ConfigInput::default_for(&business)
+                },
                 name: business,
                 phone_number: phone.clone(),
             },
@@ -136,8 +144,8 @@ pub async fn create_owner(
         )
         .await?;
     let detail = state.store.tenant_detail_in(&mut tx, tenant_id).await?;
-    // The tenant was made just now with the default config, in English
-    // until its setup says otherwise (`ConfigInput::default_for`).
+    // The tenant was made just now in the language of the sign-up (English
+    // unless said) until its setup says otherwise.
     let language = detail.config.language;
     super::email_verification::queue_link_in(state, &mut tx, &user, language).await?;
     tx.commit().await.map_err(flowhq_store::StoreError::from)?;
