@@ -31,8 +31,11 @@ macro_rules! files_of {
     };
 }
 
-/// The message files: language, folder name, and (area, text) per file.
-pub const FILES: [(Language, &str, [(&str, &str); 4]); 3] = [
+/// One language's files: (area, text) each.
+pub type Files = [(&'static str, &'static str); 4];
+
+/// The message files: language, folder name, and its files.
+pub const FILES: [(Language, &str, Files); 3] = [
     (Language::En, "en", files_of!("en")),
     (Language::Es, "es", files_of!("es")),
     (Language::Pt, "pt-BR", files_of!("pt-BR")),
