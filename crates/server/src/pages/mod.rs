@@ -23,6 +23,7 @@ pub mod portal;
 pub mod verify_email;
 pub mod view;
 pub mod webhooks;
+pub mod zones;
 
 use askama::Template;
 use axum::Router;

@@ -28,12 +28,19 @@ pub fn normalize(typed: &str, headers: &HeaderMap) -> String {
 
 /// The region of the first language in `Accept-Language` that has one.
 fn country_of(headers: &HeaderMap) -> Option<phonenumber::country::Id> {
+    browser_region(headers)?.parse().ok()
+}
+
+/// The region (`BR`) of the first language in `Accept-Language` that names
+/// a country.
+pub fn browser_region(headers: &HeaderMap) -> Option<String> {
     let header = headers.get(ACCEPT_LANGUAGE)?.to_str().ok()?;
     header
         .split(',')
         .filter_map(|part| part.split(';').next())
         .filter_map(|tag| tag.trim().split(['-', '_']).nth(1))
-        .find_map(|region| region.to_ascii_uppercase().parse().ok())
+        .map(str::to_ascii_uppercase)
+        .find(|region| region.parse::<phonenumber::country::Id>().is_ok())
 }
 
 #[cfg(test)]
