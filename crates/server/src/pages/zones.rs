@@ -4,7 +4,7 @@
 //! WhatsApp number or the browser.
 
 use axum::http::HeaderMap;
-use chrono_tz::{TZ_VARIANTS, Tz};
+use chrono_tz::TZ_VARIANTS;
 
 /// Old and alternate names tzdata keeps for compatibility (its `backward`
 /// file, without the "pre-2013 practice" section, whose names are real
@@ -233,6 +233,7 @@ pub fn guess(number: Option<&str>, headers: &HeaderMap) -> Option<&'static str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono_tz::Tz;
 
     #[test]
     fn only_current_names_each_known_to_chrono_tz() {
