@@ -47,6 +47,7 @@ flowhq_store::backend_tests!(run:
     emails_are_unique_regardless_of_case,
     data_survives_a_reconnect_and_migrations_run_once,
     messages_per_day_and_decisions_are_counted_per_tenant,
+    daily_totals_are_the_same_rolled_up_or_live,
 );
 
 fn new_tenant(name: &str, phone: &str) -> NewTenant {
@@ -535,5 +536,113 @@ async fn messages_per_day_and_decisions_are_counted_per_tenant(store: Store, _ur
     assert_eq!(
         decisions,
         [("AWAY".to_owned(), 1), ("WELCOME".to_owned(), 1)]
+    );
+}
+
+async fn daily_totals_are_the_same_rolled_up_or_live(store: Store, _url: String) {
+    use flowhq_domain::LoggedDecision;
+    use flowhq_store::daily::day_of;
+    let a = store
+        .create_tenant(&new_tenant("Roll A", "+5511900000041"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    let b = store
+        .create_tenant(&new_tenant("Roll B", "+5511900000042"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    let now: chrono::DateTime<Utc> = "2026-12-05T12:00:00Z".parse().unwrap();
+    let at = |days_ago: i64, direction, id: &str, decision| LoggedMessage {
+        created_at: now - chrono::Duration::days(days_ago),
+        bot_decision: decision,
+        ..message(direction, id)
+    };
+    store
+        .log_messages(
+            a,
+            &[
+                at(0, Direction::Inbound, "a1", Some(LoggedDecision::Welcome)),
+                at(0, Direction::Outbound, "a2", None),
+                at(1, Direction::Inbound, "a3", Some(LoggedDecision::Handoff)),
+                at(2, Direction::Inbound, "a4", Some(LoggedDecision::Away)),
+                at(
+                    2,
+                    Direction::Inbound,
+                    "a5",
+                    Some(LoggedDecision::AwayAlreadySent),
+                ),
+                at(40, Direction::Inbound, "old", Some(LoggedDecision::Answer)),
+            ],
+        )
+        .await
+        .unwrap();
+    store
+        .log_messages(
+            b,
+            &[at(
+                1,
+                Direction::Inbound,
+                "b1",
+                Some(LoggedDecision::Answer),
+            )],
+        )
+        .await
+        .unwrap();
+    let since = now - chrono::Duration::days(2);
+    let live_a = store.daily_totals(Some(a), since, now).await.unwrap();
+    let live_all = store.daily_totals(None, since, now).await.unwrap();
+    let summary: Vec<_> = live_a
+        .iter()
+        .map(|d| (d.inbound, d.outbound, d.answered, d.after_hours, d.handoffs))
+        .collect();
+    assert_eq!(summary, [(2, 0, 1, 2, 0), (1, 0, 1, 0, 1), (1, 1, 1, 0, 0)]);
+    assert_eq!(live_all[1].inbound, 2, "both businesses");
+
+    // Rolled up through yesterday: the same figures, today still live.
+    let today = day_of(now);
+    store
+        .roll_up_days(today - 35, today - 1, today)
+        .await
+        .unwrap();
+    assert_eq!(store.rolled_through().await.unwrap(), Some(today - 1));
+    assert_eq!(
+        store.daily_totals(Some(a), since, now).await.unwrap(),
+        live_a
+    );
+    assert_eq!(
+        store.daily_totals(None, since, now).await.unwrap(),
+        live_all
+    );
+    store
+        .log_messages(a, &[at(0, Direction::Inbound, "a6", None)])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.daily_totals(Some(a), since, now).await.unwrap()[2].inbound,
+        2,
+        "today is counted live"
+    );
+
+    // A message logged a day late lands in its day at the next recount.
+    store
+        .log_messages(a, &[at(1, Direction::Inbound, "late", None)])
+        .await
+        .unwrap();
+    store
+        .roll_up_days(today - 1, today - 1, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.daily_totals(Some(a), since, now).await.unwrap()[1].inbound,
+        2
+    );
+    // A deleted business leaves nothing behind.
+    store.delete_tenant(b).await.unwrap();
+    assert_eq!(
+        store.daily_totals(None, since, now).await.unwrap()[1].inbound,
+        2
     );
 }

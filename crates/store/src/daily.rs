@@ -1,0 +1,187 @@
+//! Messages per business and day for the charts: a daily roll-up
+//! (`message_daily`) recounted from `message_log` by a leader job, and
+//! read together with a live count of the days it has not finished, so a
+//! chart is as current as the page and reads a few dozen rows.
+//!
+//! Days are UTC days. A day is final once `rolled_through` passed it; a
+//! message logged more than a day late (a worker that could not reach the
+//! control plane for that long) is in `message_log` but not in its day's
+//! bar.
+
+use chrono::{DateTime, Utc};
+use flowhq_domain::TenantId;
+use sqlx::any::AnyRow;
+
+use crate::rows::{RowExt, millis};
+use crate::{Result, Store};
+
+pub const DAY_MS: i64 = 86_400_000;
+
+/// One day of one business (or of all): the day's first millisecond (UTC)
+/// and what happened on it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DayTotals {
+    pub day_start_ms: i64,
+    pub inbound: i64,
+    pub outbound: i64,
+    /// Inbound messages the bot answered.
+    pub answered: i64,
+    /// Inbound messages that came while the business was closed.
+    pub after_hours: i64,
+    /// Customers who asked for a person.
+    pub handoffs: i64,
+}
+
+impl DayTotals {
+    fn add(&mut self, other: &DayTotals) {
+        self.inbound += other.inbound;
+        self.outbound += other.outbound;
+        self.answered += other.answered;
+        self.after_hours += other.after_hours;
+        self.handoffs += other.handoffs;
+    }
+}
+
+/// The sums of one day, as the roll-up and the live count compute them.
+/// (PostgreSQL sums BIGINTs to NUMERIC: cast back for both databases.)
+const SUMS: &str = "CAST(SUM(CASE WHEN direction = 'INBOUND' THEN 1 ELSE 0 END) AS BIGINT) \
+         AS inbound, \
+     CAST(SUM(CASE WHEN direction = 'OUTBOUND' THEN 1 ELSE 0 END) AS BIGINT) AS outbound, \
+     CAST(SUM(CASE WHEN direction = 'INBOUND' AND bot_decision IN \
+         ('WELCOME', 'ANSWER', 'FALLBACK', 'AWAY', 'HANDOFF') THEN 1 ELSE 0 END) AS BIGINT) \
+         AS answered, \
+     CAST(SUM(CASE WHEN direction = 'INBOUND' AND bot_decision IN ('AWAY', 'AWAY_ALREADY_SENT') \
+         THEN 1 ELSE 0 END) AS BIGINT) AS after_hours, \
+     CAST(SUM(CASE WHEN direction = 'INBOUND' AND bot_decision = 'HANDOFF' THEN 1 ELSE 0 END) \
+         AS BIGINT) AS handoffs";
+
+fn totals_from(row: &AnyRow, day: i64) -> Result<DayTotals> {
+    Ok(DayTotals {
+        day_start_ms: day * DAY_MS,
+        inbound: row.int("inbound")?,
+        outbound: row.int("outbound")?,
+        answered: row.int("answered")?,
+        after_hours: row.int("after_hours")?,
+        handoffs: row.int("handoffs")?,
+    })
+}
+
+/// The UTC day number of `at`.
+pub fn day_of(at: DateTime<Utc>) -> i64 {
+    millis(at).div_euclid(DAY_MS)
+}
+
+impl Store {
+    /// Recounts days `from` through `to` (day numbers) for every business,
+    /// in one transaction, and marks the days before `final_before` final.
+    pub async fn roll_up_days(&self, from: i64, to: i64, final_before: i64) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM message_daily WHERE day >= $1 AND day <= $2")
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await?;
+        let sql = format!(
+            "INSERT INTO message_daily \
+             (tenant_id, day, inbound, outbound, answered, after_hours, handoffs) \
+             SELECT tenant_id, created_at / {DAY_MS}, {SUMS} FROM message_log \
+             WHERE created_at >= $1 AND created_at < $2 \
+             GROUP BY tenant_id, created_at / {DAY_MS}"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(from * DAY_MS)
+            .bind((to + 1) * DAY_MS)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO message_daily_mark (id, rolled_through) VALUES (1, $1) \
+             ON CONFLICT (id) DO UPDATE SET rolled_through = excluded.rolled_through",
+        )
+        .bind(final_before - 1)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The last day the roll-up holds for good (`None` before its first run).
+    pub async fn rolled_through(&self) -> Result<Option<i64>> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT rolled_through FROM message_daily_mark WHERE id = 1")
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.map(|(day,)| day))
+    }
+
+    /// Every day from `since`'s through `now`'s, for one business or all,
+    /// quiet days at zero: final days from the roll-up, the rest counted
+    /// live from `message_log` (by its `(tenant_id, created_at)` or
+    /// `(created_at)` index).
+    pub async fn daily_totals(
+        &self,
+        tenant: Option<TenantId>,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<DayTotals>> {
+        let (first, last) = (day_of(since), day_of(now));
+        let mut days: Vec<DayTotals> = (first..=last)
+            .map(|day| DayTotals {
+                day_start_ms: day * DAY_MS,
+                ..DayTotals::default()
+            })
+            .collect();
+        let live_from = match self.rolled_through().await? {
+            Some(through) => (through + 1).max(first),
+            None => first,
+        };
+        let tenant_filter = if tenant.is_some() {
+            " AND tenant_id = $3"
+        } else {
+            ""
+        };
+        if live_from > first {
+            let sql = format!(
+                "SELECT day, CAST(SUM(inbound) AS BIGINT) AS inbound, \
+                 CAST(SUM(outbound) AS BIGINT) AS outbound, \
+                 CAST(SUM(answered) AS BIGINT) AS answered, \
+                 CAST(SUM(after_hours) AS BIGINT) AS after_hours, \
+                 CAST(SUM(handoffs) AS BIGINT) AS handoffs FROM message_daily \
+                 WHERE day >= $1 AND day < $2{tenant_filter} GROUP BY day"
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(first)
+                .bind(live_from);
+            if let Some(tenant) = tenant {
+                query = query.bind(tenant.to_string());
+            }
+            self.add_rows(&mut days, first, query.fetch_all(self.pool()).await?)?;
+        }
+        let sql = format!(
+            "SELECT created_at / {DAY_MS} AS day, {SUMS} FROM message_log \
+             WHERE created_at >= $1 AND created_at < $2{tenant_filter} \
+             GROUP BY created_at / {DAY_MS}"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(live_from * DAY_MS)
+            .bind((last + 1) * DAY_MS);
+        if let Some(tenant) = tenant {
+            query = query.bind(tenant.to_string());
+        }
+        self.add_rows(&mut days, first, query.fetch_all(self.pool()).await?)?;
+        Ok(days)
+    }
+
+    fn add_rows(&self, days: &mut [DayTotals], first: i64, rows: Vec<AnyRow>) -> Result<()> {
+        for row in &rows {
+            let day = row.int("day")?;
+            let Some(slot) = usize::try_from(day - first)
+                .ok()
+                .and_then(|i| days.get_mut(i))
+            else {
+                continue;
+            };
+            slot.add(&totals_from(row, day)?);
+        }
+        Ok(())
+    }
+}
