@@ -11,6 +11,7 @@ mod heal;
 mod health;
 mod hostile_input;
 mod i18n;
+mod i18n_console;
 mod isolation;
 mod leader;
 mod link_client;

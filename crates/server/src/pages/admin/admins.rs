@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::api::admin::invitations::{InviteBody, invite_admin};
 use crate::error::AppError;
 use crate::extract::Query;
-use crate::pages::auth::sentence;
+use crate::i18n::refusal;
 use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::AdminPage;
 use crate::pages::{Chrome, PageResult, render, view};
@@ -56,6 +56,7 @@ struct Shown {
 }
 
 async fn rows(state: &AppState) -> Result<Vec<Row>, AppError> {
+    let tr = crate::i18n::current();
     Ok(state
         .store
         .list_admins()
@@ -65,8 +66,8 @@ async fn rows(state: &AppState) -> Result<Vec<Row>, AppError> {
             name: user.name.to_string(),
             email: user.email.to_string(),
             state: match invited_until {
-                Some(until) => format!("Invited, until {}", view::time(until)),
-                None => "Active".to_owned(),
+                Some(until) => tr.t1("console-invited-until", "at", tr.utc_time(until)),
+                None => tr.t("console-active"),
             },
             tone: if invited_until.is_some() {
                 "wait"
@@ -91,7 +92,7 @@ async fn list(
         errors: Errors::default(),
         notice: shown
             .invited
-            .map(|email| format!("Invitation sent to {email}. The link works for 7 days.")),
+            .map(|email| crate::i18n::current().t1("console-invitation-sent", "email", email)),
     };
     Ok(render(StatusCode::OK, &view))
 }
@@ -122,14 +123,16 @@ async fn invite(
             return Ok(Redirect::to(&to).into_response());
         }
         Err(AppError::Invalid { field, message }) => {
-            let text = sentence(&message);
+            let text = refusal(crate::i18n::current(), &field, &message);
             match field.as_str() {
                 "name" => errors.name = Some(text),
                 "email" => errors.email = Some(text),
                 _ => errors.summary = Some(text),
             }
         }
-        Err(err @ AppError::Conflict { .. }) => errors.email = Some(sentence(&err.to_string())),
+        Err(err @ AppError::Conflict { .. }) => {
+            errors.email = Some(refusal(crate::i18n::current(), "email", &err.to_string()));
+        }
         Err(other) => return Err(other.into()),
     }
     let view = AdminsPage {

@@ -53,6 +53,7 @@ async fn dashboard(State(state): State<AppState>, page: AdminPage) -> PageResult
     let now = Utc::now();
     let stale_after = chrono::Duration::from_std(state.settings.stale_after)
         .unwrap_or_else(|_| chrono::Duration::seconds(30));
+    let tr = crate::i18n::current();
     let (by_status, by_worker, attention, pending, messages, per_day) = tokio::try_join!(
         store.count_tenants_by_status(),
         store.count_workers_by_status(),
@@ -64,7 +65,7 @@ async fn dashboard(State(state): State<AppState>, page: AdminPage) -> PageResult
     let tenants: Vec<Count> = TenantStatus::ALL
         .iter()
         .map(|s| Count {
-            label: view::label(s.as_str()),
+            label: tr.state("tenant-status", s.as_str()),
             raw: s.as_str(),
             tone: view::tenant_tone(*s),
             n: by_status
@@ -76,7 +77,7 @@ async fn dashboard(State(state): State<AppState>, page: AdminPage) -> PageResult
     let workers = WorkerStatus::ALL
         .iter()
         .map(|s| Count {
-            label: view::label(s.as_str()),
+            label: tr.state("worker-status", s.as_str()),
             raw: s.as_str(),
             tone: view::worker_tone(*s),
             n: by_worker
@@ -98,9 +99,9 @@ async fn dashboard(State(state): State<AppState>, page: AdminPage) -> PageResult
             Attention {
                 tenant_id: a.worker.tenant_id.to_string(),
                 tenant_name: a.tenant_name,
-                status: view::label(a.worker.status.as_str()),
+                status: tr.state("worker-status", a.worker.status.as_str()),
                 tone: view::worker_tone(a.worker.status),
-                heartbeat: beat.map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
+                heartbeat: beat.map_or_else(|| tr.t("console-never"), |at| tr.ago(at, now)),
                 last_error: a.worker.last_error.unwrap_or_default(),
             }
         })
@@ -114,7 +115,11 @@ async fn dashboard(State(state): State<AppState>, page: AdminPage) -> PageResult
         pending_requests: pending,
         messages_24h: messages,
         stale_after: humantime::format_duration(state.settings.stale_after).to_string(),
-        chart: crate::pages::charts::messages_per_day(&per_day, "Received", "Sent"),
+        chart: crate::pages::charts::messages_per_day(
+            &per_day,
+            &tr.t("console-chart-received"),
+            &tr.t("console-chart-sent"),
+        ),
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::extract::Query;
 use crate::pages::guard::AdminPage;
-use crate::pages::{Chrome, PageResult, render, view};
+use crate::pages::{Chrome, PageResult, render};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -56,6 +56,7 @@ async fn list(
 ) -> PageResult {
     let cursor = query.cursor.as_deref().and_then(|c| c.parse::<Uuid>().ok());
     let result = state.store.list_mails(None, PAGE_SIZE, cursor).await?;
+    let tr = crate::i18n::current();
     let items = result
         .items
         .into_iter()
@@ -63,17 +64,21 @@ async fn list(
             to: m.to,
             subject: m.subject,
             text: m.text,
-            status: view::label(m.status.as_str()),
+            status: tr.t(match m.status {
+                MailStatus::Queued => "console-mail-status-queued",
+                MailStatus::Sent => "console-mail-status-sent",
+                MailStatus::Failed => "console-mail-status-failed",
+            }),
             tone: match m.status {
                 MailStatus::Queued => "wait",
                 MailStatus::Sent => "ok",
                 MailStatus::Failed => "bad",
             },
             error: m.last_error,
-            created: view::time(m.created_at),
+            created: tr.utc_time(m.created_at),
             delivered: match (m.sent_at, m.delivered_to) {
-                (Some(at), Some(to)) => format!("{} ({to})", view::time(at)),
-                (Some(at), None) => view::time(at),
+                (Some(at), Some(to)) => format!("{} ({to})", tr.utc_time(at)),
+                (Some(at), None) => tr.utc_time(at),
                 _ => String::new(),
             },
         })

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use flowhq_domain::{Language, SetupRequestId, SetupRequestStatus, TenantId};
+use flowhq_domain::{SetupRequestId, SetupRequestStatus, TenantId};
 use serde::Deserialize;
 
 use crate::api::admin::setup_requests::{approve_request, reject_request};
@@ -16,7 +16,7 @@ use crate::extract::{Query, parse_id};
 use crate::pages::auth::sentence;
 use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::AdminPage;
-use crate::pages::{Chrome, PageResult, render, view};
+use crate::pages::{Chrome, PageResult, render};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -36,7 +36,7 @@ pub struct Item {
     /// The owner followed the link mailed at sign-up.
     pub owner_verified: bool,
     pub template: String,
-    pub language: &'static str,
+    pub language: String,
     pub timezone: String,
     /// The week in words, one line per run of days.
     pub hours: String,
@@ -53,7 +53,7 @@ pub struct Item {
 
 pub struct Tab {
     pub href: String,
-    pub label: &'static str,
+    pub label: String,
     pub current: bool,
 }
 
@@ -94,10 +94,34 @@ struct Draft {
 
 /// "Approved <the business>. …", the business linked to its page.
 pub struct Notice {
-    pub before: &'static str,
+    pub before: String,
     pub name: String,
     pub href: String,
-    pub after: &'static str,
+    pub after: String,
+}
+
+/// A refused decision in the operator's language: the usual conflict (the
+/// request was decided meanwhile) translated, anything else as the API
+/// says it.
+fn conflict_text(err: &AppError) -> String {
+    let message = err.to_string();
+    if message.starts_with("this setup request is already") {
+        crate::i18n::current().t("console-request-decided")
+    } else {
+        sentence(&message)
+    }
+}
+
+/// A refused note in the operator's language.
+fn notes_text(err: &AppError) -> String {
+    let tr = crate::i18n::current();
+    match err {
+        AppError::Invalid { message, .. } if message.starts_with("notes must say why") => {
+            tr.t("console-reject-why")
+        }
+        AppError::Invalid { field, message } => crate::i18n::refusal(tr, field, message),
+        other => sentence(&other.to_string()),
+    }
 }
 
 async fn render_queue(
@@ -108,6 +132,7 @@ async fn render_queue(
     status_code: StatusCode,
     error: Option<String>,
 ) -> PageResult {
+    let tr = crate::i18n::current();
     let status = parse_status(query.status.as_deref());
     let notice_tenant = match query
         .tenant
@@ -130,15 +155,15 @@ async fn render_queue(
         .await?;
     let status_param = status.map_or("all", SetupRequestStatus::as_str);
     let tabs = [
-        ("PENDING", "Pending"),
-        ("APPROVED", "Approved"),
-        ("REJECTED", "Rejected"),
-        ("all", "All"),
+        ("PENDING", "console-tab-pending"),
+        ("APPROVED", "console-tab-approved"),
+        ("REJECTED", "console-tab-rejected"),
+        ("all", "console-tab-all"),
     ]
     .into_iter()
     .map(|(raw, label)| Tab {
         href: format!("/admin/setup-requests?status={raw}"),
-        label,
+        label: tr.t(label),
         current: raw == status_param,
     })
     .collect();
@@ -153,19 +178,22 @@ async fn render_queue(
                 business: q.business_name,
                 owner: q.owner_email.unwrap_or_default(),
                 owner_verified: q.owner_email_verified,
-                language: view::language_name(q.language),
+                language: tr.t(&format!(
+                    "language-{}",
+                    crate::i18n::negotiate::code(q.language)
+                )),
                 timezone: q.hours.timezone.name().to_owned(),
-                hours: flowhq_domain::bot::week_in_words(Language::En, &q.hours),
-                template: view::label(q.request.template_type.as_str()),
+                hours: flowhq_domain::bot::week_in_words(tr.language(), &q.hours),
+                template: tr.state("template-type", q.request.template_type.as_str()),
                 number: q.request.whatsapp_number.to_string(),
-                status: view::label(q.request.status.as_str()),
+                status: tr.state("setup-request-status", q.request.status.as_str()),
                 tone: match q.request.status {
                     SetupRequestStatus::Pending => "wait",
                     SetupRequestStatus::Approved => "ok",
                     SetupRequestStatus::Rejected => "bad",
                 },
                 pending: q.request.status == SetupRequestStatus::Pending,
-                at: view::time(q.request.created_at),
+                at: tr.utc_time(q.request.created_at),
                 notes: q.request.notes.unwrap_or_default(),
                 draft: mine.map(|d| d.notes.clone()).unwrap_or_default(),
                 error: mine.map(|d| d.error.clone()),
@@ -181,16 +209,16 @@ async fn render_queue(
             .map(|c| format!("/admin/setup-requests?status={status_param}&cursor={c}")),
         notice: match (query.notice.as_deref(), notice_tenant) {
             (Some("approved"), Some((id, name))) => Some(Notice {
-                before: "Approved ",
+                before: tr.t("console-request-approved-before"),
                 name,
                 href: format!("/admin/tenants/{id}"),
-                after: ". Its worker is starting.",
+                after: tr.t("console-request-approved-after"),
             }),
             (Some("rejected"), Some((id, name))) => Some(Notice {
-                before: "Rejected ",
+                before: tr.t("console-request-rejected-before"),
                 name,
                 href: format!("/admin/tenants/{id}"),
-                after: ". The owner will see your notes.",
+                after: tr.t("console-request-rejected-after"),
             }),
             _ => None,
         },
@@ -235,7 +263,7 @@ async fn approve(
                 QueueQuery::default(),
                 None,
                 status,
-                Some(sentence(&err.to_string())),
+                Some(conflict_text(&err)),
             )
             .await
         }
@@ -270,7 +298,7 @@ async fn reject(
             let draft = Draft {
                 id,
                 notes: form.notes,
-                error: sentence(&err.to_string()),
+                error: notes_text(&err),
             };
             render_queue(
                 &state,
@@ -290,7 +318,7 @@ async fn reject(
                 QueueQuery::default(),
                 None,
                 status,
-                Some(sentence(&err.to_string())),
+                Some(conflict_text(&err)),
             )
             .await
         }

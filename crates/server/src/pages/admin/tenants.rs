@@ -125,6 +125,7 @@ async fn list(
     let result = state.store.list_tenants(&filter).await?;
     let total = state.store.count_tenants(&filter).await?;
     let now = Utc::now();
+    let tr = crate::i18n::current();
     let ids: Vec<TenantId> = result.items.iter().map(|d| d.tenant.id).collect();
     let activity: std::collections::HashMap<TenantId, (i64, Option<DateTime<Utc>>)> = state
         .store
@@ -140,20 +141,20 @@ async fn list(
             id: d.tenant.id.to_string(),
             name: d.tenant.name.to_string(),
             phone: d.tenant.phone_number.to_string(),
-            status: view::label(d.tenant.status.as_str()),
+            status: tr.state("tenant-status", d.tenant.status.as_str()),
             tone: view::tenant_tone(d.tenant.status),
             session: view::session_shown(d.session.state, d.worker.status).0,
             session_tone: view::session_shown(d.session.state, d.worker.status).1,
-            worker: view::label(d.worker.status.as_str()),
+            worker: tr.state("worker-status", d.worker.status.as_str()),
             worker_tone: view::worker_tone(d.worker.status),
             heartbeat: last_beat(&state, &d.worker)
-                .map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
-            created: view::time(d.tenant.created_at),
+                .map_or_else(|| tr.t("console-never"), |at| tr.ago(at, now)),
+            created: tr.utc_time(d.tenant.created_at),
             recent: activity.get(&d.tenant.id).map_or(0, |a| a.0),
             last_message: activity
                 .get(&d.tenant.id)
                 .and_then(|a| a.1)
-                .map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
+                .map_or_else(|| tr.t("console-never"), |at| tr.ago(at, now)),
         })
         .collect();
     let base = format!(
@@ -167,7 +168,7 @@ async fn list(
             .iter()
             .map(|s| StatusOption {
                 raw: s.as_str(),
-                label: view::label(s.as_str()),
+                label: tr.state("tenant-status", s.as_str()),
                 selected: Some(*s) == status,
             })
             .collect(),
@@ -193,11 +194,14 @@ pub struct Message {
 }
 
 impl Message {
+    /// A logged message, its time in `tz` (else in UTC, saying so), in the
+    /// page's language.
     pub fn from_log(m: &MessageLog, tz: Option<chrono_tz::Tz>) -> Self {
+        let tr = crate::i18n::current();
         Message {
             at: match tz {
-                Some(tz) => view::local_time(m.created_at, tz),
-                None => view::time(m.created_at),
+                Some(tz) => tr.date_time(m.created_at, tz),
+                None => tr.utc_time(m.created_at),
             },
             inbound: m.direction == flowhq_domain::Direction::Inbound,
             from: m.from_number.clone(),
@@ -218,9 +222,10 @@ pub struct HistoryRow {
 
 pub struct Action {
     pub path: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub style: &'static str,
-    pub confirm: &'static str,
+    /// The question asked before posting; empty for none.
+    pub confirm: String,
 }
 
 #[derive(Template)]
@@ -266,7 +271,7 @@ struct TenantPage {
     api_keys: Vec<KeyRow>,
     send_any_contact: bool,
     webhooks: Vec<crate::pages::webhooks::TenantHookRow>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     error: Option<String>,
 }
 
@@ -280,20 +285,21 @@ pub struct RequestSummary {
 /// The lifecycle buttons a tenant in `status` can take: only those the
 /// status machine would allow.
 fn lifecycle_actions(status: TenantStatus) -> Vec<Action> {
+    let tr = crate::i18n::current();
     [
-        (Event::Pause, "pause", "Pause replies", "secondary", ""),
-        (Event::Resume, "resume", "Resume replies", "", ""),
-        (Event::Retry, "retry", "Retry (restart the worker)", "", ""),
+        (Event::Pause, "pause", "console-action-pause", "secondary"),
+        (Event::Resume, "resume", "console-action-resume", ""),
+        (Event::Retry, "retry", "console-action-retry", ""),
     ]
     .into_iter()
     .filter(|(event, ..)| lifecycle::next(status, *event).is_ok())
     .enumerate()
     // One primary action per state; the others look secondary.
-    .map(|(i, (_, path, label, style, confirm))| Action {
+    .map(|(i, (_, path, label, style))| Action {
         path,
-        label,
+        label: tr.t(label),
         style: if i == 0 { style } else { "secondary" },
-        confirm,
+        confirm: String::new(),
     })
     .collect()
 }
@@ -304,23 +310,24 @@ fn worker_actions(tenant: TenantStatus, status: WorkerStatus) -> Vec<Action> {
     if matches!(tenant, TenantStatus::New | TenantStatus::Pending) {
         return Vec::new();
     }
+    let tr = crate::i18n::current();
     let start = Action {
         path: "start",
-        label: "Start worker",
+        label: tr.t("console-action-start"),
         style: "",
-        confirm: "",
+        confirm: String::new(),
     };
     let stop = Action {
         path: "stop",
-        label: "Stop worker",
+        label: tr.t("console-action-stop"),
         style: "danger",
-        confirm: "Stop this tenant's worker? The bot stops answering until it is started again.",
+        confirm: tr.t("console-action-stop-confirm"),
     };
     let restart = Action {
         path: "restart",
-        label: "Restart worker",
+        label: tr.t("console-action-restart"),
         style: "secondary",
-        confirm: "",
+        confirm: String::new(),
     };
     match status {
         WorkerStatus::Stopped => vec![start],
@@ -330,19 +337,21 @@ fn worker_actions(tenant: TenantStatus, status: WorkerStatus) -> Vec<Action> {
     }
 }
 
-fn notice_text(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "start" => "The worker is starting.",
-        "stop" => "The worker was stopped.",
-        "restart" => "The worker is restarting.",
-        "pause" => "Automatic replies are paused.",
-        "resume" => "Automatic replies are back on.",
-        "retry" => "Retrying: the worker restarts clean.",
-        "api-guard-on" => "The public API may now send to any number.",
-        "api-guard-off" => "The public API sends only to people who wrote in the last 24 hours.",
-        "key-revoked" => "The API key was revoked.",
+/// The notice after a button (`?notice=`), in the operator's language.
+fn notice_text(code: &str) -> Option<String> {
+    let key = match code {
+        "start" => "console-notice-start",
+        "stop" => "console-notice-stop",
+        "restart" => "console-notice-restart",
+        "pause" => "console-notice-pause",
+        "resume" => "console-notice-resume",
+        "retry" => "console-notice-retry",
+        "api-guard-on" => "console-notice-api-guard-on",
+        "api-guard-off" => "console-notice-api-guard-off",
+        "key-revoked" => "console-notice-key-revoked",
         _ => return None,
-    })
+    };
+    Some(crate::i18n::current().t(key))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -391,7 +400,7 @@ async fn tenant_page(
     page: &AdminPage,
     id: TenantId,
     before: Option<MessageLogId>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     error: Option<String>,
 ) -> AppResult<TenantPage> {
     let store = &state.store;
@@ -404,9 +413,9 @@ async fn tenant_page(
     )?;
     let webhooks = crate::pages::webhooks::tenant_rows(state, id).await?;
     let now = Utc::now();
+    let tr = crate::i18n::current();
     let tz = detail.config.hours.timezone;
-    let hours =
-        flowhq_domain::bot::week_in_words(flowhq_domain::Language::En, &detail.config.hours);
+    let hours = flowhq_domain::bot::week_in_words(tr.language(), &detail.config.hours);
     let qr = current_qr(&detail);
     let log_path = state
         .settings
@@ -422,11 +431,11 @@ async fn tenant_page(
     let mut history: Vec<HistoryRow> = events
         .iter()
         .map(|e| HistoryRow {
-            at: view::time(e.at),
-            from: view::label(e.from_status.as_str()),
-            to: view::label(e.to_status.as_str()),
+            at: tr.utc_time(e.at),
+            from: tr.state("tenant-status", e.from_status.as_str()),
+            to: tr.state("tenant-status", e.to_status.as_str()),
             to_tone: view::tenant_tone(e.to_status),
-            event: view::label(e.event.as_str()),
+            event: tr.state("console-event", e.event.as_str()),
             actor: e.actor.clone(),
         })
         .collect();
@@ -436,12 +445,15 @@ async fn tenant_page(
         id: id.to_string(),
         name: detail.tenant.name.to_string(),
         phone: detail.tenant.phone_number.to_string(),
-        status: view::label(detail.tenant.status.as_str()),
+        status: tr.state("tenant-status", detail.tenant.status.as_str()),
         tone: view::tenant_tone(detail.tenant.status),
-        created: view::time(detail.tenant.created_at),
+        created: tr.utc_time(detail.tenant.created_at),
         business_name: detail.config.business_name.clone(),
-        template: view::label(detail.config.template_type.as_str()),
-        language: view::language_name(detail.config.language).to_owned(),
+        template: tr.state("template-type", detail.config.template_type.as_str()),
+        language: tr.t(&format!(
+            "language-{}",
+            crate::i18n::negotiate::code(detail.config.language)
+        )),
         timezone: tz.name().to_owned(),
         hours,
         overrides: detail.config.overrides.len(),
@@ -450,12 +462,12 @@ async fn tenant_page(
         session_seen: detail
             .session
             .last_seen_at
-            .map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
+            .map_or_else(|| tr.t("console-never"), |at| tr.ago(at, now)),
         qr_svg: qr.as_deref().and_then(view::qr_svg),
         live_key: live_key(&detail, qr.is_some()),
         pairing_code: current_pairing_code(&detail.session).unwrap_or_default(),
         qr: qr.unwrap_or_default(),
-        worker_status: view::label(detail.worker.status.as_str()),
+        worker_status: tr.state("worker-status", detail.worker.status.as_str()),
         worker_tone: view::worker_tone(detail.worker.status),
         process_name: detail.worker.process_name.clone(),
         pid: detail
@@ -464,13 +476,13 @@ async fn tenant_page(
             .map_or_else(|| "—".to_owned(), |p| p.to_string()),
         restarts: detail.worker.restarts,
         heartbeat: last_beat(state, &detail.worker)
-            .map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
+            .map_or_else(|| tr.t("console-never"), |at| tr.ago(at, now)),
         last_error: detail.worker.last_error.clone().unwrap_or_default(),
         lifecycle_actions: lifecycle_actions(detail.tenant.status),
         worker_actions: worker_actions(detail.tenant.status, detail.worker.status),
         request: detail.setup_request.as_ref().map(|r| RequestSummary {
-            status: view::label(r.status.as_str()),
-            at: view::time(r.created_at),
+            status: tr.state("setup-request-status", r.status.as_str()),
+            at: tr.utc_time(r.created_at),
             notes: r.notes.clone().unwrap_or_default(),
             number: r.whatsapp_number.to_string(),
         }),
@@ -711,6 +723,15 @@ mod tests {
         assert_eq!(paths(TenantStatus::Error), ["pause", "retry"]);
         assert!(paths(TenantStatus::New).is_empty());
         assert!(paths(TenantStatus::QrPending).is_empty());
+    }
+
+    #[test]
+    fn every_lifecycle_event_has_a_name() {
+        let tr = crate::i18n::Tr::new(flowhq_domain::Language::En);
+        for event in Event::ALL {
+            let key = crate::i18n::state_key("console-event", event.as_str());
+            assert_ne!(tr.t(&key), key, "no message {key}");
+        }
     }
 
     #[test]
