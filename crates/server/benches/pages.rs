@@ -1,8 +1,10 @@
 //! Render time of the console and portal pages with 1,000 tenants and
-//! 100,000 messages, through the real HTTP stack, on SQLite and (with
+//! 1,000,000 messages over the last 30 days (the charts' longest window),
+//! through the real HTTP stack, on SQLite and (with
 //! `FLOWHQ_TEST_POSTGRES_URL`) on PostgreSQL.
 //!
 //! `cargo bench -p flowhq-server --bench pages`
+//! (`FLOWHQ_BENCH_MESSAGES=100000` for a quicker run)
 //!
 //! Requests are sent one at a time from the same process over loopback, so
 //! each figure is the server's time plus a little client and socket time:
@@ -24,7 +26,10 @@ use flowhq_store::testing::TestDb;
 use serde_json::{Value, json};
 
 const TENANTS: usize = 1_000;
-const MESSAGES: usize = 100_000;
+/// Messages in all, unless `FLOWHQ_BENCH_MESSAGES` says otherwise.
+const MESSAGES: usize = 1_000_000;
+/// Messages are spread evenly over this many seconds back from now.
+const SPREAD_S: usize = 30 * 86_400;
 /// Messages of the one tenant whose pages are measured (the rest are
 /// spread over the others).
 const BIG_TENANT_MESSAGES: usize = 20_000;
@@ -68,14 +73,22 @@ fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<LoggedMessage>
                 bot_decision: None,
                 reply_to: None,
                 media: None,
-                // Spread over the last two days: about half in the last 24 h.
-                created_at: now - chrono::Duration::seconds((k % 172_800) as i64),
+                // Spread over the last 30 days, a day's worth in the last 24 h.
+                created_at: now - chrono::Duration::seconds((k * 7919 % SPREAD_S) as i64),
             }
         })
         .collect()
 }
 
+fn messages_in_all() -> usize {
+    std::env::var("FLOWHQ_BENCH_MESSAGES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(MESSAGES)
+}
+
 async fn bench(backend: Backend) {
+    let messages = messages_in_all();
     let db = TestDb::new(backend).await.expect("a database");
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::with_data_dir(dir.path().join("data"));
@@ -84,7 +97,8 @@ async fn bench(backend: Backend) {
     settings.admin_email = Some("bench@example.com".into());
     settings.admin_password = Some(Secret::new("bench-password-123"));
     let app = Application::build(settings).await.unwrap();
-    let store = app.state().store.clone();
+    let state = app.state().clone();
+    let store = state.store.clone();
     let base = format!("http://127.0.0.1:{}", app.port());
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
@@ -148,15 +162,25 @@ async fn bench(backend: Backend) {
             .await
             .unwrap();
     }
-    let per_other = (MESSAGES - BIG_TENANT_MESSAGES) / (TENANTS - 1);
+    let per_other = (messages - BIG_TENANT_MESSAGES) / (TENANTS - 1);
     for (n, id) in ids.iter().skip(1).enumerate() {
-        store
-            .log_messages(*id, &messages_for(*id, per_other, n * per_other))
-            .await
-            .unwrap();
+        for chunk in (0..per_other).step_by(1000) {
+            let count = 1000.min(per_other - chunk);
+            store
+                .log_messages(*id, &messages_for(*id, count, n * per_other + chunk))
+                .await
+                .unwrap();
+        }
     }
     println!(
-        "{backend:?}: seeded {TENANTS} tenants, {MESSAGES} messages in {:.1?}",
+        "{backend:?}: seeded {TENANTS} tenants, {messages} messages in {:.1?}",
+        started.elapsed()
+    );
+    // What the leader's roll-up job does at start and every ten minutes.
+    let started = Instant::now();
+    flowhq_server::rollup::roll_up(&state).await.unwrap();
+    println!(
+        "{backend:?}: daily roll-up of 30 days in {:.1?}",
         started.elapsed()
     );
 

@@ -171,6 +171,37 @@ impl Store {
         Ok(days)
     }
 
+    /// The median time from a customer's message to the first reply to it,
+    /// over the replies of `tenant` since `since`; `None` without replies.
+    /// Walks the business's replies by `(tenant_id, created_at)` and finds
+    /// each one's message by the idempotency key.
+    pub async fn median_first_reply(
+        &self,
+        tenant: TenantId,
+        since: DateTime<Utc>,
+    ) -> Result<Option<std::time::Duration>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT CAST(MIN(o.created_at) - i.created_at AS BIGINT) FROM message_log o \
+             JOIN message_log i ON i.tenant_id = o.tenant_id AND i.direction = 'INBOUND' \
+             AND i.wa_message_id = o.reply_to \
+             WHERE o.tenant_id = $1 AND o.direction = 'OUTBOUND' AND o.created_at >= $2 \
+             AND o.reply_to IS NOT NULL GROUP BY i.wa_message_id, i.created_at",
+        )
+        .bind(tenant.to_string())
+        .bind(millis(since))
+        .fetch_all(self.pool())
+        .await?;
+        let mut waits: Vec<i64> = rows.into_iter().map(|(ms,)| ms.max(0)).collect();
+        if waits.is_empty() {
+            return Ok(None);
+        }
+        waits.sort_unstable();
+        let middle = waits[waits.len() / 2];
+        Ok(Some(std::time::Duration::from_millis(
+            u64::try_from(middle).unwrap_or(0),
+        )))
+    }
+
     fn add_rows(&self, days: &mut [DayTotals], first: i64, rows: Vec<AnyRow>) -> Result<()> {
         for row in &rows {
             let day = row.int("day")?;

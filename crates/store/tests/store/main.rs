@@ -639,6 +639,31 @@ async fn daily_totals_are_the_same_rolled_up_or_live(store: Store, _url: String)
         store.daily_totals(Some(a), since, now).await.unwrap()[1].inbound,
         2
     );
+    // Replies: the time to the first one of each message, the median.
+    let reply = |id: &str, to: &str, seconds_after: i64| LoggedMessage {
+        created_at: now - chrono::Duration::days(1) + chrono::Duration::seconds(seconds_after),
+        reply_to: Some(to.into()),
+        ..message(Direction::Outbound, id)
+    };
+    assert_eq!(store.median_first_reply(b, since).await.unwrap(), None);
+    store
+        .log_messages(
+            b,
+            &[
+                at(1, Direction::Inbound, "b2", None),
+                at(1, Direction::Inbound, "b3", None),
+                reply("r1", "b1", 1),
+                reply("r1b", "b1", 50),
+                reply("r2", "b2", 3),
+                reply("r3", "b3", 600),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.median_first_reply(b, since).await.unwrap(),
+        Some(std::time::Duration::from_secs(3))
+    );
     // A deleted business leaves nothing behind.
     store.delete_tenant(b).await.unwrap();
     assert_eq!(
