@@ -62,3 +62,91 @@ app-chart-days = { $count ->
     [one] over { $n } day
    *[other] over { $n } days
 }
+
+## Shared by the setup and settings forms.
+app-business = Business
+app-business-name = Business name
+app-whatsapp-number = WhatsApp number
+app-reply-language = Language of the replies
+app-choose-language = Choose a language.
+app-timezone = Time zone
+app-timezone-choose = Choose your time zone
+app-choose-timezone = Choose your time zone.
+app-optional = (optional)
+app-hours-title = Opening hours
+app-hours-opens-closes = Opens – closes
+app-hours-after-break = After a break (optional)
+app-hours-copy-weekdays = Copy Monday's hours to Tuesday–Friday
+app-hours-open = { $day }: open
+app-hours-opens = { $day } opens
+app-hours-closes = { $day } closes
+app-hours-opens-again = { $day } opens again
+app-hours-closes-again = { $day } closes again
+app-hours-half-range = Give both an opening and a closing time.
+app-hours-empty-range = The closing time must differ from the opening time.
+app-hours-bad-time = Type a time of day like 09:30.
+app-hours-midnight = 24:00 can only end a range.
+app-hours-too-many = At most two ranges a day.
+app-hours-timezone = Choose a time zone from the list.
+app-day-mon = Monday
+app-day-tue = Tuesday
+app-day-wed = Wednesday
+app-day-thu = Thursday
+app-day-fri = Friday
+app-day-sat = Saturday
+app-day-sun = Sunday
+
+## The setup form (/app/setup).
+app-setup-title = Your business
+app-setup-intro = What your assistant needs to answer customers well.
+app-setup-sent = Your setup has been sent. To change it, write to us; this is what we have.
+app-setup-type = Type of business
+app-setup-choose-type = Choose the type of business.
+app-setup-hours-hint = Untick the days you are closed. Use the second range for a break (e.g. 09:00–13:00 and 15:00–19:00); 00:00 to 00:00 means open all day.
+app-setup-notes = Anything we should know?
+app-setup-send = Send for approval
+
+## The settings form (/app/settings, and the console's twin).
+app-settings-of = Settings of
+app-settings-operator-intro = Saved as your change in the tenant's history; the owner can undo it. The menu is edited through the API.
+app-settings-intro = Change what your assistant says and when, at any time. It answers with the new settings as soon as you save.
+app-settings-edit-menu = Edit the menu
+app-settings-facts = Where to find you
+app-settings-facts-hint = Your assistant quotes these when customers ask, and any text may use them: {"{"}address{"}"}, {"{"}map_link{"}"}, {"{"}website{"}"}, {"{"}catalog_link{"}"}, {"{"}phone{"}"}. Leave empty what you do not have.
+app-settings-hours-hint = Untick the days you are closed. Use the second range for a break; 00:00 to 00:00 means open all day.
+app-closures-title = Closed days
+app-closures-hint = Holidays and vacations: from one date to another, both included. The away message then says the day you open again. Leave "to" empty for a single day.
+app-closure-n = Closure { $n }
+app-closure-from = From
+app-closure-to = To
+app-closure-note = Note
+app-closure-note-example = Christmas
+app-closures-remove-hint = To remove a closure, empty its dates. Save to get more empty rows.
+app-texts-title = What your assistant says
+app-texts-hint = {"{"}business_name{"}"} is your business's name and {"{"}hours{"}"} your opening hours; the facts above work too. A text set back to the suggested one follows the suggestion again.
+app-settings-save = Save settings
+app-settings-saved-applied = Saved. The assistant answers with the new settings now.
+app-settings-saved-later = Saved. The assistant is offline right now and takes the new settings when it is back.
+app-settings-not-saved = Nothing was saved: please correct the marked fields.
+app-settings-bad-url = Type a whole web address starting with https://, like https://example.com.
+app-fact-address = Address
+app-fact-map-link = Map link
+app-fact-website = Website
+app-fact-catalog-link = Catalogue or price list link
+app-fact-phone = Phone for calls
+app-text-greeting = Greeting
+app-text-greeting-hint = The first message of a conversation, before the menu.
+app-text-menu-intro = Before the menu
+app-text-menu-intro-hint = The line above the numbered menu.
+app-text-menu-hint = After the menu
+app-text-menu-hint-hint = The line below the numbered menu.
+app-text-away = Away message
+app-text-away-hint = When you are closed; {"{"}next_opening{"}"} says when you open again.
+app-text-away-no-hours = Away message, no opening known
+app-text-away-no-hours-hint = When you are closed and no opening is set.
+app-text-handoff = A customer asks for a person
+app-text-handoff-hint = While you are open.
+app-text-handoff-closed = A customer asks for a person, closed
+app-text-handoff-closed-hint = {"{"}next_opening{"}"} says when you open again.
+app-text-fallback = Not understood
+app-text-fallback-hint = When the bot cannot tell what the customer wants.

@@ -62,3 +62,91 @@ app-chart-days = { $count ->
     [one] en { $n } día
    *[other] en { $n } días
 }
+
+## Shared by the setup and settings forms.
+app-business = Negocio
+app-business-name = Nombre del negocio
+app-whatsapp-number = Número de WhatsApp
+app-reply-language = Idioma de las respuestas
+app-choose-language = Elige un idioma.
+app-timezone = Zona horaria
+app-timezone-choose = Elige tu zona horaria
+app-choose-timezone = Elige tu zona horaria.
+app-optional = (opcional)
+app-hours-title = Horario de atención
+app-hours-opens-closes = Abre – cierra
+app-hours-after-break = Después de una pausa (opcional)
+app-hours-copy-weekdays = Copiar el horario del lunes de martes a viernes
+app-hours-open = { $day }: abierto
+app-hours-opens = { $day } abre
+app-hours-closes = { $day } cierra
+app-hours-opens-again = { $day } vuelve a abrir
+app-hours-closes-again = { $day } vuelve a cerrar
+app-hours-half-range = Indica la hora de apertura y la de cierre.
+app-hours-empty-range = La hora de cierre debe ser distinta de la de apertura.
+app-hours-bad-time = Escribe una hora como 09:30.
+app-hours-midnight = 24:00 solo puede cerrar un horario.
+app-hours-too-many = Como máximo dos horarios por día.
+app-hours-timezone = Elige una zona horaria de la lista.
+app-day-mon = Lunes
+app-day-tue = Martes
+app-day-wed = Miércoles
+app-day-thu = Jueves
+app-day-fri = Viernes
+app-day-sat = Sábado
+app-day-sun = Domingo
+
+## The setup form (/app/setup).
+app-setup-title = Tu negocio
+app-setup-intro = Lo que tu asistente necesita para atender bien a tus clientes.
+app-setup-sent = Ya enviaste tus datos. Para cambiarlos, escríbenos; esto es lo que tenemos.
+app-setup-type = Tipo de negocio
+app-setup-choose-type = Elige el tipo de negocio.
+app-setup-hours-hint = Desmarca los días que cierras. Usa el segundo horario para una pausa (p. ej. 09:00–13:00 y 15:00–19:00); de 00:00 a 00:00 significa abierto todo el día.
+app-setup-notes = ¿Algo que debamos saber?
+app-setup-send = Enviar para aprobación
+
+## The settings form (/app/settings, and the console's twin).
+app-settings-of = Ajustes de
+app-settings-operator-intro = Se guarda como tu cambio en el historial del cliente; el dueño puede deshacerlo. El menú se edita a través de la API.
+app-settings-intro = Cambia lo que dice tu asistente y cuándo, en cualquier momento. Responde con los nuevos ajustes en cuanto guardas.
+app-settings-edit-menu = Editar el menú
+app-settings-facts = Dónde encontrarte
+app-settings-facts-hint = Tu asistente los menciona cuando los clientes preguntan, y cualquier texto puede usarlos: {"{"}address{"}"}, {"{"}map_link{"}"}, {"{"}website{"}"}, {"{"}catalog_link{"}"}, {"{"}phone{"}"}. Deja vacío lo que no tengas.
+app-settings-hours-hint = Desmarca los días que cierras. Usa el segundo horario para una pausa; de 00:00 a 00:00 significa abierto todo el día.
+app-closures-title = Días cerrados
+app-closures-hint = Feriados y vacaciones: de una fecha a otra, ambas incluidas. El mensaje de ausencia dice entonces el día en que vuelves a abrir. Deja "Hasta" vacío para un solo día.
+app-closure-n = Cierre { $n }
+app-closure-from = Desde
+app-closure-to = Hasta
+app-closure-note = Nota
+app-closure-note-example = Navidad
+app-closures-remove-hint = Para quitar un cierre, vacía sus fechas. Guarda para tener más filas vacías.
+app-texts-title = Lo que dice tu asistente
+app-texts-hint = {"{"}business_name{"}"} es el nombre de tu negocio y {"{"}hours{"}"} tu horario de atención; los datos de arriba también sirven. Un texto que vuelve al sugerido sigue de nuevo la sugerencia.
+app-settings-save = Guardar los ajustes
+app-settings-saved-applied = Guardado. El asistente ya responde con los nuevos ajustes.
+app-settings-saved-later = Guardado. El asistente está desconectado ahora y tomará los nuevos ajustes cuando vuelva.
+app-settings-not-saved = No se guardó nada: corrige los campos marcados.
+app-settings-bad-url = Escribe una dirección web completa que empiece con https://, como https://ejemplo.com.
+app-fact-address = Dirección
+app-fact-map-link = Enlace al mapa
+app-fact-website = Sitio web
+app-fact-catalog-link = Enlace al catálogo o lista de precios
+app-fact-phone = Teléfono para llamadas
+app-text-greeting = Saludo
+app-text-greeting-hint = El primer mensaje de una conversación, antes del menú.
+app-text-menu-intro = Antes del menú
+app-text-menu-intro-hint = La línea encima del menú numerado.
+app-text-menu-hint = Después del menú
+app-text-menu-hint-hint = La línea debajo del menú numerado.
+app-text-away = Mensaje de ausencia
+app-text-away-hint = Cuando estás cerrado; {"{"}next_opening{"}"} dice cuándo vuelves a abrir.
+app-text-away-no-hours = Mensaje de ausencia, sin apertura conocida
+app-text-away-no-hours-hint = Cuando estás cerrado y no hay una apertura definida.
+app-text-handoff = Un cliente pide hablar con una persona
+app-text-handoff-hint = Mientras estás abierto.
+app-text-handoff-closed = Un cliente pide hablar con una persona, cerrado
+app-text-handoff-closed-hint = {"{"}next_opening{"}"} dice cuándo vuelves a abrir.
+app-text-fallback = No entendido
+app-text-fallback-hint = Cuando el bot no logra saber qué quiere el cliente.

@@ -62,3 +62,91 @@ app-chart-days = { $count ->
     [one] em { $n } dia
    *[other] em { $n } dias
 }
+
+## Shared by the setup and settings forms.
+app-business = Empresa
+app-business-name = Nome da empresa
+app-whatsapp-number = Número de WhatsApp
+app-reply-language = Idioma das respostas
+app-choose-language = Escolha um idioma.
+app-timezone = Fuso horário
+app-timezone-choose = Escolha o seu fuso horário
+app-choose-timezone = Escolha o seu fuso horário.
+app-optional = (opcional)
+app-hours-title = Horário de funcionamento
+app-hours-opens-closes = Abre – fecha
+app-hours-after-break = Depois de um intervalo (opcional)
+app-hours-copy-weekdays = Copiar o horário de segunda para terça a sexta
+app-hours-open = { $day }: aberto
+app-hours-opens = { $day } abre
+app-hours-closes = { $day } fecha
+app-hours-opens-again = { $day } abre de novo
+app-hours-closes-again = { $day } fecha de novo
+app-hours-half-range = Informe o horário de abertura e o de fechamento.
+app-hours-empty-range = O horário de fechamento deve ser diferente do de abertura.
+app-hours-bad-time = Digite um horário como 09:30.
+app-hours-midnight = 24:00 só pode encerrar um período.
+app-hours-too-many = No máximo dois períodos por dia.
+app-hours-timezone = Escolha um fuso horário da lista.
+app-day-mon = Segunda-feira
+app-day-tue = Terça-feira
+app-day-wed = Quarta-feira
+app-day-thu = Quinta-feira
+app-day-fri = Sexta-feira
+app-day-sat = Sábado
+app-day-sun = Domingo
+
+## The setup form (/app/setup).
+app-setup-title = Sua empresa
+app-setup-intro = O que o seu assistente precisa para atender bem os seus clientes.
+app-setup-sent = Seus dados foram enviados. Para alterá-los, fale com a gente; estes são os dados que temos.
+app-setup-type = Tipo de negócio
+app-setup-choose-type = Escolha o tipo de negócio.
+app-setup-hours-hint = Desmarque os dias em que você fecha. Use o segundo período para um intervalo (por exemplo, 09:00–13:00 e 15:00–19:00); de 00:00 a 00:00 significa aberto o dia todo.
+app-setup-notes = Algo que devemos saber?
+app-setup-send = Enviar para aprovação
+
+## The settings form (/app/settings, and the console's twin).
+app-settings-of = Ajustes de
+app-settings-operator-intro = Salvo como alteração sua no histórico do cliente; o dono pode desfazê-la. O menu é editado pela API.
+app-settings-intro = Mude o que o seu assistente diz e quando, a qualquer momento. Ele responde com os novos ajustes assim que você salva.
+app-settings-edit-menu = Editar o menu
+app-settings-facts = Onde encontrar você
+app-settings-facts-hint = Seu assistente informa estes dados quando os clientes perguntam, e qualquer texto pode usá-los: {"{"}address{"}"}, {"{"}map_link{"}"}, {"{"}website{"}"}, {"{"}catalog_link{"}"}, {"{"}phone{"}"}. Deixe em branco o que você não tem.
+app-settings-hours-hint = Desmarque os dias em que você fecha. Use o segundo período para um intervalo; de 00:00 a 00:00 significa aberto o dia todo.
+app-closures-title = Dias fechados
+app-closures-hint = Feriados e férias: de uma data a outra, ambas incluídas. A mensagem de ausência diz então o dia em que você abre de novo. Deixe "Até" em branco para um único dia.
+app-closure-n = Fechamento { $n }
+app-closure-from = De
+app-closure-to = Até
+app-closure-note = Observação
+app-closure-note-example = Natal
+app-closures-remove-hint = Para remover um fechamento, apague as datas. Salve para ter mais linhas em branco.
+app-texts-title = O que o seu assistente diz
+app-texts-hint = {"{"}business_name{"}"} é o nome da sua empresa e {"{"}hours{"}"} o seu horário de funcionamento; os dados acima também funcionam. Um texto que volta ao sugerido passa a seguir a sugestão de novo.
+app-settings-save = Salvar os ajustes
+app-settings-saved-applied = Salvo. O assistente já responde com os novos ajustes.
+app-settings-saved-later = Salvo. O assistente está offline agora e assume os novos ajustes quando voltar.
+app-settings-not-saved = Nada foi salvo: corrija os campos marcados.
+app-settings-bad-url = Digite um endereço completo começando com https://, como https://exemplo.com.br.
+app-fact-address = Endereço
+app-fact-map-link = Link do mapa
+app-fact-website = Site
+app-fact-catalog-link = Link do catálogo ou tabela de preços
+app-fact-phone = Telefone para ligações
+app-text-greeting = Saudação
+app-text-greeting-hint = A primeira mensagem de uma conversa, antes do menu.
+app-text-menu-intro = Antes do menu
+app-text-menu-intro-hint = A linha acima do menu numerado.
+app-text-menu-hint = Depois do menu
+app-text-menu-hint-hint = A linha abaixo do menu numerado.
+app-text-away = Mensagem de ausência
+app-text-away-hint = Quando você está fechado; {"{"}next_opening{"}"} diz quando você abre de novo.
+app-text-away-no-hours = Mensagem de ausência, sem horário definido
+app-text-away-no-hours-hint = Quando você está fechado e não há horário de abertura definido.
+app-text-handoff = Um cliente pede para falar com uma pessoa
+app-text-handoff-hint = Enquanto você está aberto.
+app-text-handoff-closed = Um cliente pede para falar com uma pessoa, fechado
+app-text-handoff-closed-hint = {"{"}next_opening{"}"} diz quando você abre de novo.
+app-text-fallback = Não entendida
+app-text-fallback-hint = Quando o bot não consegue saber o que o cliente quer.
