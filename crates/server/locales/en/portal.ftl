@@ -150,3 +150,199 @@ app-text-handoff-closed = A customer asks for a person, closed
 app-text-handoff-closed-hint = {"{"}next_opening{"}"} says when you open again.
 app-text-fallback = Not understood
 app-text-fallback-hint = When the bot cannot tell what the customer wants.
+
+## Shared words.
+app-save = Save
+app-saved = Saved.
+app-actions = Actions
+app-pages = Pages
+app-next-page = Next page
+app-js-page-updated = Page updated.
+
+## The message log (/app/messages, and the console's tenant page).
+app-messages-intro = What customers wrote and what your assistant answered. Times in { $timezone }.
+app-messages-pages = Message pages
+app-messages-newest = Newest
+app-messages-older = Older
+app-messages-none = No messages yet.
+app-messages-when = When
+app-messages-direction = Direction
+app-messages-from = From
+app-messages-to = To
+app-messages-message = Message
+app-messages-in = In
+app-messages-out = Out
+
+## The menu editor (/app/menu); the app-menu-js-* texts are the script's.
+app-menu-title = Your menu
+app-menu-intro = What customers can ask for by number or by a keyword. Each item answers with its text, then its file (a photo or a PDF) if it has one. An item may open a sub-menu.
+app-menu-noscript = The menu editor needs JavaScript. The API takes the same menu:
+app-menu-loading = Loading your menu…
+app-menu-items = Menu items
+app-menu-add = Add an item
+app-menu-save = Save the menu
+app-menu-reset = Go back to the suggested menu
+app-menu-js-item = Item {"{"}n{"}"}
+app-menu-js-sub-item = Sub-item {"{"}n{"}"}
+app-menu-js-move-up = Move up
+app-menu-js-move-down = Move down
+app-menu-js-remove = Remove
+app-menu-js-remove-item = Remove this item
+app-menu-js-label = Label in the menu
+app-menu-js-answer = Answer
+app-menu-js-answer-above = Answer (shown above the sub-menu; may be empty)
+app-menu-js-keywords = Keywords (separated by commas)
+app-menu-js-keywords-example = pix, payment, pay
+app-menu-js-keywords-hint = A customer who writes one of these gets this answer.
+app-menu-js-file = File sent after the answer (photo or PDF, up to 16 MB)
+app-menu-js-remove-file = Remove the file
+app-menu-js-too-large = {"{"}name{"}"} is larger than 16 MB.
+app-menu-js-sub-items-of = Sub-items of item {"{"}n{"}"}
+app-menu-js-add-sub = Add a sub-item
+app-menu-js-not-saved = Nothing was saved.
+app-menu-js-try-again = Please try again.
+app-menu-js-saved-now = Saved. Your assistant answers with this menu now.
+app-menu-js-saved-later = Saved. Your assistant is offline and takes this menu when it is back.
+app-menu-js-connection-failed = Nothing was saved: the connection failed. Please try again.
+app-menu-js-reset-confirm = Replace your menu with the suggested one for your type of business?
+app-menu-js-load-failed = Your menu could not be loaded. Please reload the page.
+
+## Trying the bot (/app/preview).
+app-preview-intro = Write as a new customer would; see what your assistant answers right now. Nothing is sent to anyone.
+app-preview-message = Customer's message
+app-preview-example = Hi! Are you open on Sunday?
+app-preview-ask = What would my bot answer?
+app-preview-answer = Your bot would answer
+app-preview-quiet = Nothing: it stays quiet.
+app-preview-open = You are open now.
+app-preview-closed = You are closed now.
+app-preview-closed-until = You are closed now; you open next on { $at }.
+app-preview-empty = Write a message, as a customer would.
+app-why-welcome = A first message gets the greeting and the menu.
+app-why-answer = The message matched items of the menu.
+app-why-fallback = The bot did not understand, so it says so and shows the menu.
+app-why-away = You are closed now, so the bot sends the away message.
+app-why-handoff = The customer asked for a person: the bot hands over to you.
+app-why-nothing = Nothing to answer (a thank-you, an emoji…).
+app-why-away-already = Closed, and this customer already had the away message.
+app-why-handed-off = The customer is waiting for a person.
+app-why-limit = Too many replies this minute.
+app-why-not-direct = Not a customer's direct message.
+
+## Alerts (/app/alerts, and the console's /admin/alerts).
+app-alert-mails = Alert mails
+app-alert-mails-intro = Mails to you when something goes wrong, and when it is back to normal.
+app-alert-digest = The weekly digest, on Monday mornings
+app-alert-unlinked = WhatsApp unlinked from the phone
+app-alert-qr-expired = The QR codes ran out while linking
+app-alert-banned = WhatsApp banned the number for a while
+app-alert-disconnected = Disconnected for more than 10 minutes
+app-alert-worker-error = A worker in ERROR (stale or crash loop)
+app-alert-outdated-client = WhatsApp refused an outdated client
+app-alert-silent = No customer messages for much longer than usual while open
+app-alerts-none = No alerts. Unlinked phones, bans and workers in ERROR appear here, one line per incident.
+app-alerts-tenant = Tenant
+app-alerts-alert = Alert
+app-alerts-state = State
+app-alerts-opened = Opened
+app-alerts-cleared = Cleared
+app-alerts-mails = Mails
+app-alerts-seen = { $count ->
+    [one] seen once
+   *[other] seen { $n } times
+}
+app-alerts-state-open = Open
+app-alerts-state-cleared = Cleared
+app-alerts-told-both = Alert and back to normal
+app-alerts-told-alert = Alert
+app-alerts-told-none = None yet
+
+## API keys (/app/api-keys).
+app-keys-intro = Keys let your shop system, CRM or automation tool use Flow HQ's API for your business: send messages, read messages and contacts. Give each tool its own key, with only what it needs.
+app-keys-new-key = Your new key
+app-keys-copy-now = Copy it now: it is shown this once. Flow HQ keeps only a fingerprint of it and cannot show it again.
+app-keys-secret = Secret
+app-keys-how = Your tool sends it with each request, as
+app-keys-described = The API is described at
+app-keys-tag = (tag “public”).
+app-keys-new = New key
+app-keys-name = Name
+app-keys-name-example = My shop
+app-keys-may = It may
+app-keys-create = Create the key
+app-keys-yours = Your keys
+app-keys-none = No keys yet.
+app-keys-key = Key
+app-keys-may-column = May
+app-keys-last-used = Last used
+app-keys-never = never
+app-keys-revoked-at = Revoked { $at }
+app-keys-revoke-confirm = Revoke “{ $name }”? Tools using it stop working at once.
+app-keys-revoke = Revoke
+app-keys-revoked = The key was revoked: it opens nothing any more.
+app-keys-pick-scope = Tick at least one thing the key may do.
+app-keys-name-refused = Name: { $reason }
+app-scope-messages-send = Send messages
+app-scope-messages-read = Read messages
+app-scope-contacts-read = Read contacts
+app-scope-webhooks-manage = Manage webhooks
+
+## Webhooks (/app/webhooks, and the console's /admin/webhooks).
+app-hooks-intro-operators = Every business's events are posted to these addresses, as they are to the businesses' own endpoints.
+app-hooks-intro-owner = Flow HQ posts what happens (messages, handoffs, WhatsApp's state) to your systems: a CRM, n8n, your shop.
+app-hooks-signed = Each request is signed
+app-hooks-retried = , retried for about three days, and kept as a dead letter you can replay if it never got through.
+app-hooks-secret = Signing secret
+app-hooks-copy-now = Copy it now: it is not shown again.
+app-hooks-replay-dead = { $count ->
+    [one] Replay { $n } dead letter
+   *[other] Replay { $n } dead letters
+}
+app-hooks-switch-off = Switch off
+app-hooks-switch-on = Switch on
+app-hooks-new-secret = New secret
+app-hooks-delete-confirm = Delete this endpoint and its delivery log?
+app-hooks-delete = Delete
+app-hooks-nothing-sent = Nothing sent yet.
+app-hooks-latest = Latest deliveries
+app-hooks-event = Event
+app-hooks-state = State
+app-hooks-attempts = Attempts
+app-hooks-last-answer = Last answer
+app-hooks-queued = Queued
+app-hooks-replay = Replay
+app-hooks-add-title = Add an endpoint
+app-hooks-address = Address
+app-hooks-events = Events
+app-hooks-add = Add endpoint
+app-hooks-pick-event = Pick at least one event.
+app-hooks-added = Added { $url }.
+app-hooks-rotated = New secret below; the old one keeps signing beside it for 24 hours.
+app-hooks-url-https = Type a whole address starting with https:// or http://.
+app-hooks-url-credentials = The address must not carry a user name or password.
+app-hooks-off-since = Off since { $at }: { $reason }
+app-hooks-failing-since = Failing since { $at }
+app-hooks-on = On
+app-delivery-delivered = Delivered
+app-delivery-queued = Queued
+app-delivery-retrying = Retrying
+app-delivery-dead = Dead letter
+app-delivery-answered = answered { $code }
+app-event-message-received = A customer's message arrived
+app-event-message-sent = A message was sent
+app-event-message-status = A sent message was delivered or read
+app-event-handoff-requested = A customer asked for a person
+app-event-session-status = WhatsApp connected, logged out, banned or QR expired
+app-event-tenant-status = The business's status changed
+app-event-alert-opened = An alert was raised (unlinked, banned, worker in ERROR, …)
+app-event-alert-cleared = An alert is back to normal
+
+## The weekly digest's link (/digest/off).
+app-digest-title = Weekly digest
+app-digest-done-off = Done: no more weekly digests.
+app-digest-done-on = Done: the weekly digest is on again.
+app-digest-on-text = Every Monday morning you get a mail with last week's messages, the share that came in after hours, handoffs and the most asked questions.
+app-digest-stop = Stop the weekly digest
+app-digest-off-text = You do not get the weekly digest. Alerts about your WhatsApp connection still reach you.
+app-digest-restart = Turn it back on
+app-digest-invalid = This link is not valid. Log in to change your mails on the Alerts page.

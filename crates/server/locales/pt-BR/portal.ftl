@@ -150,3 +150,199 @@ app-text-handoff-closed = Um cliente pede para falar com uma pessoa, fechado
 app-text-handoff-closed-hint = {"{"}next_opening{"}"} diz quando você abre de novo.
 app-text-fallback = Não entendida
 app-text-fallback-hint = Quando o bot não consegue saber o que o cliente quer.
+
+## Shared words.
+app-save = Salvar
+app-saved = Salvo.
+app-actions = Ações
+app-pages = Páginas
+app-next-page = Próxima página
+app-js-page-updated = Página atualizada.
+
+## The message log (/app/messages, and the console's tenant page).
+app-messages-intro = O que os clientes escreveram e o que o seu assistente respondeu. Horários em { $timezone }.
+app-messages-pages = Páginas de mensagens
+app-messages-newest = Mais recentes
+app-messages-older = Anteriores
+app-messages-none = Ainda não há mensagens.
+app-messages-when = Quando
+app-messages-direction = Direção
+app-messages-from = De
+app-messages-to = Para
+app-messages-message = Mensagem
+app-messages-in = Recebida
+app-messages-out = Enviada
+
+## The menu editor (/app/menu); the app-menu-js-* texts are the script's.
+app-menu-title = Seu menu
+app-menu-intro = O que os clientes podem pedir por número ou por uma palavra-chave. Cada opção responde com o seu texto e depois com o seu arquivo (uma foto ou um PDF), se tiver. Uma opção pode abrir um submenu.
+app-menu-noscript = O editor do menu precisa de JavaScript. A API aceita o mesmo menu:
+app-menu-loading = Carregando o seu menu…
+app-menu-items = Opções do menu
+app-menu-add = Adicionar uma opção
+app-menu-save = Salvar o menu
+app-menu-reset = Voltar ao menu sugerido
+app-menu-js-item = Opção {"{"}n{"}"}
+app-menu-js-sub-item = Subopção {"{"}n{"}"}
+app-menu-js-move-up = Mover para cima
+app-menu-js-move-down = Mover para baixo
+app-menu-js-remove = Remover
+app-menu-js-remove-item = Remover esta opção
+app-menu-js-label = Nome no menu
+app-menu-js-answer = Resposta
+app-menu-js-answer-above = Resposta (aparece acima do submenu; pode ficar em branco)
+app-menu-js-keywords = Palavras-chave (separadas por vírgulas)
+app-menu-js-keywords-example = pix, pagamento, pagar
+app-menu-js-keywords-hint = O cliente que escrever uma delas recebe esta resposta.
+app-menu-js-file = Arquivo enviado depois da resposta (foto ou PDF, até 16 MB)
+app-menu-js-remove-file = Remover o arquivo
+app-menu-js-too-large = {"{"}name{"}"} tem mais de 16 MB.
+app-menu-js-sub-items-of = Subopções da opção {"{"}n{"}"}
+app-menu-js-add-sub = Adicionar uma subopção
+app-menu-js-not-saved = Nada foi salvo.
+app-menu-js-try-again = Tente de novo.
+app-menu-js-saved-now = Salvo. Seu assistente já responde com este menu.
+app-menu-js-saved-later = Salvo. Seu assistente está offline e assume este menu quando voltar.
+app-menu-js-connection-failed = Nada foi salvo: a conexão falhou. Tente de novo.
+app-menu-js-reset-confirm = Substituir o seu menu pelo sugerido para o seu tipo de negócio?
+app-menu-js-load-failed = Não foi possível carregar o seu menu. Recarregue a página.
+
+## Trying the bot (/app/preview).
+app-preview-intro = Escreva como um cliente novo escreveria e veja o que o seu assistente responde agora. Nada é enviado a ninguém.
+app-preview-message = Mensagem do cliente
+app-preview-example = Oi! Vocês abrem no domingo?
+app-preview-ask = O que o meu bot responderia?
+app-preview-answer = Seu bot responderia
+app-preview-quiet = Nada: ele fica em silêncio.
+app-preview-open = Você está aberto agora.
+app-preview-closed = Você está fechado agora.
+app-preview-closed-until = Você está fechado agora; abre de novo em { $at }.
+app-preview-empty = Escreva uma mensagem, como um cliente escreveria.
+app-why-welcome = Uma primeira mensagem recebe a saudação e o menu.
+app-why-answer = A mensagem combinou com opções do menu.
+app-why-fallback = O bot não entendeu, então avisa e mostra o menu.
+app-why-away = Você está fechado agora, então o bot envia a mensagem de ausência.
+app-why-handoff = O cliente pediu para falar com uma pessoa: o bot passa a conversa para você.
+app-why-nothing = Nada a responder (um obrigado, um emoji…).
+app-why-away-already = Fechado, e este cliente já recebeu a mensagem de ausência.
+app-why-handed-off = O cliente está esperando uma pessoa.
+app-why-limit = Respostas demais neste minuto.
+app-why-not-direct = Não é uma mensagem direta de um cliente.
+
+## Alerts (/app/alerts, and the console's /admin/alerts).
+app-alert-mails = E-mails de alerta
+app-alert-mails-intro = E-mails para você quando algo dá errado e quando tudo volta ao normal.
+app-alert-digest = O resumo semanal, às segundas de manhã
+app-alert-unlinked = O WhatsApp foi desconectado do celular
+app-alert-qr-expired = Os códigos QR acabaram durante a conexão
+app-alert-banned = O WhatsApp bloqueou o número por um tempo
+app-alert-disconnected = Desconectado por mais de 10 minutos
+app-alert-worker-error = Um worker em ERRO (parado ou reiniciando sem parar)
+app-alert-outdated-client = O WhatsApp recusou um cliente desatualizado
+app-alert-silent = Nenhuma mensagem de cliente por muito mais tempo que o normal com a empresa aberta
+app-alerts-none = Nenhum alerta. Celulares desconectados, bloqueios e workers em ERRO aparecem aqui, uma linha por ocorrência.
+app-alerts-tenant = Cliente
+app-alerts-alert = Alerta
+app-alerts-state = Situação
+app-alerts-opened = Aberto
+app-alerts-cleared = Resolvido
+app-alerts-mails = E-mails
+app-alerts-seen = { $count ->
+    [one] visto uma vez
+   *[other] visto { $n } vezes
+}
+app-alerts-state-open = Aberto
+app-alerts-state-cleared = Resolvido
+app-alerts-told-both = Alerta e volta ao normal
+app-alerts-told-alert = Alerta
+app-alerts-told-none = Nenhum ainda
+
+## API keys (/app/api-keys).
+app-keys-intro = As chaves permitem que o sistema da sua loja, o seu CRM ou a sua ferramenta de automação usem a API do Flow HQ para a sua empresa: enviar mensagens, ler mensagens e contatos. Dê a cada ferramenta a sua própria chave, só com o que ela precisa.
+app-keys-new-key = Sua nova chave
+app-keys-copy-now = Copie agora: ela aparece só desta vez. O Flow HQ guarda apenas uma impressão digital dela e não consegue mostrá-la de novo.
+app-keys-secret = Segredo
+app-keys-how = Sua ferramenta a envia em cada requisição, como
+app-keys-described = A API está descrita em
+app-keys-tag = (tag “public”).
+app-keys-new = Nova chave
+app-keys-name = Nome
+app-keys-name-example = Minha loja
+app-keys-may = Ela pode
+app-keys-create = Criar a chave
+app-keys-yours = Suas chaves
+app-keys-none = Ainda não há chaves.
+app-keys-key = Chave
+app-keys-may-column = Pode
+app-keys-last-used = Último uso
+app-keys-never = nunca
+app-keys-revoked-at = Revogada em { $at }
+app-keys-revoke-confirm = Revogar “{ $name }”? As ferramentas que a usam param de funcionar na hora.
+app-keys-revoke = Revogar
+app-keys-revoked = A chave foi revogada: ela não abre mais nada.
+app-keys-pick-scope = Marque pelo menos uma coisa que a chave pode fazer.
+app-keys-name-refused = Nome: { $reason }
+app-scope-messages-send = Enviar mensagens
+app-scope-messages-read = Ler mensagens
+app-scope-contacts-read = Ler contatos
+app-scope-webhooks-manage = Gerenciar webhooks
+
+## Webhooks (/app/webhooks, and the console's /admin/webhooks).
+app-hooks-intro-operators = Os eventos de todas as empresas são enviados para estes endereços, assim como para os endpoints de cada empresa.
+app-hooks-intro-owner = O Flow HQ envia o que acontece (mensagens, pedidos de atendimento humano, o estado do WhatsApp) para os seus sistemas: um CRM, o n8n, a sua loja.
+app-hooks-signed = Cada requisição é assinada
+app-hooks-retried = , tentada de novo por cerca de três dias e, se nunca chegar, guardada como mensagem com falha que você pode reenviar.
+app-hooks-secret = Segredo de assinatura
+app-hooks-copy-now = Copie agora: ele não aparece de novo.
+app-hooks-replay-dead = { $count ->
+    [one] Reenviar { $n } mensagem com falha
+   *[other] Reenviar { $n } mensagens com falha
+}
+app-hooks-switch-off = Desligar
+app-hooks-switch-on = Ligar
+app-hooks-new-secret = Novo segredo
+app-hooks-delete-confirm = Excluir este endpoint e o seu registro de envios?
+app-hooks-delete = Excluir
+app-hooks-nothing-sent = Nada enviado ainda.
+app-hooks-latest = Últimos envios
+app-hooks-event = Evento
+app-hooks-state = Situação
+app-hooks-attempts = Tentativas
+app-hooks-last-answer = Última resposta
+app-hooks-queued = Na fila
+app-hooks-replay = Reenviar
+app-hooks-add-title = Adicionar um endpoint
+app-hooks-address = Endereço
+app-hooks-events = Eventos
+app-hooks-add = Adicionar endpoint
+app-hooks-pick-event = Escolha pelo menos um evento.
+app-hooks-added = { $url } adicionado.
+app-hooks-rotated = Novo segredo abaixo; o anterior continua assinando junto com ele por 24 horas.
+app-hooks-url-https = Digite um endereço completo começando com https:// ou http://.
+app-hooks-url-credentials = O endereço não pode conter usuário nem senha.
+app-hooks-off-since = Desligado desde { $at }: { $reason }
+app-hooks-failing-since = Falhando desde { $at }
+app-hooks-on = Ligado
+app-delivery-delivered = Entregue
+app-delivery-queued = Na fila
+app-delivery-retrying = Tentando de novo
+app-delivery-dead = Com falha
+app-delivery-answered = respondeu { $code }
+app-event-message-received = Chegou uma mensagem de um cliente
+app-event-message-sent = Uma mensagem foi enviada
+app-event-message-status = Uma mensagem enviada foi entregue ou lida
+app-event-handoff-requested = Um cliente pediu para falar com uma pessoa
+app-event-session-status = O WhatsApp conectou, saiu, foi bloqueado ou o QR expirou
+app-event-tenant-status = A situação da empresa mudou
+app-event-alert-opened = Um alerta foi aberto (desconectado, bloqueado, worker em ERRO, …)
+app-event-alert-cleared = Um alerta voltou ao normal
+
+## The weekly digest's link (/digest/off).
+app-digest-title = Resumo semanal
+app-digest-done-off = Pronto: você não vai mais receber o resumo semanal.
+app-digest-done-on = Pronto: o resumo semanal está ligado de novo.
+app-digest-on-text = Toda segunda de manhã você recebe um e-mail com as mensagens da semana passada, a parte que chegou fora do horário, os pedidos de atendimento humano e as perguntas mais frequentes.
+app-digest-stop = Parar o resumo semanal
+app-digest-off-text = Você não recebe o resumo semanal. Os alertas sobre a sua conexão do WhatsApp continuam chegando.
+app-digest-restart = Ligar de novo
+app-digest-invalid = Este link não é válido. Entre para mudar os seus e-mails na página de alertas.
