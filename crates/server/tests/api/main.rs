@@ -10,6 +10,7 @@ mod digest;
 mod heal;
 mod health;
 mod hostile_input;
+mod i18n_portal;
 mod isolation;
 mod leader;
 mod link_client;
