@@ -22,7 +22,7 @@
         if (fresh && current) {
           current.replaceWith(fresh);
           var status = document.getElementById("live-announce");
-          if (status) { status.textContent = "Page updated."; }
+          if (status) { status.textContent = status.getAttribute("data-updated-text") || "Page updated."; }
         }
       });
   }
@@ -85,6 +85,32 @@
   var savedBox = root.querySelector("[data-menu-saved]");
   var addButton = root.querySelector("[data-menu-add]");
   var menu = [];
+  // The editor's words come from the page, in its language; English when
+  // one is missing.
+  var TEXTS = {
+    item: "Item {n}", subItem: "Sub-item {n}", moveUp: "Move up", moveDown: "Move down",
+    remove: "Remove", removeItem: "Remove this item", label: "Label in the menu",
+    answer: "Answer", answerAbove: "Answer (shown above the sub-menu; may be empty)",
+    keywords: "Keywords (separated by commas)", keywordsExample: "pix, payment, pay",
+    keywordsHint: "A customer who writes one of these gets this answer.",
+    file: "File sent after the answer (photo or PDF, up to 16 MB)", removeFile: "Remove the file",
+    tooLarge: "{name} is larger than 16 MB.", subItemsOf: "Sub-items of item {n}",
+    addSub: "Add a sub-item", notSaved: "Nothing was saved.", tryAgain: "Please try again.",
+    savedNow: "Saved. Your assistant answers with this menu now.",
+    savedLater: "Saved. Your assistant is offline and takes this menu when it is back.",
+    connectionFailed: "Nothing was saved: the connection failed. Please try again.",
+    resetConfirm: "Replace your menu with the suggested one for your type of business?",
+    loadFailed: "Your menu could not be loaded. Please reload the page."
+  };
+  try {
+    var given = JSON.parse(root.getAttribute("data-texts") || "{}");
+    Object.keys(given).forEach(function (k) { if (given[k]) { TEXTS[k] = given[k]; } });
+  } catch (e) { /* the English words stay */ }
+  function say(name, values) {
+    var text = TEXTS[name];
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
+    return text;
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -111,7 +137,7 @@
   function editor(item, siblings, index, path, depth) {
     var li = el("li", { "class": "card menu-item" + (depth ? " sub" : "") });
     var head = el("div", { "class": "menu-item-head" });
-    head.appendChild(el("h2", { "class": "flush" }, (depth ? "Sub-item " : "Item ") + (index + 1)));
+    head.appendChild(el("h2", { "class": "flush" }, say(depth ? "subItem" : "item", { n: index + 1 })));
     var tools = el("div", { "class": "actions" });
     function tool(text, label, action, disabled) {
       var b = el("button", { "type": "button", "class": "btn secondary small", "aria-label": label }, text);
@@ -119,42 +145,42 @@
       b.addEventListener("click", function () { action(); render(); });
       tools.appendChild(b);
     }
-    tool("↑", "Move up", function () {
+    tool("↑", say("moveUp"), function () {
       siblings.splice(index - 1, 0, siblings.splice(index, 1)[0]);
     }, index === 0);
-    tool("↓", "Move down", function () {
+    tool("↓", say("moveDown"), function () {
       siblings.splice(index + 1, 0, siblings.splice(index, 1)[0]);
     }, index === siblings.length - 1);
-    tool("Remove", "Remove this item", function () { siblings.splice(index, 1); });
+    tool(say("remove"), say("removeItem"), function () { siblings.splice(index, 1); });
     head.appendChild(tools);
     li.appendChild(head);
 
     var label = el("input", { "type": "text", "maxlength": "80" });
     label.value = item.label || "";
     label.addEventListener("input", function () { item.label = label.value; });
-    li.appendChild(field("Label in the menu", label, path + ".label"));
+    li.appendChild(field(say("label"), label, path + ".label"));
 
     var answer = el("textarea", { "rows": "3", "maxlength": "1000" });
     answer.value = item.answer || "";
     answer.addEventListener("input", function () { item.answer = answer.value; });
-    li.appendChild(field(depth || !(item.items && item.items.length) ? "Answer" : "Answer (shown above the sub-menu; may be empty)", answer, path + ".answer"));
+    li.appendChild(field(depth || !(item.items && item.items.length) ? say("answer") : say("answerAbove"), answer, path + ".answer"));
 
-    var keywords = el("input", { "type": "text", "placeholder": "pix, payment, pay" });
+    var keywords = el("input", { "type": "text", "placeholder": say("keywordsExample") });
     keywords.value = (item.keywords || []).join(", ");
     keywords.addEventListener("input", function () {
       item.keywords = keywords.value.split(",").map(function (k) { return k.trim(); }).filter(Boolean);
     });
-    var kw = field("Keywords (separated by commas)", keywords, path + ".keywords");
-    kw.appendChild(el("p", { "class": "hint" }, "A customer who writes one of these gets this answer."));
+    var kw = field(say("keywords"), keywords, path + ".keywords");
+    kw.appendChild(el("p", { "class": "hint" }, say("keywordsHint")));
     li.appendChild(kw);
 
     var file = el("div", { "class": "field", "data-path": path + ".attachment" });
     var fileId = "menu-field-" + (uid++);
-    file.appendChild(el("label", { "for": fileId }, "File sent after the answer (photo or PDF, up to 16 MB)"));
+    file.appendChild(el("label", { "for": fileId }, say("file")));
     if (item.attachment) {
       var current = el("p", { "class": "file-current" });
       current.appendChild(el("span", {}, "📎 " + item.attachment.file_name + " "));
-      var drop = el("button", { "type": "button", "class": "btn link" }, "Remove the file");
+      var drop = el("button", { "type": "button", "class": "btn link" }, say("removeFile"));
       drop.addEventListener("click", function () { delete item.attachment; render(); });
       current.appendChild(drop);
       file.appendChild(current);
@@ -164,7 +190,7 @@
       var chosen = input.files && input.files[0];
       if (!chosen) { return; }
       if (chosen.size > MAX_FILE) {
-        show(errorBox, chosen.name + " is larger than 16 MB.");
+        show(errorBox, say("tooLarge", { name: chosen.name }));
         input.value = "";
         return;
       }
@@ -186,13 +212,13 @@
     if (!depth) {
       item.items = item.items || [];
       if (item.items.length) {
-        var subs = el("ol", { "class": "menu-items sub", "aria-label": "Sub-items of item " + (index + 1) });
+        var subs = el("ol", { "class": "menu-items sub", "aria-label": say("subItemsOf", { n: index + 1 }) });
         item.items.forEach(function (sub, j) {
           subs.appendChild(editor(sub, item.items, j, path + ".items[" + j + "]", 1));
         });
         li.appendChild(subs);
       }
-      var addSub = el("button", { "type": "button", "class": "btn secondary small" }, "Add a sub-item");
+      var addSub = el("button", { "type": "button", "class": "btn secondary small" }, say("addSub"));
       addSub.disabled = item.items.length >= MAX_SUB_ITEMS;
       addSub.addEventListener("click", function () {
         item.items.push({ label: "", answer: "", keywords: [] });
@@ -233,17 +259,17 @@
     }).then(function (answer) {
       if (!answer.ok) {
         var e = (answer.data && answer.data.error) || {};
-        show(errorBox, "Nothing was saved. " + (e.message || "Please try again."));
+        show(errorBox, say("notSaved") + " " + (e.message || say("tryAgain")));
         if (e.field) { mark(e.field, e.message || ""); } else { errorBox.focus(); }
         return;
       }
       menu = answer.data.menu;
       render();
       show(savedBox, answer.data.applied
-        ? "Saved. Your assistant answers with this menu now."
-        : "Saved. Your assistant is offline and takes this menu when it is back.");
+        ? say("savedNow")
+        : say("savedLater"));
     }).catch(function () {
-      show(errorBox, "Nothing was saved: the connection failed. Please try again.");
+      show(errorBox, say("connectionFailed"));
     });
   }
 
@@ -257,7 +283,7 @@
     send({ menu: menu });
   });
   root.querySelector("[data-menu-reset]").addEventListener("click", function () {
-    if (window.confirm("Replace your menu with the suggested one for your type of business?")) {
+    if (window.confirm(say("resetConfirm"))) {
       send({ menu: null });
     }
   });
@@ -269,7 +295,7 @@
       menu = data.menu || [];
       render();
     })
-    .catch(function () { show(errorBox, "Your menu could not be loaded. Please reload the page."); });
+    .catch(function () { show(errorBox, say("loadFailed")); });
 })();
 
 // A form that came back refused: its summary takes the focus, so that a
@@ -318,7 +344,7 @@
     var label = row.querySelector(".label");
     var open = document.createElement("input");
     open.type = "checkbox";
-    open.setAttribute("aria-label", label.textContent + ": open");
+    open.setAttribute("aria-label", (editor.getAttribute("data-open-label") || "{day}: open").split("{day}").join(label.textContent));
     open.checked = Array.prototype.some.call(inputs, function (i) { return i.value; });
     open.disabled = inputs[0].disabled;
     function apply() {

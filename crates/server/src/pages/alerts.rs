@@ -33,21 +33,23 @@ pub fn portal_router() -> Router<AppState> {
         .route("/alerts/preferences", post(owner_prefs))
 }
 
-pub fn label(kind: AlertKind) -> &'static str {
-    match kind {
-        AlertKind::Unlinked => "WhatsApp unlinked from the phone",
-        AlertKind::QrExpired => "The QR codes ran out while linking",
-        AlertKind::Banned => "WhatsApp banned the number for a while",
-        AlertKind::Disconnected => "Disconnected for more than 10 minutes",
-        AlertKind::WorkerError => "A worker in ERROR (stale or crash loop)",
-        AlertKind::OutdatedClient => "WhatsApp refused an outdated client",
-        AlertKind::Silent => "No customer messages for much longer than usual while open",
-    }
+/// An alert kind in words, in the page's language.
+pub fn label(kind: AlertKind) -> String {
+    let key = match kind {
+        AlertKind::Unlinked => "app-alert-unlinked",
+        AlertKind::QrExpired => "app-alert-qr-expired",
+        AlertKind::Banned => "app-alert-banned",
+        AlertKind::Disconnected => "app-alert-disconnected",
+        AlertKind::WorkerError => "app-alert-worker-error",
+        AlertKind::OutdatedClient => "app-alert-outdated-client",
+        AlertKind::Silent => "app-alert-silent",
+    };
+    crate::i18n::current().t(key)
 }
 
 pub struct Pref {
     pub kind: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub enabled: bool,
 }
 
@@ -89,10 +91,10 @@ struct PageQuery {
 pub struct Row {
     pub tenant_id: String,
     pub tenant: String,
-    pub label: &'static str,
+    pub label: String,
     pub detail: Option<String>,
     pub count: i64,
-    pub state: &'static str,
+    pub state: String,
     pub tone: &'static str,
     pub opened: String,
     pub cleared: String,
@@ -118,14 +120,15 @@ async fn admin_list(
 ) -> PageResult {
     let cursor = query.cursor.as_deref().and_then(|c| c.parse::<Uuid>().ok());
     let result = state.store.list_alerts(50, cursor).await?;
+    let tr = crate::i18n::current();
     let items = result
         .items
         .into_iter()
         .map(|a| {
             let told = match (a.notified_at, a.cleared_notified_at) {
-                (Some(_), Some(_)) => "Alert and back to normal",
-                (Some(_), None) => "Alert",
-                (None, _) => "None yet",
+                (Some(_), Some(_)) => "app-alerts-told-both",
+                (Some(_), None) => "app-alerts-told-alert",
+                (None, _) => "app-alerts-told-none",
             };
             Row {
                 tenant_id: a.tenant_id.to_string(),
@@ -133,15 +136,15 @@ async fn admin_list(
                 label: label(a.kind),
                 detail: a.detail,
                 count: a.raised_count,
-                state: if a.cleared_at.is_some() {
-                    "Cleared"
+                state: tr.t(if a.cleared_at.is_some() {
+                    "app-alerts-state-cleared"
                 } else {
-                    "Open"
-                },
+                    "app-alerts-state-open"
+                }),
                 tone: if a.cleared_at.is_some() { "ok" } else { "bad" },
                 opened: view::time(a.opened_at),
                 cleared: a.cleared_at.map(view::time).unwrap_or_default(),
-                told: told.to_owned(),
+                told: tr.t(told),
             }
         })
         .collect();
@@ -186,7 +189,7 @@ async fn owner_page(
     let mut prefs = prefs_for(&state, page.owner.user.id, Audience::Owner).await?;
     prefs.push(Pref {
         kind: flowhq_store::digest::DIGEST_PREF,
-        label: "The weekly digest, on Monday mornings",
+        label: crate::i18n::current().t("app-alert-digest"),
         enabled: state.store.digest_enabled(page.owner.user.id).await?,
     });
     let view = OwnerAlerts {

@@ -3,16 +3,25 @@
 
 use charts_rs::{BarChart, Series};
 use chrono::DateTime;
+use flowhq_domain::Language;
 use flowhq_store::dashboard::DayCount;
 
 /// Messages received and sent per day, as an `<svg>` element with a text
-/// alternative for screen readers. Only numbers and dates reach the chart.
+/// alternative for screen readers, in the page's language (`received` and
+/// `sent` name the two series). Only numbers and dates reach the chart.
 pub fn messages_per_day(days: &[DayCount], received: &str, sent: &str) -> String {
+    let tr = crate::i18n::current();
+    // The day under each bar: `12-05` in English (its dates are ISO-like
+    // on these pages), `05/12` in Spanish and Portuguese.
+    let day_format = match tr.language() {
+        Language::En => "%m-%d",
+        Language::Es | Language::Pt => "%d/%m",
+    };
     let labels: Vec<String> = days
         .iter()
         .map(|d| {
             DateTime::from_timestamp_millis(d.day_start_ms)
-                .map(|at| at.format("%d/%m").to_string())
+                .map(|at| at.format(day_format).to_string())
                 .unwrap_or_default()
         })
         .collect();
@@ -30,8 +39,10 @@ pub fn messages_per_day(days: &[DayCount], received: &str, sent: &str) -> String
     let total_in: i64 = days.iter().map(|d| d.inbound).sum();
     let total_out: i64 = days.iter().map(|d| d.outbound).sum();
     let description = format!(
-        "{received}: {total_in}, {sent}: {total_out}, over {} days",
-        days.len()
+        "{received}: {}, {sent}: {}, {}",
+        tr.number(total_in),
+        tr.number(total_out),
+        tr.tn("app-chart-days", days.len())
     );
     svg.replacen(
         "<svg",

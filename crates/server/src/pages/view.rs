@@ -1,34 +1,34 @@
 //! Small formatting helpers shared by the pages: times and ages, status
 //! badges, inline QR images, the owner-facing texts in each language.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use flowhq_domain::{Language, SessionState, TenantStatus, WorkerStatus};
+
+use crate::i18n::{self, Tr};
 
 /// Percent-encodes a query-string value.
 pub fn urlencode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// `2026-11-27 14:05 UTC`.
+/// `2026-11-27 14:05 UTC` (in the page's language's date order).
 pub fn time(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+    i18n::current().utc_time(at)
 }
 
-/// A time in the business's own zone: `2026-11-27 11:05`.
+/// A time in the business's own zone: `2026-11-27 11:05`, `27/11/2026 11:05`.
 pub fn local_time(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+    i18n::current().date_time(at, tz)
 }
 
-/// How long ago, briefly: `12 s ago`, `5 min ago`, `3 h ago`, `4 d ago`.
+/// How long ago, briefly, in the page's language: `12 s ago`, `5 min
+/// ago`, `há 3 h`.
 pub fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let seconds = (now - at).num_seconds().max(0);
-    match seconds {
-        0..60 => format!("{seconds} s ago"),
-        60..3600 => format!("{} min ago", seconds / 60),
-        3600..86_400 => format!("{} h ago", seconds / 3600),
-        _ => format!("{} d ago", seconds / 86_400),
-    }
+    i18n::current().ago(at, now)
 }
 
 /// A language by its own name, as people choose it.
@@ -65,10 +65,14 @@ pub fn worker_tone(status: WorkerStatus) -> &'static str {
 /// session, whatever was reported last ("Connected" in green beside a
 /// crashed worker would be a lie).
 pub fn session_shown(state: SessionState, worker: WorkerStatus) -> (String, &'static str) {
+    let tr = i18n::current();
     if worker == WorkerStatus::Running {
-        (label(state.as_str()), session_tone(state))
+        (
+            tr.state("session-state", state.as_str()),
+            session_tone(state),
+        )
     } else {
-        ("Not connected (worker not running)".to_owned(), "muted")
+        (tr.t("session-not-running"), "muted")
     }
 }
 
@@ -81,8 +85,45 @@ pub fn session_tone(state: SessionState) -> &'static str {
     }
 }
 
-/// A status as people read it: `QR_PENDING` → `QR pending`.
+/// The kinds of stored states that have names in the message files, in
+/// the order a bare state is looked up (see [`label`]).
+const STATE_KINDS: [&str; 6] = [
+    "tenant-status",
+    "worker-status",
+    "session-state",
+    "template-type",
+    "setup-request-status",
+    "decision",
+];
+
+/// The message ids of the states, looked up once.
+static STATE_KEYS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    i18n::all_keys(Language::En)
+        .into_iter()
+        .map(|(key, _)| key)
+        .filter(|key| STATE_KINDS.iter().any(|kind| key.starts_with(kind)))
+        .collect()
+});
+
+/// A status as people read it: `QR_PENDING` → `QR pending` in English (as
+/// the console always said it); in another language the state's name
+/// from the message files when it has one (the first kind that names it),
+/// else the English words.
 pub fn label(raw: &str) -> String {
+    let tr = i18n::current();
+    if tr.language() != Language::En {
+        let named = STATE_KINDS
+            .iter()
+            .map(|kind| i18n::state_key(kind, raw))
+            .find(|key| STATE_KEYS.contains(key));
+        if let Some(key) = named {
+            return tr.t(&key);
+        }
+    }
+    english_label(raw)
+}
+
+fn english_label(raw: &str) -> String {
     let lower = raw.replace('_', " ").to_lowercase();
     let mut chars = lower.chars();
     let mut out: String = chars
@@ -101,98 +142,58 @@ pub fn qr_svg(code: &str) -> Option<String> {
     let start = svg.find("<svg")?;
     Some(svg[start..].replacen(
         "<svg",
-        "<svg role=\"img\" aria-label=\"QR code to link WhatsApp\"",
+        &format!(
+            "<svg role=\"img\" aria-label=\"{}\"",
+            i18n::current().t("app-qr-image")
+        ),
         1,
     ))
 }
 
-/// What the owner reads next to the QR code, in the bot's language.
+/// What the owner reads next to the QR code, in the page's language.
 pub struct QrTexts {
-    pub title: &'static str,
-    pub steps: [&'static str; 4],
-    pub waiting: &'static str,
-    pub expires: &'static str,
+    pub title: String,
+    pub steps: [String; 4],
+    pub waiting: String,
+    pub expires: String,
     /// Linking by phone number instead of scanning.
-    pub pair_title: &'static str,
-    pub pair_help: &'static str,
-    pub pair_button: &'static str,
-    pub pair_code: &'static str,
-    pub pair_steps: &'static str,
+    pub pair_title: String,
+    pub pair_help: String,
+    pub pair_button: String,
+    pub pair_code: String,
+    pub pair_steps: String,
     /// When the QR codes ran out.
-    pub ran_out: &'static str,
-    pub new_codes: &'static str,
+    pub ran_out: String,
+    pub new_codes: String,
     /// The copy button of the pairing code, and what it says once done.
-    pub copy: &'static str,
-    pub copied: &'static str,
+    pub copy: String,
+    pub copied: String,
     /// "{s}" is replaced by the seconds left before the code expires.
-    pub expires_in: &'static str,
+    pub expires_in: String,
 }
 
-pub fn qr_texts(language: Language) -> QrTexts {
-    match language {
-        Language::En => QrTexts {
-            title: "Link your WhatsApp",
-            steps: [
-                "Open WhatsApp on the phone with your business number.",
-                "Tap Menu ⋮ (Android) or Settings (iPhone), then Linked devices.",
-                "Tap Link a device.",
-                "Point the phone at this screen to scan the code.",
-            ],
-            waiting: "Preparing your code… this takes a few seconds.",
-            expires: "The code changes every few seconds; this page keeps it fresh.",
-            pair_title: "Cannot scan? Link with your phone number",
-            pair_help: "We show an 8-character code to type on your phone instead.",
-            pair_button: "Get a code",
-            pair_code: "Your code",
-            pair_steps: "On the phone: Linked devices → Link a device → Link with phone number instead, then type this code.",
-            ran_out: "The codes expired before one was used.",
-            new_codes: "Get new codes",
-            copy: "Copy the code",
-            copied: "Copied",
-            expires_in: "This code works for {s} more seconds.",
-        },
-        Language::Es => QrTexts {
-            title: "Vincula tu WhatsApp",
-            steps: [
-                "Abre WhatsApp en el teléfono con el número de tu negocio.",
-                "Toca Menú ⋮ (Android) o Ajustes (iPhone) y luego Dispositivos vinculados.",
-                "Toca Vincular un dispositivo.",
-                "Apunta el teléfono a esta pantalla para escanear el código.",
-            ],
-            waiting: "Preparando tu código… tarda unos segundos.",
-            expires: "El código cambia cada pocos segundos; esta página lo mantiene al día.",
-            pair_title: "¿No puedes escanear? Vincula con tu número",
-            pair_help: "Te mostramos un código de 8 caracteres para escribir en el teléfono.",
-            pair_button: "Obtener un código",
-            pair_code: "Tu código",
-            pair_steps: "En el teléfono: Dispositivos vinculados → Vincular un dispositivo → Vincular con el número de teléfono, y escribe este código.",
-            ran_out: "Los códigos caducaron antes de usarse.",
-            new_codes: "Obtener códigos nuevos",
-            copy: "Copiar el código",
-            copied: "Copiado",
-            expires_in: "Este código funciona {s} segundos más.",
-        },
-        Language::Pt => QrTexts {
-            title: "Conecte o seu WhatsApp",
-            steps: [
-                "Abra o WhatsApp no celular com o número da sua empresa.",
-                "Toque em Mais opções ⋮ (Android) ou Configurações (iPhone) e depois em Dispositivos conectados.",
-                "Toque em Conectar um dispositivo.",
-                "Aponte o celular para esta tela para escanear o código.",
-            ],
-            waiting: "Preparando o seu código… leva alguns segundos.",
-            expires: "O código muda a cada poucos segundos; esta página o mantém atualizado.",
-            pair_title: "Não consegue escanear? Conecte com o seu número",
-            pair_help: "Mostramos um código de 8 caracteres para digitar no celular.",
-            pair_button: "Receber um código",
-            pair_code: "Seu código",
-            pair_steps: "No celular: Dispositivos conectados → Conectar um dispositivo → Conectar com número de telefone, e digite este código.",
-            ran_out: "Os códigos expiraram antes de serem usados.",
-            new_codes: "Receber novos códigos",
-            copy: "Copiar o código",
-            copied: "Copiado",
-            expires_in: "Este código funciona por mais {s} segundos.",
-        },
+pub fn qr_texts(tr: Tr) -> QrTexts {
+    QrTexts {
+        title: tr.t("app-qr-title"),
+        steps: [
+            tr.t("app-qr-step-open"),
+            tr.t("app-qr-step-menu"),
+            tr.t("app-qr-step-link"),
+            tr.t("app-qr-step-scan"),
+        ],
+        waiting: tr.t("app-qr-waiting"),
+        expires: tr.t("app-qr-expires"),
+        pair_title: tr.t("app-qr-pair-title"),
+        pair_help: tr.t("app-qr-pair-help"),
+        pair_button: tr.t("app-qr-pair-button"),
+        pair_code: tr.t("app-qr-pair-code"),
+        pair_steps: tr.t("app-qr-pair-steps"),
+        ran_out: tr.t("app-qr-ran-out"),
+        new_codes: tr.t("app-qr-new-codes"),
+        copy: tr.t("app-qr-copy"),
+        copied: tr.t("app-qr-copied"),
+        // The script puts the seconds where the message has `{s}`.
+        expires_in: tr.t1("app-qr-expires-in", "seconds", "{s}"),
     }
 }
 
@@ -256,6 +257,15 @@ mod tests {
         assert_eq!(ago(now - chrono::Duration::minutes(5), now), "5 min ago");
         assert_eq!(ago(now - chrono::Duration::hours(5), now), "5 h ago");
         assert_eq!(ago(now + chrono::Duration::seconds(5), now), "0 s ago");
+    }
+
+    #[test]
+    fn the_qr_texts_are_in_each_language() {
+        let pt = qr_texts(Tr::new(Language::Pt));
+        assert_eq!(pt.title, "Conecte o seu WhatsApp");
+        assert!(pt.expires_in.contains("{s}"), "{}", pt.expires_in);
+        let es = qr_texts(Tr::new(Language::Es));
+        assert_eq!(es.copied, "Copiado");
     }
 
     #[test]

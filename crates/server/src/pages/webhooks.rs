@@ -94,15 +94,20 @@ async fn tenant_replay(
 fn state_of(endpoint: &flowhq_store::webhooks::WebhookEndpoint) -> (String, &'static str) {
     match (&endpoint.disabled_at, &endpoint.failing_since) {
         (Some(at), _) => (
-            format!(
-                "Off since {}: {}",
+            crate::i18n::current().t2(
+                "app-hooks-off-since",
+                "at",
                 view::time(*at),
-                endpoint.disabled_reason.clone().unwrap_or_default()
+                "reason",
+                endpoint.disabled_reason.clone().unwrap_or_default(),
             ),
             "bad",
         ),
-        (None, Some(since)) => (format!("Failing since {}", view::time(*since)), "wait"),
-        (None, None) => ("On".to_owned(), "ok"),
+        (None, Some(since)) => (
+            crate::i18n::current().t1("app-hooks-failing-since", "at", view::time(*since)),
+            "wait",
+        ),
+        (None, None) => (crate::i18n::current().t("app-hooks-on"), "ok"),
     }
 }
 
@@ -118,29 +123,30 @@ where
 }
 
 /// What an event type is called on the page.
-fn event_label(event: EventType) -> &'static str {
-    match event {
-        EventType::MessageReceived => "A customer's message arrived",
-        EventType::MessageSent => "A message was sent",
-        EventType::MessageStatus => "A sent message was delivered or read",
-        EventType::HandoffRequested => "A customer asked for a person",
-        EventType::SessionStatus => "WhatsApp connected, logged out, banned or QR expired",
-        EventType::TenantStatus => "The business's status changed",
-        EventType::AlertOpened => "An alert was raised (unlinked, banned, worker in ERROR, …)",
-        EventType::AlertCleared => "An alert is back to normal",
-    }
+fn event_label(event: EventType) -> String {
+    let key = match event {
+        EventType::MessageReceived => "app-event-message-received",
+        EventType::MessageSent => "app-event-message-sent",
+        EventType::MessageStatus => "app-event-message-status",
+        EventType::HandoffRequested => "app-event-handoff-requested",
+        EventType::SessionStatus => "app-event-session-status",
+        EventType::TenantStatus => "app-event-tenant-status",
+        EventType::AlertOpened => "app-event-alert-opened",
+        EventType::AlertCleared => "app-event-alert-cleared",
+    };
+    crate::i18n::current().t(key)
 }
 
 pub struct EventChoice {
     pub name: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub checked: bool,
 }
 
 pub struct DeliveryRow {
     pub id: String,
     pub event_type: String,
-    pub status: &'static str,
+    pub status: String,
     pub tone: &'static str,
     pub attempts: i64,
     pub last: String,
@@ -255,15 +261,19 @@ async fn show(
                 .items
                 .into_iter()
                 .map(|d| {
+                    let tr = crate::i18n::current();
                     let (status, tone) = match d.status {
-                        DeliveryStatus::Delivered => ("Delivered", "ok"),
-                        DeliveryStatus::Pending if d.attempts == 0 => ("Queued", "neutral"),
-                        DeliveryStatus::Pending => ("Retrying", "wait"),
-                        DeliveryStatus::Dead => ("Dead letter", "bad"),
+                        DeliveryStatus::Delivered => ("app-delivery-delivered", "ok"),
+                        DeliveryStatus::Pending if d.attempts == 0 => {
+                            ("app-delivery-queued", "neutral")
+                        }
+                        DeliveryStatus::Pending => ("app-delivery-retrying", "wait"),
+                        DeliveryStatus::Dead => ("app-delivery-dead", "bad"),
                     };
+                    let status = tr.t(status);
                     let last = match (d.last_status_code, d.last_error) {
                         (_, Some(error)) => error,
-                        (Some(code), None) => format!("answered {code}"),
+                        (Some(code), None) => tr.t1("app-delivery-answered", "code", code),
                         (None, None) => String::new(),
                     };
                     DeliveryRow {
@@ -364,11 +374,12 @@ async fn create(state: &AppState, area: Area, form: HashMap<String, String>) -> 
         url: url.clone(),
         ..Form::default()
     };
+    let tr = crate::i18n::current();
     if let Err(e) = flowhq_domain::webhooks::EndpointUrl::parse(&url) {
-        errors.url_error = Some(e.to_string());
+        errors.url_error = Some(url_refusal(&e.to_string()));
     }
     if events.is_empty() {
-        errors.events_error = Some("Pick at least one event.".to_owned());
+        errors.events_error = Some(tr.t("app-hooks-pick-event"));
     }
     if errors.url_error.is_some() || errors.events_error.is_some() {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -381,7 +392,7 @@ async fn create(state: &AppState, area: Area, form: HashMap<String, String>) -> 
     };
     match hooks::create(state, area.owner, body).await {
         Ok(created) => {
-            let notice = Some(format!("Added {}.", created.endpoint.url));
+            let notice = Some(tr.t1("app-hooks-added", "url", &created.endpoint.url));
             show(
                 state,
                 area,
@@ -448,9 +459,7 @@ async fn act(state: &AppState, area: Area, params: HashMap<String, String>) -> P
         ("delete", None) => hooks::delete(state, area.owner, id).await?,
         ("rotate", None) => {
             let rotated = hooks::update(state, area.owner, id, patch(None, true)).await?;
-            let notice = Some(
-                "New secret below; the old one keeps signing beside it for 24 hours.".to_owned(),
-            );
+            let notice = Some(crate::i18n::current().t("app-hooks-rotated"));
             return show(
                 state,
                 area,
@@ -465,4 +474,17 @@ async fn act(state: &AppState, area: Area, params: HashMap<String, String>) -> P
         _ => return Err(AppError::NotFound("action").into()),
     }
     Ok(Redirect::to(area.base).into_response())
+}
+
+/// A refused endpoint address in the page's language where the refusal is
+/// a usual one (empty, not https), else in the check's words.
+fn url_refusal(message: &str) -> String {
+    let tr = crate::i18n::current();
+    if message.contains("https://") {
+        tr.t("app-hooks-url-https")
+    } else if message.contains("user name or password") {
+        tr.t("app-hooks-url-credentials")
+    } else {
+        crate::pages::auth::sentence(message)
+    }
 }

@@ -12,6 +12,7 @@ mod health;
 mod hostile_input;
 mod i18n;
 mod i18n_console;
+mod i18n_portal;
 mod isolation;
 mod leader;
 mod link_client;

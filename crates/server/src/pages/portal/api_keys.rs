@@ -15,7 +15,6 @@ use serde::Deserialize;
 use crate::api::api_keys::{NewKeyBody, create};
 use crate::error::AppError;
 use crate::extract::Query;
-use crate::pages::auth::sentence;
 use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::OwnerPage;
 use crate::pages::{Chrome, PageResult, render, view};
@@ -46,9 +45,10 @@ impl KeyRow {
             prefix: key.prefix.clone(),
             scopes: key.scopes.to_stored().replace(' ', ", "),
             created: view::time(key.created_at),
-            last_used: key
-                .last_used_at
-                .map_or_else(|| "never".to_owned(), |at| view::ago(at, now)),
+            last_used: key.last_used_at.map_or_else(
+                || crate::i18n::current().t("app-keys-never"),
+                |at| view::ago(at, now),
+            ),
             revoked: key.revoked_at.map(view::time),
         }
     }
@@ -57,17 +57,18 @@ impl KeyRow {
 /// A scope's checkbox.
 pub struct ScopeBox {
     pub name: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub checked: bool,
 }
 
-fn scope_label(scope: Scope) -> &'static str {
-    match scope {
-        Scope::MessagesSend => "Send messages",
-        Scope::MessagesRead => "Read messages",
-        Scope::ContactsRead => "Read contacts",
-        Scope::WebhooksManage => "Manage webhooks",
-    }
+fn scope_label(scope: Scope) -> String {
+    let key = match scope {
+        Scope::MessagesSend => "app-scope-messages-send",
+        Scope::MessagesRead => "app-scope-messages-read",
+        Scope::ContactsRead => "app-scope-contacts-read",
+        Scope::WebhooksManage => "app-scope-webhooks-manage",
+    };
+    crate::i18n::current().t(key)
 }
 
 #[derive(Template)]
@@ -79,7 +80,7 @@ struct KeysPage {
     name: String,
     /// The key just made: its name and secret, shown this once.
     created: Option<(String, String)>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     error: Option<String>,
 }
 
@@ -122,7 +123,7 @@ async fn show(
 ) -> PageResult {
     let mut view = keys_page(&state, &page, None).await?;
     view.notice = match query.notice.as_deref() {
-        Some("revoked") => Some("The key was revoked: it opens nothing any more."),
+        Some("revoked") => Some(crate::i18n::current().t("app-keys-revoked")),
         _ => None,
     };
     Ok(render(StatusCode::OK, &view))
@@ -162,7 +163,7 @@ async fn make(
         }
         Err(err @ AppError::Invalid { .. }) => {
             let mut view = keys_page(&state, &page, Some((&name, &scopes))).await?;
-            view.error = Some(sentence(&err.to_string()));
+            view.error = Some(key_refusal(&err));
             Ok(render(err.status(), &view))
         }
         Err(other) => Err(other.into()),
@@ -179,4 +180,28 @@ async fn revoke(
     let id = crate::extract::parse_id(&id, "api key")?;
     state.store.revoke_api_key(page.owner.tenant_id, id).await?;
     Ok(Redirect::to("/app/api-keys?notice=revoked").into_response())
+}
+
+/// A refused new key in the page's language: each refusal of the check
+/// ("name must not be empty; scopes: must name at least one scope") the
+/// usual way where it is a usual one, else as the check put it.
+fn key_refusal(err: &AppError) -> String {
+    let tr = crate::i18n::current();
+    let AppError::Invalid { message, .. } = err else {
+        return crate::pages::auth::sentence(&err.to_string());
+    };
+    message
+        .split("; ")
+        .map(|part| {
+            if part.starts_with("scopes") && part.contains("at least one") {
+                tr.t("app-keys-pick-scope")
+            } else if part.starts_with("name") {
+                let reason = crate::i18n::refusal(tr, "name", part);
+                tr.t1("app-keys-name-refused", "reason", reason)
+            } else {
+                crate::pages::auth::sentence(part)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

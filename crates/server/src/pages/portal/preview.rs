@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 use crate::api::admin::bot::{PreviewBody, preview_for};
 use crate::error::AppError;
-use crate::pages::auth::sentence;
 use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::OwnerPage;
 use crate::pages::{Chrome, PageResult, render, view};
@@ -23,7 +22,7 @@ pub fn router() -> Router<AppState> {
 
 pub struct Answer {
     pub replies: Vec<String>,
-    pub why: &'static str,
+    pub why: String,
     pub open: bool,
     pub next_opening: Option<String>,
 }
@@ -37,19 +36,20 @@ struct PreviewPage {
     error: Option<String>,
 }
 
-fn why(decision: &Decision) -> &'static str {
-    match decision {
-        Decision::Welcome => "A first message gets the greeting and the menu.",
-        Decision::Answer { .. } => "The message matched items of the menu.",
-        Decision::Fallback => "The bot did not understand, so it says so and shows the menu.",
-        Decision::Away => "You are closed now, so the bot sends the away message.",
-        Decision::Handoff => "The customer asked for a person: the bot hands over to you.",
-        Decision::NothingToAnswer => "Nothing to answer (a thank-you, an emoji…).",
-        Decision::AwayAlreadySent => "Closed, and this customer already had the away message.",
-        Decision::HandedOff => "The customer is waiting for a person.",
-        Decision::ContactLimit | Decision::TenantLimit => "Too many replies this minute.",
-        Decision::NotDirectChat | Decision::FromBusiness => "Not a customer's direct message.",
-    }
+fn why(decision: &Decision) -> String {
+    let key = match decision {
+        Decision::Welcome => "app-why-welcome",
+        Decision::Answer { .. } => "app-why-answer",
+        Decision::Fallback => "app-why-fallback",
+        Decision::Away => "app-why-away",
+        Decision::Handoff => "app-why-handoff",
+        Decision::NothingToAnswer => "app-why-nothing",
+        Decision::AwayAlreadySent => "app-why-away-already",
+        Decision::HandedOff => "app-why-handed-off",
+        Decision::ContactLimit | Decision::TenantLimit => "app-why-limit",
+        Decision::NotDirectChat | Decision::FromBusiness => "app-why-not-direct",
+    };
+    crate::i18n::current().t(key)
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
@@ -82,7 +82,7 @@ async fn ask(
             chrome: page.chrome("preview"),
             text,
             answer: None,
-            error: Some("Write a message, as a customer would.".into()),
+            error: Some(crate::i18n::current().t("app-preview-empty")),
         };
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view));
     }
@@ -109,9 +109,15 @@ async fn ask(
                 None,
             )
         }
-        Err(err @ AppError::Invalid { .. }) => {
-            (err.status(), None, Some(sentence(&err.to_string())))
-        }
+        Err(AppError::Invalid { field, message }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(crate::i18n::refusal(
+                crate::i18n::current(),
+                &field,
+                &message,
+            )),
+        ),
         Err(other) => return Err(other.into()),
     };
     let view = PreviewPage {

@@ -20,12 +20,13 @@ use flowhq_domain::{Language, TenantId};
 use flowhq_store::tenants::TenantPatch;
 use serde_json::{Value, json};
 
-use super::setup::{Choice, DAY_LABELS, Day, days_from, hours_json, languages, timezones};
+use super::setup::{
+    Choice, Day, HoursTexts, day_label, days_from, hours_json, hours_refusal, languages, timezones,
+};
 use crate::api::menu::Files;
 use crate::api::portal::settings::SettingsPatch;
 use crate::error::AppError;
 use crate::extract::parse_id;
-use crate::pages::auth::sentence;
 use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::{AdminPage, OwnerPage};
 use crate::pages::{Chrome, PageResult, render};
@@ -80,77 +81,48 @@ async fn operator_save(
     .await
 }
 
-/// The texts the form offers, with what each is for.
-const TEXTS: [(&str, &str, &str); 8] = [
-    (
-        "greeting",
-        "Greeting",
-        "The first message of a conversation, before the menu.",
-    ),
-    (
-        "menu_intro",
-        "Before the menu",
-        "The line above the numbered menu.",
-    ),
-    (
-        "menu_hint",
-        "After the menu",
-        "The line below the numbered menu.",
-    ),
-    (
-        "away",
-        "Away message",
-        "When you are closed; {next_opening} says when you open again.",
-    ),
-    (
-        "away_no_hours",
-        "Away message, no opening known",
-        "When you are closed and no opening is set.",
-    ),
-    (
-        "handoff",
-        "A customer asks for a person",
-        "While you are open.",
-    ),
-    (
-        "handoff_closed",
-        "A customer asks for a person, closed",
-        "{next_opening} says when you open again.",
-    ),
-    (
-        "fallback",
-        "Not understood",
-        "When the bot cannot tell what the customer wants.",
-    ),
+/// The texts the form offers: each one's key (its label and hint are the
+/// messages `app-text-<key>` and `app-text-<key>-hint`).
+const TEXTS: [&str; 8] = [
+    "greeting",
+    "menu_intro",
+    "menu_hint",
+    "away",
+    "away_no_hours",
+    "handoff",
+    "handoff_closed",
+    "fallback",
 ];
 
-const FACTS: [(Fact, &str, &str, &str); 5] = [
-    (Fact::Address, "Address", "text", "street-address"),
-    (Fact::MapLink, "Map link", "url", "off"),
-    (Fact::Website, "Website", "url", "url"),
-    (
-        Fact::CatalogLink,
-        "Catalogue or price list link",
-        "url",
-        "off",
-    ),
-    (Fact::Phone, "Phone for calls", "tel", "tel"),
+/// The facts the form offers: each one's input type and autocomplete (its
+/// label is the message `app-fact-<name>`).
+const FACTS: [(Fact, &str, &str); 5] = [
+    (Fact::Address, "text", "street-address"),
+    (Fact::MapLink, "url", "off"),
+    (Fact::Website, "url", "url"),
+    (Fact::CatalogLink, "url", "off"),
+    (Fact::Phone, "tel", "tel"),
 ];
+
+/// The message id of a key: `menu_intro` is `menu-intro`.
+fn message_id(prefix: &str, key: &str) -> String {
+    format!("{prefix}-{}", key.replace('_', "-"))
+}
 
 /// Empty rows under the closures, for new ones.
 const NEW_CLOSURES: usize = 2;
 
 pub struct TextRow {
     pub key: &'static str,
-    pub label: &'static str,
-    pub hint: &'static str,
+    pub label: String,
+    pub hint: String,
     pub value: String,
     pub error: Option<String>,
 }
 
 pub struct FactRow {
     pub key: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub kind: &'static str,
     pub autocomplete: &'static str,
     pub value: String,
@@ -182,12 +154,13 @@ struct SettingsPage {
     action: String,
     /// The console's twin names the business it edits.
     operator_of: Option<String>,
-    saved: Option<&'static str>,
+    saved: Option<String>,
     business_name: String,
     languages: Vec<Choice>,
     facts: Vec<FactRow>,
     timezones: Vec<(&'static str, bool)>,
     days: Vec<Day>,
+    hours_texts: HoursTexts,
     closures: Vec<ClosureRow>,
     texts: Vec<TextRow>,
     errors: Errors,
@@ -219,6 +192,7 @@ fn page_of(chrome: Chrome, action: &str, config: &TenantConfig) -> SettingsPage 
         })
         .collect();
     closures.extend((0..NEW_CLOSURES).map(|_| ClosureRow::default()));
+    let tr = crate::i18n::current();
     SettingsPage {
         chrome,
         action: action.to_owned(),
@@ -228,9 +202,9 @@ fn page_of(chrome: Chrome, action: &str, config: &TenantConfig) -> SettingsPage 
         languages: languages(config.language.as_str()),
         facts: FACTS
             .iter()
-            .map(|(fact, label, kind, autocomplete)| FactRow {
+            .map(|(fact, kind, autocomplete)| FactRow {
                 key: fact.name(),
-                label,
+                label: tr.t(&message_id("app-fact", fact.name())),
                 kind,
                 autocomplete,
                 value: config.facts.get(*fact).unwrap_or_default().to_owned(),
@@ -239,13 +213,14 @@ fn page_of(chrome: Chrome, action: &str, config: &TenantConfig) -> SettingsPage 
             .collect(),
         timezones: timezones(config.hours.timezone.name()),
         days: days_from(&config.hours),
+        hours_texts: HoursTexts::new(),
         closures,
         texts: TEXTS
             .iter()
-            .map(|(key, label, hint)| TextRow {
+            .map(|key| TextRow {
                 key,
-                label,
-                hint,
+                label: tr.t(&message_id("app-text", key)),
+                hint: tr.t(&format!("{}-hint", message_id("app-text", key))),
                 value: texts.get(*key).cloned().unwrap_or_default(),
                 error: None,
             })
@@ -298,11 +273,10 @@ async fn show(
 ) -> PageResult<SettingsPage> {
     let config = state.store.tenant_config(tenant).await?;
     let mut view = page_of(chrome, action, &config);
+    let tr = crate::i18n::current();
     view.saved = match shown.saved.as_deref() {
-        Some("applied") => Some("Saved. The assistant answers with the new settings now."),
-        Some("later") => Some(
-            "Saved. The assistant is offline right now and takes the new settings when it is back.",
-        ),
+        Some("applied") => Some(tr.t("app-settings-saved-applied")),
+        Some("later") => Some(tr.t("app-settings-saved-later")),
         _ => None,
     };
     Ok(view)
@@ -332,7 +306,7 @@ fn parts_of(form: &HashMap<String, String>, view: &mut SettingsPage) -> Parts {
         let key = DAY_KEYS[i];
         *day = Day {
             key,
-            label: DAY_LABELS[i],
+            label: day_label(i),
             open1: field(form, &format!("{key}_open1")),
             close1: field(form, &format!("{key}_close1")),
             open2: field(form, &format!("{key}_open2")),
@@ -342,7 +316,7 @@ fn parts_of(form: &HashMap<String, String>, view: &mut SettingsPage) -> Parts {
     }
     let hours = hours_json(&timezone, &mut view.days).ok();
     if timezone.is_empty() {
-        view.errors.timezone = Some("Choose your time zone.".into());
+        view.errors.timezone = Some(crate::i18n::current().t("app-choose-timezone"));
     }
     let language_raw = field(form, "language");
     view.languages = languages(&language_raw);
@@ -411,7 +385,7 @@ async fn apply(
     let mut view = page_of(chrome, action, &current);
     let parts = parts_of(form, &mut view);
     if parts.language.is_none() {
-        view.errors.language = Some("Choose a language.".into());
+        view.errors.language = Some(crate::i18n::current().t("app-choose-language"));
     }
     let language = parts.language.unwrap_or(current.language);
 
@@ -463,7 +437,7 @@ async fn apply(
         || view.errors.timezone.is_some()
         || parts.hours.is_none()
     {
-        view.errors.summary = Some("Nothing was saved: please correct the marked fields.".into());
+        view.errors.summary = Some(crate::i18n::current().t("app-settings-not-saved"));
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view));
     }
 
@@ -480,8 +454,7 @@ async fn apply(
         Ok(config) => config,
         Err(e) => {
             mark(&mut view, e)?;
-            view.errors.summary =
-                Some("Nothing was saved: please correct the marked fields.".into());
+            view.errors.summary = Some(crate::i18n::current().t("app-settings-not-saved"));
             return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view));
         }
     };
@@ -515,7 +488,7 @@ fn mark(view: &mut SettingsPage, error: AppError) -> PageResult<()> {
         .strip_prefix("texts.")
         .and_then(|key| detail.strip_prefix(&format!("text {key:?}")))
         .map_or(detail, |rest| rest.trim_start_matches(':').trim());
-    let text = sentence(detail);
+    let text = refusal_text(&field, detail);
     if let Some(key) = field.strip_prefix("texts.") {
         if let Some(row) = view.texts.iter_mut().find(|r| r.key == key) {
             row.error = Some(text);
@@ -550,11 +523,32 @@ fn mark(view: &mut SettingsPage, error: AppError) -> PageResult<()> {
             .iter()
             .position(|k| detail.starts_with(&format!("{k}:")));
         match day {
-            Some(i) => view.days[i].error = Some(sentence(detail[DAY_KEYS[i].len() + 1..].trim())),
-            None => view.errors.timezone = Some(text),
+            Some(i) => {
+                view.days[i].error = Some(hours_refusal(detail[DAY_KEYS[i].len() + 1..].trim()));
+            }
+            None => view.errors.timezone = Some(hours_refusal(detail)),
         }
         return Ok(());
     }
     view.errors.summary = Some(text);
     Ok(())
+}
+
+/// A refusal beside its field, in the page's language as far as it is one
+/// of the usual ones (empty, too long); anything else in the check's words.
+fn refusal_text(field: &str, detail: &str) -> String {
+    let tr = crate::i18n::current();
+    if detail.starts_with("is empty") || detail.starts_with("must not be empty") {
+        return tr.t("field-required");
+    }
+    if detail.starts_with("must be a whole web address")
+        || detail.starts_with("must be a web address")
+    {
+        return tr.t("app-settings-bad-url");
+    }
+    // "is 130 characters long; at most 120"
+    if let Some((_, most)) = detail.split_once("; at most ") {
+        return tr.t1("field-too-long", "n", most.trim_end_matches('.'));
+    }
+    crate::i18n::refusal(tr, field, detail)
 }

@@ -28,26 +28,68 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/setup", get(form).post(submit))
 }
 
-pub(crate) const DAY_LABELS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
+/// The name of weekday `i` (0 is Monday) in the page's language.
+pub(crate) fn day_label(i: usize) -> String {
+    crate::i18n::current().t(&format!("app-day-{}", DAY_KEYS[i]))
+}
+
+/// What the opening-hours rows say around their fields, in the page's
+/// language (the `hours_rows` macro shows them).
+pub struct HoursTexts {
+    pub opens_closes: String,
+    pub after_break: String,
+    pub copy_weekdays: String,
+    /// `{day}` is replaced by the day's name in the script and below.
+    pub open_switch: String,
+}
+
+impl HoursTexts {
+    pub fn new() -> Self {
+        let tr = crate::i18n::current();
+        Self {
+            opens_closes: tr.t("app-hours-opens-closes"),
+            after_break: tr.t("app-hours-after-break"),
+            copy_weekdays: tr.t("app-hours-copy-weekdays"),
+            open_switch: tr.t1("app-hours-open", "day", "{day}"),
+        }
+    }
+
+    /// The label of one of a day's four time fields.
+    pub fn field(&self, day: &str, which: &str) -> String {
+        crate::i18n::current().t1(&format!("app-hours-{which}"), "day", day)
+    }
+}
+
+/// A refusal of the opening hours (a day's or the zone's) in the page's
+/// language, as far as it is one of the usual ones.
+pub(crate) fn hours_refusal(detail: &str) -> String {
+    let tr = crate::i18n::current();
+    let key = if detail.contains("is an empty range") {
+        "app-hours-empty-range"
+    } else if detail.contains("is not a time of day") {
+        "app-hours-bad-time"
+    } else if detail.contains("24:00 can only end") {
+        "app-hours-midnight"
+    } else if detail.contains("ranges a day") {
+        "app-hours-too-many"
+    } else if detail.contains("IANA time zone") || detail.contains("timezone is required") {
+        "app-hours-timezone"
+    } else {
+        return sentence(detail);
+    };
+    tr.t(key)
+}
 
 pub struct Choice {
     pub value: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub selected: bool,
 }
 
 #[derive(Default)]
 pub struct Day {
     pub key: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub open1: String,
     pub close1: String,
     pub open2: String,
@@ -78,25 +120,17 @@ struct SetupPage {
     languages: Vec<Choice>,
     timezones: Vec<(&'static str, bool)>,
     days: Vec<Day>,
+    hours_texts: HoursTexts,
     errors: Errors,
 }
 
-fn template_label(t: TemplateType) -> &'static str {
-    match t {
-        TemplateType::Restaurant => "Restaurant or café",
-        TemplateType::Clinic => "Clinic or practice",
-        TemplateType::Salon => "Salon or beauty",
-        TemplateType::Retail => "Shop",
-        TemplateType::Generic => "Other business",
-    }
-}
-
 fn templates(selected: &str) -> Vec<Choice> {
+    let tr = crate::i18n::current();
     TemplateType::ALL
         .iter()
         .map(|t| Choice {
             value: t.as_str(),
-            label: template_label(*t),
+            label: tr.state("template-type", t.as_str()),
             selected: t.as_str() == selected,
         })
         .collect()
@@ -107,7 +141,7 @@ pub(crate) fn languages(selected: &str) -> Vec<Choice> {
         .iter()
         .map(|l| Choice {
             value: l.as_str(),
-            label: view::language_name(*l),
+            label: view::language_name(*l).to_owned(),
             selected: l.as_str() == selected,
         })
         .collect()
@@ -130,7 +164,7 @@ pub(crate) fn days_from(hours: &OpeningHours) -> Vec<Day> {
                 };
                 Day {
                     key: DAY_KEYS[i],
-                    label: DAY_LABELS[i],
+                    label: day_label(i),
                     open1: open.into(),
                     close1: close.into(),
                     ..Day::default()
@@ -160,7 +194,7 @@ pub(crate) fn days_from(hours: &OpeningHours) -> Vec<Day> {
                 .unwrap_or_default();
             Day {
                 key: DAY_KEYS[i],
-                label: DAY_LABELS[i],
+                label: day_label(i),
                 open1,
                 close1,
                 open2,
@@ -192,6 +226,7 @@ fn page_from_config(
         languages: languages(config.language.as_str()),
         timezones: timezones(&timezone),
         days: days_from(&config.hours),
+        hours_texts: HoursTexts::new(),
         errors: Errors::default(),
     }
 }
@@ -235,7 +270,7 @@ pub(crate) fn hours_json(timezone: &str, days: &mut [Day]) -> Result<serde_json:
                     ranges.push(json!([open, close]));
                 }
                 _ => {
-                    day.error = Some("Give both an opening and a closing time.".into());
+                    day.error = Some(crate::i18n::current().t("app-hours-half-range"));
                     ok = false;
                 }
             }
@@ -260,7 +295,7 @@ async fn submit(
             let key = DAY_KEYS[i];
             Day {
                 key,
-                label: DAY_LABELS[i],
+                label: day_label(i),
                 open1: field(&form, &format!("{key}_open1")),
                 close1: field(&form, &format!("{key}_close1")),
                 open2: field(&form, &format!("{key}_open2")),
@@ -269,17 +304,18 @@ async fn submit(
             }
         })
         .collect();
+    let tr = crate::i18n::current();
     let mut errors = Errors::default();
     let template_type = template_raw.parse::<TemplateType>().ok();
     if template_type.is_none() {
-        errors.template_type = Some("Choose the type of business.".into());
+        errors.template_type = Some(tr.t("app-setup-choose-type"));
     }
     let language = language_raw.parse::<Language>().ok();
     if language.is_none() {
-        errors.language = Some("Choose a language.".into());
+        errors.language = Some(tr.t("app-choose-language"));
     }
     if timezone.is_empty() {
-        errors.timezone = Some("Choose your time zone.".into());
+        errors.timezone = Some(tr.t("app-choose-timezone"));
     }
     let hours = hours_json(&timezone, &mut days).ok();
 
@@ -312,7 +348,7 @@ async fn submit(
                 return Ok(Redirect::to("/app").into_response());
             }
             Err(AppError::Invalid { field, message }) => {
-                let message = sentence(&message);
+                let message = crate::i18n::refusal(tr, &field, &message);
                 match field.as_str() {
                     "business_name" => errors.business_name = Some(message),
                     "whatsapp_number" => errors.whatsapp_number = Some(message),
@@ -328,9 +364,9 @@ async fn submit(
                         match day {
                             Some(i) => {
                                 days[i].error =
-                                    Some(sentence(detail[DAY_KEYS[i].len() + 1..].trim()));
+                                    Some(hours_refusal(detail[DAY_KEYS[i].len() + 1..].trim()));
                             }
-                            None => errors.timezone = Some(sentence(detail)),
+                            None => errors.timezone = Some(hours_refusal(detail)),
                         }
                     }
                     _ => errors.summary = Some(message),
@@ -344,7 +380,7 @@ async fn submit(
         }
     }
     if errors.summary.is_none() {
-        errors.summary = Some("Please correct the marked fields.".into());
+        errors.summary = Some(tr.t("form-correct-fields"));
     }
     let view = SetupPage {
         chrome: page.chrome("setup"),
@@ -356,6 +392,7 @@ async fn submit(
         languages: languages(&language_raw),
         timezones: timezones(&timezone),
         days,
+        hours_texts: HoursTexts::new(),
         errors,
     };
     Ok(render(status, &view))
@@ -368,7 +405,7 @@ mod tests {
     fn day(open1: &str, close1: &str) -> Day {
         Day {
             key: "mon",
-            label: "Monday",
+            label: "Monday".into(),
             open1: open1.into(),
             close1: close1.into(),
             ..Day::default()

@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
 }
 
 pub struct Step {
-    pub label: &'static str,
+    pub label: String,
     /// `done`, `current` or empty.
     pub state: &'static str,
 }
@@ -85,6 +85,7 @@ pub struct Activity {
 /// What the assistant did for `tenant` in the 14 days to `now`.
 async fn activity(state: &AppState, tenant: flowhq_domain::TenantId) -> Result<Activity, AppError> {
     use flowhq_domain::LoggedDecision;
+    let tr = crate::i18n::current();
     let now = chrono::Utc::now();
     let since = now - chrono::Duration::days(13);
     let (per_day, decisions) = tokio::try_join!(
@@ -122,7 +123,11 @@ async fn activity(state: &AppState, tenant: flowhq_domain::TenantId) -> Result<A
             0
         },
         handoffs,
-        chart: crate::pages::charts::messages_per_day(&per_day, "Received", "Sent"),
+        chart: crate::pages::charts::messages_per_day(
+            &per_day,
+            &tr.t("app-chart-received"),
+            &tr.t("app-chart-sent"),
+        ),
     })
 }
 
@@ -154,16 +159,17 @@ async fn status_page(
         TenantStatus::Active => 4,
         TenantStatus::Paused | TenantStatus::Error => 3,
     };
+    let tr = crate::i18n::current();
     let steps = [
-        "Send your setup",
-        "Wait for approval",
-        "Scan the QR code",
-        "Live",
+        "app-step-setup",
+        "app-step-approval",
+        "app-step-scan",
+        "app-step-live",
     ]
     .into_iter()
     .enumerate()
-    .map(|(i, label)| Step {
-        label,
+    .map(|(i, key)| Step {
+        label: tr.t(key),
         state: match i.cmp(&current) {
             std::cmp::Ordering::Less => "done",
             std::cmp::Ordering::Equal => "current",
@@ -205,7 +211,7 @@ async fn status_page(
         chrome: page.chrome("status"),
         business_name: detail.config.business_name.clone(),
         stage,
-        status: view::label(status.as_str()),
+        status: tr.state("tenant-status", status.as_str()),
         tone: view::tenant_tone(status),
         steps,
         rejected_notes,
@@ -213,7 +219,7 @@ async fn status_page(
         qr_svg: qr.as_deref().and_then(view::qr_svg),
         live_key: live_key(&detail, qr.is_some()),
         qr: qr.unwrap_or_default(),
-        texts: view::qr_texts(detail.config.language),
+        texts: view::qr_texts(tr),
     };
     Ok(render(code, &view))
 }
@@ -236,7 +242,7 @@ async fn ask_pairing_code(
         }
         Err(e) => Err(AppError::invalid(
             "phone_number",
-            format!("the phone number {}", e.0),
+            format!("phone_number {}", e.0),
         )),
     };
     answer(&state, &page, result).await
@@ -267,7 +273,7 @@ async fn resend_verification(
         .await
         .map_err(|e| match e {
             AppError::TooManyRequests { .. } => {
-                AppError::conflict("a link was sent a moment ago; please check your mail")
+                AppError::conflict(crate::i18n::current().t("app-status-link-sent-recently"))
             }
             e => e,
         });
@@ -307,7 +313,12 @@ async fn answer(state: &AppState, page: &OwnerPage, result: Result<(), AppError>
         Ok(()) => Ok(Redirect::to("/app").into_response()),
         Err(err @ (AppError::Conflict { .. } | AppError::Invalid { .. })) => {
             let code = err.status();
-            let message = crate::pages::auth::sentence(&err.to_string());
+            let message = match &err {
+                AppError::Invalid { field, message } => {
+                    crate::i18n::refusal(crate::i18n::current(), field, message)
+                }
+                _ => crate::pages::auth::sentence(&err.to_string()),
+            };
             status_page(state, page, code, Some(message)).await
         }
         Err(other) => Err(other.into()),
