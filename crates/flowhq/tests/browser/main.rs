@@ -2,9 +2,11 @@
 //! (chromedriver), against a control plane with real worker processes on the
 //! simulated WhatsApp network.
 //!
-//! An owner signs up and sends the setup form; an admin logs in and
-//! approves; the owner's page shows the QR code; the simulator scans it; the
-//! owner's page turns ACTIVE without a reload; the admin pauses and resumes.
+//! A Brazilian owner (a `pt-BR` browser) signs up and sends the setup form,
+//! every page in Portuguese; an admin (an `en-US` browser) logs in and
+//! approves in English; the owner's page shows the QR code; the simulator
+//! scans it; the owner's page turns ACTIVE without a reload; the admin
+//! pauses and resumes.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs
 //! them). Without chromedriver the test is skipped, except under CI (`CI`
@@ -26,7 +28,7 @@ use serde_json::{Value, json};
 const ADMIN_TOKEN: &str = "browser-admin-token-0123456789";
 const ADMIN_EMAIL: &str = "root@example.com";
 const ADMIN_PASSWORD: &str = "root-password-123";
-const OWNER_EMAIL: &str = "lucia@tapas.example";
+const OWNER_EMAIL: &str = "ana@padaria.example";
 const WAIT: Duration = Duration::from_secs(30);
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
@@ -78,7 +80,8 @@ async fn start_driver(path: &std::path::Path) -> Driver {
     driver
 }
 
-async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+/// A Chromium whose language (and `Accept-Language`) is `lang`.
+async fn browser(driver: &Driver, profile: &std::path::Path, lang: &str) -> Client {
     let profile = format!("--user-data-dir={}", profile.display());
     let mut args = vec![
         "--headless",
@@ -90,10 +93,14 @@ async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
         "--no-first-run",
         "--window-size=1280,900",
     ];
-    args.push("--lang=en-US");
+    let lang_arg = format!("--lang={lang}");
+    args.push(&lang_arg);
     // A profile of its own, in a temporary directory, per browser.
     args.push(&profile);
-    let mut options = json!({ "args": args });
+    let mut options = json!({
+        "args": args,
+        "prefs": { "intl": { "accept_languages": lang } },
+    });
     if let Some(chromium) = find_on_path("chromium") {
         options["binary"] = json!(chromium);
     }
@@ -155,6 +162,58 @@ async fn submit(client: &Client, css: &str, expected: &str) {
     }
 }
 
+/// The owner's texts: Portuguese, from the same message files the pages
+/// use, each checked to differ from its English (so that a page still in
+/// English fails).
+fn pt(key: &str) -> String {
+    use flowhq_domain::Language;
+    use flowhq_server::i18n::Tr;
+    let text = Tr::new(Language::Pt).t(key);
+    assert_ne!(
+        text,
+        Tr::new(Language::En).t(key),
+        "{key} is not translated"
+    );
+    text
+}
+
+/// Waits until the page's text includes `text`.
+async fn shows(client: &Client, what: &str, text: &str) {
+    until(
+        client,
+        what,
+        &format!("document.body.innerText.includes({})", json!(text)),
+    )
+    .await;
+}
+
+/// The page is in Portuguese: its `lang`, and none of the English words
+/// that betray a text left untranslated.
+async fn in_portuguese(client: &Client, page: &str) {
+    let lang = client
+        .execute("return document.documentElement.lang;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(lang, json!("pt-BR"), "{page}");
+    let text = client
+        .execute("return document.body.innerText.toLowerCase();", vec![])
+        .await
+        .unwrap();
+    let text = text.as_str().unwrap_or_default();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    for english in [
+        "the", "your", "you", "and", "with", "save", "settings", "password",
+    ] {
+        assert!(
+            !words.contains(&english),
+            "{page}: English {english:?} in {text}"
+        );
+    }
+}
+
 /// Waits until `script` (a JS expression) is true in the page.
 async fn until(client: &Client, what: &str, script: &str) {
     let deadline = Instant::now() + WAIT;
@@ -205,19 +264,33 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
 
     let driver = start_driver(&chromedriver).await;
     let profiles = tempfile::tempdir().unwrap();
-    let owner = browser(&driver, &profiles.path().join("owner")).await;
-    let admin = browser(&driver, &profiles.path().join("admin")).await;
+    let owner = browser(&driver, &profiles.path().join("owner"), "pt-BR").await;
+    let admin = browser(&driver, &profiles.path().join("admin"), "en-US").await;
 
     // The owner signs up…
     owner.goto(&format!("{base}/login")).await.unwrap();
-    shots.take(&owner, "login").await;
+    in_portuguese(&owner, "/login").await;
+    shots.take(&owner, "login-pt").await;
     owner.goto(&format!("{base}/signup")).await.unwrap();
-    fill(&owner, "#name", "Lucía Pérez").await;
-    fill(&owner, "#business_name", "Tapas Lucía").await;
+    in_portuguese(&owner, "/signup").await;
+    // Every refused field at once, in Portuguese.
+    click(&owner, "form[action='/signup'] button[type=submit]").await;
+    until(
+        &owner,
+        "the error summary with the focus",
+        "document.activeElement && document.activeElement.matches('[data-error-summary]')",
+    )
+    .await;
+    shows(&owner, "the summary", &pt("form-correct-fields")).await;
+    in_portuguese(&owner, "the refused sign-up").await;
+    shots.take(&owner, "signup-errors-pt").await;
+    fill(&owner, "#name", "Ana Souza").await;
+    fill(&owner, "#business_name", "Padaria Sol").await;
     fill(&owner, "#email", OWNER_EMAIL).await;
-    fill(&owner, "#phone", "+34 612 345 678").await;
+    // Typed the Brazilian way.
+    fill(&owner, "#phone", "11 98765-4321").await;
     fill(&owner, "#password", "olive-harbour-42").await;
-    shots.take(&owner, "signup").await;
+    shots.take(&owner, "signup-pt").await;
     submit(
         &owner,
         "form[action='/signup'] button[type=submit]",
@@ -225,7 +298,17 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
     )
     .await;
 
-    // …and sends the setup form.
+    // …and sends the setup form, which offers Portuguese and São Paulo's
+    // time zone first.
+    in_portuguese(&owner, "/app/setup").await;
+    let chosen = owner
+        .execute(
+            "return [document.querySelector('#language').value, document.querySelector('#timezone').value];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(chosen, json!(["PT", "America/Sao_Paulo"]));
     owner
         .find(Locator::Css("#template_type"))
         .await
@@ -233,35 +316,17 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
         .select_by_value("RESTAURANT")
         .await
         .unwrap();
-    owner
-        .find(Locator::Css("#language"))
-        .await
-        .unwrap()
-        .select_by_value("ES")
-        .await
-        .unwrap();
-    owner
-        .find(Locator::Css("#timezone"))
-        .await
-        .unwrap()
-        .select_by_value("Europe/Madrid")
-        .await
-        .unwrap();
-    fill(&owner, "#whatsapp_number", "+34 612 345 678").await;
-    shots.take(&owner, "portal-setup").await;
+    fill(&owner, "#whatsapp_number", "11 98765-4321").await;
+    shots.take(&owner, "portal-setup-pt").await;
     submit(
         &owner,
         "form[action='/app/setup'] button[type=submit]",
         "/app",
     )
     .await;
-    until(
-        &owner,
-        "the waiting step",
-        "document.body.innerText.includes('We are checking your setup')",
-    )
-    .await;
-    shots.take(&owner, "portal-pending").await;
+    shows(&owner, "the waiting step", &pt("app-status-pending-title")).await;
+    in_portuguese(&owner, "/app (waiting)").await;
+    shots.take(&owner, "portal-pending-pt").await;
     // A marker that a reload would lose.
     owner
         .execute("window.__noReload = 42;", vec![])
@@ -295,8 +360,9 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
     // The owner's page moves to the QR step by itself and shows the code.
     until(&owner, "the QR code", "document.querySelector('.qr svg')").await;
     let title = owner.find(Locator::Css("#qr-title")).await.unwrap();
-    assert_eq!(title.text().await.unwrap(), "Vincula tu WhatsApp");
-    shots.take(&owner, "portal-qr").await;
+    assert_eq!(title.text().await.unwrap(), pt("app-qr-title"));
+    in_portuguese(&owner, "/app (QR)").await;
+    shots.take(&owner, "portal-qr-pt").await;
     // On a phone the "link with phone number" option leads, open.
     let size = owner.get_window_size().await.unwrap();
     owner.set_window_size(390, 844).await.unwrap();
@@ -309,7 +375,7 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
          document.querySelector('.qr').getBoundingClientRect().top",
     )
     .await;
-    shots.take(&owner, "portal-qr-phone").await;
+    shots.take(&owner, "portal-qr-phone-pt").await;
     owner
         .set_window_size(size.0 as u32, size.1 as u32)
         .await
@@ -365,10 +431,13 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
         .find(Locator::Css("[data-testid=tenant-status]"))
         .await
         .unwrap();
-    assert_eq!(badge.text().await.unwrap(), "Active");
-    shots.take(&owner, "portal-live").await;
+    let live =
+        flowhq_server::i18n::Tr::new(flowhq_domain::Language::Pt).state("tenant-status", "ACTIVE");
+    assert_eq!(badge.text().await.unwrap(), live);
+    in_portuguese(&owner, "/app (live)").await;
+    shots.take(&owner, "portal-live-pt").await;
     owner.set_window_size(390, 844).await.unwrap();
-    shots.take(&owner, "portal-live-phone").await;
+    shots.take(&owner, "portal-live-phone-pt").await;
 
     // The admin pauses and resumes.
     until(
@@ -451,14 +520,10 @@ async fn owners_settings_menu_and_switch(
 ) {
     owner.set_window_size(390, 844).await.unwrap();
     owner.goto(&format!("{base}/app/settings")).await.unwrap();
-    fill(owner, "#fact_address", "Calle Mayor 5, Madrid").await;
-    fill(owner, "#fact_website", "tapas-lucia").await;
-    fill(
-        owner,
-        "#text_greeting",
-        "¡Hola! Bienvenido a {business_name}.",
-    )
-    .await;
+    in_portuguese(owner, "/app/settings").await;
+    fill(owner, "#fact_address", "Rua Augusta 500, São Paulo").await;
+    fill(owner, "#fact_website", "padaria-sol").await;
+    fill(owner, "#text_greeting", "Olá! Bem-vindo à {business_name}.").await;
     submit(
         owner,
         "form[action='/app/settings'] button[type=submit]",
@@ -478,31 +543,27 @@ async fn owners_settings_menu_and_switch(
         )
         .await
         .unwrap();
-    shots.take(owner, "portal-settings-error-phone").await;
+    in_portuguese(owner, "the refused settings").await;
+    shots.take(owner, "portal-settings-error-phone-pt").await;
     fits_the_width(owner, "/app/settings").await;
     let config = store.tenant_config(tenant).await.unwrap();
     assert_eq!(config.facts.address, None, "nothing was saved");
-    fill(owner, "#fact_website", "https://tapas-lucia.example").await;
+    fill(owner, "#fact_website", "https://padaria-sol.example").await;
     submit(
         owner,
         "form[action='/app/settings'] button[type=submit]",
         "/app/settings",
     )
     .await;
-    until(
-        owner,
-        "the saved notice",
-        "document.body.innerText.includes('Saved.')",
-    )
-    .await;
+    shows(owner, "the saved notice", &pt("app-settings-saved-applied")).await;
     let config = store.tenant_config(tenant).await.unwrap();
     assert_eq!(
         config.facts.address.as_deref(),
-        Some("Calle Mayor 5, Madrid")
+        Some("Rua Augusta 500, São Paulo")
     );
     assert_eq!(
         config.overrides["greeting"],
-        "¡Hola! Bienvenido a {business_name}."
+        "Olá! Bem-vindo à {business_name}."
     );
 
     // The menu builder: a new item "Pix" with its PDF, saved.
@@ -534,7 +595,7 @@ async fn owners_settings_menu_and_switch(
     fill(
         owner,
         &format!("{last} [data-path$='.answer'] textarea"),
-        "Nuestra clave Pix está en el PDF.",
+        "Nossa chave Pix está no PDF.",
     )
     .await;
     fill(
@@ -563,7 +624,8 @@ async fn owners_settings_menu_and_switch(
         "!document.querySelector('[data-menu-saved]').hidden",
     )
     .await;
-    shots.take(owner, "portal-menu-phone").await;
+    in_portuguese(owner, "/app/menu").await;
+    shots.take(owner, "portal-menu-phone-pt").await;
     fits_the_width(owner, "/app/menu").await;
     let config = store.tenant_config(tenant).await.unwrap();
     let menu = config.menu.expect("the owner's menu");
@@ -608,30 +670,20 @@ async fn owners_settings_menu_and_switch(
         "document.querySelectorAll('.menu-item').length > 2",
     )
     .await;
-    shots.take(owner, "portal-menu").await;
+    shots.take(owner, "portal-menu-pt").await;
     owner.goto(&format!("{base}/app/settings")).await.unwrap();
-    shots.take(owner, "portal-settings").await;
+    shots.take(owner, "portal-settings-pt").await;
 
     // The switch on /app: off, then on.
     owner.goto(&format!("{base}/app")).await.unwrap();
     click(owner, "form[action='/app/pause'] button").await;
-    until(
-        owner,
-        "the paused panel",
-        "document.body.innerText.includes('Automatic replies are paused')",
-    )
-    .await;
+    shows(owner, "the paused panel", &pt("app-status-paused-title")).await;
     assert_eq!(
         store.tenant(tenant).await.unwrap().status,
         flowhq_domain::TenantStatus::Paused
     );
     click(owner, "form[action='/app/resume'] button").await;
-    until(
-        owner,
-        "the live panel",
-        "document.body.innerText.includes('Your assistant is live')",
-    )
-    .await;
+    shows(owner, "the live panel", &pt("app-status-live-title")).await;
     assert_eq!(
         store.tenant(tenant).await.unwrap().status,
         flowhq_domain::TenantStatus::Active

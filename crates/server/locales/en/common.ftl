@@ -103,3 +103,9 @@ decision-paused = Assistant paused
 setup-request-status-pending = Waiting
 setup-request-status-approved = Approved
 setup-request-status-rejected = Rejected
+
+# How long a customer waited for the first reply.
+activity-wait-seconds = { $n } s
+activity-wait-minutes = { $n } min
+activity-wait-hours = { $n } h
+activity-first-reply = median wait for the first reply

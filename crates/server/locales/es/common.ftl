@@ -96,3 +96,9 @@ decision-paused = Asistente en pausa
 setup-request-status-pending = En espera
 setup-request-status-approved = Aprobada
 setup-request-status-rejected = Rechazada
+
+# How long a customer waited for the first reply.
+activity-wait-seconds = { $n } s
+activity-wait-minutes = { $n } min
+activity-wait-hours = { $n } h
+activity-first-reply = espera mediana hasta la primera respuesta

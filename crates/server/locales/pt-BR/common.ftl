@@ -96,3 +96,9 @@ decision-paused = Assistente pausado
 setup-request-status-pending = Aguardando
 setup-request-status-approved = Aprovada
 setup-request-status-rejected = Recusada
+
+# How long a customer waited for the first reply.
+activity-wait-seconds = { $n } s
+activity-wait-minutes = { $n } min
+activity-wait-hours = { $n } h
+activity-first-reply = espera mediana até a primeira resposta

@@ -8,6 +8,7 @@
 //! a 403 that changes nothing.
 
 pub mod accept_invitation;
+pub mod activity;
 pub mod admin;
 pub mod alerts;
 pub mod assets;

@@ -197,11 +197,6 @@ pub fn qr_texts(tr: Tr) -> QrTexts {
     }
 }
 
-/// Every IANA time zone, for the time-zone picker.
-pub fn timezones() -> impl Iterator<Item = &'static str> {
-    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
-}
-
 /// Up to `max` last lines of a text file's tail, or `None` when there is
 /// no such file. Reads at most the last 64 KiB.
 pub fn tail_lines(path: &std::path::Path, max: usize) -> Option<Vec<String>> {

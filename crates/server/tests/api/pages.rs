@@ -24,6 +24,12 @@ flowhq_store::backend_tests!(run:
     an_owner_makes_and_revokes_api_keys_and_an_operator_lifts_the_guard,
 );
 
+/// The owner's text `key` in Portuguese, the language of the businesses
+/// these tests set up.
+fn in_portuguese(key: &str) -> String {
+    flowhq_server::i18n::Tr::new(flowhq_domain::Language::Pt).t(key)
+}
+
 /// A browser that does not follow redirects, so that tests see them.
 fn browser() -> Client {
     Client::builder()
@@ -618,8 +624,12 @@ async fn an_owner_onboards_through_the_pages_and_never_sees_the_console(app: Tes
     assert_eq!(detail.config.business_name, "Padaria Sol");
     assert_eq!(detail.config.hours.timezone.name(), "America/Sao_Paulo");
     assert_eq!(detail.config.hours.days[0].len(), 2);
+    // The business is Portuguese now: so are its owner's pages.
     let (_, html) = get(&app, &owner, "/app").await;
-    assert!(html.contains("We are checking your setup"));
+    assert!(
+        html.contains(&in_portuguese("app-status-pending-title")),
+        "{html}"
+    );
     let (_, html) = get(&app, &owner, "/app/setup").await;
     assert!(html.contains(" disabled"), "read-only once sent");
 
@@ -634,7 +644,10 @@ async fn an_owner_onboards_through_the_pages_and_never_sees_the_console(app: Tes
     )
     .await;
     assert_eq!(status, 200);
-    assert!(html.contains("Your bot would answer"));
+    assert!(
+        html.contains(&in_portuguese("app-preview-answer")),
+        "{html}"
+    );
     let (status, _, _) = post(
         &app,
         &owner,
@@ -761,7 +774,10 @@ async fn an_admin_rejects_with_notes_and_approves_from_the_queue(app: TestApp) {
         "the request's facts: {all}"
     );
     let (_, html) = get(&app, &owner, "/app").await;
-    assert!(html.contains("Your request needs a change"));
+    assert!(
+        html.contains(&in_portuguese("app-status-rejected")),
+        "{html}"
+    );
     assert!(html.contains("not a WhatsApp Business one"));
     // Deciding twice is a conflict shown on the page.
     let (status, _, _) = post(
@@ -800,7 +816,10 @@ async fn an_admin_rejects_with_notes_and_approves_from_the_queue(app: TestApp) {
     );
     let (_, html) = get(&app, &owner, "/app").await;
     assert!(
-        html.contains("aria-current=\"step\">Scan the QR code"),
+        html.contains(&format!(
+            "aria-current=\"step\">{}",
+            in_portuguese("app-step-scan")
+        )),
         "the owner is at the QR step"
     );
     let live: Value = owner

@@ -46,7 +46,6 @@ flowhq_store::backend_tests!(run:
     message_logging_is_idempotent_and_pages,
     emails_are_unique_regardless_of_case,
     data_survives_a_reconnect_and_migrations_run_once,
-    messages_per_day_and_decisions_are_counted_per_tenant,
     daily_totals_are_the_same_rolled_up_or_live,
 );
 
@@ -465,78 +464,6 @@ async fn data_survives_a_reconnect_and_migrations_run_once(store: Store, url: St
     assert_eq!(count(reopened.clone()).await, before);
     assert_eq!(reopened.tenant(id).await.unwrap().name, "H");
     reopened.close().await;
-}
-
-async fn messages_per_day_and_decisions_are_counted_per_tenant(store: Store, _url: String) {
-    use flowhq_domain::LoggedDecision;
-    let a = store
-        .create_tenant(&new_tenant("Day A", "+5511900000031"))
-        .await
-        .unwrap()
-        .tenant
-        .id;
-    let b = store
-        .create_tenant(&new_tenant("Day B", "+5511900000032"))
-        .await
-        .unwrap()
-        .tenant
-        .id;
-    let now: chrono::DateTime<Utc> = "2026-12-05T12:00:00Z".parse().unwrap();
-    let at = |days_ago: i64, hour: u32, direction, id: &str, decision| LoggedMessage {
-        created_at: (now - chrono::Duration::days(days_ago))
-            .date_naive()
-            .and_hms_opt(hour, 0, 0)
-            .unwrap()
-            .and_utc(),
-        bot_decision: decision,
-        ..message(direction, id)
-    };
-    store
-        .log_messages(
-            a,
-            &[
-                at(
-                    0,
-                    9,
-                    Direction::Inbound,
-                    "a1",
-                    Some(LoggedDecision::Welcome),
-                ),
-                at(0, 10, Direction::Outbound, "a2", None),
-                at(2, 23, Direction::Inbound, "a3", Some(LoggedDecision::Away)),
-                at(20, 9, Direction::Inbound, "old", Some(LoggedDecision::Away)),
-            ],
-        )
-        .await
-        .unwrap();
-    store
-        .log_messages(b, &[at(0, 9, Direction::Inbound, "b1", None)])
-        .await
-        .unwrap();
-    let days = store
-        .messages_per_day(Some(a), now - chrono::Duration::days(2), now)
-        .await
-        .unwrap();
-    let counts: Vec<(i64, i64)> = days.iter().map(|d| (d.inbound, d.outbound)).collect();
-    assert_eq!(
-        counts,
-        [(1, 0), (0, 0), (1, 1)],
-        "every day, quiet ones too"
-    );
-    let all = store
-        .messages_per_day(None, now - chrono::Duration::days(2), now)
-        .await
-        .unwrap();
-    assert_eq!(all[2].inbound, 2, "all tenants together");
-    let mut decisions = store
-        .decisions_since(a, now - chrono::Duration::days(13))
-        .await
-        .unwrap();
-    decisions.sort();
-    assert_eq!(
-        decisions,
-        [("AWAY".to_owned(), 1), ("WELCOME".to_owned(), 1)]
-    );
 }
 
 async fn daily_totals_are_the_same_rolled_up_or_live(store: Store, _url: String) {

@@ -45,6 +45,8 @@ struct Dashboard {
     stale_after: String,
     /// Messages per day over 30 days, an inline `<svg>`.
     chart: String,
+    /// Tenants by status, as bars.
+    status_chart: String,
 }
 
 #[tracing::instrument(skip_all)]
@@ -60,7 +62,7 @@ async fn dashboard(State(state): State<AppState>, page: AdminPage) -> PageResult
         store.workers_needing_attention(now - stale_after, 20),
         store.count_pending_setup_requests(),
         store.count_messages_since(now - chrono::Duration::hours(24)),
-        store.messages_per_day(None, now - chrono::Duration::days(29), now),
+        store.daily_totals(None, now - chrono::Duration::days(29), now),
     )?;
     let tenants: Vec<Count> = TenantStatus::ALL
         .iter()
@@ -106,7 +108,15 @@ async fn dashboard(State(state): State<AppState>, page: AdminPage) -> PageResult
             }
         })
         .collect();
+    let status_chart = crate::pages::charts::counts(
+        &tenants
+            .iter()
+            .map(|c| (c.label.clone(), c.n))
+            .collect::<Vec<_>>(),
+        &tr.t("console-chart-tenants"),
+    );
     let page = Dashboard {
+        status_chart,
         chrome: page.chrome("dashboard"),
         tenants_total: tenants.iter().map(|c| c.n).sum(),
         tenants,

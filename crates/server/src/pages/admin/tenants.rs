@@ -271,6 +271,8 @@ struct TenantPage {
     api_keys: Vec<KeyRow>,
     send_any_contact: bool,
     webhooks: Vec<crate::pages::webhooks::TenantHookRow>,
+    /// The last 30 days: figures and a chart.
+    activity: crate::pages::activity::Activity,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -440,7 +442,9 @@ async fn tenant_page(
         })
         .collect();
     history.reverse();
+    let activity = crate::pages::activity::of(state, id, 30).await?;
     Ok(TenantPage {
+        activity,
         chrome: page.chrome("tenants"),
         id: id.to_string(),
         name: detail.tenant.name.to_string(),

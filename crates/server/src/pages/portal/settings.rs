@@ -158,7 +158,7 @@ struct SettingsPage {
     business_name: String,
     languages: Vec<Choice>,
     facts: Vec<FactRow>,
-    timezones: Vec<(&'static str, bool)>,
+    timezones: Vec<crate::pages::zones::ZoneChoice>,
     days: Vec<Day>,
     hours_texts: HoursTexts,
     closures: Vec<ClosureRow>,
@@ -213,7 +213,7 @@ fn page_of(chrome: Chrome, action: &str, config: &TenantConfig) -> SettingsPage 
             .collect(),
         timezones: timezones(config.hours.timezone.name()),
         days: days_from(&config.hours),
-        hours_texts: HoursTexts::new(),
+        hours_texts: HoursTexts::in_page_language(),
         closures,
         texts: TEXTS
             .iter()

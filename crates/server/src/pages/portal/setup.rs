@@ -21,7 +21,7 @@ use crate::error::AppError;
 use crate::pages::auth::sentence;
 use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::OwnerPage;
-use crate::pages::{Chrome, PageResult, render, view};
+use crate::pages::{Chrome, PageResult, render, view, zones};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -44,7 +44,8 @@ pub struct HoursTexts {
 }
 
 impl HoursTexts {
-    pub fn new() -> Self {
+    /// The texts in the language of the page being rendered.
+    pub fn in_page_language() -> Self {
         let tr = crate::i18n::current();
         Self {
             opens_closes: tr.t("app-hours-opens-closes"),
@@ -118,7 +119,7 @@ struct SetupPage {
     notes: String,
     templates: Vec<Choice>,
     languages: Vec<Choice>,
-    timezones: Vec<(&'static str, bool)>,
+    timezones: Vec<zones::ZoneChoice>,
     days: Vec<Day>,
     hours_texts: HoursTexts,
     errors: Errors,
@@ -147,8 +148,8 @@ pub(crate) fn languages(selected: &str) -> Vec<Choice> {
         .collect()
 }
 
-pub(crate) fn timezones(selected: &str) -> Vec<(&'static str, bool)> {
-    view::timezones().map(|tz| (tz, tz == selected)).collect()
+pub(crate) fn timezones(selected: &str) -> Vec<zones::ZoneChoice> {
+    zones::choices(selected)
 }
 
 /// The form's opening hours from a config; a brand-new tenant (open all
@@ -210,9 +211,14 @@ fn page_from_config(
     config: &TenantConfig,
     number: String,
     editable: bool,
+    headers: &HeaderMap,
 ) -> SetupPage {
+    // A new business has no zone yet: offer the one its number's country
+    // (or the browser's region) most likely keeps.
     let timezone = if config.hours == OpeningHours::always_open() {
-        String::new()
+        zones::guess(Some(&number), headers)
+            .unwrap_or_default()
+            .to_owned()
     } else {
         config.hours.timezone.name().to_owned()
     };
@@ -226,20 +232,20 @@ fn page_from_config(
         languages: languages(config.language.as_str()),
         timezones: timezones(&timezone),
         days: days_from(&config.hours),
-        hours_texts: HoursTexts::new(),
+        hours_texts: HoursTexts::in_page_language(),
         errors: Errors::default(),
     }
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
-async fn form(State(state): State<AppState>, page: OwnerPage) -> PageResult {
+async fn form(State(state): State<AppState>, page: OwnerPage, headers: HeaderMap) -> PageResult {
     let detail = state.store.tenant_detail(page.owner.tenant_id).await?;
     let number = detail.setup_request.as_ref().map_or_else(
         || detail.tenant.phone_number.to_string(),
         |r| r.whatsapp_number.to_string(),
     );
     let editable = detail.tenant.status == TenantStatus::New;
-    let view = page_from_config(&page, &detail.config, number, editable);
+    let view = page_from_config(&page, &detail.config, number, editable, &headers);
     Ok(render(StatusCode::OK, &view))
 }
 
@@ -392,7 +398,7 @@ async fn submit(
         languages: languages(&language_raw),
         timezones: timezones(&timezone),
         days,
-        hours_texts: HoursTexts::new(),
+        hours_texts: HoursTexts::in_page_language(),
         errors,
     };
     Ok(render(status, &view))

@@ -19,7 +19,7 @@ use crate::pages::admin::tenants::{current_pairing_code, current_qr, live_json, 
 use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::OwnerPage;
 use crate::pages::view::{self, QrTexts};
-use crate::pages::{Chrome, PageResult, render};
+use crate::pages::{Chrome, PageResult, activity, render};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -68,67 +68,7 @@ struct StatusPage {
     /// Whether the owner followed the link mailed at sign-up.
     email_verified: bool,
     /// Once live: what the assistant did in the last 14 days.
-    activity: Option<Activity>,
-}
-
-/// The owner's fortnight at a glance.
-pub struct Activity {
-    pub received: i64,
-    pub answered: i64,
-    /// The share of messages that came while closed, in percent.
-    pub after_hours: i64,
-    pub handoffs: i64,
-    /// Messages per day, an inline `<svg>`.
-    pub chart: String,
-}
-
-/// What the assistant did for `tenant` in the 14 days to `now`.
-async fn activity(state: &AppState, tenant: flowhq_domain::TenantId) -> Result<Activity, AppError> {
-    use flowhq_domain::LoggedDecision;
-    let tr = crate::i18n::current();
-    let now = chrono::Utc::now();
-    let since = now - chrono::Duration::days(13);
-    let (per_day, decisions) = tokio::try_join!(
-        state.store.messages_per_day(Some(tenant), since, now),
-        state.store.decisions_since(tenant, since),
-    )?;
-    let mut received = 0;
-    let mut answered = 0;
-    let mut after_hours = 0;
-    let mut handoffs = 0;
-    for (decision, n) in decisions {
-        let Ok(decision) = decision.parse::<LoggedDecision>() else {
-            continue;
-        };
-        received += n;
-        if decision.replied() {
-            answered += n;
-        }
-        if matches!(
-            decision,
-            LoggedDecision::Away | LoggedDecision::AwayAlreadySent
-        ) {
-            after_hours += n;
-        }
-        if decision == LoggedDecision::Handoff {
-            handoffs += n;
-        }
-    }
-    Ok(Activity {
-        received,
-        answered,
-        after_hours: if received > 0 {
-            after_hours * 100 / received
-        } else {
-            0
-        },
-        handoffs,
-        chart: crate::pages::charts::messages_per_day(
-            &per_day,
-            &tr.t("app-chart-received"),
-            &tr.t("app-chart-sent"),
-        ),
-    })
+    activity: Option<activity::Activity>,
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
@@ -205,7 +145,7 @@ async fn status_page(
         error,
         email_verified: page.owner.user.email_verified_at.is_some(),
         activity: match stage {
-            "ACTIVE" | "PAUSED" => Some(activity(state, page.owner.tenant_id).await?),
+            "ACTIVE" | "PAUSED" => Some(activity::of(state, page.owner.tenant_id, 14).await?),
             _ => None,
         },
         chrome: page.chrome("status"),

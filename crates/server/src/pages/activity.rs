@@ -1,0 +1,66 @@
+//! What a business's assistant did over the last days, as the owner's
+//! `/app` and the operator's tenant page show it: figures and a chart of
+//! messages per day, from the daily roll-up (see `flowhq_store::daily`).
+
+use chrono::Utc;
+use flowhq_domain::TenantId;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// A business's last days at a glance.
+pub struct Activity {
+    pub days: usize,
+    pub received: i64,
+    pub answered: i64,
+    /// The share of messages that came while closed, in percent.
+    pub after_hours: i64,
+    pub handoffs: i64,
+    /// The median wait for the first reply to a message, in words
+    /// (`2 s`, `4 min`); `None` without replies.
+    pub first_reply: Option<String>,
+    /// Messages per day, an inline `<svg>`.
+    pub chart: String,
+}
+
+/// `tenant`'s last `days` days (today included), in the page's language.
+pub async fn of(state: &AppState, tenant: TenantId, days: i64) -> Result<Activity, AppError> {
+    let tr = crate::i18n::current();
+    let now = Utc::now();
+    let since = now - chrono::Duration::days(days - 1);
+    let (per_day, first_reply) = tokio::try_join!(
+        state.store.daily_totals(Some(tenant), since, now),
+        state.store.median_first_reply(tenant, since),
+    )?;
+    let sum = |f: fn(&flowhq_store::daily::DayTotals) -> i64| per_day.iter().map(f).sum::<i64>();
+    let received = sum(|d| d.inbound);
+    let after_hours = sum(|d| d.after_hours);
+    Ok(Activity {
+        days: per_day.len(),
+        received,
+        answered: sum(|d| d.answered),
+        after_hours: if received > 0 {
+            after_hours * 100 / received
+        } else {
+            0
+        },
+        handoffs: sum(|d| d.handoffs),
+        first_reply: first_reply.map(|wait| wait_in_words(tr, wait)),
+        chart: crate::pages::charts::messages_per_day(
+            &per_day,
+            &tr.t("app-chart-received"),
+            &tr.t("app-chart-sent"),
+        ),
+    })
+}
+
+/// A wait as people say it: seconds under two minutes, then minutes, then
+/// hours.
+fn wait_in_words(tr: crate::i18n::Tr, wait: std::time::Duration) -> String {
+    let seconds = wait.as_secs();
+    match seconds {
+        0..120 => tr.t1("activity-wait-seconds", "n", seconds.max(1)),
+        120..7200 => tr.t1("activity-wait-minutes", "n", seconds / 60),
+        _ => tr.t1("activity-wait-hours", "n", seconds / 3600),
+    }
+}
