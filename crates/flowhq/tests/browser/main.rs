@@ -343,6 +343,14 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
         "/admin",
     )
     .await;
+    // The dashboard's charts: messages per day and tenants by status,
+    // each one image with a text alternative.
+    until(
+        &admin,
+        "the dashboard's two charts",
+        "document.querySelectorAll('.chart svg[role=img][aria-label]').length === 2",
+    )
+    .await;
     shots.take(&admin, "admin-dashboard").await;
     admin
         .goto(&format!("{base}/admin/setup-requests"))
@@ -394,6 +402,12 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
         .tenant_id
         .unwrap();
     admin.goto(&format!("{base}/admin/tenants")).await.unwrap();
+    until(
+        &admin,
+        "the business in the list",
+        "document.body.innerText.includes('Padaria Sol')",
+    )
+    .await;
     shots.take(&admin, "admin-tenants").await;
     admin
         .goto(&format!("{base}/admin/tenants/{tenant}"))
@@ -403,6 +417,12 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
         &admin,
         "the admin's QR code",
         "document.querySelector('.qr svg')",
+    )
+    .await;
+    until(
+        &admin,
+        "the tenant's activity chart",
+        "document.querySelector('#activity-h') && document.querySelector('.chart svg[role=img]')",
     )
     .await;
     shots.take(&admin, "admin-tenant").await;

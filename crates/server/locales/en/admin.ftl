@@ -190,3 +190,4 @@ console-activity-received = Messages received
 console-activity-answered = Answered automatically
 console-activity-after-hours = Came while closed
 console-activity-handoffs = Asked for a person
+console-page-of = Page { $page } of { $pages }

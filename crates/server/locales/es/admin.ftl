@@ -190,3 +190,4 @@ console-activity-received = Mensajes recibidos
 console-activity-answered = Respondidos automáticamente
 console-activity-after-hours = Llegaron con el negocio cerrado
 console-activity-handoffs = Pidieron una persona
+console-page-of = Página { $page } de { $pages }

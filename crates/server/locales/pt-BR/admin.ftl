@@ -190,3 +190,4 @@ console-activity-received = Mensagens recebidas
 console-activity-answered = Respondidas automaticamente
 console-activity-after-hours = Chegaram com o negócio fechado
 console-activity-handoffs = Pediram uma pessoa
+console-page-of = Página { $page } de { $pages }

@@ -52,12 +52,19 @@ pub fn messages_per_day(days: &[DayTotals], received: &str, sent: &str) -> Strin
 /// things, for the series and the text alternative.
 pub fn counts(counts: &[(String, i64)], what: &str) -> String {
     let tr = crate::i18n::current();
-    let labels: Vec<String> = counts.iter().map(|(label, _)| label.clone()).collect();
-    let values: Vec<f32> = counts.iter().map(|(_, n)| *n as f32).collect();
+    // The chart draws its first bar at the bottom: reversed, the bars read
+    // top-down in the order given.
+    let labels: Vec<String> = counts
+        .iter()
+        .rev()
+        .map(|(label, _)| label.clone())
+        .collect();
+    let values: Vec<f32> = counts.iter().rev().map(|(_, n)| *n as f32).collect();
     let mut series = Series::new(what.to_owned(), values);
     series.label_show = true;
     let mut chart = HorizontalBarChart::new(vec![series], labels);
-    chart.width = 720.0;
+    // Half a page wide: it sits in one of two columns.
+    chart.width = 480.0;
     chart.height = 60.0 + 34.0 * counts.len() as f32;
     let svg = chart.svg().unwrap_or_default();
     let description: Vec<String> = counts

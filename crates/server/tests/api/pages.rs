@@ -521,6 +521,7 @@ async fn an_admin_sees_every_console_page(app: TestApp) {
     }
     let (_, html) = get(&app, &admin, "/admin/tenants").await;
     assert!(html.contains("Next page"));
+    assert!(html.contains("Page 1 of 2"), "{html}");
     assert!(
         html.contains("data-testid=\"tenant-total\">27 tenants."),
         "{html}"
@@ -543,6 +544,7 @@ async fn an_admin_sees_every_console_page(app: TestApp) {
     let (status, html) = get(&app, &admin, &next).await;
     assert_eq!(status, 200);
     assert!(html.contains("First page"), "{next}");
+    assert!(html.contains("Page 2 of 2"), "{next}");
 
     // The worker's log shows when there is one.
     let logs = app.data_dir.join("logs");

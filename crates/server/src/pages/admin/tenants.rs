@@ -78,6 +78,10 @@ struct TenantList {
     /// How many tenants the filter matches, on every page.
     total: i64,
     filtered: bool,
+    /// "Page 2 of 40": this page's number (carried along the cursor) and
+    /// how many pages the filter makes.
+    page_number: u32,
+    pages: i64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -86,6 +90,8 @@ struct ListQuery {
     status: Option<String>,
     cursor: Option<String>,
     deleted: Option<String>,
+    /// The page's number, for "page 2 of 40"; the cursor says where it is.
+    page: Option<u32>,
 }
 
 /// The latest heartbeat known: in memory (fresh) or persisted.
@@ -124,6 +130,11 @@ async fn list(
     };
     let result = state.store.list_tenants(&filter).await?;
     let total = state.store.count_tenants(&filter).await?;
+    let page_number = if cursor.is_some() {
+        query.page.unwrap_or(2).max(2)
+    } else {
+        1
+    };
     let now = Utc::now();
     let tr = crate::i18n::current();
     let ids: Vec<TenantId> = result.items.iter().map(|d| d.tenant.id).collect();
@@ -174,13 +185,19 @@ async fn list(
             .collect(),
         q,
         rows,
-        next_url: result
-            .next_cursor
-            .map(|c| format!("{base}&cursor={}", view::urlencode(&c))),
+        next_url: result.next_cursor.map(|c| {
+            format!(
+                "{base}&cursor={}&page={}",
+                view::urlencode(&c),
+                page_number + 1
+            )
+        }),
         first_url: cursor.map(|_| base.clone()),
         deleted: query.deleted,
         total,
         filtered: status.is_some(),
+        page_number,
+        pages: (total + i64::from(PAGE_SIZE) - 1) / i64::from(PAGE_SIZE),
     };
     Ok(render(StatusCode::OK, &page))
 }
