@@ -242,6 +242,10 @@ pub struct LoggedMessage {
     /// Outbound: the inbound message this reply answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
+    /// Inbound, answered from the menu: the (first) menu item it chose,
+    /// 1-based, for the "most chosen" figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu_item: Option<u8>,
     /// The image or document sent or received (`message_text` is then its
     /// caption, often empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]

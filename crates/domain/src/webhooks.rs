@@ -405,6 +405,7 @@ mod tests {
             wa_message_id: "wamid.1".into(),
             bot_decision: decision,
             reply_to: None,
+            menu_item: None,
             media: None,
             created_at: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
         }

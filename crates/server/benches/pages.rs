@@ -72,6 +72,7 @@ fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<LoggedMessage>
                 wa_message_id: format!("{tenant}-{k}"),
                 bot_decision: None,
                 reply_to: None,
+                menu_item: None,
                 media: None,
                 // Spread over the last 30 days, a day's worth in the last 24 h.
                 created_at: now - chrono::Duration::seconds((k * 7919 % SPREAD_S) as i64),

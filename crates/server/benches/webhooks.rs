@@ -131,6 +131,7 @@ async fn bench(backend: Backend) {
                         wa_message_id: format!("wa-{t}-{i}"),
                         bot_decision: None,
                         reply_to: None,
+                        menu_item: None,
                         media: None,
                         created_at: chrono::Utc::now(),
                     })

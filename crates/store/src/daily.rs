@@ -93,6 +93,22 @@ impl Store {
             .bind((to + 1) * DAY_MS)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM menu_daily WHERE day >= $1 AND day <= $2")
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await?;
+        let sql = format!(
+            "INSERT INTO menu_daily (tenant_id, day, item, chosen) \
+             SELECT tenant_id, created_at / {DAY_MS}, menu_item, COUNT(*) FROM message_log \
+             WHERE created_at >= $1 AND created_at < $2 AND menu_item IS NOT NULL \
+             GROUP BY tenant_id, created_at / {DAY_MS}, menu_item"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(from * DAY_MS)
+            .bind((to + 1) * DAY_MS)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO message_daily_mark (id, rolled_through) VALUES (1, $1) \
              ON CONFLICT (id) DO UPDATE SET rolled_through = excluded.rolled_through",
@@ -169,6 +185,50 @@ impl Store {
         }
         self.add_rows(&mut days, first, query.fetch_all(self.pool()).await?)?;
         Ok(days)
+    }
+
+    /// How often each menu item (1-based) was chosen by `tenant`'s
+    /// customers from `since`'s day through `now`'s, most chosen first:
+    /// final days from the roll-up, the rest counted live.
+    pub async fn menu_choices(
+        &self,
+        tenant: TenantId,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(u8, i64)>> {
+        let (first, last) = (day_of(since), day_of(now));
+        let live_from = match self.rolled_through().await? {
+            Some(through) => (through + 1).max(first),
+            None => first,
+        };
+        let rolled: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT item, CAST(SUM(chosen) AS BIGINT) FROM menu_daily \
+             WHERE tenant_id = $1 AND day >= $2 AND day < $3 GROUP BY item",
+        )
+        .bind(tenant.to_string())
+        .bind(first)
+        .bind(live_from)
+        .fetch_all(self.pool())
+        .await?;
+        let live: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT menu_item, COUNT(*) FROM message_log \
+             WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 \
+             AND menu_item IS NOT NULL GROUP BY menu_item",
+        )
+        .bind(tenant.to_string())
+        .bind(live_from * DAY_MS)
+        .bind((last + 1) * DAY_MS)
+        .fetch_all(self.pool())
+        .await?;
+        let mut counts = std::collections::BTreeMap::<u8, i64>::new();
+        for (item, n) in rolled.into_iter().chain(live) {
+            if let Ok(item) = u8::try_from(item) {
+                *counts.entry(item).or_default() += n;
+            }
+        }
+        let mut choices: Vec<(u8, i64)> = counts.into_iter().collect();
+        choices.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(choices)
     }
 
     /// The median time from a customer's message to the first reply to it,

@@ -199,19 +199,20 @@ impl Store {
     }
 }
 
-/// Logs per statement: 11 parameters each, well under either backend's
+/// Logs per statement: 12 parameters each, well under either backend's
 /// limit on bound parameters.
 const LOG_CHUNK: usize = 1000;
 
 fn insert_logs(tenant: TenantId, messages: &[LoggedMessage], ids: &[MessageLogId]) -> Statement {
     let sql = format!(
         "INSERT INTO message_log (id, tenant_id, direction, from_number, to_number, \
-         message_text, wa_message_id, bot_decision, reply_to, created_at, media_json) \
+         message_text, wa_message_id, bot_decision, reply_to, created_at, media_json, \
+         menu_item) \
          VALUES {} ON CONFLICT (tenant_id, direction, wa_message_id) DO NOTHING",
-        crate::placeholders::rows(1, messages.len(), 11)
+        crate::placeholders::rows(1, messages.len(), 12)
     );
     let tenant = tenant.to_string();
-    let mut params: Vec<Param> = Vec::with_capacity(messages.len() * 11);
+    let mut params: Vec<Param> = Vec::with_capacity(messages.len() * 12);
     for (message, id) in messages.iter().zip(ids) {
         params.extend([
             id.to_string().into(),
@@ -231,6 +232,7 @@ fn insert_logs(tenant: TenantId, messages: &[LoggedMessage], ids: &[MessageLogId
                 .map(|media| serde_json::to_string(media).unwrap_or_default())
                 .as_deref()
                 .into(),
+            message.menu_item.map(i64::from).into(),
         ]);
     }
     Statement::new(sql, params)

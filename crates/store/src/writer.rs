@@ -71,6 +71,12 @@ impl From<i64> for Param {
     }
 }
 
+impl From<Option<i64>> for Param {
+    fn from(n: Option<i64>) -> Self {
+        n.map_or(Param::NullInt, Param::Int)
+    }
+}
+
 impl rusqlite::ToSql for Param {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         use rusqlite::types::{ToSqlOutput, ValueRef};

@@ -22,7 +22,7 @@ use crate::Result;
 use crate::channel::{InboundMessage, Outgoing, Sent};
 
 /// The outbox's schema, one step per version (`PRAGMA user_version`).
-const SCHEMA: [&str; 4] = [
+const SCHEMA: [&str; 5] = [
     "CREATE TABLE IF NOT EXISTS outbox (
         seq            INTEGER PRIMARY KEY AUTOINCREMENT,
         direction      TEXT NOT NULL,
@@ -60,6 +60,8 @@ const SCHEMA: [&str; 4] = [
     // The file of a message (`Attachment` as JSON): a menu item's PDF the
     // bot sends, a photo a customer sent.
     "ALTER TABLE outbox ADD COLUMN media_json TEXT;",
+    // Inbound answered from the menu: the item it chose (1-based).
+    "ALTER TABLE outbox ADD COLUMN menu_item INTEGER;",
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -209,6 +211,7 @@ impl Outbox {
                         client_id: Some(id),
                         bot_decision: None,
                         reply_to: None,
+                        menu_item: None,
                         media,
                         at: now,
                     },
@@ -274,7 +277,7 @@ impl Outbox {
         // a statement with a bound LIMIT every time it is bound again.
         let mut statement = conn.prepare_cached(&format!(
             "SELECT seq, direction, from_number, to_number, message_text, wa_message_id, \
-             bot_decision, reply_to, media_json, created_at FROM outbox \
+             bot_decision, reply_to, media_json, menu_item, created_at FROM outbox \
              WHERE wa_message_id IS NOT NULL \
              ORDER BY seq LIMIT {limit}"
         ))?;
@@ -290,6 +293,7 @@ impl Outbox {
                     wa_message_id: row.get("wa_message_id")?,
                     bot_decision: parsed(row, "bot_decision")?,
                     reply_to: row.get("reply_to")?,
+                    menu_item: row.get("menu_item")?,
                     media: media(row)?,
                     created_at: DateTime::from_timestamp_millis(created_at).unwrap_or_default(),
                 },
@@ -350,11 +354,15 @@ fn record_one(
         return Ok(Recorded::Duplicate);
     }
     let mut replies = Vec::new();
+    let mut menu_item = None;
     let decision = match bot {
         None => LoggedDecision::Paused,
         Some(config) => {
             let outcome = decide(tx, config, message, now)?;
             replies = outcome.replies;
+            if let bot::Decision::Answer { items, .. } = &outcome.decision {
+                menu_item = items.first().copied();
+            }
             outcome.decision.logged()
         }
     };
@@ -376,6 +384,7 @@ fn record_one(
             client_id: None,
             bot_decision: Some(decision),
             reply_to: None,
+            menu_item,
             media: message.media.as_ref(),
             at: message.at,
         },
@@ -395,6 +404,7 @@ fn record_one(
                 client_id: Some(&client_id),
                 bot_decision: None,
                 reply_to: Some(&message.wa_message_id),
+                menu_item: None,
                 media: reply.media.as_ref(),
                 at: now,
             },
@@ -452,6 +462,7 @@ struct LogRow<'a> {
     client_id: Option<&'a str>,
     bot_decision: Option<LoggedDecision>,
     reply_to: Option<&'a str>,
+    menu_item: Option<u8>,
     media: Option<&'a Attachment>,
     at: DateTime<Utc>,
 }
@@ -459,8 +470,8 @@ struct LogRow<'a> {
 fn insert_log(tx: &Transaction<'_>, row: &LogRow<'_>) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO outbox (direction, from_number, to_number, message_text, wa_message_id, \
-         client_id, bot_decision, reply_to, created_at, media_json) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         client_id, bot_decision, reply_to, created_at, media_json, menu_item) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         row.direction.as_str(),
@@ -473,6 +484,7 @@ fn insert_log(tx: &Transaction<'_>, row: &LogRow<'_>) -> Result<()> {
         row.reply_to,
         row.at.timestamp_millis(),
         row.media.map(to_json),
+        row.menu_item,
     ])?;
     Ok(())
 }
@@ -754,6 +766,32 @@ mod tests {
                 .record_inbound(&message("m1", "hi"), "+3491", Some(&bot()), now)
                 .unwrap(),
             Recorded::Duplicate
+        );
+    }
+
+    #[test]
+    fn a_menu_answer_ships_with_the_item_it_chose() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db")).unwrap();
+        let now = Utc::now();
+        outbox
+            .record_inbound(&message("m1", "hello"), "+3491", Some(&bot()), now)
+            .unwrap();
+        outbox
+            .record_inbound(&message("m2", "2"), "+3491", Some(&bot()), now)
+            .unwrap();
+        let shipped: Vec<_> = outbox
+            .ready_batch(10)
+            .unwrap()
+            .into_iter()
+            .map(|(_, m)| (m.wa_message_id, m.bot_decision, m.menu_item))
+            .collect();
+        assert_eq!(
+            shipped,
+            [
+                ("m1".into(), Some(LoggedDecision::Welcome), None),
+                ("m2".into(), Some(LoggedDecision::Answer), Some(2)),
+            ]
         );
     }
 

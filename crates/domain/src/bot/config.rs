@@ -227,6 +227,8 @@ pub struct BotConfig {
     /// turn; the matcher picks by these indexes.
     pub(crate) entries: Vec<Entry>,
     pub(crate) items: usize,
+    /// The menu items' labels, in order.
+    labels: Vec<String>,
     pub(crate) fallback: String,
     pub(crate) handoff: String,
     /// These two still hold `{next_opening}`.
@@ -376,6 +378,7 @@ impl BotConfig {
             welcome,
             menu: menu_text,
             items: items.len(),
+            labels: items.iter().map(|i| i.label.trim().to_owned()).collect(),
             entries,
             fallback: literal("fallback")?,
             handoff: literal("handoff")?,
@@ -479,5 +482,11 @@ impl BotConfig {
     /// The number of items in the menu (not counting sub-items).
     pub fn menu_len(&self) -> usize {
         self.items
+    }
+
+    /// The label of menu item `number` (1-based).
+    pub fn item_label(&self, number: usize) -> Option<&str> {
+        let index = number.checked_sub(1)?;
+        self.labels.get(index).map(String::as_str)
     }
 }

@@ -109,3 +109,8 @@ activity-wait-seconds = { $n } s
 activity-wait-minutes = { $n } min
 activity-wait-hours = { $n } h
 activity-first-reply = median wait for the first reply
+activity-top-items = Most chosen in the menu
+activity-times = { $count ->
+    [one] once
+   *[other] { $n } times
+}

@@ -102,3 +102,8 @@ activity-wait-seconds = { $n } s
 activity-wait-minutes = { $n } min
 activity-wait-hours = { $n } h
 activity-first-reply = espera mediana hasta la primera respuesta
+activity-top-items = Lo más elegido del menú
+activity-times = { $count ->
+    [one] una vez
+   *[other] { $n } veces
+}

@@ -102,3 +102,8 @@ activity-wait-seconds = { $n } s
 activity-wait-minutes = { $n } min
 activity-wait-hours = { $n } h
 activity-first-reply = espera mediana até a primeira resposta
+activity-top-items = Mais escolhidos no menu
+activity-times = { $count ->
+    [one] uma vez
+   *[other] { $n } vezes
+}

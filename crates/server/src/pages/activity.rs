@@ -19,19 +19,41 @@ pub struct Activity {
     /// The median wait for the first reply to a message, in words
     /// (`2 s`, `4 min`); `None` without replies.
     pub first_reply: Option<String>,
+    /// The menu items customers chose most, with how often (three at
+    /// most), by their labels in today's menu.
+    pub top_items: Vec<(String, i64)>,
     /// Messages per day, an inline `<svg>`.
     pub chart: String,
 }
+
+/// How many of the most chosen menu items a page shows.
+const TOP_ITEMS: usize = 3;
 
 /// `tenant`'s last `days` days (today included), in the page's language.
 pub async fn of(state: &AppState, tenant: TenantId, days: i64) -> Result<Activity, AppError> {
     let tr = crate::i18n::current();
     let now = Utc::now();
     let since = now - chrono::Duration::days(days - 1);
-    let (per_day, first_reply) = tokio::try_join!(
+    let (per_day, first_reply, choices, config) = tokio::try_join!(
         state.store.daily_totals(Some(tenant), since, now),
         state.store.median_first_reply(tenant, since),
+        state.store.menu_choices(tenant, since, now),
+        state.store.tenant_config(tenant),
     )?;
+    // Items are counted by their number: named by today's menu (an item
+    // moved since keeps its count under its new name).
+    let bot = flowhq_domain::bot::BotConfig::from_tenant_config(&config).ok();
+    let top_items = choices
+        .into_iter()
+        .take(TOP_ITEMS)
+        .map(|(item, n)| {
+            let label = bot
+                .as_ref()
+                .and_then(|b| b.item_label(usize::from(item)))
+                .map_or_else(|| format!("{item}"), |l| format!("{item}. {l}"));
+            (label, n)
+        })
+        .collect();
     let sum = |f: fn(&flowhq_store::daily::DayTotals) -> i64| per_day.iter().map(f).sum::<i64>();
     let received = sum(|d| d.inbound);
     let after_hours = sum(|d| d.after_hours);
@@ -46,6 +68,7 @@ pub async fn of(state: &AppState, tenant: TenantId, days: i64) -> Result<Activit
         },
         handoffs: sum(|d| d.handoffs),
         first_reply: first_reply.map(|wait| wait_in_words(tr, wait)),
+        top_items,
         chart: crate::pages::charts::messages_per_day(
             &per_day,
             &tr.t("app-chart-received"),

@@ -388,6 +388,7 @@ async fn messages_are_listed_newest_first(app: TestApp) {
             wa_message_id: format!("wa-{i}"),
             bot_decision: None,
             reply_to: None,
+            menu_item: None,
             media: None,
             created_at: base + chrono::Duration::seconds(i),
         })

@@ -464,6 +464,7 @@ async fn customer_text_is_isolated_on_the_pages(app: TestApp) {
                 wa_message_id: "wamid-1".into(),
                 bot_decision: None,
                 reply_to: None,
+                menu_item: None,
                 media: None,
                 created_at: chrono::Utc::now(),
             }],

@@ -28,6 +28,7 @@ fn inbound(
         wa_message_id: format!("wa-{i}"),
         bot_decision: Some(decision),
         reply_to: None,
+        menu_item: None,
         media: None,
         created_at: at,
     }

@@ -237,6 +237,7 @@ async fn owners_only_see_their_own_tenant(app: TestApp) {
         wa_message_id: "wa-a".into(),
         bot_decision: None,
         reply_to: None,
+        menu_item: None,
         media: None,
         created_at: chrono::Utc::now(),
     };

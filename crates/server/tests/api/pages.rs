@@ -22,6 +22,7 @@ flowhq_store::backend_tests!(run:
     unknown_pages_are_html_and_an_ended_session_says_so,
     owners_manage_webhooks_from_their_page,
     an_owner_makes_and_revokes_api_keys_and_an_operator_lifts_the_guard,
+    the_tenant_page_shows_the_last_days_activity,
 );
 
 /// The owner's text `key` in Portuguese, the language of the businesses
@@ -1140,5 +1141,60 @@ async fn an_owner_makes_and_revokes_api_keys_and_an_operator_lifts_the_guard(app
         .sent()
         .await;
     assert_eq!(status.status(), 401);
+    app.stop().await;
+}
+
+async fn the_tenant_page_shows_the_last_days_activity(app: TestApp) {
+    use flowhq_domain::protocol::LoggedMessage;
+    use flowhq_domain::{Direction, LoggedDecision};
+    let tenant = app.create_tenant("Café Norte", "+34910000077").await;
+    let id: TenantId = tenant["id"].as_str().unwrap().parse().unwrap();
+    let now = chrono::Utc::now();
+    let inbound = |wa: &str, decision, menu_item| LoggedMessage {
+        direction: Direction::Inbound,
+        from_number: "+34600000001".into(),
+        to_number: "+34910000077".into(),
+        message_text: "1".into(),
+        wa_message_id: wa.into(),
+        bot_decision: Some(decision),
+        reply_to: None,
+        menu_item,
+        media: None,
+        created_at: now,
+    };
+    app.store
+        .log_messages(
+            id,
+            &[
+                inbound("a", LoggedDecision::Answer, Some(1)),
+                inbound("b", LoggedDecision::Answer, Some(1)),
+                inbound("c", LoggedDecision::Handoff, None),
+            ],
+        )
+        .await
+        .unwrap();
+    let config = app.store.tenant_config(id).await.unwrap();
+    let bot = flowhq_domain::bot::BotConfig::from_tenant_config(&config).unwrap();
+    // As the page escapes it.
+    let first = bot
+        .item_label(1)
+        .unwrap()
+        .replace('&', "&amp;")
+        .replace('\'', "&#x27;");
+    let admin = log_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (status, html) = get(&app, &admin, &format!("/admin/tenants/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Last 30 days"), "{html}");
+    assert!(
+        html.contains("aria-label=\"Received: 3, Sent: 0, over 30 days\""),
+        "{html}"
+    );
+    assert!(html.contains("Most chosen in the menu"));
+    assert!(
+        html.contains(&format!(
+            "<bdi>1. {first}</bdi> <span class=\"muted\">· 2 times</span>"
+        )),
+        "{html}"
+    );
     app.stop().await;
 }

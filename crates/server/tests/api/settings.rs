@@ -601,6 +601,7 @@ async fn the_owner_exports_messages_as_csv(app: TestApp) {
         wa_message_id: wa.into(),
         bot_decision: Some(LoggedDecision::Welcome),
         reply_to: None,
+        menu_item: None,
         media: None,
         created_at: at(when),
     };

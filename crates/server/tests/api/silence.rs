@@ -24,6 +24,7 @@ fn inbound(i: usize, at: chrono::DateTime<Utc>) -> LoggedMessage {
         wa_message_id: format!("wa-{i}"),
         bot_decision: None,
         reply_to: None,
+        menu_item: None,
         media: None,
         created_at: at,
     }

@@ -44,6 +44,7 @@ async fn wrote(
         wa_message_id: format!("wa-{}", uuid::Uuid::now_v7()),
         bot_decision: None,
         reply_to: None,
+        menu_item: None,
         media: None,
         created_at: at,
     };

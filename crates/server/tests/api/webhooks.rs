@@ -51,6 +51,7 @@ fn inbound(wa_id: &str, text: &str) -> LoggedMessage {
         wa_message_id: wa_id.into(),
         bot_decision: None,
         reply_to: None,
+        menu_item: None,
         media: None,
         created_at: chrono::Utc::now(),
     }

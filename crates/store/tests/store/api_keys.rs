@@ -125,6 +125,7 @@ fn inbound(from: &str, at: chrono::DateTime<Utc>) -> LoggedMessage {
         wa_message_id: format!("wa-{from}-{}", at.timestamp_millis()),
         bot_decision: None,
         reply_to: None,
+        menu_item: None,
         media: None,
         created_at: at,
     }

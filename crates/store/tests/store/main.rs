@@ -328,6 +328,7 @@ fn message(direction: Direction, wa_id: &str) -> LoggedMessage {
         wa_message_id: wa_id.into(),
         bot_decision: None,
         reply_to: None,
+        menu_item: None,
         media: None,
         created_at: Utc::now(),
     }
@@ -359,6 +360,7 @@ async fn message_logging_is_idempotent_and_pages(store: Store, _url: String) {
     let mut retry = batch.clone();
     retry.push(LoggedMessage {
         reply_to: Some("wa-0".into()),
+        menu_item: None,
         media: None,
         ..message(Direction::Outbound, "wa-0")
     });
@@ -570,6 +572,7 @@ async fn daily_totals_are_the_same_rolled_up_or_live(store: Store, _url: String)
     let reply = |id: &str, to: &str, seconds_after: i64| LoggedMessage {
         created_at: now - chrono::Duration::days(1) + chrono::Duration::seconds(seconds_after),
         reply_to: Some(to.into()),
+        menu_item: None,
         ..message(Direction::Outbound, id)
     };
     assert_eq!(store.median_first_reply(b, since).await.unwrap(), None);
@@ -591,10 +594,37 @@ async fn daily_totals_are_the_same_rolled_up_or_live(store: Store, _url: String)
         store.median_first_reply(b, since).await.unwrap(),
         Some(std::time::Duration::from_secs(3))
     );
+    // Menu choices, most chosen first, rolled up or live.
+    let chose = |id: &str, days_ago: i64, item: u8| LoggedMessage {
+        menu_item: Some(item),
+        bot_decision: Some(LoggedDecision::Answer),
+        ..at(days_ago, Direction::Inbound, id, None)
+    };
+    store
+        .log_messages(
+            a,
+            &[
+                chose("m1", 1, 2),
+                chose("m2", 1, 2),
+                chose("m3", 0, 1),
+                chose("m4", 0, 2),
+            ],
+        )
+        .await
+        .unwrap();
+    store
+        .roll_up_days(today - 1, today - 1, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.menu_choices(a, since, now).await.unwrap(),
+        [(2, 3), (1, 1)]
+    );
     // A deleted business leaves nothing behind.
     store.delete_tenant(b).await.unwrap();
+    // a's late message and its two menu choices of that day; none of b's.
     assert_eq!(
         store.daily_totals(None, since, now).await.unwrap()[1].inbound,
-        2
+        4
     );
 }

@@ -1,0 +1,13 @@
+-- The menu item an inbound message chose (1-based; NULL when it was not a
+-- menu answer), and its daily roll-up: the "most chosen" figures of the
+-- owner's /app and the console's tenant page (issue 19).
+ALTER TABLE message_log ADD COLUMN menu_item BIGINT;
+
+CREATE TABLE menu_daily (
+    tenant_id TEXT NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+    day       BIGINT NOT NULL,
+    item      BIGINT NOT NULL,
+    chosen    BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, day, item)
+);
+CREATE INDEX menu_daily_day_idx ON menu_daily (day);
