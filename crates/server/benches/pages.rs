@@ -13,9 +13,10 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use flowhq_domain::lifecycle::Event;
 use flowhq_domain::protocol::LoggedMessage;
 use flowhq_domain::values::{Name, PhoneNumber};
-use flowhq_domain::{Direction, TemplateType, TenantId};
+use flowhq_domain::{Direction, LoggedDecision, TemplateType, TenantId};
 use flowhq_server::Application;
 use flowhq_server::auth::Secret;
 use flowhq_server::config::Settings;
@@ -55,13 +56,25 @@ fn main() {
     });
 }
 
+/// Pairs of a customer's message and the bot's reply two seconds later,
+/// the messages' decisions and menu choices varied as in real traffic.
 fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<LoggedMessage> {
     let now = Utc::now();
     (0..n)
         .map(|i| {
             let k = offset + i;
+            let asked = k - k % 2;
+            // Spread over the last 30 days, a day's worth in the last 24 h.
+            let asked_at = now - chrono::Duration::seconds((asked * 7919 % SPREAD_S) as i64);
+            let (decision, menu_item) = match asked / 2 % 5 {
+                0 => (LoggedDecision::Welcome, None),
+                1 | 2 => (LoggedDecision::Answer, Some((asked / 10 % 4 + 1) as u8)),
+                3 => (LoggedDecision::Away, None),
+                _ => (LoggedDecision::Handoff, None),
+            };
+            let inbound = k.is_multiple_of(2);
             LoggedMessage {
-                direction: if k.is_multiple_of(2) {
+                direction: if inbound {
                     Direction::Inbound
                 } else {
                     Direction::Outbound
@@ -70,12 +83,15 @@ fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<LoggedMessage>
                 to_number: "+5511900000000".into(),
                 message_text: format!("Message number {k}: hello, are you open today?"),
                 wa_message_id: format!("{tenant}-{k}"),
-                bot_decision: None,
-                reply_to: None,
-                menu_item: None,
+                bot_decision: inbound.then_some(decision),
+                reply_to: (!inbound).then(|| format!("{tenant}-{asked}")),
+                menu_item: menu_item.filter(|_| inbound),
                 media: None,
-                // Spread over the last 30 days, a day's worth in the last 24 h.
-                created_at: now - chrono::Duration::seconds((k * 7919 % SPREAD_S) as i64),
+                created_at: if inbound {
+                    asked_at
+                } else {
+                    asked_at + chrono::Duration::seconds(2)
+                },
             }
         })
         .collect()
@@ -177,7 +193,17 @@ async fn bench(backend: Backend) {
         "{backend:?}: seeded {TENANTS} tenants, {messages} messages in {:.1?}",
         started.elapsed()
     );
-    // What the leader's roll-up job does at start and every ten minutes.
+    // The measured owner's business is live, so that /app shows its last
+    // 14 days (figures, chart, menu choices, first-reply wait).
+    for event in [
+        Event::SetupRequestSubmitted,
+        Event::SetupRequestApproved,
+        Event::WorkerStarted,
+        Event::SessionConnected,
+    ] {
+        store.apply_event(big, event, "bench").await.unwrap();
+    }
+    // What the leader's roll-up job does at start and every minute.
     let started = Instant::now();
     flowhq_server::rollup::roll_up(&state).await.unwrap();
     println!(
@@ -235,7 +261,7 @@ async fn bench(backend: Backend) {
             &admin,
             "/admin/setup-requests".into(),
         ),
-        ("/app", &owner, "/app".into()),
+        ("/app (live, 20k messages)", &owner, "/app".into()),
         ("/app/setup", &owner, "/app/setup".into()),
         ("/app/messages", &owner, "/app/messages".into()),
         ("/app/preview", &owner, "/app/preview".into()),

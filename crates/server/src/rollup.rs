@@ -1,8 +1,10 @@
 //! The charts' daily roll-up, on the leader replica only: at start and
-//! every ten minutes, the days since the last final one are recounted from
-//! the message log and the days before today become final (today is always
-//! counted live by the pages). Recounting the last final day again takes
-//! in messages logged late, up to a day.
+//! every minute, the days since the last final one, today included, are
+//! recounted from the message log, and the days before today become final.
+//! A business's own pages count its days after the last final one live;
+//! the operator's dashboard (every business) reads today from here, a
+//! minute old at most. Recounting the last final day again takes in
+//! messages logged late, up to a day.
 
 use std::time::Duration;
 
@@ -12,7 +14,7 @@ use tokio::sync::watch;
 
 use crate::state::AppState;
 
-const TICK: Duration = Duration::from_secs(10 * 60);
+const TICK: Duration = Duration::from_secs(60);
 /// How far back a first run counts: the longest chart shows 30 days.
 const FIRST_RUN_DAYS: i64 = 35;
 
@@ -30,13 +32,13 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
-/// Recounts the days not yet final, up to yesterday.
+/// Recounts the days not yet final, today included.
 pub async fn roll_up(state: &AppState) -> anyhow::Result<()> {
     let today = day_of(Utc::now());
     let from = match state.store.rolled_through().await? {
         Some(through) => through.min(today - 1),
         None => today - FIRST_RUN_DAYS,
     };
-    state.store.roll_up_days(from, today - 1, today).await?;
+    state.store.roll_up_days(from, today, today).await?;
     Ok(())
 }

@@ -2,6 +2,9 @@
 -- menu answer), and its daily roll-up: the "most chosen" figures of the
 -- owner's /app and the console's tenant page (issue 19).
 ALTER TABLE message_log ADD COLUMN menu_item BIGINT;
+-- A business's replies by time, for the median wait for a first reply.
+CREATE INDEX message_log_reply_idx ON message_log (tenant_id, created_at)
+    WHERE direction = 'OUTBOUND' AND reply_to IS NOT NULL;
 
 CREATE TABLE menu_daily (
     tenant_id TEXT NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,

@@ -187,16 +187,6 @@ impl Store {
         let count = |d: &str| rows.iter().find(|(dir, _)| dir == d).map_or(0, |(_, n)| *n);
         Ok((count("INBOUND"), count("OUTBOUND")))
     }
-
-    /// Messages logged since `since`, across all tenants: the dashboard.
-    pub async fn count_messages_since(&self, since: DateTime<Utc>) -> Result<i64> {
-        let count: (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM message_log WHERE created_at >= $1")
-                .bind(millis(since))
-                .fetch_one(self.pool())
-                .await?;
-        Ok(count.0)
-    }
 }
 
 /// Logs per statement: 12 parameters each, well under either backend's

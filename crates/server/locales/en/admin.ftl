@@ -19,7 +19,7 @@ console-next-page = Next page →
 
 ## Dashboard
 console-stat-pending-requests = Pending setup requests
-console-stat-messages-24h = Messages in the last 24 h
+console-stat-messages-today = Messages today (UTC)
 console-stat-attention = Workers needing attention
 console-chart-per-day = Messages per day, last 30 days
 console-chart-received = Received

@@ -19,7 +19,7 @@ console-next-page = Página siguiente →
 
 ## Dashboard
 console-stat-pending-requests = Solicitudes de alta pendientes
-console-stat-messages-24h = Mensajes en las últimas 24 h
+console-stat-messages-today = Mensajes de hoy (UTC)
 console-stat-attention = Procesos que requieren atención
 console-chart-per-day = Mensajes por día, últimos 30 días
 console-chart-received = Recibidos

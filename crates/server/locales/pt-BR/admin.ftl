@@ -19,7 +19,7 @@ console-next-page = Próxima página →
 
 ## Dashboard
 console-stat-pending-requests = Solicitações de cadastro pendentes
-console-stat-messages-24h = Mensagens nas últimas 24 h
+console-stat-messages-today = Mensagens hoje (UTC)
 console-stat-attention = Processos que precisam de atenção
 console-chart-per-day = Mensagens por dia, últimos 30 dias
 console-chart-received = Recebidas

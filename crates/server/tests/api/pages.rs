@@ -427,7 +427,7 @@ async fn an_admin_sees_every_console_page(app: TestApp) {
     }
     let (_, html) = get(&app, &admin, "/admin").await;
     assert!(html.contains("Tenants by status"));
-    assert!(html.contains("Messages in the last 24 h"));
+    assert!(html.contains("Messages today (UTC)"));
     let (_, html) = get(&app, &admin, "/admin/tenants?q=central").await;
     assert!(html.contains("Bar Central"));
     let (_, html) = get(&app, &admin, "/admin/tenants?q=nobody").await;

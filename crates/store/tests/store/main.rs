@@ -545,6 +545,10 @@ async fn daily_totals_are_the_same_rolled_up_or_live(store: Store, _url: String)
         store.daily_totals(None, since, now).await.unwrap(),
         live_all
     );
+    // The dashboard reads the roll-up alone: today too once recounted.
+    store.roll_up_days(today - 1, today, today).await.unwrap();
+    assert_eq!(store.daily_totals_all(since, now).await.unwrap(), live_all);
+    assert_eq!(store.rolled_through().await.unwrap(), Some(today - 1));
     store
         .log_messages(a, &[at(0, Direction::Inbound, "a6", None)])
         .await
