@@ -58,6 +58,13 @@ const SUMS: &str = "CAST(SUM(CASE WHEN direction = 'INBOUND' THEN 1 ELSE 0 END) 
      CAST(SUM(CASE WHEN direction = 'INBOUND' AND bot_decision = 'HANDOFF' THEN 1 ELSE 0 END) \
          AS BIGINT) AS handoffs";
 
+/// The sums of rolled-up rows, named as [`SUMS`] names them.
+const ROLLED_SUMS: &str = "CAST(SUM(inbound) AS BIGINT) AS inbound, \
+     CAST(SUM(outbound) AS BIGINT) AS outbound, \
+     CAST(SUM(answered) AS BIGINT) AS answered, \
+     CAST(SUM(after_hours) AS BIGINT) AS after_hours, \
+     CAST(SUM(handoffs) AS BIGINT) AS handoffs";
+
 fn totals_from(row: &AnyRow, day: i64) -> Result<DayTotals> {
     Ok(DayTotals {
         day_start_ms: day * DAY_MS,
@@ -67,6 +74,16 @@ fn totals_from(row: &AnyRow, day: i64) -> Result<DayTotals> {
         after_hours: row.int("after_hours")?,
         handoffs: row.int("handoffs")?,
     })
+}
+
+/// Days `first` through `last`, every figure at zero.
+fn quiet_days(first: i64, last: i64) -> Vec<DayTotals> {
+    (first..=last)
+        .map(|day| DayTotals {
+            day_start_ms: day * DAY_MS,
+            ..DayTotals::default()
+        })
+        .collect()
 }
 
 /// The UTC day number of `at`.
@@ -143,12 +160,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<DayTotals>> {
         let (first, last) = (day_of(since), day_of(now));
-        let mut days: Vec<DayTotals> = (first..=last)
-            .map(|day| DayTotals {
-                day_start_ms: day * DAY_MS,
-                ..DayTotals::default()
-            })
-            .collect();
+        let mut days = quiet_days(first, last);
         let live_from = match self.rolled_through().await? {
             Some(through) => (through + 1).max(first),
             None => first,
@@ -160,11 +172,7 @@ impl Store {
         };
         if live_from > first {
             let sql = format!(
-                "SELECT day, CAST(SUM(inbound) AS BIGINT) AS inbound, \
-                 CAST(SUM(outbound) AS BIGINT) AS outbound, \
-                 CAST(SUM(answered) AS BIGINT) AS answered, \
-                 CAST(SUM(after_hours) AS BIGINT) AS after_hours, \
-                 CAST(SUM(handoffs) AS BIGINT) AS handoffs FROM message_daily \
+                "SELECT day, {ROLLED_SUMS} FROM message_daily \
                  WHERE day >= $1 AND day < $2{tenant_filter} GROUP BY day"
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -282,24 +290,16 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<DayTotals>> {
         let (first, last) = (day_of(since), day_of(now));
-        let mut days: Vec<DayTotals> = (first..=last)
-            .map(|day| DayTotals {
-                day_start_ms: day * DAY_MS,
-                ..DayTotals::default()
-            })
-            .collect();
-        let rows = sqlx::query(
-            "SELECT day, CAST(SUM(inbound) AS BIGINT) AS inbound, \
-             CAST(SUM(outbound) AS BIGINT) AS outbound, \
-             CAST(SUM(answered) AS BIGINT) AS answered, \
-             CAST(SUM(after_hours) AS BIGINT) AS after_hours, \
-             CAST(SUM(handoffs) AS BIGINT) AS handoffs FROM message_daily \
-             WHERE day >= $1 AND day <= $2 GROUP BY day",
-        )
-        .bind(first)
-        .bind(last)
-        .fetch_all(self.pool())
-        .await?;
+        let mut days = quiet_days(first, last);
+        let sql = format!(
+            "SELECT day, {ROLLED_SUMS} FROM message_daily \
+             WHERE day >= $1 AND day <= $2 GROUP BY day"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(first)
+            .bind(last)
+            .fetch_all(self.pool())
+            .await?;
         self.add_rows(&mut days, first, rows)?;
         Ok(days)
     }

@@ -8,9 +8,44 @@ use flowhq_domain::TenantId;
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// Who reads the figures: the owner ("came while you were closed") or an
+/// operator ("came while closed").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader {
+    Owner,
+    Operator,
+}
+
+/// The figures' names, in the page's language and the reader's voice.
+pub struct Labels {
+    pub received: String,
+    pub answered: String,
+    pub after_hours: String,
+    pub handoffs: String,
+}
+
+impl Labels {
+    fn for_reader(tr: crate::i18n::Tr, reader: Reader) -> Self {
+        match reader {
+            Reader::Owner => Self {
+                received: tr.t("app-status-received"),
+                answered: tr.t("app-status-answered"),
+                after_hours: tr.t("app-status-after-hours"),
+                handoffs: tr.t("app-status-handoffs"),
+            },
+            Reader::Operator => Self {
+                received: tr.t("console-activity-received"),
+                answered: tr.t("console-activity-answered"),
+                after_hours: tr.t("console-activity-after-hours"),
+                handoffs: tr.t("console-activity-handoffs"),
+            },
+        }
+    }
+}
+
 /// A business's last days at a glance.
 pub struct Activity {
-    pub days: usize,
+    pub labels: Labels,
     pub received: i64,
     pub answered: i64,
     /// The share of messages that came while closed, in percent.
@@ -29,8 +64,14 @@ pub struct Activity {
 /// How many of the most chosen menu items a page shows.
 const TOP_ITEMS: usize = 3;
 
-/// `tenant`'s last `days` days (today included), in the page's language.
-pub async fn of(state: &AppState, tenant: TenantId, days: i64) -> Result<Activity, AppError> {
+/// `tenant`'s last `days` days (today included), in the page's language,
+/// for `reader`.
+pub async fn of(
+    state: &AppState,
+    tenant: TenantId,
+    days: i64,
+    reader: Reader,
+) -> Result<Activity, AppError> {
     let tr = crate::i18n::current();
     let now = Utc::now();
     let since = now - chrono::Duration::days(days - 1);
@@ -58,7 +99,7 @@ pub async fn of(state: &AppState, tenant: TenantId, days: i64) -> Result<Activit
     let received = sum(|d| d.inbound);
     let after_hours = sum(|d| d.after_hours);
     Ok(Activity {
-        days: per_day.len(),
+        labels: Labels::for_reader(tr, reader),
         received,
         answered: sum(|d| d.answered),
         after_hours: if received > 0 {

@@ -7,6 +7,7 @@ use flowhq_domain::values::Email;
 use reqwest::{Client, StatusCode};
 
 use crate::helpers::{SendOk, TestApp, run};
+use crate::page_client::{browser, csrf_token};
 
 flowhq_store::backend_tests!(run:
     the_public_pages_follow_the_browsers_language,
@@ -14,14 +15,6 @@ flowhq_store::backend_tests!(run:
     error_pages_speak_the_visitors_language_and_the_api_stays_json,
     the_switcher_remembers_a_visitors_and_a_users_choice,
 );
-
-fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 /// What a person reads on a page: the text between tags and the labels
 /// assistive technology reads out (`aria-label`, `title`, `placeholder`),
@@ -113,13 +106,6 @@ async fn the_public_pages_follow_the_browsers_language(app: TestApp) {
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("Forgot password?"));
     app.stop().await;
-}
-
-fn csrf_token(html: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).expect("a csrf_token field") + marker.len();
-    let end = html[start..].find('"').unwrap() + start;
-    html[start..end].to_owned()
 }
 
 async fn an_empty_sign_up_is_refused_in_portuguese_all_at_once(app: TestApp) {

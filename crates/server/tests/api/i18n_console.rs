@@ -2,9 +2,10 @@
 //! chose one gets the console in the browser's language.
 
 use reqwest::header::{ACCEPT_LANGUAGE, HeaderMap, HeaderValue};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, StatusCode};
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, SendOk, TestApp, run};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, TestApp, run};
+use crate::page_client::{csrf_token, get, post};
 
 flowhq_store::backend_tests!(run:
     the_console_speaks_the_browsers_language,
@@ -25,38 +26,6 @@ fn spanish_browser() -> Client {
         .unwrap()
 }
 
-fn csrf_token(html: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).expect("a csrf_token field") + marker.len();
-    let end = html[start..].find('"').unwrap() + start;
-    html[start..end].to_owned()
-}
-
-fn location(response: &Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
-async fn get(app: &TestApp, client: &Client, path: &str) -> (StatusCode, String) {
-    let response = client.get(app.url(path)).sent().await;
-    let status = response.status();
-    (status, response.text().await.unwrap())
-}
-
-async fn post(
-    app: &TestApp,
-    client: &Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let response = client.post(app.url(path)).form(form).sent().await;
-    (response.status(), location(&response))
-}
-
 /// Logs `email` in through the login page.
 async fn log_in(app: &TestApp, email: &str, password: &str) -> Client {
     let client = spanish_browser();
@@ -67,7 +36,7 @@ async fn log_in(app: &TestApp, email: &str, password: &str) -> Client {
         ("password", password),
         ("csrf_token", &token),
     ];
-    let (status, _) = post(app, &client, "/login", &form).await;
+    let (status, _, _) = post(app, &client, "/login", &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "login of {email}");
     client
 }
@@ -86,7 +55,7 @@ async fn an_owner_asks_for_setup(app: &TestApp) {
         ("phone", "+5215512345678"),
         ("password", OWNER_PASSWORD),
     ];
-    let (status, location) = post(app, &owner, "/signup", &form).await;
+    let (status, location, _) = post(app, &owner, "/signup", &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, "/app/setup");
     let (_, html) = get(app, &owner, "/app/setup").await;
@@ -102,7 +71,7 @@ async fn an_owner_asks_for_setup(app: &TestApp) {
         ("mon_close1", "18:00"),
         ("notes", "Antes del viernes"),
     ];
-    let (status, location) = post(app, &owner, "/app/setup", &form).await;
+    let (status, location, _) = post(app, &owner, "/app/setup", &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, "/app");
 }
@@ -130,7 +99,7 @@ async fn the_console_speaks_the_browsers_language(app: TestApp) {
         &[
             "<h1>Panel</h1>",
             "Negocios por estado",
-            "Mensajes en las últimas 24 h",
+            "Mensajes de hoy (UTC)",
             "Solicitudes de alta pendientes",
             "Esperando aprobación",
         ],

@@ -18,6 +18,7 @@ mod leader;
 mod link_client;
 mod mail;
 mod openapi;
+mod page_client;
 mod pages;
 mod portal;
 mod security;

@@ -4,10 +4,11 @@
 
 use flowhq_domain::values::Email;
 use flowhq_domain::{SetupRequestStatus, TenantId, TenantStatus};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, OWNER_PASSWORD, SendOk, TestApp, run};
+use crate::page_client::{browser, csrf_token, get, location, post};
 
 flowhq_store::backend_tests!(run:
     anonymous_visitors_are_sent_to_the_login_page,
@@ -29,50 +30,6 @@ flowhq_store::backend_tests!(run:
 /// these tests set up.
 fn in_portuguese(key: &str) -> String {
     flowhq_server::i18n::Tr::new(flowhq_domain::Language::Pt).t(key)
-}
-
-/// A browser that does not follow redirects, so that tests see them.
-fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn location(response: &Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// The value of the first `csrf_token` hidden field in a page.
-fn csrf_token(html: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).expect("a csrf_token field") + marker.len();
-    let end = html[start..].find('"').unwrap() + start;
-    html[start..end].to_owned()
-}
-
-async fn get(app: &TestApp, client: &Client, path: &str) -> (StatusCode, String) {
-    let response = client.get(app.url(path)).sent().await;
-    let status = response.status();
-    (status, response.text().await.unwrap())
-}
-
-async fn post(
-    app: &TestApp,
-    client: &Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let response = client.post(app.url(path)).form(form).sent().await;
-    let status = response.status();
-    let location = location(&response);
-    (status, location, response.text().await.unwrap())
 }
 
 /// Logs `email` in through the login page; returns the browser.

@@ -459,7 +459,8 @@ async fn tenant_page(
         })
         .collect();
     history.reverse();
-    let activity = crate::pages::activity::of(state, id, 30).await?;
+    let activity =
+        crate::pages::activity::of(state, id, 30, crate::pages::activity::Reader::Operator).await?;
     Ok(TenantPage {
         activity,
         chrome: page.chrome("tenants"),

@@ -145,7 +145,9 @@ async fn status_page(
         error,
         email_verified: page.owner.user.email_verified_at.is_some(),
         activity: match stage {
-            "ACTIVE" | "PAUSED" => Some(activity::of(state, page.owner.tenant_id, 14).await?),
+            "ACTIVE" | "PAUSED" => {
+                Some(activity::of(state, page.owner.tenant_id, 14, activity::Reader::Owner).await?)
+            }
             _ => None,
         },
         chrome: page.chrome("status"),
