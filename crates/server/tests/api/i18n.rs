@@ -55,9 +55,16 @@ pub const ENGLISH_GIVEAWAYS: [&str; 14] = [
     "business", "phone", "not", "found",
 ];
 
-/// Fails when `html`'s visible text has an English giveaway word.
+/// Fails when `html`'s visible text has an English giveaway word. The
+/// bot texts' placeholders (`{business_name}`) are names, not English.
 pub fn assert_not_english(html: &str, context: &str) {
-    let text = visible_text(html).to_lowercase();
+    let mut text = visible_text(html).to_lowercase();
+    while let Some(open) = text.find('{') {
+        let Some(close) = text[open..].find('}') else {
+            break;
+        };
+        text.replace_range(open..=open + close, " ");
+    }
     let words: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

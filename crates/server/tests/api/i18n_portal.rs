@@ -9,6 +9,7 @@ use crate::helpers::{SendOk, TestApp, browser, run};
 
 flowhq_store::backend_tests!(run:
     an_owner_of_a_portuguese_business_reads_the_portal_in_portuguese,
+    an_owner_of_a_spanish_business_reads_the_portal_in_spanish_whatever_the_browser,
 );
 
 /// Words that would betray a text left in English.
@@ -69,5 +70,49 @@ async fn an_owner_of_a_portuguese_business_reads_the_portal_in_portuguese(app: T
         for word in ENGLISH {
             assert!(!html.contains(word), "{path} has English {word:?}: {html}");
         }
+    }
+}
+
+async fn an_owner_of_a_spanish_business_reads_the_portal_in_spanish_whatever_the_browser(
+    app: TestApp,
+) {
+    use flowhq_domain::Language;
+    use flowhq_server::i18n::Tr;
+    let owner = browser();
+    let response = owner
+        .post(app.url("/api/portal/signup"))
+        .json(&json!({
+            "name": "Lucía Pérez",
+            "email": "lucia@tapas.example",
+            "password": "olive-harbour-42",
+            "phone": "+34612345678",
+            "business_name": "Tapas Lucía",
+            "language": "ES",
+        }))
+        .sent()
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let es = Tr::new(Language::Es);
+    for (path, keys) in [
+        ("/app", &["app-status-title", "nav-settings"][..]),
+        (
+            "/app/settings",
+            &["app-hours-title", "app-settings-save", "app-timezone"][..],
+        ),
+    ] {
+        let response = owner
+            .get(app.url(path))
+            .header("accept-language", "en-US,en;q=0.9")
+            .sent()
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<html lang=\"es\">"), "{path}: {html}");
+        for key in keys {
+            let text = es.t(key);
+            assert_ne!(text, Tr::new(Language::En).t(key), "{key} translated");
+            assert!(html.contains(&text), "{path} says {text:?}: {html}");
+        }
+        crate::i18n::assert_not_english(&html, path);
     }
 }
