@@ -385,3 +385,48 @@
     });
   }
 })();
+
+// Rejecting a setup request (/admin/setup-requests): the folded form moves
+// into a modal <dialog> (the browser keeps the focus inside and Esc closes
+// it), opened by a button in its place; without a script the fold stays.
+// A form refused by the server comes back open, so its dialog opens again.
+(function () {
+  if (typeof HTMLDialogElement !== "function") { return; }
+  var folds = document.querySelectorAll("details[data-dialog]");
+  for (var i = 0; i < folds.length; i++) {
+    (function (fold, n) {
+      var summary = fold.querySelector("summary");
+      var form = fold.querySelector("form");
+      if (!summary || !form) { return; }
+      var dialog = document.createElement("dialog");
+      dialog.className = "dialog";
+      var title = document.createElement("h2");
+      title.id = "reject-dialog-" + n;
+      title.textContent = fold.getAttribute("data-dialog-title") || summary.textContent;
+      dialog.setAttribute("aria-labelledby", title.id);
+      dialog.appendChild(title);
+      dialog.appendChild(form);
+      var submit = form.querySelector("button[type=submit]");
+      var actions = document.createElement("div");
+      actions.className = "actions";
+      var cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "btn secondary small";
+      cancel.textContent = fold.getAttribute("data-cancel") || "Cancel";
+      cancel.addEventListener("click", function () { dialog.close(); });
+      actions.appendChild(cancel);
+      if (submit) { actions.appendChild(submit); }
+      form.appendChild(actions);
+      var open = document.createElement("button");
+      open.type = "button";
+      open.className = "btn secondary small reject-open";
+      open.textContent = summary.textContent;
+      open.addEventListener("click", function () { dialog.showModal(); });
+      dialog.addEventListener("close", function () { open.focus(); });
+      var wasOpen = fold.open;
+      fold.parentNode.replaceChild(open, fold);
+      open.parentNode.insertBefore(dialog, open.nextSibling);
+      if (wasOpen) { dialog.showModal(); }
+    })(folds[i], i);
+  }
+})();

@@ -357,6 +357,24 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
         .await
         .unwrap();
     shots.take(&admin, "admin-setup-requests").await;
+    // Rejecting asks in a modal dialog, the focus inside; cancelled, it
+    // changes nothing.
+    click(&admin, "button.reject-open").await;
+    until(
+        &admin,
+        "the reject dialog with the focus",
+        "document.querySelector('dialog.dialog[open]') && \
+         document.querySelector('dialog.dialog[open]').contains(document.activeElement)",
+    )
+    .await;
+    shots.take(&admin, "admin-reject-dialog").await;
+    click(&admin, "dialog.dialog[open] .actions button.secondary").await;
+    until(
+        &admin,
+        "the dialog closed",
+        "!document.querySelector('dialog.dialog[open]')",
+    )
+    .await;
     click(&admin, "form[action$='/approve'] button").await;
     until(
         &admin,

@@ -191,3 +191,5 @@ console-activity-answered = Answered automatically
 console-activity-after-hours = Came while closed
 console-activity-handoffs = Asked for a person
 console-page-of = Page { $page } of { $pages }
+console-reject-title = Reject the request of { $business }?
+console-cancel = Cancel

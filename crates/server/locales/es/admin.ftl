@@ -191,3 +191,5 @@ console-activity-answered = Respondidos automáticamente
 console-activity-after-hours = Llegaron con el negocio cerrado
 console-activity-handoffs = Pidieron una persona
 console-page-of = Página { $page } de { $pages }
+console-reject-title = ¿Rechazar la solicitud de { $business }?
+console-cancel = Cancelar

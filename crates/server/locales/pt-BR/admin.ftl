@@ -191,3 +191,5 @@ console-activity-answered = Respondidas automaticamente
 console-activity-after-hours = Chegaram com o negócio fechado
 console-activity-handoffs = Pediram uma pessoa
 console-page-of = Página { $page } de { $pages }
+console-reject-title = Recusar a solicitação de { $business }?
+console-cancel = Cancelar

@@ -182,7 +182,7 @@ async fn render_queue(
                     "language-{}",
                     crate::i18n::negotiate::code(q.language)
                 )),
-                timezone: q.hours.timezone.name().to_owned(),
+                timezone: crate::pages::zones::label(q.hours.timezone.name()),
                 hours: flowhq_domain::bot::week_in_words(tr.language(), &q.hours),
                 template: tr.state("template-type", q.request.template_type.as_str()),
                 number: q.request.whatsapp_number.to_string(),

@@ -476,7 +476,7 @@ async fn tenant_page(
             "language-{}",
             crate::i18n::negotiate::code(detail.config.language)
         )),
-        timezone: tz.name().to_owned(),
+        timezone: crate::pages::zones::label(tz.name()),
         hours,
         overrides: detail.config.overrides.len(),
         session_state: view::session_shown(detail.session.state, detail.worker.status).0,
