@@ -94,6 +94,11 @@ pub struct MessageLog {
     pub reply_to: Option<String>,
     /// The image or document of the message; `message_text` is its caption.
     pub media: Option<crate::media::Attachment>,
+    /// Outbound, written by a person in the inbox: who.
+    pub sent_by: Option<UserId>,
+    /// Outbound: how far it got (`SENT`, then `DELIVERED` and `READ` where
+    /// the channel reports them).
+    pub status: Option<DeliveryStatus>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -92,6 +92,15 @@ string_enum!(
 );
 
 string_enum!(
+    /// How far an outbound message got, as the channel reports it.
+    DeliveryStatus {
+        Sent => "SENT",
+        Delivered => "DELIVERED",
+        Read => "READ",
+    }
+);
+
+string_enum!(
     /// What the bot did with an inbound message, as the message log keeps
     /// it: a [`crate::bot::Decision`] without its details, or `Paused` (it
     /// arrived while the tenant was paused: logged, not answered).

@@ -68,6 +68,10 @@ id_type!(
     /// A key to the public API.
     ApiKeyId
 );
+id_type!(
+    /// A customer of one business (the inbox's conversations are theirs).
+    ContactId
+);
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,7 @@ pub mod digest;
 pub mod facts;
 pub mod hours;
 pub mod ids;
+pub mod inbox;
 pub mod lifecycle;
 pub mod media;
 pub mod protocol;

@@ -118,6 +118,19 @@ pub enum Command {
         /// planes that never send files, and from text sends.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         media: Option<crate::media::Attachment>,
+        /// A person wrote it (the inbox), not an integration: the bot keeps
+        /// out of this contact's chat as when the business writes from its
+        /// phone.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        by_person: bool,
+    },
+    /// The owner marked the chat with `contact` resolved at `at`: the bot
+    /// answers them again, unless a person wrote to them since. Sent again
+    /// on every connection while it may still matter, so it must be (and
+    /// is) harmless twice.
+    Resolve {
+        contact: String,
+        at: DateTime<Utc>,
     },
 }
 
@@ -190,6 +203,9 @@ pub struct WorkerConfig {
     pub facts: Facts,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menu: Option<Vec<MenuItem>>,
+    /// Contacts (by chat id) the owner turned the assistant off for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assistant_off: Vec<String>,
     pub config_version: i64,
     pub paused: bool,
 }
@@ -250,6 +266,13 @@ pub struct LoggedMessage {
     /// caption, often empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media: Option<Attachment>,
+    /// Inbound: the name the contact gave themselves, when the network says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push_name: Option<String>,
+    /// Outbound: the id it was sent under; for a send the control plane
+    /// asked for, that command's id (which says who asked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -383,6 +406,7 @@ mod tests {
                 to: "+5511900000001".into(),
                 text: "hi".into(),
                 media: None,
+                by_person: false,
             },
         });
         let json = serde_json::to_string(&send).unwrap();

@@ -407,6 +407,8 @@ mod tests {
             reply_to: None,
             menu_item: None,
             media: None,
+            push_name: None,
+            client_id: None,
             created_at: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
         }
     }

@@ -87,6 +87,8 @@ fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<LoggedMessage>
                 reply_to: (!inbound).then(|| format!("{tenant}-{asked}")),
                 menu_item: menu_item.filter(|_| inbound),
                 media: None,
+                push_name: None,
+                client_id: None,
                 created_at: if inbound {
                     asked_at
                 } else {

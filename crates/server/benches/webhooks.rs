@@ -133,6 +133,8 @@ async fn bench(backend: Backend) {
                         reply_to: None,
                         menu_item: None,
                         media: None,
+                        push_name: None,
+                        client_id: None,
                         created_at: chrono::Utc::now(),
                     })
                     .collect();

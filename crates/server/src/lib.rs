@@ -13,6 +13,7 @@ pub mod extract;
 pub mod heal;
 pub mod health;
 pub mod i18n;
+pub mod inbox_events;
 pub mod leader;
 pub mod lifecycle;
 pub mod link;
@@ -162,6 +163,7 @@ impl Application {
             shutdown: security::shutdown::Shutdown::default(),
             mail: Arc::new(mail),
             webhooks,
+            inbox: Arc::new(inbox_events::InboxEvents::default()),
         };
         Ok(Self {
             listener,

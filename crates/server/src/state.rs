@@ -27,4 +27,6 @@ pub struct AppState {
     pub leadership: crate::leader::Leadership,
     /// Whether the server is stopping; the requests still running.
     pub shutdown: crate::security::shutdown::Shutdown,
+    /// The inbox's live updates, for the event streams open here.
+    pub inbox: Arc<crate::inbox_events::InboxEvents>,
 }

@@ -65,7 +65,8 @@ macro_rules! message_columns {
          m.from_number AS m_from_number, m.to_number AS m_to_number, \
          m.message_text AS m_message_text, m.wa_message_id AS m_wa_message_id, \
          m.bot_decision AS m_bot_decision, m.reply_to AS m_reply_to, \
-         m.media_json AS m_media_json, m.created_at AS m_created_at"
+         m.media_json AS m_media_json, m.sent_by AS m_sent_by, m.status AS m_status, \
+         m.created_at AS m_created_at"
     };
 }
 

@@ -19,6 +19,7 @@ pub mod advisory_lock;
 pub mod alerts;
 pub mod api_keys;
 pub mod config_history;
+pub mod contacts;
 pub mod daily;
 pub mod dashboard;
 pub mod digest;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use flowhq_domain::entities::MessageLog;
 use flowhq_domain::protocol::LoggedMessage;
 use flowhq_domain::webhooks;
-use flowhq_domain::{LoggedDecision, MessageLogId, TenantId};
+use flowhq_domain::{DeliveryStatus, Direction, LoggedDecision, MessageLogId, TenantId};
 use sqlx::any::AnyRow;
 
 use crate::rows::{RowExt, millis};
@@ -45,6 +45,8 @@ impl Store {
             &events,
             Utc::now(),
         ));
+        // The conversations they belong to, and who wrote the inbox's.
+        statements.extend(crate::contacts::log_statements(tenant, messages, &ids));
         Ok(self.write(statements).await?[..logs].iter().sum())
     }
 
@@ -189,7 +191,7 @@ impl Store {
     }
 }
 
-/// Logs per statement: 12 parameters each, well under either backend's
+/// Logs per statement: 13 parameters each, well under either backend's
 /// limit on bound parameters.
 const LOG_CHUNK: usize = 1000;
 
@@ -197,12 +199,12 @@ fn insert_logs(tenant: TenantId, messages: &[LoggedMessage], ids: &[MessageLogId
     let sql = format!(
         "INSERT INTO message_log (id, tenant_id, direction, from_number, to_number, \
          message_text, wa_message_id, bot_decision, reply_to, created_at, media_json, \
-         menu_item) \
+         menu_item, status) \
          VALUES {} ON CONFLICT (tenant_id, direction, wa_message_id) DO NOTHING",
-        crate::placeholders::rows(1, messages.len(), 12)
+        crate::placeholders::rows(1, messages.len(), 13)
     );
     let tenant = tenant.to_string();
-    let mut params: Vec<Param> = Vec::with_capacity(messages.len() * 12);
+    let mut params: Vec<Param> = Vec::with_capacity(messages.len() * 13);
     for (message, id) in messages.iter().zip(ids) {
         params.extend([
             id.to_string().into(),
@@ -223,6 +225,9 @@ fn insert_logs(tenant: TenantId, messages: &[LoggedMessage], ids: &[MessageLogId
                 .as_deref()
                 .into(),
             message.menu_item.map(i64::from).into(),
+            (message.direction == Direction::Outbound)
+                .then_some(DeliveryStatus::Sent.as_str())
+                .into(),
         ]);
     }
     Statement::new(sql, params)
@@ -244,6 +249,8 @@ fn from_row(row: &AnyRow) -> Result<MessageLog> {
             .map(|json| serde_json::from_str(&json))
             .transpose()
             .map_err(|e| crate::StoreError::Corrupt(format!("message_log.media_json: {e}")))?,
+        sent_by: row.parsed_opt("m_sent_by")?,
+        status: row.parsed_opt("m_status")?,
         created_at: row.time("m_created_at")?,
     })
 }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use flowhq_domain::media::Attachment;
-use flowhq_domain::{ApiKeyId, TenantId};
+use flowhq_domain::{ApiKeyId, TenantId, UserId};
 
 use crate::rows::{RowExt, millis};
 use crate::{Result, Store, StoreError, Tx};
@@ -35,7 +35,29 @@ pub struct QueuedSend {
     pub to: String,
     pub text: String,
     pub media: Option<Attachment>,
+    /// The person who wrote it in the inbox; `None` for the API's sends.
+    /// A person's send keeps the bot out of that chat for a while.
+    pub sent_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
+}
+
+impl QueuedSend {
+    /// A new send under a fresh id (a UUID v7).
+    pub fn new(
+        to: impl Into<String>,
+        text: impl Into<String>,
+        media: Option<Attachment>,
+        sent_by: Option<UserId>,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            to: to.into(),
+            text: text.into(),
+            media,
+            sent_by,
+            created_at: Utc::now(),
+        }
+    }
 }
 
 impl Store {
@@ -58,7 +80,7 @@ impl Store {
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO worker_send (id, tenant_id, to_number, message_text, created_at, \
-             media_json, api_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             media_json, api_key_id, sent_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&send.id)
         .bind(tenant.to_string())
@@ -67,6 +89,7 @@ impl Store {
         .bind(millis(send.created_at))
         .bind(send.media.as_ref().map(to_json))
         .bind(api_key.map(|k| k.to_string()))
+        .bind(send.sent_by.map(|u| u.to_string()))
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -75,7 +98,7 @@ impl Store {
     /// The sends `tenant`'s worker has not acknowledged, oldest first.
     pub async fn waiting_sends(&self, tenant: TenantId, limit: u32) -> Result<Vec<QueuedSend>> {
         let sql = format!(
-            "SELECT id, to_number, message_text, media_json, created_at FROM worker_send \
+            "SELECT id, to_number, message_text, media_json, sent_by, created_at FROM worker_send \
              WHERE tenant_id = $1 AND handed_at IS NULL ORDER BY created_at, id {}",
             crate::placeholders::limit(limit)
         );
@@ -93,10 +116,21 @@ impl Store {
                         .text_opt("media_json")?
                         .map(|json| from_json(&json))
                         .transpose()?,
+                    sent_by: row.parsed_opt("sent_by")?,
                     created_at: row.time("created_at")?,
                 })
             })
             .collect()
+    }
+
+    /// `tenant`'s sends to `to` its worker does not have yet, oldest first.
+    pub async fn waiting_sends_to(&self, tenant: TenantId, to: &str) -> Result<Vec<QueuedSend>> {
+        Ok(self
+            .waiting_sends(tenant, WELCOME_SENDS)
+            .await?
+            .into_iter()
+            .filter(|send| send.to == to)
+            .collect())
     }
 
     /// Forgets sends handed over before `before`; those still waiting stay.

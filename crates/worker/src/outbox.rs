@@ -22,7 +22,7 @@ use crate::Result;
 use crate::channel::{InboundMessage, Outgoing, Sent};
 
 /// The outbox's schema, one step per version (`PRAGMA user_version`).
-const SCHEMA: [&str; 5] = [
+const SCHEMA: [&str; 6] = [
     "CREATE TABLE IF NOT EXISTS outbox (
         seq            INTEGER PRIMARY KEY AUTOINCREMENT,
         direction      TEXT NOT NULL,
@@ -62,6 +62,8 @@ const SCHEMA: [&str; 5] = [
     "ALTER TABLE outbox ADD COLUMN media_json TEXT;",
     // Inbound answered from the menu: the item it chose (1-based).
     "ALTER TABLE outbox ADD COLUMN menu_item INTEGER;",
+    // Inbound: the name the contact gave themselves, for the inbox.
+    "ALTER TABLE outbox ADD COLUMN push_name TEXT;",
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -179,6 +181,9 @@ impl Outbox {
     /// out under the client id `id`.
     /// Returns `false` for a command seen before: nothing is recorded, so
     /// the text goes out once however often the command comes.
+    /// `quiet_for` is the bot of a send a person wrote (the inbox): it
+    /// stays out of that contact's chat as after a message from the phone.
+    #[allow(clippy::too_many_arguments)]
     pub fn record_send(
         &self,
         id: &str,
@@ -186,6 +191,7 @@ impl Outbox {
         to: &str,
         text: &str,
         media: Option<&Attachment>,
+        quiet_for: Option<&BotConfig>,
         now: DateTime<Utc>,
     ) -> Result<bool> {
         // The control plane forgets the send once this is acknowledged:
@@ -213,15 +219,29 @@ impl Outbox {
                         reply_to: None,
                         menu_item: None,
                         media,
+                        push_name: None,
                         at: now,
                     },
                 )?;
+                if let Some(config) = quiet_for {
+                    update_contact(&tx, to, |state| state.person_answered(config, now))?;
+                }
             }
             tx.commit()?;
             Ok(fresh == 1)
         })();
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         result
+    }
+
+    /// The chat with `contact` was marked resolved at `at`: the bot may
+    /// answer them again (see `ConversationState::resolve`).
+    pub fn resolve(&self, contact: &str, config: &BotConfig, at: DateTime<Utc>) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        update_contact(&tx, contact, |state| state.resolve(config, at))?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Replies recorded but not yet sent, oldest first.
@@ -277,7 +297,8 @@ impl Outbox {
         // a statement with a bound LIMIT every time it is bound again.
         let mut statement = conn.prepare_cached(&format!(
             "SELECT seq, direction, from_number, to_number, message_text, wa_message_id, \
-             bot_decision, reply_to, media_json, menu_item, created_at FROM outbox \
+             client_id, bot_decision, reply_to, media_json, menu_item, push_name, created_at \
+             FROM outbox \
              WHERE wa_message_id IS NOT NULL \
              ORDER BY seq LIMIT {limit}"
         ))?;
@@ -295,6 +316,8 @@ impl Outbox {
                     reply_to: row.get("reply_to")?,
                     menu_item: row.get("menu_item")?,
                     media: media(row)?,
+                    push_name: row.get("push_name")?,
+                    client_id: row.get("client_id")?,
                     created_at: DateTime::from_timestamp_millis(created_at).unwrap_or_default(),
                 },
             ))
@@ -386,6 +409,7 @@ fn record_one(
             reply_to: None,
             menu_item,
             media: message.media.as_ref(),
+            push_name: message.push_name.as_deref().filter(|_| !message.from_me),
             at: message.at,
         },
     )?;
@@ -406,6 +430,7 @@ fn record_one(
                 reply_to: Some(&message.wa_message_id),
                 menu_item: None,
                 media: reply.media.as_ref(),
+                push_name: None,
                 at: now,
             },
         )?;
@@ -439,11 +464,7 @@ fn decide(
     };
     let outcome = bot::reply(config, &tenant, &contact, &inbound, now);
     tracing::debug!(wa_message_id = %message.wa_message_id, decision = ?outcome.decision, "bot decided");
-    tx.prepare_cached(
-        "INSERT INTO contact_state (contact, state) VALUES (?1, ?2) \
-         ON CONFLICT (contact) DO UPDATE SET state = excluded.state",
-    )?
-    .execute(params![message.from, to_json(&outcome.contact)])?;
+    save_contact(tx, &message.from, &outcome.contact)?;
     tx.prepare_cached(
         "INSERT INTO tenant_state (id, state) VALUES (1, ?1) \
          ON CONFLICT (id) DO UPDATE SET state = excluded.state",
@@ -464,14 +485,15 @@ struct LogRow<'a> {
     reply_to: Option<&'a str>,
     menu_item: Option<u8>,
     media: Option<&'a Attachment>,
+    push_name: Option<&'a str>,
     at: DateTime<Utc>,
 }
 
 fn insert_log(tx: &Transaction<'_>, row: &LogRow<'_>) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO outbox (direction, from_number, to_number, message_text, wa_message_id, \
-         client_id, bot_decision, reply_to, created_at, media_json, menu_item) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         client_id, bot_decision, reply_to, created_at, media_json, menu_item, push_name) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         row.direction.as_str(),
@@ -485,6 +507,7 @@ fn insert_log(tx: &Transaction<'_>, row: &LogRow<'_>) -> Result<()> {
         row.at.timestamp_millis(),
         row.media.map(to_json),
         row.menu_item,
+        row.push_name,
     ])?;
     Ok(())
 }
@@ -506,6 +529,30 @@ fn number_an_unversioned_outbox(conn: &Connection) -> Result<()> {
         conn.execute_batch(SCHEMA[0])?;
         conn.pragma_update(None, "user_version", 2)?;
     }
+    Ok(())
+}
+
+/// Changes the bot's memory of `contact` in `tx`.
+fn update_contact(
+    tx: &Transaction<'_>,
+    contact: &str,
+    change: impl FnOnce(&mut ConversationState),
+) -> Result<()> {
+    let mut state = load_state::<ConversationState>(
+        tx,
+        "SELECT state FROM contact_state WHERE contact = ?1",
+        [contact],
+    )?;
+    change(&mut state);
+    save_contact(tx, contact, &state)
+}
+
+fn save_contact(tx: &Transaction<'_>, contact: &str, state: &ConversationState) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO contact_state (contact, state) VALUES (?1, ?2) \
+         ON CONFLICT (contact) DO UPDATE SET state = excluded.state",
+    )?
+    .execute(params![contact, to_json(state)])?;
     Ok(())
 }
 
@@ -637,6 +684,7 @@ mod tests {
                     "+34600000001",
                     "Your order is ready",
                     None,
+                    None,
                     now
                 )
                 .unwrap()
@@ -649,6 +697,7 @@ mod tests {
                     "+3491",
                     "+34600000001",
                     "Your order is ready",
+                    None,
                     None,
                     now
                 )
@@ -667,6 +716,11 @@ mod tests {
         assert_eq!(batch.len(), 1);
         assert_eq!(batch[0].1.direction, Direction::Outbound);
         assert_eq!(batch[0].1.from_number, "+3491");
+        assert_eq!(
+            batch[0].1.client_id.as_deref(),
+            Some("c1"),
+            "the command's id ships with the log: it says who asked"
+        );
         let seqs: Vec<i64> = batch.iter().map(|(seq, _)| *seq).collect();
         outbox.delete(&seqs).unwrap();
         // Shipped and forgotten, and across a restart: still recognised.
@@ -679,6 +733,7 @@ mod tests {
                     "+3491",
                     "+34600000001",
                     "Your order is ready",
+                    None,
                     None,
                     now
                 )
@@ -843,7 +898,7 @@ mod tests {
         assert_eq!(batch[0].1.wa_message_id, "old-2");
         assert!(
             outbox
-                .record_send("cmd-1", "+3491", "+34600", "hello", None, Utc::now())
+                .record_send("cmd-1", "+3491", "+34600", "hello", None, None, Utc::now())
                 .unwrap()
         );
         drop(outbox);

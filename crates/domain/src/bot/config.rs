@@ -235,6 +235,9 @@ pub struct BotConfig {
     pub(crate) handoff_closed: Text,
     pub(crate) away: Text,
     pub(crate) away_no_hours: String,
+    /// Contacts the owner turned the assistant off for (by their chat id):
+    /// their messages are logged, never answered.
+    assistant_off: std::collections::HashSet<String>,
 }
 
 impl BotConfig {
@@ -385,6 +388,7 @@ impl BotConfig {
             handoff_closed: text("handoff_closed")?,
             away: text("away")?,
             away_no_hours: literal("away_no_hours")?,
+            assistant_off: Default::default(),
             business_name,
             hours,
             calendar: Calendar::default(),
@@ -399,6 +403,17 @@ impl BotConfig {
         self.hours = self.hours.with_calendar(&calendar);
         self.calendar = calendar;
         self
+    }
+
+    /// This bot, quiet for `contacts` (the inbox's "assistant off").
+    pub fn with_assistant_off(mut self, contacts: impl IntoIterator<Item = String>) -> Self {
+        self.assistant_off = contacts.into_iter().collect();
+        self
+    }
+
+    /// Whether the owner turned the assistant off for `contact`.
+    pub fn assistant_is_off_for(&self, contact: &str) -> bool {
+        self.assistant_off.contains(contact)
     }
 
     /// The bot of a stored tenant configuration.

@@ -3,9 +3,11 @@
 //!
 //! In order:
 //! 1. Only direct chats with customers: never groups, broadcasts or status
-//!    updates. A message the business itself sent ends that contact's
-//!    handoff and is never answered.
-//! 2. A contact handed to a person hears nothing until the handoff ends.
+//!    updates. A message the business itself sent is never answered, and
+//!    keeps the bot quiet for that contact: a person has the chat.
+//! 2. A contact handed to a person hears nothing until the handoff ends
+//!    (it runs out, or the chat is marked resolved), nor does a contact the
+//!    owner turned the assistant off for.
 //! 3. Asking for a person starts a handoff, confirmed once.
 //! 4. Closed: the away message, saying when the business opens next, once
 //!    per contact per closed spell; then nothing.
@@ -147,8 +149,9 @@ pub(crate) fn step(
         return (Vec::new(), Decision::NotDirectChat);
     }
     if inbound.from_me {
-        // "Until the business replies": a person has taken the chat.
-        contact.handoff_until = None;
+        // A person is answering: the bot keeps out of their conversation
+        // until it is resolved or the handoff's time runs out.
+        contact.person_answered(config, now);
         return (Vec::new(), Decision::FromBusiness);
     }
 
@@ -159,7 +162,9 @@ pub(crate) fn step(
     if new_conversation {
         contact.sub_menu = None;
     }
-    if contact.handoff_until.is_some_and(|until| now < until) {
+    if contact.handoff_until.is_some_and(|until| now < until)
+        || config.assistant_is_off_for(&inbound.from)
+    {
         return (Vec::new(), Decision::HandedOff);
     }
 

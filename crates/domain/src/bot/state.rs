@@ -34,7 +34,8 @@ pub struct ConversationState {
     /// first.
     pub recent_replies: VecDeque<DateTime<Utc>>,
     /// The bot stays quiet for this contact until then: they asked for a
-    /// person. A message from the business to them ends it early.
+    /// person, or a person from the business wrote to them. Marking the
+    /// chat resolved ends it early.
     pub handoff_until: Option<DateTime<Utc>>,
     /// When the bot last told this contact the business is closed. It says
     /// so again only once the business has opened since.
@@ -48,6 +49,24 @@ pub struct ConversationState {
 }
 
 impl ConversationState {
+    /// A person from the business wrote to this contact (from the phone or
+    /// the inbox): the bot stays quiet for the handoff's length.
+    pub fn person_answered(&mut self, config: &BotConfig, now: DateTime<Utc>) {
+        self.handoff_until = now.checked_add_signed(config.limits.handoff);
+    }
+
+    /// The chat was marked resolved at `at`: the bot answers again, unless
+    /// the quiet spell began after that (a person wrote again since, or the
+    /// contact asked again), which a late "resolved" must not end.
+    pub fn resolve(&mut self, config: &BotConfig, at: DateTime<Utc>) {
+        let began = self
+            .handoff_until
+            .and_then(|until| until.checked_sub_signed(config.limits.handoff));
+        if began.is_some_and(|began| began <= at) {
+            self.handoff_until = None;
+        }
+    }
+
     /// Whether forgetting this state would change nothing: no limit, handoff
     /// or away notice is in force and the conversation has gone quiet. A
     /// caller may drop such states to keep its store small.

@@ -393,7 +393,7 @@ fn handoff_confirms_once_then_stays_quiet_until_it_ends() {
 }
 
 #[test]
-fn the_business_replying_ends_a_handoff() {
+fn the_business_replying_keeps_the_bot_quiet_until_resolved() {
     let config = config(TemplateType::Restaurant, Language::En);
     let mut memory = BotMemory::default();
     let now = at(OPEN);
@@ -416,7 +416,70 @@ fn the_business_replying_ends_a_handoff() {
         "the business's own message is never answered"
     );
     let after = send(&mut memory, &config, "menu", now + TimeDelta::minutes(6));
-    assert_eq!(after.decision, Decision::Welcome);
+    assert_eq!(
+        after.decision,
+        Decision::HandedOff,
+        "a person has the chat: the bot stays out of it"
+    );
+    let contact = memory.contacts.get_mut("+5511999990000").unwrap();
+    // A "resolved" from before the person wrote does not end their spell.
+    contact.resolve(&config, now + TimeDelta::minutes(4));
+    assert!(contact.handoff_until.is_some());
+    contact.resolve(&config, now + TimeDelta::minutes(7));
+    let resolved = send(&mut memory, &config, "menu", now + TimeDelta::minutes(8));
+    assert_eq!(
+        resolved.decision,
+        Decision::Welcome,
+        "resolved: the bot answers again"
+    );
+}
+
+#[test]
+fn the_business_writing_first_keeps_the_bot_quiet_for_the_handoff_length() {
+    let config = config(TemplateType::Restaurant, Language::En);
+    let mut memory = BotMemory::default();
+    let now = at(OPEN);
+    let mine = Inbound {
+        from_me: true,
+        ..Inbound::direct("+5511999990000", "Your table is ready")
+    };
+    memory.handle(&config, &mine, now);
+    let soon = send(
+        &mut memory,
+        &config,
+        "thanks, on my way",
+        now + TimeDelta::hours(1),
+    );
+    assert_eq!(soon.decision, Decision::HandedOff);
+    // 12 hours and a minute on (the restaurant is closed by then).
+    let later = send(
+        &mut memory,
+        &config,
+        "menu",
+        now + TimeDelta::minutes(12 * 60 + 1),
+    );
+    assert_ne!(
+        later.decision,
+        Decision::HandedOff,
+        "12 hours on, the bot is back"
+    );
+    assert!(!later.replies.is_empty());
+}
+
+#[test]
+fn a_contact_with_the_assistant_off_hears_nothing_from_the_bot() {
+    let config = config(TemplateType::Restaurant, Language::En)
+        .with_assistant_off(["+5511999990000".to_owned()]);
+    let mut memory = BotMemory::default();
+    let quiet = send(&mut memory, &config, "menu", at(OPEN));
+    assert_eq!(quiet.decision, Decision::HandedOff);
+    assert!(quiet.replies.is_empty());
+    let other = memory.handle(
+        &config,
+        &Inbound::direct("+5511888880000", "menu"),
+        at(OPEN),
+    );
+    assert_eq!(other.decision, Decision::Welcome, "only that contact");
 }
 
 #[test]

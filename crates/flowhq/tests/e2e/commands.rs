@@ -5,6 +5,7 @@
 
 use super::pairing::{approved_with_worker, scan_until_active};
 use super::*;
+use flowhq_store::sends::QueuedSend;
 
 /// An ACTIVE tenant with a linked worker; its id and the worker's pid.
 async fn active(env: &Env) -> (TenantId, u64) {
@@ -80,11 +81,8 @@ async fn commands_reach_the_worker_before_the_call_returns(mut env: Env) {
     );
 
     // A send while the worker is linked goes out once, now.
-    let (send, applied) = server
-        .link
-        .send(&env.store, id, "+34600000003", "Your table is ready")
-        .await
-        .unwrap();
+    let send = QueuedSend::new("+34600000003", "Your table is ready", None, None);
+    let applied = server.link.send(&env.store, id, &send).await.unwrap();
     assert!(applied);
     let sent = eventually("the send delivered", Duration::from_secs(10), || async {
         let outbox = env.outbox(id).await;
@@ -107,11 +105,8 @@ async fn commands_reach_the_worker_before_the_call_returns(mut env: Env) {
         .await;
     assert_eq!(status, 200);
     assert!(!alive(pid));
-    let (_, applied) = server
-        .link
-        .send(&env.store, id, "+34600000003", "We kept it for you")
-        .await
-        .unwrap();
+    let kept = QueuedSend::new("+34600000003", "We kept it for you", None, None);
+    let applied = server.link.send(&env.store, id, &kept).await.unwrap();
     assert!(!applied, "no worker to apply it");
     let (status, body) = env
         .post(&format!("/api/admin/tenants/{id}/worker/start"), json!({}))

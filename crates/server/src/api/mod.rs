@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api_keys;
 pub mod export;
 pub mod fields;
+pub mod inbox;
 pub mod list;
 pub mod media;
 pub mod menu;

@@ -25,6 +25,8 @@ impl Actor {
 #[derive(Clone, Debug)]
 pub struct Admin {
     pub actor: Actor,
+    /// The admin's account; `None` for the admin token.
+    pub user_id: Option<flowhq_domain::UserId>,
 }
 
 impl FromRequestParts<AppState> for Admin {
@@ -43,6 +45,7 @@ impl FromRequestParts<AppState> for Admin {
             return match &state.settings.admin_token {
                 Some(expected) if expected.matches(token.trim()) => Ok(Admin {
                     actor: Actor("admin-token".into()),
+                    user_id: None,
                 }),
                 _ => Err(AppError::Unauthorized),
             };
@@ -50,6 +53,7 @@ impl FromRequestParts<AppState> for Admin {
         match session::current(state, &parts.headers).await? {
             Some(session) if session.user.role == Role::Admin => Ok(Admin {
                 actor: Actor(format!("admin:{}", session.user.email)),
+                user_id: Some(session.user.id),
             }),
             Some(_) => Err(AppError::Forbidden("this needs an admin account")),
             None => Err(AppError::Unauthorized),

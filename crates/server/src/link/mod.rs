@@ -295,26 +295,34 @@ impl Hub {
             .await
     }
 
-    /// Queues a text for `tenant`'s worker to send, and hands it over if
-    /// the worker is connected. The queue keeps it until the worker has it
-    /// in its outbox, so it is sent once, now or when the worker is back.
+    /// Queues a text or a file for `tenant`'s worker to send, and hands it
+    /// over if the worker is connected. The queue keeps it until the worker
+    /// has it in its outbox, so it is sent once, now or when the worker is
+    /// back. Whether the worker has it now.
     pub async fn send(
         &self,
         store: &Store,
         tenant: TenantId,
-        to: &str,
-        text: &str,
-    ) -> flowhq_store::Result<(QueuedSend, bool)> {
-        let send = QueuedSend {
-            id: new_command_id(),
-            to: to.to_owned(),
-            text: text.to_owned(),
-            media: None,
-            created_at: Utc::now(),
+        send: &QueuedSend,
+    ) -> flowhq_store::Result<bool> {
+        store.queue_send(tenant, send).await?;
+        Ok(self.hand_over(tenant, send).await)
+    }
+
+    /// Tells `tenant`'s worker, if connected here, that the chat with
+    /// `contact` was resolved at `at`. A worker away now hears it on its
+    /// next connection (see `socket::welcome`).
+    pub async fn resolve(
+        &self,
+        tenant: TenantId,
+        contact: &str,
+        at: chrono::DateTime<Utc>,
+    ) -> bool {
+        let command = Command::Resolve {
+            contact: contact.to_owned(),
+            at,
         };
-        store.queue_send(tenant, &send).await?;
-        let applied = self.hand_over(tenant, &send).await;
-        Ok((send, applied))
+        self.command(tenant, command).await
     }
 
     /// Hands a send already queued for `tenant` to its worker, if it is
@@ -324,6 +332,7 @@ impl Hub {
             to: send.to.clone(),
             text: send.text.clone(),
             media: send.media.clone(),
+            by_person: send.sent_by.is_some(),
         };
         self.command_with_id(tenant, send.id.clone(), command).await
     }
@@ -361,6 +370,7 @@ pub async fn worker_config(store: &Store, tenant: TenantId) -> flowhq_store::Res
         special_hours: config.special_hours,
         facts: config.facts,
         menu: config.menu,
+        assistant_off: store.assistant_off_contacts(tenant).await?,
         config_version: config.updated_at.timestamp_millis(),
         paused: detail.tenant.status == TenantStatus::Paused,
     })

@@ -241,7 +241,7 @@ async fn welcome(
         }
     }
     let view = store.worker_view(tenant).await?;
-    let sends = store
+    let mut sends: Vec<Commanded> = store
         .waiting_sends(tenant, WELCOME_SENDS)
         .await?
         .into_iter()
@@ -251,9 +251,24 @@ async fn welcome(
                 to: send.to,
                 text: send.text,
                 media: send.media,
+                by_person: send.sent_by.is_some(),
             },
         })
         .collect();
+    // Chats resolved while this worker may have been away: a resolve it
+    // already had, or one older than the person's last answer, changes
+    // nothing (`ConversationState::resolve`).
+    let recent = Utc::now() - flowhq_domain::bot::Limits::DEFAULT_HANDOFF;
+    sends.extend(
+        store
+            .resolved_since(tenant, recent)
+            .await?
+            .into_iter()
+            .map(|(contact, at)| Commanded {
+                id: new_command_id(),
+                command: Command::Resolve { contact, at },
+            }),
+    );
     Ok(Down::Welcome {
         desired: desired_state(&view),
         config: Box::new(worker_config(store, tenant).await?),
@@ -357,15 +372,23 @@ async fn log(state: &AppState, tenant: TenantId, id: u64, messages: Vec<LoggedMe
             error: format!("at most {MAX_BATCH} messages per batch"),
         };
     }
+    let accepted = messages.len() as u64;
     match state.store.log_messages(tenant, &messages).await {
         Ok(inserted) => {
             if inserted > 0 {
                 // Their webhook deliveries were queued with them.
                 state.webhooks.wake();
+                if state.inbox.watched(tenant) {
+                    tokio::spawn(crate::api::inbox::publish_logged(
+                        state.clone(),
+                        tenant,
+                        messages,
+                    ));
+                }
             }
             Down::Logged {
                 id,
-                accepted: messages.len() as u64,
+                accepted,
                 inserted,
             }
         }
@@ -455,6 +478,7 @@ async fn heartbeat(
                 to: send.to,
                 text: send.text,
                 media: send.media,
+                by_person: send.sent_by.is_some(),
             },
         });
     }

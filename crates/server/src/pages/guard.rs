@@ -111,6 +111,7 @@ impl FromRequestParts<AppState> for AdminPage {
         Ok(AdminPage {
             admin: Admin {
                 actor: Actor(format!("admin:{}", session.user.email)),
+                user_id: Some(session.user.id),
             },
             chrome: chrome_for(&session, ""),
             user: session.user,

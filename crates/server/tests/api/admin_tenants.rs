@@ -390,6 +390,8 @@ async fn messages_are_listed_newest_first(app: TestApp) {
             reply_to: None,
             menu_item: None,
             media: None,
+            push_name: None,
+            client_id: None,
             created_at: base + chrono::Duration::seconds(i),
         })
         .collect();

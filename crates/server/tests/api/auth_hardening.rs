@@ -466,6 +466,8 @@ async fn customer_text_is_isolated_on_the_pages(app: TestApp) {
                 reply_to: None,
                 menu_item: None,
                 media: None,
+                push_name: None,
+                client_id: None,
                 created_at: chrono::Utc::now(),
             }],
         )

@@ -30,6 +30,8 @@ fn inbound(
         reply_to: None,
         menu_item: None,
         media: None,
+        push_name: None,
+        client_id: None,
         created_at: at,
     }
 }

@@ -60,6 +60,14 @@ fn admin_routes(tenant: &str, request: &str) -> Vec<(Method, String)> {
         ),
         (Method::GET, t("/webhooks")),
         (Method::GET, t(&format!("/webhooks/{ANY_ID}/deliveries"))),
+        (Method::GET, t("/conversations")),
+        (Method::GET, t(&format!("/conversations/{ANY_ID}/messages"))),
+        (
+            Method::POST,
+            t(&format!("/conversations/{ANY_ID}/messages")),
+        ),
+        (Method::POST, t(&format!("/conversations/{ANY_ID}/resolve"))),
+        (Method::PATCH, t(&format!("/contacts/{ANY_ID}"))),
         (
             Method::POST,
             t(&format!("/webhooks/{ANY_ID}/deliveries/replay")),
@@ -114,6 +122,32 @@ const PORTAL_ROUTES: &[(&str, &str)] = &[
     ),
     ("POST", "/api/portal/tenant/current/api-keys"),
     ("GET", "/api/portal/tenant/current/api-keys"),
+    ("GET", "/api/portal/tenant/current/conversations"),
+    (
+        "GET",
+        "/api/portal/tenant/current/conversations/0190a5f0-0000-7000-8000-000000000000",
+    ),
+    (
+        "GET",
+        "/api/portal/tenant/current/conversations/0190a5f0-0000-7000-8000-000000000000/messages",
+    ),
+    (
+        "POST",
+        "/api/portal/tenant/current/conversations/0190a5f0-0000-7000-8000-000000000000/messages",
+    ),
+    (
+        "POST",
+        "/api/portal/tenant/current/conversations/0190a5f0-0000-7000-8000-000000000000/resolve",
+    ),
+    (
+        "POST",
+        "/api/portal/tenant/current/conversations/0190a5f0-0000-7000-8000-000000000000/assistant",
+    ),
+    (
+        "PATCH",
+        "/api/portal/tenant/current/contacts/0190a5f0-0000-7000-8000-000000000000",
+    ),
+    ("GET", "/api/portal/tenant/current/events"),
     (
         "DELETE",
         "/api/portal/tenant/current/api-keys/0190a0a0-0000-7000-8000-000000000000",
@@ -239,6 +273,8 @@ async fn owners_only_see_their_own_tenant(app: TestApp) {
         reply_to: None,
         menu_item: None,
         media: None,
+        push_name: None,
+        client_id: None,
         created_at: chrono::Utc::now(),
     };
     app.store.log_messages(a_id, &[message]).await.unwrap();
@@ -252,6 +288,40 @@ async fn owners_only_see_their_own_tenant(app: TestApp) {
         alice_messages["items"][0]["message_text"],
         "secret of alice"
     );
+    // The inbox: Alice's conversation is not Bob's to see or touch.
+    let alice_inbox = read(&app, &alice, "/api/portal/tenant/current/conversations").await;
+    let contact = alice_inbox["items"][0]["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bob_inbox = read(&app, &bob, "/api/portal/tenant/current/conversations").await;
+    assert_eq!(bob_inbox["items"], json!([]));
+    let c = |suffix: &str| format!("/api/portal/tenant/current/conversations/{contact}{suffix}");
+    for (method, path, body) in [
+        (Method::GET, c(""), json!({})),
+        (Method::GET, c("/messages"), json!({})),
+        (Method::POST, c("/messages"), json!({"text": "hi"})),
+        (Method::POST, c("/resolve"), json!({})),
+        (Method::POST, c("/assistant"), json!({"on": false})),
+        (
+            Method::PATCH,
+            format!("/api/portal/tenant/current/contacts/{contact}"),
+            json!({"notes": "mine"}),
+        ),
+    ] {
+        let refused = bob
+            .request(method.clone(), app.url(&path))
+            .json(&body)
+            .sent()
+            .await;
+        assert_eq!(refused.status(), 404, "Bob {method} {path}");
+    }
+    let still = read(&app, &alice, &c("")).await;
+    assert_eq!(
+        still["contact"]["notes"], "",
+        "nothing Bob asked for happened"
+    );
+    assert_eq!(still["contact"]["assistant_off"], false);
 
     // Settings: Bob's change is his own; Alice's stay as they were.
     let config = "/api/portal/tenant/current/config";

@@ -13,6 +13,7 @@ mod hostile_input;
 mod i18n;
 mod i18n_console;
 mod i18n_portal;
+mod inbox;
 mod isolation;
 mod leader;
 mod link_client;

@@ -1117,6 +1117,8 @@ async fn the_tenant_page_shows_the_last_days_activity(app: TestApp) {
         reply_to: None,
         menu_item,
         media: None,
+        push_name: None,
+        client_id: None,
         created_at: now,
     };
     app.store

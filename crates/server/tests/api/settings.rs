@@ -603,6 +603,8 @@ async fn the_owner_exports_messages_as_csv(app: TestApp) {
         reply_to: None,
         menu_item: None,
         media: None,
+        push_name: None,
+        client_id: None,
         created_at: at(when),
     };
     app.store

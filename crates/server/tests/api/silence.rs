@@ -26,6 +26,8 @@ fn inbound(i: usize, at: chrono::DateTime<Utc>) -> LoggedMessage {
         reply_to: None,
         menu_item: None,
         media: None,
+        push_name: None,
+        client_id: None,
         created_at: at,
     }
 }

@@ -46,6 +46,8 @@ async fn wrote(
         reply_to: None,
         menu_item: None,
         media: None,
+        push_name: None,
+        client_id: None,
         created_at: at,
     };
     app.store.log_messages(tenant, &[message]).await.unwrap();

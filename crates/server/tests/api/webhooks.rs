@@ -53,6 +53,8 @@ fn inbound(wa_id: &str, text: &str) -> LoggedMessage {
         reply_to: None,
         menu_item: None,
         media: None,
+        push_name: None,
+        client_id: None,
         created_at: chrono::Utc::now(),
     }
 }

@@ -2,6 +2,7 @@
 //! commands and sends handed over once; and the simulator's public
 //! endpoints being mounted only in simulator mode.
 
+use flowhq_store::sends::QueuedSend;
 use std::time::Duration;
 
 use flowhq_domain::lifecycle::Event;
@@ -351,9 +352,9 @@ async fn a_send_is_handed_over_until_the_worker_has_it(app: TestApp) {
     let store = app.store.clone();
     let hub = app.link.clone();
     let send = tokio::spawn(async move {
-        hub.send(&store, id, "+34600000001", "Your order is ready")
-            .await
-            .unwrap()
+        let send = QueuedSend::new("+34600000001", "Your order is ready", None, None);
+        let applied = hub.send(&store, id, &send).await.unwrap();
+        (send, applied)
     });
     let Down::Command(commanded) = link.receive().await else {
         panic!("expected the send")
@@ -364,6 +365,7 @@ async fn a_send_is_handed_over_until_the_worker_has_it(app: TestApp) {
             to: "+34600000001".into(),
             text: "Your order is ready".into(),
             media: None,
+            by_person: false,
         }
     );
     // The worker goes away before it acknowledges.
@@ -446,6 +448,7 @@ async fn a_heartbeat_brings_the_owners_requests_the_worker_missed(app: TestApp) 
         to: "+34600000001".into(),
         text: "Your order is ready".into(),
         media: None,
+        sent_by: None,
         created_at: chrono::Utc::now(),
     };
     app.store.queue_send(id, &missed).await.unwrap();

@@ -127,6 +127,8 @@ fn inbound(from: &str, at: chrono::DateTime<Utc>) -> LoggedMessage {
         reply_to: None,
         menu_item: None,
         media: None,
+        push_name: None,
+        client_id: None,
         created_at: at,
     }
 }
@@ -146,6 +148,7 @@ async fn api_sends_check_the_key_the_rate_and_the_guard_in_one_transaction(
         to: to.to_owned(),
         text: "hello".into(),
         media: None,
+        sent_by: None,
         created_at: Utc::now(),
     };
     let request = |send: &QueuedSend, idempotency: Option<(&'static str, &'static str)>| {

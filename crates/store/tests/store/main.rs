@@ -330,6 +330,8 @@ fn message(direction: Direction, wa_id: &str) -> LoggedMessage {
         reply_to: None,
         menu_item: None,
         media: None,
+        push_name: None,
+        client_id: None,
         created_at: Utc::now(),
     }
 }
@@ -350,6 +352,8 @@ async fn message_logging_is_idempotent_and_pages(store: Store, _url: String) {
     let base = Utc::now() - Duration::minutes(10);
     let batch: Vec<_> = (0..7)
         .map(|i| LoggedMessage {
+            push_name: None,
+            client_id: None,
             created_at: base + Duration::seconds(i),
             bot_decision: Some(LoggedDecision::Welcome),
             ..message(Direction::Inbound, &format!("wa-{i}"))
@@ -485,6 +489,8 @@ async fn daily_totals_are_the_same_rolled_up_or_live(store: Store, _url: String)
         .id;
     let now: chrono::DateTime<Utc> = "2026-12-05T12:00:00Z".parse().unwrap();
     let at = |days_ago: i64, direction, id: &str, decision| LoggedMessage {
+        push_name: None,
+        client_id: None,
         created_at: now - chrono::Duration::days(days_ago),
         bot_decision: decision,
         ..message(direction, id)
@@ -574,6 +580,8 @@ async fn daily_totals_are_the_same_rolled_up_or_live(store: Store, _url: String)
     );
     // Replies: the time to the first one of each message, the median.
     let reply = |id: &str, to: &str, seconds_after: i64| LoggedMessage {
+        push_name: None,
+        client_id: None,
         created_at: now - chrono::Duration::days(1) + chrono::Duration::seconds(seconds_after),
         reply_to: Some(to.into()),
         menu_item: None,

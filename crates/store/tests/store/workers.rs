@@ -36,6 +36,7 @@ async fn sends_wait_until_handed_over_and_are_forgotten_later(store: Store, _url
         to: "+5511988887777".into(),
         text: "Your order is ready".into(),
         media: None,
+        sent_by: None,
         created_at: Utc::now(),
     };
     store.queue_send(a, &send("s1")).await.unwrap();

@@ -483,21 +483,22 @@ pub(super) fn apply(shared: &Shared, commanded: &Commanded) -> Result<(), String
                 .send_modify(|d| d.new_qr_requested_at = Some(*requested_at));
             Ok(())
         }
-        Command::Send { to, text, media } => {
-            let business = shared
-                .config
-                .borrow()
-                .as_ref()
-                .map(|bot| bot.config.phone_number.clone())
-                .ok_or("no config yet")?;
+        Command::Send {
+            to,
+            text,
+            media,
+            by_person,
+        } => {
+            let bot = shared.config.borrow().clone().ok_or("no config yet")?;
             let fresh = shared
                 .outbox
                 .record_send(
                     &commanded.id,
-                    &business,
+                    &bot.config.phone_number,
                     to,
                     text,
                     media.as_ref(),
+                    by_person.then_some(&bot.engine),
                     Utc::now(),
                 )
                 .map_err(|e| e.to_string())?;
@@ -506,6 +507,13 @@ pub(super) fn apply(shared: &Shared, commanded: &Commanded) -> Result<(), String
                 shared.send_now.notify_one();
             }
             Ok(())
+        }
+        Command::Resolve { contact, at } => {
+            let bot = shared.config.borrow().clone().ok_or("no config yet")?;
+            shared
+                .outbox
+                .resolve(contact, &bot.engine, *at)
+                .map_err(|e| e.to_string())
         }
     }
 }

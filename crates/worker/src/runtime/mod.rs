@@ -54,7 +54,8 @@ impl Bot {
             .with_calendar(Calendar {
                 closures: config.closures.clone(),
                 special_hours: config.special_hours.clone(),
-            });
+            })
+            .with_assistant_off(config.assistant_off.iter().cloned());
         Ok(Self { config, engine })
     }
 }
@@ -455,6 +456,7 @@ mod tests {
             special_hours: Vec::new(),
             facts: Default::default(),
             menu: None,
+            assistant_off: Vec::new(),
             config_version: 1,
             paused,
         }

@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(mail::router())
         .merge(alerts::router())
         .merge(invitations::router())
-        .merge(crate::api::webhooks::admin::router());
+        .merge(crate::api::webhooks::admin::router())
+        .merge(crate::api::inbox::admin::router());
     area(router, "admin", Guard::Admin)
 }

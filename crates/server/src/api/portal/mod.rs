@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(settings::router())
         .merge(assistant::router())
         .merge(email_verification::owner_router())
-        .merge(crate::api::webhooks::portal::router());
+        .merge(crate::api::webhooks::portal::router())
+        .merge(crate::api::inbox::portal::router());
     area(accounts, "portal", Guard::Open).merge(area(own, "portal", Guard::Owner))
 }

@@ -260,6 +260,7 @@ async fn send(
         to: checked.to.to_string(),
         text: checked.text,
         media,
+        sent_by: None,
         created_at: Utc::now(),
     };
     let accepted = Accepted {

@@ -4,7 +4,7 @@
 //! the scope it needs with `caller.require(Scope::…)?`.
 
 mod contacts;
-mod messages;
+pub mod messages;
 mod status;
 
 use utoipa_axum::router::OpenApiRouter;
