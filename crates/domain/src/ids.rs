@@ -72,6 +72,10 @@ id_type!(
     /// A customer of one business (the inbox's conversations are theirs).
     ContactId
 );
+id_type!(
+    /// A business's saved answer.
+    QuickReplyId
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{ContactId, Direction, UserId};
+use crate::media::Attachment;
+use crate::{ContactId, Direction, QuickReplyId, UserId};
 
 /// The most labels on one contact.
 pub const MAX_LABELS: usize = 20;
@@ -198,6 +199,42 @@ impl ContactPatch {
     }
 }
 
+/// The longest quick-reply shortcut.
+pub const MAX_SHORTCUT_CHARS: usize = 32;
+/// The most quick replies a business keeps.
+pub const MAX_QUICK_REPLIES: usize = 200;
+
+/// A saved answer, inserted in the inbox with "/" and its shortcut.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct QuickReply {
+    pub id: QuickReplyId,
+    /// What follows "/": lower-case letters, digits and dashes.
+    pub shortcut: String,
+    pub text: String,
+    /// A file sent with it; `text` is then its caption.
+    pub media: Option<Attachment>,
+}
+
+/// A quick reply's shortcut as typed ("/Hours " → "hours"), or why not.
+pub fn shortcut(raw: &str) -> Result<String, String> {
+    let s = raw.trim().trim_start_matches('/').to_lowercase();
+    if s.is_empty() {
+        return Err("shortcut must not be empty".into());
+    }
+    if s.chars().count() > MAX_SHORTCUT_CHARS {
+        return Err(format!(
+            "shortcut must be at most {MAX_SHORTCUT_CHARS} characters"
+        ));
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err("shortcut may contain only letters, digits, - and _".into());
+    }
+    Ok(s)
+}
+
 /// Labels typed as one line ("vip, delivery"), as a form sends them.
 pub fn labels_from_line(line: &str) -> Vec<String> {
     line.split(',')
@@ -243,6 +280,15 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = refused.iter().map(|r| r.field.as_str()).collect();
         assert_eq!(fields, ["name", "labels[0]", "labels[1]", "notes"]);
+    }
+
+    #[test]
+    fn shortcuts_are_one_word_without_the_slash() {
+        assert_eq!(shortcut(" /Horário ").unwrap(), "horário");
+        assert_eq!(shortcut("pix-key").unwrap(), "pix-key");
+        assert!(shortcut("/").is_err());
+        assert!(shortcut("two words").is_err());
+        assert!(shortcut(&"x".repeat(33)).is_err());
     }
 
     #[test]

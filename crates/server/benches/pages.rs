@@ -1,7 +1,9 @@
 //! Render time of the console and portal pages with 1,000 tenants and
 //! 1,000,000 messages over the last 30 days (the charts' longest window),
 //! through the real HTTP stack, on SQLite and (with
-//! `FLOWHQ_TEST_POSTGRES_URL`) on PostgreSQL.
+//! `FLOWHQ_TEST_POSTGRES_URL`) on PostgreSQL. The measured owner's business
+//! has 100,000 of those messages with 10,000 customers: its inbox lists
+//! 10,000 conversations.
 //!
 //! `cargo bench -p flowhq-server --bench pages`
 //! (`FLOWHQ_BENCH_MESSAGES=100000` for a quicker run)
@@ -32,8 +34,11 @@ const MESSAGES: usize = 1_000_000;
 /// Messages are spread evenly over this many seconds back from now.
 const SPREAD_S: usize = 30 * 86_400;
 /// Messages of the one tenant whose pages are measured (the rest are
-/// spread over the others).
-const BIG_TENANT_MESSAGES: usize = 20_000;
+/// spread over the others), and its customers (its conversations).
+const BIG_TENANT_MESSAGES: usize = 100_000;
+const BIG_TENANT_CONTACTS: usize = 10_000;
+/// The other tenants' customers each.
+const CONTACTS: usize = 5_000;
 const PENDING_REQUESTS: usize = 100;
 const WARMUP: usize = 10;
 const RUNS: usize = 200;
@@ -58,7 +63,7 @@ fn main() {
 
 /// Pairs of a customer's message and the bot's reply two seconds later,
 /// the messages' decisions and menu choices varied as in real traffic.
-fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<LoggedMessage> {
+fn messages_for(tenant: TenantId, n: usize, offset: usize, contacts: usize) -> Vec<LoggedMessage> {
     let now = Utc::now();
     (0..n)
         .map(|i| {
@@ -73,14 +78,21 @@ fn messages_for(tenant: TenantId, n: usize, offset: usize) -> Vec<LoggedMessage>
                 _ => (LoggedDecision::Handoff, None),
             };
             let inbound = k.is_multiple_of(2);
+            let customer = format!("+5511{:09}", asked / 2 % contacts);
+            let business = "+5511900000000".to_owned();
+            let (from_number, to_number) = if inbound {
+                (customer, business)
+            } else {
+                (business, customer)
+            };
             LoggedMessage {
                 direction: if inbound {
                     Direction::Inbound
                 } else {
                     Direction::Outbound
                 },
-                from_number: format!("+5511{:09}", k % 5000),
-                to_number: "+5511900000000".into(),
+                from_number,
+                to_number,
                 message_text: format!("Message number {k}: hello, are you open today?"),
                 wa_message_id: format!("{tenant}-{k}"),
                 bot_decision: inbound.then_some(decision),
@@ -177,7 +189,7 @@ async fn bench(backend: Backend) {
     }
     for chunk in (0..BIG_TENANT_MESSAGES).step_by(1000) {
         store
-            .log_messages(big, &messages_for(big, 1000, chunk))
+            .log_messages(big, &messages_for(big, 1000, chunk, BIG_TENANT_CONTACTS))
             .await
             .unwrap();
     }
@@ -186,7 +198,10 @@ async fn bench(backend: Backend) {
         for chunk in (0..per_other).step_by(1000) {
             let count = 1000.min(per_other - chunk);
             store
-                .log_messages(*id, &messages_for(*id, count, n * per_other + chunk))
+                .log_messages(
+                    *id,
+                    &messages_for(*id, count, n * per_other + chunk, CONTACTS),
+                )
                 .await
                 .unwrap();
         }
@@ -234,6 +249,20 @@ async fn bench(backend: Backend) {
         .await
         .unwrap();
     let cursor = cursor["next_cursor"].as_str().unwrap().to_owned();
+    let conversations: Value = owner
+        .get(format!(
+            "{base}/api/portal/tenant/current/conversations?limit=1"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let contact = conversations["items"][0]["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let anonymous = reqwest::Client::new();
     let pages: Vec<(&str, &reqwest::Client, String)> = vec![
         ("/admin", &admin, "/admin".into()),
@@ -249,7 +278,7 @@ async fn bench(backend: Backend) {
             "/admin/tenants?status=PENDING".into(),
         ),
         (
-            "/admin/tenants/{id} (20k messages)",
+            "/admin/tenants/{id} (100k messages)",
             &admin,
             format!("/admin/tenants/{big}"),
         ),
@@ -263,7 +292,33 @@ async fn bench(backend: Backend) {
             &admin,
             "/admin/setup-requests".into(),
         ),
-        ("/app (live, 20k messages)", &owner, "/app".into()),
+        ("/app (live, 100k messages)", &owner, "/app".into()),
+        (
+            "/api/portal/…/conversations (10k)",
+            &owner,
+            "/api/portal/tenant/current/conversations".into(),
+        ),
+        (
+            "/api/portal/…/conversations?filter=handoff",
+            &owner,
+            "/api/portal/tenant/current/conversations?filter=handoff".into(),
+        ),
+        (
+            "/api/portal/…/conversations?filter=unread",
+            &owner,
+            "/api/portal/tenant/current/conversations?filter=unread".into(),
+        ),
+        (
+            "/api/portal/…/conversations?q=name",
+            &owner,
+            "/api/portal/tenant/current/conversations?q=ana".into(),
+        ),
+        (
+            "/app/inbox (10k conversations)",
+            &owner,
+            "/app/inbox".into(),
+        ),
+        ("/app/inbox/{id}", &owner, format!("/app/inbox/{contact}")),
         ("/app/setup", &owner, "/app/setup".into()),
         ("/app/messages", &owner, "/app/messages".into()),
         ("/app/preview", &owner, "/app/preview".into()),

@@ -430,3 +430,104 @@
     })(folds[i], i);
   }
 })();
+
+// The inbox follows the business's event stream: on a new message or a
+// changed conversation, the page's live parts ([data-inbox-part]) are
+// fetched again and swapped in place, leaving the forms as they are. On a
+// conversation's page only its own contact's events count. The browser's
+// EventSource reconnects by itself after a network break.
+(function () {
+  "use strict";
+  var main = document.querySelector("[data-inbox-live]");
+  if (!main || !window.EventSource) { return; }
+  var contact = main.getAttribute("data-inbox-contact");
+  var pending = null;
+
+  function scrollChat() {
+    var chat = document.querySelector("[data-inbox-part=chat]");
+    if (chat) { chat.scrollTop = chat.scrollHeight; }
+  }
+
+  function refresh() {
+    pending = null;
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var parts = document.querySelectorAll("[data-inbox-part]");
+        for (var i = 0; i < parts.length; i++) {
+          var name = parts[i].getAttribute("data-inbox-part");
+          var fresh = doc.querySelector("[data-inbox-part=" + name + "]");
+          if (fresh) { parts[i].replaceWith(fresh); }
+        }
+        scrollChat();
+        var status = document.getElementById("live-announce");
+        if (status) { status.textContent = main.getAttribute("data-inbox-updated") || ""; }
+      })
+      .catch(function () { /* the next event tries again */ });
+  }
+
+  function changed(event) {
+    if (contact) {
+      var data = {};
+      try { data = JSON.parse(event.data); } catch (e) { return; }
+      var id = data.contact_id || (data.contact && data.contact.id);
+      if (id !== contact) { return; }
+    }
+    // Several events of one batch make one fetch.
+    if (!pending) { pending = window.setTimeout(refresh, 250); }
+  }
+
+  var stream = new EventSource("/api/portal/tenant/current/events");
+  stream.addEventListener("message", changed);
+  stream.addEventListener("conversation", changed);
+  stream.addEventListener("lagged", function () { if (!pending) { pending = window.setTimeout(refresh, 250); } });
+  scrollChat();
+})();
+
+// Quick replies in the answer form: "/" and a shortcut at the start of the
+// message opens the saved answers, showing those that match; Enter takes
+// the first, a click any (its file goes with it). Without a script the
+// same list is a set of radio buttons.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-quick-replies]");
+  var text = document.getElementById("text");
+  if (!box || !text) { return; }
+  var items = box.querySelectorAll(".quick-item[data-shortcut]");
+
+  function matching() {
+    var typed = text.value.match(/^\/(\S*)$/);
+    var shown = [];
+    for (var i = 0; i < items.length; i++) {
+      var hit = !typed || items[i].getAttribute("data-shortcut").indexOf(typed[1].toLowerCase()) === 0;
+      items[i].hidden = !hit;
+      if (hit) { shown.push(items[i]); }
+    }
+    return typed ? shown : null;
+  }
+
+  function pick(item) {
+    var radio = item.querySelector("input");
+    radio.checked = true;
+    text.value = radio.getAttribute("data-text") || "";
+    for (var i = 0; i < items.length; i++) { items[i].hidden = false; }
+    text.focus();
+  }
+
+  text.addEventListener("input", function () {
+    var shown = matching();
+    if (shown) { box.open = true; }
+  });
+  text.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") { return; }
+    var shown = matching();
+    if (shown && shown.length) { event.preventDefault(); pick(shown[0]); }
+  });
+  for (var i = 0; i < items.length; i++) {
+    items[i].querySelector("input").addEventListener("change", function (event) {
+      pick(event.target.closest(".quick-item"));
+    });
+  }
+})();

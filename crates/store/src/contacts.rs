@@ -440,6 +440,29 @@ impl Store {
         self.conversation(tenant, contact).await
     }
 
+    /// `tenant`'s contacts in the order they came (by id), `limit` after
+    /// `after`: for exports.
+    pub async fn contacts_after(
+        &self,
+        tenant: TenantId,
+        after: Option<ContactId>,
+        limit: u32,
+    ) -> Result<Vec<Contact>> {
+        let sql = format!(
+            "SELECT {CONTACT_COLUMNS} FROM contact c WHERE c.tenant_id = $1 AND c.id > $2 \
+             ORDER BY c.id {}",
+            crate::placeholders::limit(limit)
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant.to_string())
+            .bind(after.map(|id| id.to_string()).unwrap_or_default())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(contact_from_row)
+            .collect()
+    }
+
     /// The chats `tenant`'s owner turned the assistant off for.
     pub async fn assistant_off_contacts(&self, tenant: TenantId) -> Result<Vec<String>> {
         let rows: Vec<(String,)> = sqlx::query_as(

@@ -27,6 +27,7 @@ pub mod events;
 pub mod mail;
 pub mod media;
 pub mod messages;
+pub mod quick_replies;
 pub mod sends;
 pub mod sessions;
 pub mod setup_requests;

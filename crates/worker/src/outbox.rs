@@ -634,6 +634,54 @@ mod tests {
     }
 
     #[test]
+    fn a_persons_send_keeps_the_bot_quiet_until_resolved() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db")).unwrap();
+        let bot = bot();
+        let now = Utc::now();
+        // An integration's send: the bot still answers the contact.
+        outbox
+            .record_send(
+                "api-1",
+                "+3491",
+                "+34600000001",
+                "Order ready",
+                None,
+                None,
+                now,
+            )
+            .unwrap();
+        let answered = outbox
+            .record_inbound(&message("m1", "hello"), "+3491", Some(&bot), now)
+            .unwrap();
+        assert!(matches!(answered, Recorded::New { replies } if replies > 0));
+        // A person's send from the inbox: the bot keeps out.
+        outbox
+            .record_send(
+                "inbox-1",
+                "+3491",
+                "+34600000001",
+                "Ana here",
+                None,
+                Some(&bot),
+                now,
+            )
+            .unwrap();
+        let quiet = outbox
+            .record_inbound(&message("m2", "menu"), "+3491", Some(&bot), now)
+            .unwrap();
+        assert_eq!(quiet, Recorded::New { replies: 0 });
+        // Resolved: answered again.
+        outbox
+            .resolve("+34600000001", &bot, now + chrono::TimeDelta::seconds(1))
+            .unwrap();
+        let back = outbox
+            .record_inbound(&message("m3", "menu"), "+3491", Some(&bot), now)
+            .unwrap();
+        assert!(matches!(back, Recorded::New { replies } if replies > 0));
+    }
+
+    #[test]
     fn groups_and_own_messages_are_logged_but_not_answered() {
         use crate::channel::ChatKind;
         let dir = tempfile::tempdir().unwrap();
@@ -661,11 +709,17 @@ mod tests {
         assert_eq!(own_log.from_number, "+3491");
         assert_eq!(own_log.to_number, "+34600000001");
         assert_eq!(logs[0].1.direction, Direction::Inbound);
-        // A direct message still gets its answer.
-        assert!(matches!(
+        // The contact the business wrote to is a person's now: no answer.
+        assert_eq!(
             outbox
                 .record_inbound(&message("d1", "hello"), "+3491", Some(&bot()), now)
                 .unwrap(),
+            Recorded::New { replies: 0 }
+        );
+        // Anyone else's direct message still gets its answer.
+        let other = InboundMessage::direct("d2", "+34600000002", "hello", now);
+        assert!(matches!(
+            outbox.record_inbound(&other, "+3491", Some(&bot()), now).unwrap(),
             Recorded::New { replies } if replies > 0
         ));
     }

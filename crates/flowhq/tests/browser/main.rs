@@ -509,6 +509,7 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
     );
 
     owners_settings_menu_and_switch(&owner, &base, &shots, &store, tenant).await;
+    owners_inbox(&owner, &base, &shots, &http, tenant).await;
 
     // The admin invites an operator.
     admin.goto(&format!("{base}/admin/admins")).await.unwrap();
@@ -544,6 +545,77 @@ async fn onboarding_approval_qr_and_pause_in_a_real_browser() {
     let _ = stop_tx.send(());
     let _ = server.await;
     db.cleanup().await;
+}
+
+/// The owner's inbox in Portuguese: a customer asks for a person and the
+/// open inbox shows it without a reload (the event stream); the owner opens
+/// the chat on a phone, answers, sees the answer arrive live, and resolves.
+async fn owners_inbox(
+    owner: &Client,
+    base: &str,
+    shots: &Shots,
+    http: &reqwest::Client,
+    tenant: flowhq_domain::TenantId,
+) {
+    owner.set_window_size(1280, 900).await.unwrap();
+    owner.goto(&format!("{base}/app/inbox")).await.unwrap();
+    in_portuguese(owner, "/app/inbox").await;
+    owner
+        .execute("window.__inboxNoReload = 7;", vec![])
+        .await
+        .unwrap();
+    let inbound = http
+        .post(format!("{base}/api/sim/tenants/{tenant}/inbound"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({"from": "+5511976540099", "text": "Quero falar com um atendente"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(inbound.status(), 200);
+    let started = Instant::now();
+    shows(
+        owner,
+        "the conversation, live",
+        &pt("app-inbox-wants-person"),
+    )
+    .await;
+    shows(owner, "the customer's number", "+5511976540099").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "shown {:?} after the message",
+        started.elapsed()
+    );
+    let marker = owner
+        .execute("return window.__inboxNoReload;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, json!(7), "the inbox updated without a reload");
+    shots.take(owner, "portal-inbox-pt").await;
+
+    owner.set_window_size(390, 844).await.unwrap();
+    click(owner, ".conversations a").await;
+    until(owner, "the chat", "document.querySelector('#answer-h')").await;
+    in_portuguese(owner, "/app/inbox/{id}").await;
+    fits_the_width(owner, "/app/inbox/{id}").await;
+    fill(owner, "#text", "Oi! Aqui é a Ana, em que posso ajudar?").await;
+    click(owner, "form[action$='/answer'] button[type=submit]").await;
+    shows(owner, "the sent notice", &pt("app-inbox-notice-sent")).await;
+    shows(
+        owner,
+        "the answer in the chat",
+        "Oi! Aqui é a Ana, em que posso ajudar?",
+    )
+    .await;
+    shots.take(owner, "portal-conversation-phone-pt").await;
+    click(owner, "form[action$='/resolve'] button").await;
+    shows(
+        owner,
+        "the resolved notice",
+        &pt("app-inbox-notice-resolved"),
+    )
+    .await;
+    owner.set_window_size(1280, 900).await.unwrap();
+    shots.take(owner, "portal-conversation-pt").await;
 }
 
 /// The owner's own assistant at a phone's width, then at a desktop's: a

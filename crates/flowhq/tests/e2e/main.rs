@@ -9,6 +9,7 @@
 mod alerts;
 mod commands;
 mod crash;
+mod inbox;
 mod offline;
 mod pairing;
 mod public_api;

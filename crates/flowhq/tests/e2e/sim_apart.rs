@@ -13,6 +13,13 @@ pub struct SimProcess {
     pub url: String,
 }
 
+impl SimProcess {
+    /// The process id, to stop and continue it.
+    pub fn pid(&self) -> u64 {
+        u64::from(self.child.id())
+    }
+}
+
 impl Drop for SimProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();

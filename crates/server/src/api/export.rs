@@ -1,5 +1,6 @@
 //! `GET …/messages/export?from=&to=`: a tenant's message log over a date
-//! range as CSV, for a spreadsheet or an accountant. Dates are days in the
+//! range as CSV, for a spreadsheet or an accountant; `GET
+//! …/contacts/export`: its contacts. Dates are days in the
 //! business's time zone, both included; at most a year at once. Written
 //! with the `csv` crate (quoting of commas, quotes and line breaks in
 //! customers' texts), read from the store a page at a time.
@@ -124,6 +125,68 @@ pub async fn messages_csv(
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, name),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The CSV of all `tenant`'s contacts, in the order they first wrote:
+/// name, number, the name they gave themselves, labels (`;`-separated),
+/// notes, first and last message (the business's time zone), assistant.
+pub async fn contacts_csv(state: &AppState, tenant: TenantId) -> AppResult<Response> {
+    let tz = state.store.tenant_config(tenant).await?.hours.timezone;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let csv_error = |e: csv::Error| AppError::Internal(e.into());
+    writer
+        .write_record([
+            "name",
+            "number",
+            "whatsapp_name",
+            "labels",
+            "notes",
+            "first_seen",
+            "last_seen",
+            "assistant",
+        ])
+        .map_err(csv_error)?;
+    let time = |at: chrono::DateTime<chrono::Utc>| {
+        at.with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    let mut after = None;
+    loop {
+        let page = state.store.contacts_after(tenant, after, PAGE).await?;
+        for c in &page {
+            writer
+                .write_record([
+                    c.name.as_deref().unwrap_or(""),
+                    c.phone.as_deref().unwrap_or(&c.wa_id),
+                    c.push_name.as_deref().unwrap_or(""),
+                    c.labels.join("; ").as_str(),
+                    c.notes.as_str(),
+                    time(c.first_seen_at).as_str(),
+                    c.last_seen_at.map(time).unwrap_or_default().as_str(),
+                    if c.assistant_off { "off" } else { "on" },
+                ])
+                .map_err(csv_error)?;
+        }
+        match page.last() {
+            Some(last) if page.len() as u32 == PAGE => after = Some(last.id),
+            _ => break,
+        }
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"contacts.csv\"".to_owned(),
+            ),
         ],
         body,
     )

@@ -18,6 +18,7 @@ use crate::link_client::{self, FakeWorker};
 flowhq_store::backend_tests!(run:
     the_owner_answers_a_customer_who_asked_for_a_person,
     conversations_are_found_by_name_number_or_words,
+    a_quick_reply_sends_its_text_and_file,
 );
 
 const BUSINESS: &str = "+5511987654321";
@@ -321,6 +322,31 @@ async fn the_owner_answers_a_customer_who_asked_for_a_person(app: TestApp) {
     assert_eq!(unchanged["contact"]["labels"], json!(["vip", "delivery"]));
     assert_eq!(unchanged["contact"]["name"], "Maria");
 
+    // The contacts as CSV: the labels and notes as saved.
+    let csv = owner
+        .get(app.url("/api/portal/tenant/current/contacts/export"))
+        .sent()
+        .await;
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = csv.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "name,number,whatsapp_name,labels,notes,first_seen,last_seen,assistant"
+    );
+    let row = lines.next().unwrap();
+    assert!(
+        row.starts_with("Maria,+5511987650001,Maria,vip; delivery,window table,"),
+        "{row}"
+    );
+    assert!(row.ends_with(",on"), "{row}");
+
     // The operator's twin sees the same conversation.
     let admin = app
         .get_admin(&format!("/api/admin/tenants/{tenant}/conversations"))
@@ -451,4 +477,102 @@ fn multipart(
 
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn a_quick_reply_sends_its_text_and_file(app: TestApp) {
+    use base64::Engine as _;
+    let owner = browser();
+    let (_tenant, mut link) = business_with_worker(&app, &owner).await;
+    ship(
+        &mut link,
+        1,
+        vec![inbound(
+            "wa-q",
+            MARIA,
+            "price list?",
+            LoggedDecision::Fallback,
+        )],
+    )
+    .await;
+    let list = get(&app, &owner, "/api/portal/tenant/current/conversations").await;
+    let contact = list["items"][0]["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let path = "/api/portal/tenant/current/quick-replies";
+    let created = owner
+        .post(app.url(path))
+        .json(&json!({
+            "shortcut": "/Prices",
+            "text": "Here is our price list",
+            "media": {"file_name": "prices.pdf", "mime": "application/pdf",
+                      "data_base64": base64::engine::general_purpose::STANDARD.encode(&pdf)},
+        }))
+        .sent()
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(
+        created["shortcut"], "prices",
+        "tidied: no slash, lower case"
+    );
+    let taken = owner
+        .post(app.url(path))
+        .json(&json!({"shortcut": "prices", "text": "again", "extra": 1}))
+        .sent()
+        .await;
+    assert_eq!(taken.status(), 422, "unknown fields are refused");
+    let taken = owner
+        .post(app.url(path))
+        .json(&json!({"shortcut": "prices", "text": "again"}))
+        .sent()
+        .await;
+    expect_invalid(taken, "shortcut").await;
+    let refused = owner
+        .post(app.url(path))
+        .json(&json!({"shortcut": "two words", "text": ""}))
+        .sent()
+        .await;
+    let error = expect_invalid(refused, "shortcut").await;
+    assert!(
+        error["message"].as_str().unwrap().contains("text"),
+        "all at once: {error}"
+    );
+    assert_eq!(get(&app, &owner, path).await.as_array().unwrap().len(), 1);
+
+    // Named in an answer with no text: its text and its file go.
+    let post = owner
+        .post(app.url(&format!(
+            "/api/portal/tenant/current/conversations/{contact}/messages"
+        )))
+        .json(&json!({"text": "", "quick_reply_id": created["id"]}))
+        .send();
+    let ((_, sent), response) = tokio::join!(command(&mut link), post);
+    assert_eq!(response.unwrap().status(), 202);
+    let Command::Send {
+        text,
+        media: Some(media),
+        by_person,
+        ..
+    } = sent
+    else {
+        panic!("expected a send with the file, got {sent:?}")
+    };
+    assert_eq!(text, "Here is our price list");
+    assert_eq!(media.sha256, hex::encode(Sha256::digest(&pdf)));
+    assert!(by_person);
+
+    // Another business's owner neither sees nor deletes it.
+    let other = browser();
+    app.sign_up(&other, "bob@example.com").await;
+    assert_eq!(get(&app, &other, path).await, json!([]));
+    let id = created["id"].as_str().unwrap();
+    let gone = other.delete(app.url(&format!("{path}/{id}"))).sent().await;
+    assert_eq!(gone.status(), 404);
+    let gone = owner.delete(app.url(&format!("{path}/{id}"))).sent().await;
+    assert_eq!(gone.status(), 204);
+    assert_eq!(get(&app, &owner, path).await, json!([]));
+    app.stop().await;
 }

@@ -68,6 +68,7 @@ fn admin_routes(tenant: &str, request: &str) -> Vec<(Method, String)> {
         ),
         (Method::POST, t(&format!("/conversations/{ANY_ID}/resolve"))),
         (Method::PATCH, t(&format!("/contacts/{ANY_ID}"))),
+        (Method::GET, t("/contacts/export")),
         (
             Method::POST,
             t(&format!("/webhooks/{ANY_ID}/deliveries/replay")),
@@ -148,6 +149,13 @@ const PORTAL_ROUTES: &[(&str, &str)] = &[
         "/api/portal/tenant/current/contacts/0190a5f0-0000-7000-8000-000000000000",
     ),
     ("GET", "/api/portal/tenant/current/events"),
+    ("GET", "/api/portal/tenant/current/contacts/export"),
+    ("GET", "/api/portal/tenant/current/quick-replies"),
+    ("POST", "/api/portal/tenant/current/quick-replies"),
+    (
+        "DELETE",
+        "/api/portal/tenant/current/quick-replies/0190a5f0-0000-7000-8000-000000000000",
+    ),
     (
         "DELETE",
         "/api/portal/tenant/current/api-keys/0190a0a0-0000-7000-8000-000000000000",

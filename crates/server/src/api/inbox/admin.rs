@@ -33,6 +33,28 @@ pub fn router() -> OpenApiRouter<AppState> {
         )
         .routes(routes!(resolve))
         .routes(routes!(patch_contact))
+        .routes(routes!(export_contacts))
+}
+
+#[utoipa::path(
+    get,
+    path = "/tenants/{id}/contacts/export",
+    operation_id = "export_contacts",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    responses(
+        (status = 200, description = "The tenant's contacts as CSV", content_type = "text/csv", body = String),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %id))]
+async fn export_contacts(
+    State(state): State<AppState>,
+    _admin: Admin,
+    TenantPath(id): TenantPath,
+) -> AppResult<Response> {
+    state.store.tenant(id).await?;
+    crate::api::export::contacts_csv(&state, id).await
 }
 
 /// The tenant of the path, or a 404.

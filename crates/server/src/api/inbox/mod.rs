@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod portal;
+pub mod quick_replies;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -21,7 +22,7 @@ use flowhq_domain::entities::MessageLog;
 use flowhq_domain::inbox::{Contact, ContactPatch, Conversation, ConversationFilter};
 use flowhq_domain::media::MAX_MEDIA_BYTES;
 use flowhq_domain::protocol::LoggedMessage;
-use flowhq_domain::{ContactId, Direction, TenantId, UserId};
+use flowhq_domain::{ContactId, Direction, QuickReplyId, TenantId, UserId};
 use flowhq_store::Page;
 use flowhq_store::contacts::{ConversationCursor, ConversationQuery};
 use flowhq_store::sends::QueuedSend;
@@ -115,8 +116,12 @@ pub struct ConversationMessages {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerBody {
-    /// At most 4096 characters.
+    /// At most 4096 characters; may be empty with `quick_reply_id`.
+    #[serde(default)]
     pub text: String,
+    /// A quick reply whose file goes with the answer (and whose text, when
+    /// `text` is empty).
+    pub quick_reply_id: Option<String>,
 }
 
 /// `PATCH …/contacts/{id}`: only the fields given change.
@@ -269,6 +274,7 @@ async fn waiting_sends(
 struct Answer {
     text: String,
     file: Option<(String, Option<String>, Vec<u8>)>,
+    quick_reply: Option<String>,
 }
 
 /// Reads an answer from `request`: JSON `{text}`, or `multipart/form-data`
@@ -288,6 +294,7 @@ pub async fn read_answer(state: &AppState, request: Request) -> AppResult<Answer
         Answer {
             text: body.text,
             file: None,
+            quick_reply: body.quick_reply_id,
         }
     } else if content_type.starts_with("multipart/form-data") {
         let mut form = Multipart::from_request(request, state)
@@ -296,6 +303,7 @@ pub async fn read_answer(state: &AppState, request: Request) -> AppResult<Answer
         let mut answer = Answer {
             text: String::new(),
             file: None,
+            quick_reply: None,
         };
         while let Some(field) = form.next_field().await.map_err(|e| multipart_error(&e))? {
             match field.name() {
@@ -310,10 +318,16 @@ pub async fn read_answer(state: &AppState, request: Request) -> AppResult<Answer
                         answer.file = Some((name, mime, bytes.to_vec()));
                     }
                 }
+                Some("quick_reply_id") => {
+                    let id = field.text().await.map_err(|e| multipart_error(&e))?;
+                    answer.quick_reply = Some(id).filter(|id| !id.trim().is_empty());
+                }
                 Some(other) => {
                     return Err(AppError::invalid(
                         other,
-                        format!("unknown part {other:?}: the form takes text and file"),
+                        format!(
+                            "unknown part {other:?}: the form takes text, file and quick_reply_id"
+                        ),
                     ));
                 }
                 None => {}
@@ -338,12 +352,42 @@ fn multipart_error(e: &axum::extract::multipart::MultipartError) -> AppError {
 pub struct AnswerParts {
     text: String,
     file: Option<(String, Option<String>, Vec<u8>)>,
+    quick_reply: Option<QuickReplyId>,
+}
+
+/// An answer a page's form carried: `text` and an optional file (name,
+/// the type the browser said, bytes), checked as the API checks it.
+pub fn check_answer_parts(
+    text: String,
+    file: Option<(String, Option<String>, Vec<u8>)>,
+    quick_reply: Option<String>,
+) -> AppResult<AnswerParts> {
+    check_answer(Answer {
+        text,
+        file,
+        quick_reply: quick_reply.filter(|q| !q.trim().is_empty()),
+    })
 }
 
 fn check_answer(answer: Answer) -> AppResult<AnswerParts> {
     let text = answer.text.trim().to_owned();
     let mut errors: Vec<(&str, String)> = Vec::new();
-    if text.is_empty() && answer.file.is_none() {
+    let quick_reply = match answer
+        .quick_reply
+        .as_deref()
+        .map(str::parse::<QuickReplyId>)
+    {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => {
+            errors.push((
+                "quick_reply_id",
+                "quick_reply_id is not a quick reply's id".into(),
+            ));
+            None
+        }
+    };
+    if text.is_empty() && answer.file.is_none() && answer.quick_reply.is_none() {
         errors.push(("text", "text must not be empty without a file".into()));
     }
     if text.chars().count() > MAX_TEXT_CHARS {
@@ -361,6 +405,7 @@ fn check_answer(answer: Answer) -> AppResult<AnswerParts> {
         None => Ok(AnswerParts {
             text,
             file: answer.file,
+            quick_reply,
         }),
         Some((field, _)) => Err(AppError::invalid(
             *field,
@@ -384,8 +429,20 @@ pub async fn answer(
     parts: AnswerParts,
 ) -> AppResult<Response> {
     let conversation = conversation_of(state, tenant, raw).await?;
-    let media = match parts.file {
+    let saved = match parts.quick_reply {
         None => None,
+        Some(id) => Some(state.store.quick_reply(tenant, id).await?.ok_or_else(|| {
+            AppError::invalid("quick_reply_id", "quick_reply_id: no such quick reply")
+        })?),
+    };
+    let mut text = parts.text;
+    if let Some(saved) = &saved
+        && text.is_empty()
+    {
+        text.clone_from(&saved.text);
+    }
+    let media = match parts.file {
+        None => saved.and_then(|s| s.media),
         Some((name, mime, bytes)) => Some(
             state
                 .media
@@ -394,7 +451,7 @@ pub async fn answer(
                 .map_err(|e| media_error(e, "file"))?,
         ),
     };
-    let send = QueuedSend::new(conversation.contact.wa_id, parts.text, media, sent_by);
+    let send = QueuedSend::new(conversation.contact.wa_id, text, media, sent_by);
     let applied = state
         .supervisor
         .link()

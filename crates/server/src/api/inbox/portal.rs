@@ -34,7 +34,23 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(resolve))
         .routes(routes!(assistant))
         .routes(routes!(patch_contact))
+        .routes(routes!(export_contacts))
         .routes(routes!(events))
+        .merge(super::quick_replies::router())
+}
+
+#[utoipa::path(
+    get,
+    path = "/tenant/current/contacts/export",
+    operation_id = "export_own_contacts",
+    responses(
+        (status = 200, description = "Every contact as CSV (name, number, WhatsApp name, labels, notes, first and last message in the business's time zone, assistant on/off)", content_type = "text/csv", body = String),
+        OwnerAuthErrors,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+async fn export_contacts(State(state): State<AppState>, owner: Owner) -> AppResult<Response> {
+    crate::api::export::contacts_csv(&state, owner.tenant_id).await
 }
 
 #[utoipa::path(

@@ -1,11 +1,13 @@
 //! The owner portal: `/app` (status and onboarding steps), `/app/setup`,
-//! `/app/messages`, `/app/preview`, `/app/settings`, `/app/menu`, `/app/api-keys`. Everything here is the logged-in owner's
+//! `/app/inbox`, `/app/messages`, `/app/preview`, `/app/settings`, `/app/menu`, `/app/api-keys`. Everything here is the logged-in owner's
 //! own tenant; no page takes a tenant id.
 
 pub mod api_keys;
+pub mod inbox;
 pub mod menu;
 pub mod messages;
 pub mod preview;
+pub mod quick_replies;
 pub mod settings;
 pub mod setup;
 pub mod status;
@@ -19,6 +21,8 @@ pub fn router() -> Router<AppState> {
         .merge(status::router())
         .merge(setup::router())
         .merge(messages::router())
+        .merge(inbox::router())
+        .merge(quick_replies::router())
         .merge(preview::router())
         .merge(settings::router())
         .merge(menu::router())
