@@ -123,6 +123,14 @@ pub struct ContactPatch {
     pub notes: Option<String>,
 }
 
+/// Whether `text` holds a control character a message may not carry
+/// (line breaks and tabs are fine; a NUL, say, is not, and PostgreSQL
+/// would refuse it).
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// A field of a [`ContactPatch`] the rules refuse, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefusedField {
@@ -144,6 +152,11 @@ impl ContactPatch {
         let name = self.name.map(|name| {
             let name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
             if name
+                .as_deref()
+                .is_some_and(|n| n.chars().any(char::is_control))
+            {
+                refuse("name", "name must not contain control characters".into());
+            } else if name
                 .as_ref()
                 .is_some_and(|n| n.chars().count() > MAX_NAME_CHARS)
             {
@@ -163,6 +176,11 @@ impl ContactPatch {
                         &format!("labels[{i}]"),
                         format!("labels[{i}] must not be empty"),
                     );
+                } else if label.chars().any(char::is_control) {
+                    refuse(
+                        &format!("labels[{i}]"),
+                        format!("labels[{i}] must not contain control characters"),
+                    );
                 } else if label.chars().count() > MAX_LABEL_CHARS {
                     refuse(
                         &format!("labels[{i}]"),
@@ -179,7 +197,9 @@ impl ContactPatch {
         });
         let notes = self.notes.map(|notes| {
             let notes = notes.trim().to_owned();
-            if notes.chars().count() > MAX_NOTES_CHARS {
+            if has_control_characters(&notes) {
+                refuse("notes", "notes must not contain control characters".into());
+            } else if notes.chars().count() > MAX_NOTES_CHARS {
                 refuse(
                     "notes",
                     format!("notes must be at most {MAX_NOTES_CHARS} characters"),
@@ -270,6 +290,13 @@ mod tests {
             Some(None),
             "a blank name forgets it"
         );
+
+        let nul = ContactPatch {
+            notes: Some("a\0b".into()),
+            ..Default::default()
+        };
+        assert_eq!(nul.checked().unwrap_err()[0].field, "notes");
+        assert!(!has_control_characters("line one\nline two\tend"));
 
         let refused = ContactPatch {
             name: Some(Some("x".repeat(101))),

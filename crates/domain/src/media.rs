@@ -53,6 +53,36 @@ pub fn kind_of(mime: &str) -> MediaKind {
 /// else is refused rather than passed on to customers.
 pub const ACCEPTED_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
 
+/// What customers send that the inbox shows or plays as it is: photos,
+/// stickers, voice notes, audio, videos, PDFs. Anything else a customer
+/// sends is kept as `application/octet-stream` and offered as a download.
+pub const RECEIVED_TYPES: [&str; 13] = [
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/gif",
+    "audio/ogg",
+    "audio/mpeg",
+    "audio/mp4",
+    "audio/aac",
+    "audio/amr",
+    "video/mp4",
+    "video/3gpp",
+    "video/quicktime",
+    "application/pdf",
+];
+
+/// The type a received file is kept and served as, by its content (never
+/// by what the sender claims): one of [`RECEIVED_TYPES`], or
+/// `application/octet-stream`.
+pub fn received_type(bytes: &[u8]) -> &'static str {
+    let found = infer::get(bytes).map(|kind| kind.mime_type());
+    RECEIVED_TYPES
+        .into_iter()
+        .find(|t| Some(*t) == found)
+        .unwrap_or("application/octet-stream")
+}
+
 /// Why a file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidMedia {

@@ -22,6 +22,7 @@ pub mod media;
 pub mod metrics;
 pub mod monitor;
 pub mod pages;
+pub mod retention;
 pub mod rollup;
 pub mod security;
 pub mod silence;
@@ -216,6 +217,7 @@ impl Application {
             tokio::spawn(alerts::run(state.clone(), jobs_stopped.clone())),
             tokio::spawn(digest::run(state.clone(), jobs_stopped.clone())),
             tokio::spawn(rollup::run(state.clone(), jobs_stopped.clone())),
+            tokio::spawn(retention::run(state.clone(), jobs_stopped.clone())),
             tokio::spawn(silence::run(state.clone(), jobs_stopped.clone())),
             tokio::spawn(mail::sender::run(state.clone(), jobs_stopped.clone())),
             tokio::spawn(webhooks::sender::run(state.clone(), jobs_stopped)),

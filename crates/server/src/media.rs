@@ -32,6 +32,8 @@ pub enum MediaError {
     OverQuota { would_use: u64, quota: u64 },
     #[error("the file's type is {found}, not the {claimed} its sender said")]
     WrongType { found: String, claimed: String },
+    #[error("the bytes are not those of the file's sha256")]
+    HashMismatch,
     #[error(transparent)]
     Store(#[from] flowhq_store::StoreError),
     #[error("storing the file: {0}")]
@@ -109,6 +111,41 @@ impl MediaFiles {
         })
     }
 
+    /// Stores a file a customer sent (uploaded by the tenant's worker):
+    /// any type, kept as what its content is (see
+    /// `media::received_type`); the bytes must be those of `sha256`.
+    pub async fn store_received(
+        &self,
+        store: &Store,
+        tenant: TenantId,
+        sha256: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), MediaError> {
+        if bytes.is_empty() {
+            return Err(media::InvalidMedia::Empty.into());
+        }
+        if bytes.len() > media::MAX_MEDIA_BYTES {
+            return Err(media::InvalidMedia::TooLarge { size: bytes.len() }.into());
+        }
+        if hex::encode(Sha256::digest(&bytes)) != sha256 {
+            return Err(MediaError::HashMismatch);
+        }
+        let file = MediaFile {
+            sha256: sha256.to_owned(),
+            mime: media::received_type(&bytes).to_owned(),
+            size: bytes.len() as u64,
+        };
+        store.record_media(tenant, &file, self.quota).await?;
+        let path = self.path(tenant, sha256);
+        if tokio::fs::metadata(&path).await.is_err() {
+            let dir = self.root.join(tenant.to_string());
+            tokio::task::spawn_blocking(move || write_once(&dir, &path, &bytes))
+                .await
+                .map_err(|e| std::io::Error::other(e.to_string()))??;
+        }
+        Ok(())
+    }
+
     /// Stores a file sent as base64 in a JSON body.
     pub async fn store_base64(
         &self,
@@ -144,6 +181,21 @@ impl MediaFiles {
             Ok(bytes) => Ok(Some((file, bytes))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes `tenant`'s file `sha256`: its row, then its bytes (a crash
+    /// between leaves bytes no row names, which nothing serves).
+    pub async fn remove(
+        &self,
+        store: &Store,
+        tenant: TenantId,
+        sha256: &str,
+    ) -> Result<(), MediaError> {
+        store.forget_media(tenant, sha256).await?;
+        match tokio::fs::remove_file(self.path(tenant, sha256)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
         }
     }
 

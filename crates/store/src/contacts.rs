@@ -257,7 +257,13 @@ impl Store {
             binds.push(cursor.at.into());
             binds.push(cursor.id.to_string().into());
         }
-        if let Some(search) = query.search.map(str::trim).filter(|s| !s.is_empty()) {
+        // Control characters match nothing (and PostgreSQL refuses a NUL).
+        let search: Option<String> = query
+            .search
+            .map(|s| s.chars().filter(|c| !c.is_control()).collect::<String>())
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        if let Some(search) = search.as_deref() {
             let n = binds.len() + 1;
             binds.push(like_pattern(search).into());
             let mut any = format!(

@@ -94,4 +94,73 @@ impl Store {
         .await?;
         Ok(u64::try_from(row.int("used")?).unwrap_or_default())
     }
+
+    /// How many days `tenant` keeps its conversations' files; `None`:
+    /// for good.
+    pub async fn media_retention(&self, tenant: TenantId) -> Result<Option<u32>> {
+        let row =
+            sqlx::query("SELECT media_retention_days FROM tenant_config WHERE tenant_id = $1")
+                .bind(tenant.to_string())
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or(crate::StoreError::NotFound("tenant"))?;
+        Ok(row
+            .int_opt("media_retention_days")?
+            .and_then(|d| u32::try_from(d).ok()))
+    }
+
+    pub async fn set_media_retention(&self, tenant: TenantId, days: Option<u32>) -> Result<()> {
+        let result =
+            sqlx::query("UPDATE tenant_config SET media_retention_days = $2 WHERE tenant_id = $1")
+                .bind(tenant.to_string())
+                .bind(days.map(i64::from))
+                .execute(self.pool())
+                .await?;
+        if result.rows_affected() == 0 {
+            return Err(crate::StoreError::NotFound("tenant"));
+        }
+        Ok(())
+    }
+
+    /// Up to `limit` files past their business's retention at `now`: the
+    /// conversations' files, never one the menu or a quick reply uses.
+    pub async fn expired_media(
+        &self,
+        now: chrono::DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(TenantId, String)>> {
+        let sql = format!(
+            "SELECT f.tenant_id, f.sha256 FROM media_file f \
+             JOIN tenant_config c ON c.tenant_id = f.tenant_id \
+             WHERE c.media_retention_days IS NOT NULL \
+               AND f.created_at < $1 - c.media_retention_days * 86400000 \
+               AND (c.menu_json IS NULL OR c.menu_json NOT LIKE '%' || f.sha256 || '%') \
+               AND NOT EXISTS (SELECT 1 FROM quick_reply q WHERE q.tenant_id = f.tenant_id \
+                   AND q.media_json LIKE '%' || f.sha256 || '%') {}",
+            crate::placeholders::limit(limit)
+        );
+        let rows: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(millis(now))
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter()
+            .map(|(tenant, sha)| {
+                let tenant = tenant.parse().map_err(|_| {
+                    crate::StoreError::Corrupt(format!("media_file.tenant_id {tenant}"))
+                })?;
+                Ok((tenant, sha))
+            })
+            .collect()
+    }
+
+    /// Forgets that `tenant` stored `sha256` (its bytes are the caller's to
+    /// delete); whether it had.
+    pub async fn forget_media(&self, tenant: TenantId, sha256: &str) -> Result<bool> {
+        let result = sqlx::query("DELETE FROM media_file WHERE tenant_id = $1 AND sha256 = $2")
+            .bind(tenant.to_string())
+            .bind(sha256)
+            .execute(self.pool())
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
 }

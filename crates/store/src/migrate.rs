@@ -22,7 +22,7 @@ macro_rules! migrations {
 }
 
 /// Version, file name (without `.sql`) and SQL of every migration.
-const MIGRATIONS: [(i64, &str, &str); 22] = migrations!(
+const MIGRATIONS: [(i64, &str, &str); 23] = migrations!(
     1 "0001_initial",
     2 "0002_web_sessions",
     3 "0003_workers",
@@ -45,6 +45,7 @@ const MIGRATIONS: [(i64, &str, &str); 22] = migrations!(
     20 "0020_menu_choices",
     21 "0021_inbox",
     22 "0022_quick_replies",
+    23 "0023_media_retention",
 );
 
 fn migrator() -> Migrator {

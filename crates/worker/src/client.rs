@@ -72,6 +72,25 @@ impl ControlPlane {
         self.post("/sim/send", send).await
     }
 
+    /// Hands the control plane a file a customer sent
+    /// (`PUT /api/worker/{tenant}/media/{sha256}`), for the inbox.
+    pub async fn upload_media(&self, sha256: &str, bytes: Vec<u8>) -> Result<()> {
+        let response = self
+            .http
+            .put(format!("{}/media/{sha256}", self.base))
+            .bearer_auth(&self.token)
+            .timeout(Duration::from_secs(60))
+            .body(bytes)
+            .send()
+            .await?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.text().await.unwrap_or_default();
+            return Err(WorkerError::Status { status, body });
+        }
+        Ok(())
+    }
+
     /// One of the tenant's files (`GET /api/worker/{tenant}/media/{sha256}`).
     pub async fn media(&self, sha256: &str) -> Result<Vec<u8>> {
         let response = self

@@ -1,5 +1,5 @@
-//! The worker's files: what customers sent (kept until the inbox fetches
-//! them) and what the bot sends (a menu item's PDF, fetched once from the
+//! The worker's files: what customers sent (kept until they are handed to
+//! the control plane with their message's log) and what the bot sends (a menu item's PDF, fetched once from the
 //! control plane). One folder, `<state dir>/media/<sha256>`; a file is
 //! written under a temporary name and renamed, so a crash never leaves half
 //! of one under its final name, and its name is its hash, checked on every
@@ -87,6 +87,23 @@ impl MediaCache {
             mime: attachment.mime.clone(),
             bytes: Arc::new(bytes),
         })
+    }
+
+    /// Hands a file a customer sent to the control plane (for the inbox)
+    /// and forgets it here. Missing here means handed over already (a log
+    /// shipped again).
+    pub async fn hand_over_received(&self, attachment: &Attachment) -> Result<()> {
+        let path = self.dir.join(&attachment.sha256);
+        let bytes = match tokio::fs::read(&path).await {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        self.control_plane
+            .upload_media(&attachment.sha256, bytes)
+            .await?;
+        let _ = std::fs::remove_file(&path);
+        Ok(())
     }
 
     fn write(&self, sha256: &str, bytes: &[u8]) -> Result<()> {

@@ -112,6 +112,47 @@ async fn the_owner_answers_from_the_inbox_and_the_bot_steps_aside(mut env: Env) 
     })
     .await;
 
+    // The customer sends a photo: the inbox shows it (the worker hands the
+    // file over with the message's log).
+    use base64::Engine as _;
+    let png =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+    let r = env
+        .client
+        .post(format!("{}/api/sim/tenants/{id}/inbound", sim.url))
+        .json(&json!({"from": CUSTOMER, "text": "this one", "media": {
+            "mime": "image/png", "file_name": "cake.png",
+            "data_base64": base64::engine::general_purpose::STANDARD.encode(&png)}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let photo = eventually("the photo logged", Duration::from_secs(5), || async {
+        let page: Value = owner
+            .get(portal(&messages))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        page["items"]
+            .as_array()?
+            .iter()
+            .find(|m| m["media"]["file_name"] == "cake.png")
+            .cloned()
+    })
+    .await;
+    let sha = photo["media"]["sha256"].as_str().unwrap();
+    let file = owner
+        .get(portal(&format!("/media/{sha}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200, "the photo is the inbox's to show");
+    assert_eq!(file.headers()["content-type"], "image/png");
+    assert_eq!(file.bytes().await.unwrap().to_vec(), png);
+
     // The owner answers: the phone has it within a second of the 202.
     let response = owner
         .post(portal(&messages))

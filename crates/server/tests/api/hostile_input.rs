@@ -542,7 +542,16 @@ async fn check(
         .unwrap_or_else(|e| panic!("{what}: {e}"));
     let status = response.status();
     assert!(!status.is_server_error(), "{what}: {status}");
-    let text = response.text().await.unwrap_or_default();
+    // An event stream never ends: its opening is the answer.
+    let streams = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/event-stream"));
+    let text = if streams {
+        String::new()
+    } else {
+        response.text().await.unwrap_or_default()
+    };
     let after = fingerprint(app).await;
     if status.is_client_error() {
         let error: Value = serde_json::from_str(&text)

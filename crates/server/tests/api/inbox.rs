@@ -19,6 +19,7 @@ flowhq_store::backend_tests!(run:
     the_owner_answers_a_customer_who_asked_for_a_person,
     conversations_are_found_by_name_number_or_words,
     a_quick_reply_sends_its_text_and_file,
+    conversation_files_are_deleted_after_the_retention,
 );
 
 const BUSINESS: &str = "+5511987654321";
@@ -574,5 +575,112 @@ async fn a_quick_reply_sends_its_text_and_file(app: TestApp) {
     let gone = owner.delete(app.url(&format!("{path}/{id}"))).sent().await;
     assert_eq!(gone.status(), 204);
     assert_eq!(get(&app, &owner, path).await, json!([]));
+    app.stop().await;
+}
+
+async fn conversation_files_are_deleted_after_the_retention(app: TestApp) {
+    use base64::Engine as _;
+    let owner = browser();
+    let signed = app.sign_up(&owner, "ana@example.com").await;
+    let tenant: flowhq_domain::TenantId = signed["tenant"]["id"].as_str().unwrap().parse().unwrap();
+    let path = "/api/portal/tenant/current/media-retention";
+    assert_eq!(
+        get(&app, &owner, path).await,
+        json!({"days": null}),
+        "kept by default"
+    );
+    let refused = owner
+        .put(app.url(path))
+        .json(&json!({"days": 0}))
+        .sent()
+        .await;
+    expect_invalid(refused, "days").await;
+    let refused = owner
+        .put(app.url(path))
+        .json(&json!({"days": 4000}))
+        .sent()
+        .await;
+    expect_invalid(refused, "days").await;
+    assert_eq!(
+        get(&app, &owner, path).await,
+        json!({"days": null}),
+        "nothing changed"
+    );
+
+    // A photo a customer sent, and a quick reply's PDF: both 40 days old.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let sha = hex::encode(Sha256::digest(&png));
+    app.state
+        .media
+        .store_received(&app.store, tenant, &sha, png)
+        .await
+        .unwrap();
+    let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+    let created: Value = owner
+        .post(app.url("/api/portal/tenant/current/quick-replies"))
+        .json(&json!({"shortcut": "menu", "text": "Our menu", "media": {
+            "file_name": "menu.pdf", "mime": "application/pdf",
+            "data_base64": base64::engine::general_purpose::STANDARD.encode(&pdf)}}))
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pdf_sha = created["media"]["sha256"].as_str().unwrap().to_owned();
+    let old = (Utc::now() - chrono::Duration::days(40)).timestamp_millis();
+    sqlx::query("UPDATE media_file SET created_at = $1 WHERE tenant_id = $2")
+        .bind(old)
+        .bind(tenant.to_string())
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let media = |sha: String| {
+        let owner = &owner;
+        let app = &app;
+        async move {
+            owner
+                .get(app.url(&format!("/api/portal/tenant/current/media/{sha}")))
+                .sent()
+                .await
+                .status()
+        }
+    };
+
+    // Kept for good: nothing goes.
+    assert_eq!(
+        flowhq_server::retention::sweep(&app.state).await.unwrap(),
+        0
+    );
+    // 60 days: still young enough.
+    let saved = owner
+        .put(app.url(path))
+        .json(&json!({"days": 60}))
+        .sent()
+        .await;
+    assert_eq!(saved.status(), 200);
+    assert_eq!(
+        flowhq_server::retention::sweep(&app.state).await.unwrap(),
+        0
+    );
+    // 30 days: the photo goes, the quick reply's PDF stays.
+    owner
+        .put(app.url(path))
+        .json(&json!({"days": 30}))
+        .sent()
+        .await;
+    assert_eq!(get(&app, &owner, path).await, json!({"days": 30}));
+    assert_eq!(
+        flowhq_server::retention::sweep(&app.state).await.unwrap(),
+        1
+    );
+    assert_eq!(media(sha.clone()).await, 404, "the photo is gone");
+    assert_eq!(media(pdf_sha).await, 200, "the quick reply's file stays");
+    assert!(
+        !app.data_dir
+            .join("media")
+            .join(tenant.to_string())
+            .join(&sha)
+            .exists()
+    );
     app.stop().await;
 }

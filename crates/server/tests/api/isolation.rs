@@ -151,6 +151,8 @@ const PORTAL_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/portal/tenant/current/events"),
     ("GET", "/api/portal/tenant/current/contacts/export"),
     ("GET", "/api/portal/tenant/current/quick-replies"),
+    ("GET", "/api/portal/tenant/current/media-retention"),
+    ("PUT", "/api/portal/tenant/current/media-retention"),
     ("POST", "/api/portal/tenant/current/quick-replies"),
     (
         "DELETE",

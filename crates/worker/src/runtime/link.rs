@@ -333,6 +333,17 @@ impl Connection<'_> {
             return Ok(());
         }
         let (seqs, messages): (Vec<i64>, Vec<_>) = batch.into_iter().unzip();
+        // The files customers sent go first, so that the inbox can show
+        // them as soon as their messages are logged. One the control plane
+        // refuses (over the quota) is not worth holding the logs back for.
+        for message in &messages {
+            if message.direction == flowhq_domain::Direction::Inbound
+                && let Some(file) = &message.media
+                && let Err(e) = self.shared.media.hand_over_received(file).await
+            {
+                tracing::warn!(sha256 = %file.sha256, error = %e, "handing over a received file");
+            }
+        }
         let id = self.id();
         self.shipping = Some((id, seqs));
         self.up(&Up::Messages { id, messages }).await

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod portal;
 pub mod quick_replies;
+pub mod retention;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -395,6 +396,9 @@ fn check_answer(answer: Answer) -> AppResult<AnswerParts> {
             "text",
             format!("text must be at most {MAX_TEXT_CHARS} characters"),
         ));
+    }
+    if flowhq_domain::inbox::has_control_characters(&text) {
+        errors.push(("text", "text must not contain control characters".into()));
     }
     if let Some((_, _, bytes)) = &answer.file
         && bytes.len() > MAX_MEDIA_BYTES

@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export_contacts))
         .routes(routes!(events))
         .merge(super::quick_replies::router())
+        .merge(super::retention::router())
 }
 
 #[utoipa::path(

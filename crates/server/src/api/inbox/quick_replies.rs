@@ -73,6 +73,9 @@ pub async fn save(
             format!("text must be at most {MAX_TEXT_CHARS} characters"),
         ));
     }
+    if inbox::has_control_characters(text) {
+        errors.push(("text", "text must not contain control characters".into()));
+    }
     if let Some((field, _)) = errors.first() {
         let message = errors
             .iter()

@@ -2,7 +2,7 @@
 //! (`/link`, see [`crate::link`]) carries everything between a worker and
 //! the control plane; the simulated network's endpoints
 //! (`/{tenant}/sim/*`) stand in for WhatsApp; `/{tenant}/media/{sha256}`
-//! hands out the tenant's files to send. A worker authenticates with
+//! hands out the tenant's files to send and takes the files customers sent. A worker authenticates with
 //! `Authorization: Bearer <its token>`, which acts only for its own tenant.
 
 mod auth;
@@ -20,7 +20,14 @@ use crate::state::AppState;
 pub fn router(hosts_sim: bool) -> Router<AppState> {
     let router = Router::new()
         .route("/link", get(crate::link::socket::link))
-        .route("/{tenant}/media/{sha256}", get(media::file));
+        .route(
+            "/{tenant}/media/{sha256}",
+            get(media::file)
+                .put(media::upload)
+                .layer(DefaultBodyLimit::max(
+                    flowhq_domain::media::MAX_MEDIA_BYTES + 1024,
+                )),
+        );
     if hosts_sim {
         router.route("/{tenant}/sim/poll", post(sim::poll)).route(
             "/{tenant}/sim/send",

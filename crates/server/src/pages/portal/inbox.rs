@@ -29,6 +29,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inbox", get(list))
+        .route("/inbox/retention", post(retention))
         .route("/inbox/{id}", get(show))
         .route(
             "/inbox/{id}/answer",
@@ -91,6 +92,10 @@ struct ListPage {
     rows: Vec<Row>,
     older_url: Option<String>,
     newest_url: Option<String>,
+    /// The media retention form: days (empty: keep), its refusal.
+    retention_days: String,
+    retention_error: Option<String>,
+    notice: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -98,6 +103,7 @@ struct ListQuery {
     filter: Option<String>,
     q: Option<String>,
     cursor: Option<String>,
+    notice: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
@@ -106,6 +112,15 @@ async fn list(
     page: OwnerPage,
     Query(query): Query<ListQuery>,
 ) -> PageResult {
+    let view = list_view(&state, &page, query).await?;
+    Ok(render(StatusCode::OK, &view))
+}
+
+async fn list_view(
+    state: &AppState,
+    page: &OwnerPage,
+    query: ListQuery,
+) -> Result<ListPage, PageError> {
     let tenant = page.owner.tenant_id;
     let filter = query
         .filter
@@ -120,9 +135,10 @@ async fn list(
         limit: PAGE_SIZE,
         cursor,
     };
-    let (config, conversations) = tokio::try_join!(
+    let (config, conversations, retention) = tokio::try_join!(
         state.store.tenant_config(tenant),
         state.store.conversations(tenant, &search),
+        state.store.media_retention(tenant),
     )?;
     let tz = config.hours.timezone;
     let tr = crate::i18n::current();
@@ -159,8 +175,53 @@ async fn list(
             .map(|c| with(filter, Some(c))),
         newest_url: cursor.map(|_| with(filter, None)),
         q,
+        retention_days: retention.map(|d| d.to_string()).unwrap_or_default(),
+        retention_error: None,
+        notice: (query.notice.as_deref() == Some("retention"))
+            .then(|| tr.t("app-inbox-retention-saved")),
     };
-    Ok(render(StatusCode::OK, &view))
+    Ok(view)
+}
+
+#[derive(Debug, Deserialize)]
+struct RetentionForm {
+    #[serde(default)]
+    days: String,
+}
+
+/// The media retention form on the inbox: a number of days, or empty to
+/// keep files.
+#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+async fn retention(
+    State(state): State<AppState>,
+    page: OwnerPage,
+    CsrfForm(form): CsrfForm<RetentionForm>,
+) -> Result<Response, PageError> {
+    let raw = form.days.trim();
+    let days = if raw.is_empty() {
+        Ok(None)
+    } else {
+        raw.parse::<u32>().map(Some).map_err(|_| ())
+    };
+    let saved = match days {
+        Ok(days) => crate::api::inbox::retention::set(&state, page.owner.tenant_id, days)
+            .await
+            .map_err(|_| ()),
+        Err(()) => Err(()),
+    };
+    if saved.is_ok() {
+        return Ok(Redirect::to("/app/inbox?notice=retention").into_response());
+    }
+    // Shown on the inbox as it was, the refused value in its field.
+    let tr = crate::i18n::current();
+    let mut view = list_view(&state, &page, ListQuery::default()).await?;
+    view.retention_days = form.days;
+    view.retention_error = Some(tr.t1(
+        "app-inbox-retention-invalid",
+        "max",
+        crate::api::inbox::retention::MAX_DAYS,
+    ));
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &view))
 }
 
 /// A message as a chat bubble.
