@@ -276,6 +276,16 @@ pub struct LoggedMessage {
     pub created_at: DateTime<Utc>,
 }
 
+impl LoggedMessage {
+    /// The customer of the message: who wrote it, or whom it went to.
+    pub fn contact(&self) -> &str {
+        match self.direction {
+            Direction::Inbound => &self.from_number,
+            Direction::Outbound => &self.to_number,
+        }
+    }
+}
+
 /// `POST /api/worker/{tenant}/sim/poll`: the simulated network's long poll.
 /// The worker says what it knows; the answer comes when something differs
 /// or a message waits, or after `wait_ms`.

@@ -88,6 +88,18 @@ impl AppError {
         }
     }
 
+    /// A 422 for every refused field at once: named after the first, its
+    /// message each refusal's in turn. `None` when nothing was refused.
+    pub fn invalid_all<F: AsRef<str>, M: AsRef<str>>(refused: &[(F, M)]) -> Option<Self> {
+        let (field, _) = refused.first()?;
+        let message = refused
+            .iter()
+            .map(|(_, m)| m.as_ref())
+            .collect::<Vec<_>>()
+            .join("; ");
+        Some(AppError::invalid(field.as_ref(), message))
+    }
+
     pub fn conflict(message: impl Into<String>) -> Self {
         AppError::Conflict {
             code: "conflict",

@@ -94,15 +94,7 @@ impl MediaFiles {
             mime: mime.to_owned(),
             size,
         };
-        // Quota first: a refused file is never written.
-        store.record_media(tenant, &file, self.quota).await?;
-        let path = self.path(tenant, &sha256);
-        if tokio::fs::metadata(&path).await.is_err() {
-            let dir = self.root.join(tenant.to_string());
-            tokio::task::spawn_blocking(move || write_once(&dir, &path, &bytes))
-                .await
-                .map_err(|e| std::io::Error::other(e.to_string()))??;
-        }
+        self.keep(store, tenant, &file, bytes).await?;
         Ok(Attachment {
             file_name: media::clean_file_name(file_name, mime),
             mime: mime.to_owned(),
@@ -135,8 +127,21 @@ impl MediaFiles {
             mime: media::received_type(&bytes).to_owned(),
             size: bytes.len() as u64,
         };
-        store.record_media(tenant, &file, self.quota).await?;
-        let path = self.path(tenant, sha256);
+        self.keep(store, tenant, &file, bytes).await
+    }
+
+    /// Records `file` against the tenant's quota, then writes its bytes
+    /// (once: a file already there is the same file). Quota first: a
+    /// refused file is never written.
+    async fn keep(
+        &self,
+        store: &Store,
+        tenant: TenantId,
+        file: &MediaFile,
+        bytes: Vec<u8>,
+    ) -> Result<(), MediaError> {
+        store.record_media(tenant, file, self.quota).await?;
+        let path = self.path(tenant, &file.sha256);
         if tokio::fs::metadata(&path).await.is_err() {
             let dir = self.root.join(tenant.to_string());
             tokio::task::spawn_blocking(move || write_once(&dir, &path, &bytes))

@@ -73,7 +73,7 @@ pub(crate) fn log_statements(
     let mut peers: Vec<(&str, Vec<usize>)> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, message) in messages.iter().enumerate() {
-        let peer = peer(message);
+        let peer = message.contact();
         let slot = *index.entry(peer).or_insert_with(|| {
             peers.push((peer, Vec::new()));
             peers.len() - 1
@@ -104,14 +104,6 @@ pub(crate) fn log_statements(
             }),
     );
     statements
-}
-
-/// The contact of a logged message: who wrote it, or whom it went to.
-fn peer(message: &LoggedMessage) -> &str {
-    match message.direction {
-        Direction::Inbound => &message.from_number,
-        Direction::Outbound => &message.to_number,
-    }
 }
 
 /// One contact's row from this batch's messages `at` (indexes into

@@ -97,15 +97,31 @@ impl Store {
 
     /// The sends `tenant`'s worker has not acknowledged, oldest first.
     pub async fn waiting_sends(&self, tenant: TenantId, limit: u32) -> Result<Vec<QueuedSend>> {
+        self.waiting(tenant, None, limit).await
+    }
+
+    /// [`Store::waiting_sends`], of those to `to` only when given.
+    async fn waiting(
+        &self,
+        tenant: TenantId,
+        to: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<QueuedSend>> {
         let sql = format!(
             "SELECT id, to_number, message_text, media_json, sent_by, created_at FROM worker_send \
-             WHERE tenant_id = $1 AND handed_at IS NULL ORDER BY created_at, id {}",
+             WHERE tenant_id = $1 AND handed_at IS NULL {} ORDER BY created_at, id {}",
+            if to.is_some() {
+                "AND to_number = $2"
+            } else {
+                ""
+            },
             crate::placeholders::limit(limit)
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(tenant.to_string())
-            .fetch_all(self.pool())
-            .await?;
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.to_string());
+        if let Some(to) = to {
+            query = query.bind(to.to_owned());
+        }
+        let rows = query.fetch_all(self.pool()).await?;
         rows.iter()
             .map(|row| {
                 Ok(QueuedSend {
@@ -125,12 +141,7 @@ impl Store {
 
     /// `tenant`'s sends to `to` its worker does not have yet, oldest first.
     pub async fn waiting_sends_to(&self, tenant: TenantId, to: &str) -> Result<Vec<QueuedSend>> {
-        Ok(self
-            .waiting_sends(tenant, WELCOME_SENDS)
-            .await?
-            .into_iter()
-            .filter(|send| send.to == to)
-            .collect())
+        self.waiting(tenant, Some(to), WELCOME_SENDS).await
     }
 
     /// Forgets sends handed over before `before`; those still waiting stay.

@@ -53,15 +53,12 @@ async fn writes(env: &Env, sim: &SimProcess, id: TenantId, text: &str) -> String
     body["wa_message_id"].as_str().unwrap().to_owned()
 }
 
-async fn the_owner_answers_from_the_inbox_and_the_bot_steps_aside(mut env: Env) {
-    let sim = start_sim(&env.data_dir.with_file_name("sim"));
-    let mut settings = settings(&env.db_url, env.data_dir.clone(), 0);
-    settings.sim_url = Some(sim.url.clone());
-    let (server, port) = start_with(settings).await;
-    env.port = port;
-    // An owner signs up; the business is approved and linked.
+/// An owner who signed up, in a client with their session (no idle
+/// connections kept: each stream or request has its own).
+async fn owner_signed_up(env: &Env) -> (reqwest::Client, Value) {
     let owner = reqwest::Client::builder()
         .cookie_store(true)
+        .pool_max_idle_per_host(0)
         .build()
         .unwrap();
     let signed: Value = owner
@@ -76,6 +73,17 @@ async fn the_owner_answers_from_the_inbox_and_the_bot_steps_aside(mut env: Env) 
         .json()
         .await
         .unwrap();
+    (owner, signed)
+}
+
+async fn the_owner_answers_from_the_inbox_and_the_bot_steps_aside(mut env: Env) {
+    let sim = start_sim(&env.data_dir.with_file_name("sim"));
+    let mut settings = settings(&env.db_url, env.data_dir.clone(), 0);
+    settings.sim_url = Some(sim.url.clone());
+    let (server, port) = start_with(settings).await;
+    env.port = port;
+    // An owner signs up; the business is approved and linked.
+    let (owner, signed) = owner_signed_up(&env).await;
     let id: TenantId = signed["tenant"]["id"].as_str().unwrap().parse().unwrap();
     let user_id = signed["user"]["id"].as_str().unwrap().to_owned();
     for event in [Event::SetupRequestSubmitted, Event::SetupRequestApproved] {
@@ -354,23 +362,7 @@ async fn a_thousand_open_inbox_streams_cost_little(mut env: Env) {
     })
     .await;
     let pid = u64::from(serve.child.id().unwrap());
-    let owner = reqwest::Client::builder()
-        .cookie_store(true)
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
-    let signed: Value = owner
-        .post(env.url("/api/portal/signup"))
-        .json(&json!({
-            "name": "Ana Souza", "email": "ana@example.com", "password": "tulip-harbour-42",
-            "phone": "+34910000001", "business_name": "Casa Pepe",
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (owner, signed) = owner_signed_up(&env).await;
     let id: TenantId = signed["tenant"]["id"].as_str().unwrap().parse().unwrap();
     // Warm: the first stream and a few requests.
     for _ in 0..20 {

@@ -23,7 +23,7 @@ use flowhq_domain::entities::MessageLog;
 use flowhq_domain::inbox::{Contact, ContactPatch, Conversation, ConversationFilter};
 use flowhq_domain::media::MAX_MEDIA_BYTES;
 use flowhq_domain::protocol::LoggedMessage;
-use flowhq_domain::{ContactId, Direction, QuickReplyId, TenantId, UserId};
+use flowhq_domain::{ContactId, QuickReplyId, TenantId, UserId};
 use flowhq_store::Page;
 use flowhq_store::contacts::{ConversationCursor, ConversationQuery};
 use flowhq_store::sends::QueuedSend;
@@ -405,20 +405,13 @@ fn check_answer(answer: Answer) -> AppResult<AnswerParts> {
     {
         errors.push(("file", "file must be at most 16 MiB".into()));
     }
-    match errors.first() {
+    match AppError::invalid_all(&errors) {
         None => Ok(AnswerParts {
             text,
             file: answer.file,
             quick_reply,
         }),
-        Some((field, _)) => Err(AppError::invalid(
-            *field,
-            errors
-                .iter()
-                .map(|(_, m)| m.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )),
+        Some(refused) => Err(refused),
     }
 }
 
@@ -540,13 +533,11 @@ pub async fn patch_contact(
     }
     .checked()
     .map_err(|refused| {
-        let field = refused[0].field.clone();
-        let message = refused
+        let refused: Vec<(&str, &str)> = refused
             .iter()
-            .map(|r| r.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; ");
-        AppError::invalid(field, message)
+            .map(|r| (r.field.as_str(), r.message.as_str()))
+            .collect();
+        AppError::invalid_all(&refused).expect("a refusal names a field")
     })?;
     let conversation = state
         .store
@@ -579,13 +570,7 @@ async fn publish_conversation(state: &AppState, tenant: TenantId, contact: Conta
 /// Tells `tenant`'s streams about messages just logged: each message, and
 /// the conversations they changed.
 pub async fn publish_logged(state: AppState, tenant: TenantId, messages: Vec<LoggedMessage>) {
-    let mut peers: Vec<&str> = messages
-        .iter()
-        .map(|m| match m.direction {
-            Direction::Inbound => m.from_number.as_str(),
-            Direction::Outbound => m.to_number.as_str(),
-        })
-        .collect();
+    let mut peers: Vec<&str> = messages.iter().map(LoggedMessage::contact).collect();
     peers.sort_unstable();
     peers.dedup();
     let conversations = match state.store.conversations_of(tenant, &peers).await {
@@ -602,12 +587,8 @@ pub async fn publish_logged(state: AppState, tenant: TenantId, messages: Vec<Log
     let events = messages
         .iter()
         .filter_map(|m| {
-            let peer = match m.direction {
-                Direction::Inbound => &m.from_number,
-                Direction::Outbound => &m.to_number,
-            };
             Some(InboxEvent::Message(MessageEvent {
-                contact_id: *ids.get(peer.as_str())?,
+                contact_id: *ids.get(m.contact())?,
                 direction: m.direction,
                 text: m.message_text.clone(),
                 file_name: m.media.as_ref().map(|f| f.file_name.clone()),

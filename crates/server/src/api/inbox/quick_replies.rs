@@ -76,13 +76,8 @@ pub async fn save(
     if inbox::has_control_characters(text) {
         errors.push(("text", "text must not contain control characters".into()));
     }
-    if let Some((field, _)) = errors.first() {
-        let message = errors
-            .iter()
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(AppError::invalid(*field, message));
+    if let Some(refused) = AppError::invalid_all(&errors) {
+        return Err(refused);
     }
     let media = match file {
         None => None,

@@ -147,22 +147,16 @@ fn check(body: SendBody) -> AppResult<Checked> {
             ));
         }
     }
-    match (to, errors.first()) {
-        (Some(to), None) => Ok(Checked {
-            to,
-            text: text.to_owned(),
-            media: body.media,
-        }),
-        (_, first) => {
-            let field = first.map_or("to", |(f, _)| *f);
-            let message = errors
-                .iter()
-                .map(|(_, m)| m.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            Err(AppError::invalid(field, message))
-        }
+    if let Some(refused) = AppError::invalid_all(&errors) {
+        return Err(refused);
     }
+    // `to` refused pushed its own error above.
+    let to = to.ok_or_else(|| AppError::invalid("to", "to is not a phone number"))?;
+    Ok(Checked {
+        to,
+        text: text.to_owned(),
+        media: body.media,
+    })
 }
 
 fn idempotency_key(headers: &HeaderMap) -> AppResult<Option<String>> {
