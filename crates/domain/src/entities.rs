@@ -98,7 +98,10 @@ pub struct MessageLog {
     pub sent_by: Option<UserId>,
     /// Outbound: how far it got (`SENT`, then `DELIVERED` and `READ` where
     /// the channel reports them).
-    pub status: Option<DeliveryStatus>,
+    pub delivery: Option<DeliveryStatus>,
+    /// The contact the message is with (the customer's side of the chat);
+    /// `None` only for a log row whose contact is gone.
+    pub contact_id: Option<crate::ContactId>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -171,9 +171,12 @@ string_enum!(
 );
 
 string_enum!(
+    /// An operator of the platform; a business's owner; someone the owner
+    /// invited to answer in the inbox (not to change settings or keys).
     Role {
         Admin => "ADMIN",
         Owner => "OWNER",
+        Staff => "STAFF",
     }
 );
 

@@ -1,12 +1,12 @@
 //! Render time of the console and portal pages with 1,000 tenants and
-//! 1,000,000 messages over the last 30 days (the charts' longest window),
+//! 2,000,000 messages over the last 30 days (the charts' longest window),
 //! through the real HTTP stack, on SQLite and (with
 //! `FLOWHQ_TEST_POSTGRES_URL`) on PostgreSQL. The measured owner's business
-//! has 100,000 of those messages with 10,000 customers: its inbox lists
-//! 10,000 conversations.
+//! has half of those messages, 1,000,000, with 10,000 customers: its inbox
+//! lists 10,000 conversations over a million messages.
 //!
 //! `cargo bench -p flowhq-server --bench pages`
-//! (`FLOWHQ_BENCH_MESSAGES=100000` for a quicker run)
+//! (`FLOWHQ_BENCH_MESSAGES=200000` for a quicker run)
 //!
 //! Requests are sent one at a time from the same process over loopback, so
 //! each figure is the server's time plus a little client and socket time:
@@ -29,13 +29,13 @@ use flowhq_store::testing::TestDb;
 use serde_json::{Value, json};
 
 const TENANTS: usize = 1_000;
-/// Messages in all, unless `FLOWHQ_BENCH_MESSAGES` says otherwise.
-const MESSAGES: usize = 1_000_000;
+/// Messages in all, unless `FLOWHQ_BENCH_MESSAGES` says otherwise; the
+/// measured tenant has half.
+const MESSAGES: usize = 2_000_000;
 /// Messages are spread evenly over this many seconds back from now.
 const SPREAD_S: usize = 30 * 86_400;
-/// Messages of the one tenant whose pages are measured (the rest are
-/// spread over the others), and its customers (its conversations).
-const BIG_TENANT_MESSAGES: usize = 100_000;
+/// The customers (the conversations) of the one tenant whose pages are
+/// measured.
 const BIG_TENANT_CONTACTS: usize = 10_000;
 /// The other tenants' customers each.
 const CONTACTS: usize = 5_000;
@@ -187,13 +187,15 @@ async fn bench(backend: Backend) {
             .await
             .unwrap();
     }
-    for chunk in (0..BIG_TENANT_MESSAGES).step_by(1000) {
+    let big_messages = messages / 2;
+    for chunk in (0..big_messages).step_by(1000) {
+        let count = 1000.min(big_messages - chunk);
         store
-            .log_messages(big, &messages_for(big, 1000, chunk, BIG_TENANT_CONTACTS))
+            .log_messages(big, &messages_for(big, count, chunk, BIG_TENANT_CONTACTS))
             .await
             .unwrap();
     }
-    let per_other = (messages - BIG_TENANT_MESSAGES) / (TENANTS - 1);
+    let per_other = (messages - big_messages) / (TENANTS - 1);
     for (n, id) in ids.iter().skip(1).enumerate() {
         for chunk in (0..per_other).step_by(1000) {
             let count = 1000.min(per_other - chunk);
@@ -278,7 +280,7 @@ async fn bench(backend: Backend) {
             "/admin/tenants?status=PENDING".into(),
         ),
         (
-            "/admin/tenants/{id} (100k messages)",
+            "/admin/tenants/{id} (1M messages)",
             &admin,
             format!("/admin/tenants/{big}"),
         ),
@@ -292,7 +294,7 @@ async fn bench(backend: Backend) {
             &admin,
             "/admin/setup-requests".into(),
         ),
-        ("/app (live, 100k messages)", &owner, "/app".into()),
+        ("/app (live, 1M messages)", &owner, "/app".into()),
         (
             "/api/portal/…/conversations (10k)",
             &owner,

@@ -72,7 +72,7 @@ async fn tell(
         .alert_recipients(role, alert.tenant_id, alert.kind)
         .await?;
     let language = match role {
-        Role::Owner => store
+        Role::Owner | Role::Staff => store
             .tenant_config(alert.tenant_id)
             .await
             .map(|c| c.language)

@@ -203,6 +203,7 @@ impl Store {
     ) -> Result<Vec<User>> {
         let scope = match role {
             Role::Owner => "u.role = 'OWNER' AND u.tenant_id = $1",
+            Role::Staff => "u.role = 'STAFF' AND u.tenant_id = $1",
             Role::Admin => "u.role = 'ADMIN' AND $1 = $1",
         };
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -66,7 +66,10 @@ macro_rules! message_columns {
          m.message_text AS m_message_text, m.wa_message_id AS m_wa_message_id, \
          m.bot_decision AS m_bot_decision, m.reply_to AS m_reply_to, \
          m.media_json AS m_media_json, m.sent_by AS m_sent_by, m.status AS m_status, \
-         m.created_at AS m_created_at"
+         m.created_at AS m_created_at, \
+         (SELECT c.id FROM contact c WHERE c.tenant_id = m.tenant_id AND c.wa_id = \
+           CASE m.direction WHEN 'INBOUND' THEN m.from_number ELSE m.to_number END) \
+           AS m_contact_id"
     };
 }
 

@@ -250,7 +250,8 @@ fn from_row(row: &AnyRow) -> Result<MessageLog> {
             .transpose()
             .map_err(|e| crate::StoreError::Corrupt(format!("message_log.media_json: {e}")))?,
         sent_by: row.parsed_opt("m_sent_by")?,
-        status: row.parsed_opt("m_status")?,
+        delivery: row.parsed_opt("m_status")?,
+        contact_id: row.parsed_opt("m_contact_id")?,
         created_at: row.time("m_created_at")?,
     })
 }

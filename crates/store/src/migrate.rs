@@ -5,7 +5,9 @@
 //! The SQL files are embedded with `include_str!` rather than sqlx's
 //! `migrate!` macro, which would build sqlx's proc-macro stack (and every
 //! driver a second time) for what is a list of files. Both backends run the
-//! same files while their SQL is the same.
+//! same file while their SQL is the same; a migration SQLite can only do by
+//! rebuilding a table has a file per backend (`<name>.sqlite.sql`,
+//! `<name>.postgres.sql`).
 
 use std::borrow::Cow;
 
@@ -16,13 +18,39 @@ use sqlx::pool::PoolConnection;
 use crate::{Any, Backend, Result, Store, StoreError};
 
 macro_rules! migrations {
-    ($($version:literal $file:literal),+ $(,)?) => {
-        [$(($version, $file, include_str!(concat!("../migrations/", $file, ".sql")))),+]
+    ($($version:literal $file:literal $($split:ident)?),+ $(,)?) => {
+        [$(($version, $file, source!($file $($split)?))),+]
     };
 }
 
+macro_rules! source {
+    ($file:literal) => {
+        Source::Shared(include_str!(concat!("../migrations/", $file, ".sql")))
+    };
+    ($file:literal per_backend) => {
+        Source::PerBackend {
+            sqlite: include_str!(concat!("../migrations/", $file, ".sqlite.sql")),
+            postgres: include_str!(concat!("../migrations/", $file, ".postgres.sql")),
+        }
+    };
+}
+
+/// A migration's SQL.
+enum Source {
+    /// One file both backends run, each in a transaction.
+    Shared(&'static str),
+    /// A file per backend. SQLite's changes a column's constraints by
+    /// rebuilding the table, which needs foreign keys off, which SQLite
+    /// ignores inside a transaction: that file runs outside the migrator's
+    /// and opens its own.
+    PerBackend {
+        sqlite: &'static str,
+        postgres: &'static str,
+    },
+}
+
 /// Version, file name (without `.sql`) and SQL of every migration.
-const MIGRATIONS: [(i64, &str, &str); 23] = migrations!(
+const MIGRATIONS: [(i64, &str, Source); 24] = migrations!(
     1 "0001_initial",
     2 "0002_web_sessions",
     3 "0003_workers",
@@ -46,21 +74,28 @@ const MIGRATIONS: [(i64, &str, &str); 23] = migrations!(
     21 "0021_inbox",
     22 "0022_quick_replies",
     23 "0023_media_retention",
+    24 "0024_staff" per_backend,
 );
 
-fn migrator() -> Migrator {
+fn migrator(backend: Backend) -> Migrator {
     Migrator::with_migrations(
         MIGRATIONS
             .iter()
-            .map(|&(version, file, sql)| {
+            .map(|(version, file, source)| {
+                let (sql, no_tx) = match (source, backend) {
+                    (Source::Shared(sql), _) => (*sql, false),
+                    (Source::PerBackend { sqlite, .. }, Backend::Sqlite) => (*sqlite, true),
+                    (Source::PerBackend { postgres, .. }, Backend::Postgres) => (*postgres, false),
+                };
                 // What sqlx's own file source would call it: "0003_workers" → "workers".
+                let file: &str = file;
                 let description = file.split_once('_').map_or(file, |(_, d)| d);
                 Migration::new(
-                    version,
+                    *version,
                     Cow::Owned(description.replace('_', " ")),
                     MigrationType::Simple,
                     sql.into_sql_str(),
-                    false,
+                    no_tx,
                 )
             })
             .collect(),
@@ -68,7 +103,7 @@ fn migrator() -> Migrator {
 }
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
-    let migrator = migrator();
+    let migrator = migrator(store.backend);
     let mut conn = store.pool().acquire().await?;
     // The advisory lock (PostgreSQL; nothing on SQLite, whose write lock
     // serialises) covers the move from the old table too.

@@ -1,4 +1,5 @@
-//! People who log in: admins (no tenant) and owners (one tenant each).
+//! People who log in: admins (no tenant), owners (one per tenant) and the
+//! staff an owner invited (any number per tenant).
 
 use chrono::{DateTime, Utc};
 use flowhq_domain::entities::User;
@@ -85,20 +86,57 @@ impl Store {
     /// Every admin, oldest first, with when their invitation runs out if
     /// they were invited and have not accepted yet.
     pub async fn list_admins(&self) -> Result<Vec<(User, Option<DateTime<Utc>>)>> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            user_columns!(),
-            ", (SELECT MAX(k.expires_at) FROM user_token k WHERE k.user_id = u.id \
+        self.users_with_invitations("u.role = 'ADMIN' AND $2 = $2", "")
+            .await
+    }
+
+    /// The people of `tenant` (its owner first, then staff, oldest first),
+    /// with when an open invitation runs out.
+    pub async fn tenant_members(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<(User, Option<DateTime<Utc>>)>> {
+        self.users_with_invitations(
+            "u.role IN ('OWNER', 'STAFF') AND u.tenant_id = $2",
+            &tenant.to_string(),
+        )
+        .await
+    }
+
+    async fn users_with_invitations(
+        &self,
+        scope: &'static str,
+        tenant: &str,
+    ) -> Result<Vec<(User, Option<DateTime<Utc>>)>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {}, (SELECT MAX(k.expires_at) FROM user_token k WHERE k.user_id = u.id \
                AND k.purpose = 'INVITATION' AND k.used_at IS NULL AND k.expires_at > $1) \
                AS invited_until \
-             FROM app_user u WHERE u.role = 'ADMIN' ORDER BY u.created_at, u.id"
-        ))
+             FROM app_user u WHERE {scope} \
+             ORDER BY CASE u.role WHEN 'STAFF' THEN 1 ELSE 0 END, u.created_at, u.id",
+            user_columns!()
+        )))
         .bind(millis(Utc::now()))
+        .bind(tenant)
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|row| Ok((from_row(row)?, row.time_opt("invited_until")?)))
             .collect()
+    }
+
+    /// Deletes a staff member of `tenant` (their sessions and tokens go
+    /// with them; the replies they sent keep their id). False when `user`
+    /// is not staff of `tenant`: an owner or another business's person is
+    /// never removed here.
+    pub async fn remove_staff(&self, tenant: TenantId, user: UserId) -> Result<bool> {
+        let done =
+            sqlx::query("DELETE FROM app_user WHERE id = $1 AND tenant_id = $2 AND role = 'STAFF'")
+                .bind(user.to_string())
+                .bind(tenant.to_string())
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// The owners of `tenant`, oldest first.

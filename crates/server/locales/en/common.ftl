@@ -19,6 +19,7 @@ nav-settings = Settings
 nav-menu = Menu
 nav-preview = Try your bot
 nav-api-keys = API keys
+nav-staff = Staff
 log-out = Log out
 log-in = Log in
 language-switcher = Language

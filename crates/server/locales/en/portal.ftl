@@ -420,3 +420,16 @@ app-inbox-retention-hint = The photos and files of conversations are deleted thi
 app-inbox-retention-save = Save
 app-inbox-retention-saved = Saved: how long photos and files are kept.
 app-inbox-retention-invalid = Enter a number of days from 1 to { $max }, or leave it empty.
+
+# Staff (/app/staff)
+app-inbox-former-user = A former user
+app-staff-intro = The people who answer your customers from the inbox with you. Staff see the inbox and its contacts; settings, keys and staff stay yours.
+app-staff-col-role = Role
+app-staff-role-owner = Owner
+app-staff-role-staff = Staff
+app-staff-invite-title = Invite someone
+app-staff-invite-help = They get a mail with a link to choose their password; until then the account cannot log in. Each reply they send shows their name.
+app-staff-invited = Invitation sent to { $email }. The link works for 7 days.
+app-staff-remove = Remove
+app-staff-remove-one = Remove { $name }
+app-staff-removed = Removed: they can no longer log in. Their replies stay in the conversations.

@@ -16,6 +16,7 @@ nav-settings = Ajustes
 nav-menu = Menú
 nav-preview = Prueba tu bot
 nav-api-keys = Claves de API
+nav-staff = Equipo
 log-out = Cerrar sesión
 log-in = Iniciar sesión
 language-switcher = Idioma

@@ -420,3 +420,16 @@ app-inbox-retention-hint = Las fotos y archivos de las conversaciones se borran 
 app-inbox-retention-save = Guardar
 app-inbox-retention-saved = Guardado: cuánto tiempo se guardan fotos y archivos.
 app-inbox-retention-invalid = Escribe un número de días de 1 a { $max }, o déjalo vacío.
+
+# Staff (/app/staff)
+app-inbox-former-user = Un usuario anterior
+app-staff-intro = Las personas que responden a tus clientes desde la bandeja contigo. El equipo ve la bandeja y sus contactos; la configuración, las claves y el equipo siguen siendo tuyos.
+app-staff-col-role = Rol
+app-staff-role-owner = Dueño
+app-staff-role-staff = Equipo
+app-staff-invite-title = Invitar a alguien
+app-staff-invite-help = Recibe un correo con un enlace para elegir su contraseña; hasta entonces la cuenta no puede entrar. Cada respuesta que envíe muestra su nombre.
+app-staff-invited = Invitación enviada a { $email }. El enlace funciona durante 7 días.
+app-staff-remove = Quitar
+app-staff-remove-one = Quitar a { $name }
+app-staff-removed = Quitado: ya no puede entrar. Sus respuestas siguen en las conversaciones.

@@ -16,6 +16,7 @@ nav-settings = Ajustes
 nav-menu = Menu
 nav-preview = Teste seu bot
 nav-api-keys = Chaves de API
+nav-staff = Equipe
 log-out = Sair
 log-in = Entrar
 language-switcher = Idioma

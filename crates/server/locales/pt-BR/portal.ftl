@@ -420,3 +420,16 @@ app-inbox-retention-hint = As fotos e arquivos das conversas são apagados este 
 app-inbox-retention-save = Salvar
 app-inbox-retention-saved = Salvo: por quanto tempo fotos e arquivos são guardados.
 app-inbox-retention-invalid = Informe um número de dias de 1 a { $max }, ou deixe em branco.
+
+# Staff (/app/staff)
+app-inbox-former-user = Um usuário antigo
+app-staff-intro = As pessoas que respondem aos seus clientes pela caixa de entrada com você. A equipe vê a caixa de entrada e os contatos; configurações, chaves e equipe continuam sendo seus.
+app-staff-col-role = Papel
+app-staff-role-owner = Dono
+app-staff-role-staff = Equipe
+app-staff-invite-title = Convidar alguém
+app-staff-invite-help = A pessoa recebe um e-mail com um link para escolher a senha; até lá a conta não consegue entrar. Cada resposta enviada mostra o nome dela.
+app-staff-invited = Convite enviado para { $email }. O link funciona por 7 dias.
+app-staff-remove = Remover
+app-staff-remove-one = Remover { $name }
+app-staff-removed = Removido: não consegue mais entrar. As respostas continuam nas conversas.

@@ -14,5 +14,5 @@ pub mod session;
 
 pub use admin::{Actor, Admin};
 pub use api_key::ApiCaller;
-pub use owner::{INTERNAL_KEY_HEADER, Owner, USER_EMAIL_HEADER};
+pub use owner::{INTERNAL_KEY_HEADER, Member, Owner, USER_EMAIL_HEADER};
 pub use secret::Secret;

@@ -1,6 +1,10 @@
-//! The owner extractor for the portal: an owner's login session, or — only
-//! when `FLOWHQ_PORTAL_INTERNAL_KEY` is set — an external frontend's
+//! The portal's extractors: an owner's or staff member's login session, or
+//! — only when `FLOWHQ_PORTAL_INTERNAL_KEY` is set — an external frontend's
 //! trusted headers (`x-portal-internal-key`, `x-user-email`).
+//!
+//! [`Owner`] guards everything by default; [`Member`] (owner or staff)
+//! guards only what staff are invited for: the inbox, its contacts and
+//! files, and reading quick replies.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -28,7 +32,42 @@ impl Owner {
     }
 }
 
+/// Someone of the business: its owner or one of their staff, with the
+/// tenant. Replies record `user` as who sent them.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub user: User,
+    pub tenant_id: TenantId,
+}
+
+impl Member {
+    pub fn actor(&self) -> String {
+        let role = match self.user.role {
+            Role::Staff => "staff",
+            _ => "owner",
+        };
+        format!("{role}:{}", self.user.email)
+    }
+}
+
 impl FromRequestParts<AppState> for Owner {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Member { user, tenant_id } = Member::from_request_parts(parts, state).await?;
+        if user.role != Role::Owner {
+            return Err(AppError::Forbidden(
+                "settings, keys and staff are the owner's; staff use the inbox",
+            ));
+        }
+        Ok(Owner { user, tenant_id })
+    }
+}
+
+impl FromRequestParts<AppState> for Member {
     type Rejection = AppError;
 
     async fn from_request_parts(
@@ -64,10 +103,10 @@ impl FromRequestParts<AppState> for Owner {
                     .user
             }
         };
-        if user.role != Role::Owner {
+        if !matches!(user.role, Role::Owner | Role::Staff) {
             return Err(AppError::Forbidden("the portal is for business owners"));
         }
         let tenant_id = user.tenant_id.ok_or(AppError::NotFound("tenant"))?;
-        Ok(Owner { user, tenant_id })
+        Ok(Member { user, tenant_id })
     }
 }

@@ -133,6 +133,48 @@ pub fn password_reset(language: Language, name: &str, link: &str) -> Composed {
         .finish()
 }
 
+/// An owner's invitation to answer their business's customers from the
+/// inbox: choose a password, valid for a week.
+pub fn staff_invitation(
+    language: Language,
+    name: &str,
+    inviter: &str,
+    business: &str,
+    link: &str,
+) -> Composed {
+    let (subject, body, label, note) = match language {
+        Language::En => (
+            format!("{business} invites you to its Flow HQ inbox"),
+            format!(
+                "{inviter} invited you to answer {business}'s customers on WhatsApp from the Flow HQ inbox."
+            ),
+            "Choose your password",
+            "The link works once, for 7 days. If you do not know why you got this, ignore it.",
+        ),
+        Language::Es => (
+            format!("{business} te invita a su bandeja de Flow HQ"),
+            format!(
+                "{inviter} te invitó a responder a los clientes de {business} en WhatsApp desde la bandeja de Flow HQ."
+            ),
+            "Elegir tu contraseña",
+            "El enlace funciona una vez, durante 7 días. Si no sabes por qué lo recibiste, ignóralo.",
+        ),
+        Language::Pt => (
+            format!("{business} convida você para a caixa de entrada do Flow HQ"),
+            format!(
+                "{inviter} convidou você para responder aos clientes de {business} no WhatsApp pela caixa de entrada do Flow HQ."
+            ),
+            "Escolher sua senha",
+            "O link funciona uma vez, por 7 dias. Se não sabe por que recebeu isto, ignore.",
+        ),
+    };
+    Letter::new(language, subject, hello(language, name))
+        .paragraph(&body)
+        .action(label, link)
+        .note(note)
+        .finish()
+}
+
 /// An invitation to run Flow HQ as an operator: choose a password, valid
 /// for a week.
 pub fn invitation(language: Language, name: &str, inviter: &str, link: &str) -> Composed {

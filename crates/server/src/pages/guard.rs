@@ -8,7 +8,7 @@ use flowhq_domain::entities::User;
 use flowhq_domain::{Language, Role};
 use flowhq_store::web_sessions::WebSession;
 
-use crate::auth::{Actor, Admin, Owner, session};
+use crate::auth::{Actor, Admin, Member, Owner, session};
 use crate::error::AppError;
 use crate::i18n::{self, negotiate};
 use crate::pages::{Chrome, NavUser, PageError};
@@ -57,7 +57,7 @@ async fn language_of(
     if let Some(language) = user.language.or_else(|| negotiate::from_cookie(headers)) {
         return Ok(language);
     }
-    if let (Role::Owner, Some(tenant)) = (user.role, user.tenant_id) {
+    if let (Role::Owner | Role::Staff, Some(tenant)) = (user.role, user.tenant_id) {
         match state.store.tenant_language(tenant).await {
             Ok(language) => return Ok(language),
             Err(flowhq_store::StoreError::NotFound(_)) => {}
@@ -75,6 +75,7 @@ fn chrome_for(session: &WebSession, section: &'static str) -> Chrome {
             name: session.user.name.to_string(),
             email: session.user.email.to_string(),
             is_admin: session.user.role == Role::Admin,
+            is_staff: session.user.role == Role::Staff,
         }),
         csrf_token: session.csrf_token.clone(),
         section,
@@ -142,14 +143,70 @@ impl FromRequestParts<AppState> for OwnerPage {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let MemberPage { member, chrome } = MemberPage::from_request_parts(parts, state).await?;
+        if member.user.role != Role::Owner {
+            return Err(AppError::Forbidden(
+                "settings, keys and staff are the owner's; staff use the inbox",
+            )
+            .into());
+        }
+        Ok(OwnerPage {
+            chrome,
+            owner: Owner {
+                user: member.user,
+                tenant_id: member.tenant_id,
+            },
+        })
+    }
+}
+
+/// A page of the business's inbox, for its owner or staff.
+pub struct MemberPage {
+    pub member: Member,
+    pub chrome: Chrome,
+}
+
+impl MemberPage {
+    pub fn chrome(&self, section: &'static str) -> Chrome {
+        Chrome {
+            section,
+            ..self.chrome.clone()
+        }
+    }
+
+    /// Whether the owner-only parts of a shared page are shown.
+    pub fn is_owner(&self) -> bool {
+        self.member.user.role == Role::Owner
+    }
+}
+
+impl From<OwnerPage> for MemberPage {
+    fn from(page: OwnerPage) -> Self {
+        MemberPage {
+            member: Member {
+                user: page.owner.user,
+                tenant_id: page.owner.tenant_id,
+            },
+            chrome: page.chrome,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for MemberPage {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let session = logged_in(parts, state).await?;
-        if session.user.role != Role::Owner {
+        if !matches!(session.user.role, Role::Owner | Role::Staff) {
             return Err(AppError::Forbidden("the portal is for business owners").into());
         }
         let tenant_id = session.user.tenant_id.ok_or(AppError::NotFound("tenant"))?;
-        Ok(OwnerPage {
+        Ok(MemberPage {
             chrome: chrome_for(&session, ""),
-            owner: Owner {
+            member: Member {
                 user: session.user,
                 tenant_id,
             },
@@ -180,6 +237,7 @@ pub fn home_for(role: Role) -> &'static str {
     match role {
         Role::Admin => "/admin",
         Role::Owner => "/app",
+        Role::Staff => "/app/inbox",
     }
 }
 

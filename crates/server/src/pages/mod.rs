@@ -89,6 +89,8 @@ pub struct NavUser {
     pub name: String,
     pub email: String,
     pub is_admin: bool,
+    /// Staff see the inbox only.
+    pub is_staff: bool,
 }
 
 impl Chrome {

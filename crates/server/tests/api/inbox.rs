@@ -230,7 +230,9 @@ async fn the_owner_answers_a_customer_who_asked_for_a_person(app: TestApp) {
     assert_eq!(items.len(), 3, "{messages}");
     let mine = &items[0];
     assert_eq!(mine["direction"], "OUTBOUND");
-    assert_eq!(mine["status"], "SENT");
+    assert_eq!(mine["delivery"], "SENT");
+    assert_eq!(mine["contact_id"], contact.as_str());
+    assert_eq!(items[2]["contact_id"], contact.as_str(), "inbound too");
     assert_eq!(mine["sent_by_name"], "Ana Souza");
     assert!(mine["sent_by"].is_string());
     let conversation = get(

@@ -69,6 +69,7 @@ fn admin_routes(tenant: &str, request: &str) -> Vec<(Method, String)> {
         (Method::POST, t(&format!("/conversations/{ANY_ID}/resolve"))),
         (Method::PATCH, t(&format!("/contacts/{ANY_ID}"))),
         (Method::GET, t("/contacts/export")),
+        (Method::GET, t("/staff")),
         (
             Method::POST,
             t(&format!("/webhooks/{ANY_ID}/deliveries/replay")),
@@ -151,6 +152,12 @@ const PORTAL_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/portal/tenant/current/events"),
     ("GET", "/api/portal/tenant/current/contacts/export"),
     ("GET", "/api/portal/tenant/current/quick-replies"),
+    ("GET", "/api/portal/tenant/current/staff"),
+    ("POST", "/api/portal/tenant/current/staff"),
+    (
+        "DELETE",
+        "/api/portal/tenant/current/staff/0190a5f0-0000-7000-8000-000000000000",
+    ),
     ("GET", "/api/portal/tenant/current/media-retention"),
     ("PUT", "/api/portal/tenant/current/media-retention"),
     ("POST", "/api/portal/tenant/current/quick-replies"),

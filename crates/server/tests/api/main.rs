@@ -26,6 +26,7 @@ mod security;
 mod settings;
 mod silence;
 mod smtp_sink;
+mod staff;
 mod v1;
 mod webhook_sink;
 mod webhooks;

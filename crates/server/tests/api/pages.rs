@@ -24,6 +24,7 @@ flowhq_store::backend_tests!(run:
     owners_manage_webhooks_from_their_page,
     an_owner_makes_and_revokes_api_keys_and_an_operator_lifts_the_guard,
     the_tenant_page_shows_the_last_days_activity,
+    an_owner_invites_staff_who_see_the_inbox_only,
 );
 
 /// The owner's text `key` in Portuguese, the language of the businesses
@@ -50,7 +51,10 @@ async fn log_in(app: &TestApp, email: &str, password: &str) -> Client {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "login of {email}");
-    assert!(location == "/admin" || location == "/app", "{location}");
+    assert!(
+        matches!(location.as_str(), "/admin" | "/app" | "/app/inbox"),
+        "{location}"
+    );
     client
 }
 
@@ -1155,5 +1159,97 @@ async fn the_tenant_page_shows_the_last_days_activity(app: TestApp) {
         )),
         "{html}"
     );
+    app.stop().await;
+}
+
+async fn an_owner_invites_staff_who_see_the_inbox_only(app: TestApp) {
+    let owner = sign_up(&app, "ana@example.com").await;
+    let (status, html) = get(&app, &owner, "/app/staff").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("href=\"/app/staff\" aria-current=\"page\""));
+    let token = csrf_token(&html);
+    // Both fields wrong: both refusals at once, what was typed kept.
+    let (status, _, html) = post(
+        &app,
+        &owner,
+        "/app/staff",
+        &[("csrf_token", &token), ("name", ""), ("email", "bruno@")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"name-error\""), "{html}");
+    assert!(html.contains("id=\"email-error\""), "{html}");
+    assert!(html.contains("value=\"bruno@\""));
+    let (status, location, _) = post(
+        &app,
+        &owner,
+        "/app/staff",
+        &[
+            ("csrf_token", &token),
+            ("name", "Bruno Lima"),
+            ("email", "bruno@example.com"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.starts_with("/app/staff?invited="), "{location}");
+    let (_, html) = get(&app, &owner, &location).await;
+    assert!(html.contains("bruno@example.com"));
+    assert!(html.contains("/remove\""), "staff can be removed");
+
+    let mails = app.get_admin("/api/admin/mail").await;
+    let text = mails["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["to"] == "bruno@example.com")
+        .and_then(|m| m["text"].as_str())
+        .unwrap()
+        .to_owned();
+    let start = text.find("token=").unwrap() + "token=".len();
+    let accepted = reqwest::Client::new()
+        .post(app.url("/api/portal/invitation/accept"))
+        .json(&serde_json::json!({"token": &text[start..start + 64], "password": "lantern-orchard-63"}))
+        .sent()
+        .await;
+    assert_eq!(accepted.status(), 204);
+
+    // Bruno lands on the inbox, sees nothing else in the navigation, and
+    // the owner's pages answer 403.
+    let staff = log_in(&app, "bruno@example.com", "lantern-orchard-63").await;
+    let (status, html) = get(&app, &staff, "/app/inbox").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("href=\"/app/inbox\" aria-current=\"page\""));
+    for owners in ["/app/settings", "/app/api-keys", "/app/staff"] {
+        assert!(
+            !html.contains(&format!("href=\"{owners}\"")),
+            "{owners} linked"
+        );
+    }
+    assert!(
+        !html.contains("/app/inbox/retention"),
+        "retention is a setting"
+    );
+    for owners in [
+        "/app",
+        "/app/settings",
+        "/app/api-keys",
+        "/app/staff",
+        "/app/webhooks",
+    ] {
+        let (status, _) = get(&app, &staff, owners).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{owners}");
+    }
+
+    // Removed: the next page sends Bruno to the login.
+    let (_, html) = get(&app, &owner, "/app/staff").await;
+    let at = html.find("/remove\"").unwrap();
+    let id_start = html[..at].rfind("/app/staff/").unwrap() + "/app/staff/".len();
+    let remove = format!("/app/staff/{}/remove", &html[id_start..at]);
+    let (status, location, _) = post(&app, &owner, &remove, &[("csrf_token", &token)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/app/staff?removed=1");
+    let (status, _) = get(&app, &staff, "/app/inbox").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
     app.stop().await;
 }

@@ -106,24 +106,38 @@ async fn as_the_old_runner_left_it(url: &str) -> TenantId {
     .execute(&mut conn)
     .await
     .unwrap();
+    // Its owner, logged in: 0024 rebuilds `app_user` on SQLite, and the
+    // session (a row that cascades from it) must survive that.
+    sqlx::query(
+        "INSERT INTO app_user (id, tenant_id, name, email, role, password_hash, created_at, updated_at) \
+         VALUES ('0190a5f0-0000-7000-8000-0000000000aa', $1, 'Olga', 'olga@example.com', 'OWNER', 'x', 1, 1)",
+    )
+    .bind(id.to_string())
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO web_session (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) \
+         VALUES ('hash-of-olga', '0190a5f0-0000-7000-8000-0000000000aa', 'c', 1, 1, 9999999999999)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
     conn.close().await.unwrap();
     id
 }
 
-/// How many migrations the repository holds: all of them must be applied.
+/// How many migrations the repository holds (a migration with a file per
+/// backend counts once): all of them must be applied.
 fn migration_files() -> i64 {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
-    let files = std::fs::read_dir(dir)
+    let versions: std::collections::BTreeSet<String> = std::fs::read_dir(dir)
         .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "sql")
-        })
-        .count();
-    i64::try_from(files).unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".sql"))
+        .map(|name| name[..4].to_owned())
+        .collect();
+    i64::try_from(versions.len()).unwrap()
 }
 
 async fn upgrades_in_place(backend: Backend) {
@@ -158,6 +172,47 @@ async fn upgrades_in_place(backend: Backend) {
         // 0010 ran: the old tenant's config reads with an empty calendar.
         let config = store.tenant_config(id).await.unwrap();
         assert!(config.closures.is_empty(), "{start}: 0010 applied");
+        // 0024 ran: staff may share the tenant, and nothing cascaded.
+        let (sessions,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM web_session w JOIN app_user u ON u.id = w.user_id \
+             WHERE u.email = 'olga@example.com'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(sessions, 1, "{start}: the owner's session survived");
+        sqlx::query(
+            "INSERT INTO app_user (id, tenant_id, name, email, role, password_hash, created_at, updated_at) \
+             VALUES ($1, $2, 'Staff', $3, 'STAFF', 'x', 1, 1)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(id.to_string())
+        .bind(format!("staff-{start}@example.com"))
+        .execute(store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{start}: staff of the tenant: {e}"));
+        let second_owner = sqlx::query(
+            "INSERT INTO app_user (id, tenant_id, name, email, role, password_hash, created_at, updated_at) \
+             VALUES ($1, $2, 'Owner 2', $3, 'OWNER', 'x', 1, 1)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(id.to_string())
+        .bind(format!("owner-{start}@example.com"))
+        .execute(store.pool())
+        .await;
+        assert!(second_owner.is_err(), "{start}: one owner per tenant");
+        if backend == Backend::Sqlite {
+            let (on,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+            assert_eq!(on, 1, "{start}: foreign keys back on");
+            let broken = sqlx::query("PRAGMA foreign_key_check")
+                .fetch_optional(store.pool())
+                .await
+                .unwrap();
+            assert!(broken.is_none(), "{start}: no dangling reference");
+        }
         store.close().await;
     }
     db.cleanup().await;

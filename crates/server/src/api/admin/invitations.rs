@@ -8,9 +8,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{DateTime, Duration, Utc};
-use flowhq_domain::Role;
 use flowhq_domain::entities::User;
 use flowhq_domain::values::{Email, Name};
+use flowhq_domain::{Language, Role, TenantId};
 use flowhq_store::Page;
 use flowhq_store::tokens::TokenPurpose;
 use flowhq_store::users::NewUser;
@@ -23,7 +23,8 @@ use crate::api::openapi::responses::{AdminAuthErrors, BodyErrors, Conflict};
 use crate::auth::{Admin, Secret, password, password_policy, session};
 use crate::error::{AppError, AppResult, FieldContext};
 use crate::extract::Json;
-use crate::mail::{compose, new_mail};
+use crate::mail::compose::{self, Composed};
+use crate::mail::new_mail;
 use crate::state::AppState;
 
 /// How long an invitation link works.
@@ -52,6 +53,24 @@ pub struct Invited {
 /// Creates the invited operator and queues their link, in one transaction;
 /// `inviter` signs the mail.
 pub async fn invite_admin(state: &AppState, body: InviteBody, inviter: &str) -> AppResult<Invited> {
+    // Operators read the console in English.
+    invite_user(state, body, Role::Admin, None, |user, link| {
+        compose::invitation(Language::En, user.name.as_str(), inviter, link)
+    })
+    .await
+}
+
+/// Creates an account that cannot log in until its holder follows the
+/// mailed link and chooses a password, and queues the mail `letter` writes
+/// with that link, in one transaction. Operators invite operators; owners
+/// invite their staff (`api::portal::staff`).
+pub async fn invite_user(
+    state: &AppState,
+    body: InviteBody,
+    role: Role,
+    tenant_id: Option<TenantId>,
+    letter: impl FnOnce(&User, &str) -> Composed,
+) -> AppResult<Invited> {
     let name = Name::parse(&body.name).field("name")?;
     let email = Email::parse(&body.email).field("email")?;
     if state.store.user_by_email(&email).await?.is_some() {
@@ -67,11 +86,11 @@ pub async fn invite_admin(state: &AppState, body: InviteBody, inviter: &str) -> 
         .create_user_in(
             &mut tx,
             &NewUser {
-                tenant_id: None,
+                tenant_id,
                 name,
                 email,
                 phone: None,
-                role: Role::Admin,
+                role,
                 password_hash: unusable,
             },
         )
@@ -89,22 +108,16 @@ pub async fn invite_admin(state: &AppState, body: InviteBody, inviter: &str) -> 
     let link = state
         .mail
         .link(&format!("/accept-invitation?token={token}"));
-    // Operators read the console in English.
     let mail = new_mail(
         user.email.as_str(),
         "invitation",
-        compose::invitation(
-            flowhq_domain::Language::En,
-            user.name.as_str(),
-            inviter,
-            &link,
-        ),
+        letter(&user, &link),
         None,
     );
     state.store.enqueue_mail_in(&mut tx, &mail).await?;
     tx.commit().await.map_err(flowhq_store::StoreError::from)?;
     state.mail.wake();
-    tracing::info!(user_id = %user.id, "operator invited");
+    tracing::info!(user_id = %user.id, role = %role, "account invited");
     Ok(Invited { user, expires_at })
 }
 

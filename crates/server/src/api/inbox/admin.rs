@@ -1,4 +1,5 @@
-//! `/api/admin/tenants/{id}/conversations…` and `…/contacts/{contact_id}`:
+//! `/api/admin/tenants/{id}/conversations…`, `…/contacts/{contact_id}` and
+//! `…/staff`:
 //! the operator's twins of the owner's inbox (for support: reading a
 //! business's conversations and answering on its behalf).
 
@@ -34,6 +35,32 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(resolve))
         .routes(routes!(patch_contact))
         .routes(routes!(export_contacts))
+        .routes(routes!(staff))
+}
+
+/// Who answers for the business: its owner and staff, with open
+/// invitations (the owner's `GET …/tenant/current/staff`).
+#[utoipa::path(
+    get,
+    path = "/tenants/{id}/staff",
+    operation_id = "list_tenant_staff",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    responses(
+        (status = 200, description = "The owner, then staff, oldest first, in one page", body = Page<crate::api::admin::invitations::AdminAccount>),
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
+#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %id))]
+async fn staff(
+    State(state): State<AppState>,
+    _admin: Admin,
+    TenantPath(id): TenantPath,
+) -> AppResult<impl IntoResponse> {
+    state.store.tenant(id).await?;
+    Ok(axum::Json(
+        crate::api::portal::staff::members(&state, id).await?,
+    ))
 }
 
 #[utoipa::path(

@@ -1,5 +1,6 @@
 //! `/api/portal/tenant/current/conversations…`, `…/contacts/{id}` and
-//! `…/events`: the owner's inbox.
+//! `…/events`: the business's inbox, for its owner and staff alike
+//! ([`Member`]).
 
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +16,7 @@ use super::{
 use crate::api::list::MessageParams;
 use crate::api::openapi::responses::{BodyErrors, InvalidQuery, NotFound, OwnerAuthErrors};
 use crate::api::v1::messages::Accepted;
-use crate::auth::Owner;
+use crate::auth::Member;
 use crate::error::AppResult;
 use crate::extract::{Json, Query};
 use crate::inbox_events::InboxEvent;
@@ -49,9 +50,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         OwnerAuthErrors,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
-async fn export_contacts(State(state): State<AppState>, owner: Owner) -> AppResult<Response> {
-    crate::api::export::contacts_csv(&state, owner.tenant_id).await
+#[tracing::instrument(skip_all, fields(tenant_id = %member.tenant_id))]
+async fn export_contacts(State(state): State<AppState>, member: Member) -> AppResult<Response> {
+    crate::api::export::contacts_csv(&state, member.tenant_id).await
 }
 
 #[utoipa::path(
@@ -65,14 +66,14 @@ async fn export_contacts(State(state): State<AppState>, owner: Owner) -> AppResu
         OwnerAuthErrors,
     )
 )]
-#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %owner.tenant_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %member.tenant_id))]
 async fn list(
     State(state): State<AppState>,
-    owner: Owner,
+    member: Member,
     Query(params): Query<ConversationParams>,
 ) -> AppResult<impl IntoResponse> {
     Ok(axum::Json(
-        super::list(&state, owner.tenant_id, &params).await?,
+        super::list(&state, member.tenant_id, &params).await?,
     ))
 }
 
@@ -87,14 +88,14 @@ async fn list(
         NotFound,
     )
 )]
-#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %owner.tenant_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %member.tenant_id))]
 async fn conversation(
     State(state): State<AppState>,
-    owner: Owner,
+    member: Member,
     Path(contact): Path<String>,
 ) -> AppResult<impl IntoResponse> {
     Ok(axum::Json(
-        super::conversation_of(&state, owner.tenant_id, &contact).await?,
+        super::conversation_of(&state, member.tenant_id, &contact).await?,
     ))
 }
 
@@ -110,15 +111,15 @@ async fn conversation(
         NotFound,
     )
 )]
-#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %owner.tenant_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %member.tenant_id))]
 async fn messages(
     State(state): State<AppState>,
-    owner: Owner,
+    member: Member,
     Path(contact): Path<String>,
     Query(params): Query<MessageParams>,
 ) -> AppResult<impl IntoResponse> {
     Ok(axum::Json(
-        super::messages(&state, owner.tenant_id, &contact, &params).await?,
+        super::messages(&state, member.tenant_id, &contact, &params).await?,
     ))
 }
 
@@ -144,21 +145,21 @@ async fn messages(
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %member.tenant_id))]
 async fn answer(
     State(state): State<AppState>,
-    owner: Owner,
+    member: Member,
     Path(contact): Path<String>,
     request: Request,
 ) -> AppResult<Response> {
     // The conversation is checked before the body is read.
-    super::conversation_of(&state, owner.tenant_id, &contact).await?;
+    super::conversation_of(&state, member.tenant_id, &contact).await?;
     let parts = super::read_answer(&state, request).await?;
     super::answer(
         &state,
-        owner.tenant_id,
+        member.tenant_id,
         &contact,
-        Some(owner.user.id),
+        Some(member.user.id),
         parts,
     )
     .await
@@ -175,14 +176,14 @@ async fn answer(
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %member.tenant_id))]
 async fn resolve(
     State(state): State<AppState>,
-    owner: Owner,
+    member: Member,
     Path(contact): Path<String>,
 ) -> AppResult<impl IntoResponse> {
     Ok(axum::Json(
-        super::resolve(&state, owner.tenant_id, &contact).await?,
+        super::resolve(&state, member.tenant_id, &contact).await?,
     ))
 }
 
@@ -199,15 +200,15 @@ async fn resolve(
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %member.tenant_id))]
 async fn assistant(
     State(state): State<AppState>,
-    owner: Owner,
+    member: Member,
     Path(contact): Path<String>,
     Json(body): Json<AssistantBody>,
 ) -> AppResult<impl IntoResponse> {
     Ok(axum::Json(
-        super::set_assistant(&state, owner.tenant_id, &contact, body.on).await?,
+        super::set_assistant(&state, member.tenant_id, &contact, body.on).await?,
     ))
 }
 
@@ -224,15 +225,15 @@ async fn assistant(
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %member.tenant_id))]
 async fn patch_contact(
     State(state): State<AppState>,
-    owner: Owner,
+    member: Member,
     Path(contact): Path<String>,
     Json(body): Json<ContactPatchBody>,
 ) -> AppResult<impl IntoResponse> {
     Ok(axum::Json(
-        super::patch_contact(&state, owner.tenant_id, &contact, body).await?,
+        super::patch_contact(&state, member.tenant_id, &contact, body).await?,
     ))
 }
 
@@ -248,7 +249,7 @@ async fn patch_contact(
         OwnerAuthErrors,
     )
 )]
-#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %owner.tenant_id))]
-async fn events(State(state): State<AppState>, owner: Owner) -> impl IntoResponse {
-    super::events(&state, owner.tenant_id)
+#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %member.tenant_id))]
+async fn events(State(state): State<AppState>, member: Member) -> impl IntoResponse {
+    super::events(&state, member.tenant_id)
 }

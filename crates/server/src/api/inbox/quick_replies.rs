@@ -1,4 +1,5 @@
-//! `/api/portal/tenant/current/quick-replies`: the owner's saved answers,
+//! `/api/portal/tenant/current/quick-replies`: the owner's saved answers
+//! (staff read them),
 //! with an optional file, that the inbox inserts by "/" and the shortcut
 //! (and that an answer names by `quick_reply_id` to send its file).
 
@@ -17,7 +18,7 @@ use utoipa_axum::routes;
 use crate::api::menu::media_error;
 use crate::api::openapi::responses::{BodyErrors, NotFound, OwnerAuthErrors};
 use crate::api::v1::messages::{MAX_TEXT_CHARS, SendMedia};
-use crate::auth::Owner;
+use crate::auth::{Member, Owner};
 use crate::error::{AppError, AppResult};
 use crate::extract::Json;
 use crate::state::AppState;
@@ -118,10 +119,10 @@ pub async fn save(
         OwnerAuthErrors,
     )
 )]
-#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %owner.tenant_id))]
-async fn list(State(state): State<AppState>, owner: Owner) -> AppResult<impl IntoResponse> {
+#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %member.tenant_id))]
+async fn list(State(state): State<AppState>, member: Member) -> AppResult<impl IntoResponse> {
     Ok(axum::Json(
-        state.store.quick_replies(owner.tenant_id).await?,
+        state.store.quick_replies(member.tenant_id).await?,
     ))
 }
 

@@ -9,6 +9,7 @@ mod invitation;
 pub mod password_reset;
 pub mod settings;
 pub mod setup_request;
+pub mod staff;
 mod tenant;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(tenant::router())
         .merge(api_keys::router())
         .merge(settings::router())
+        .merge(staff::router())
         .merge(assistant::router())
         .merge(email_verification::owner_router())
         .merge(crate::api::webhooks::portal::router())

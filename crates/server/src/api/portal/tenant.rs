@@ -23,7 +23,7 @@ use crate::api::openapi::responses::{
     BodyErrors, Conflict, InvalidQuery, NotFound, OwnerAuthErrors,
 };
 use crate::api::portal::settings::SettingsPatch;
-use crate::auth::Owner;
+use crate::auth::{Member, Owner};
 use crate::error::AppResult;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
@@ -211,13 +211,13 @@ async fn export_messages(
         NotFound,
     )
 )]
-#[tracing::instrument(skip_all, fields(tenant_id = %owner.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %member.tenant_id))]
 async fn media_file(
     State(state): State<AppState>,
-    owner: Owner,
+    member: Member,
     axum::extract::Path(sha256): axum::extract::Path<String>,
 ) -> AppResult<Response> {
-    crate::api::media::file_response(&state, owner.tenant_id, &sha256).await
+    crate::api::media::file_response(&state, member.tenant_id, &sha256).await
 }
 
 /// A preview as the owner asks for it: optionally with settings not saved

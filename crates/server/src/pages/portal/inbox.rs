@@ -22,7 +22,7 @@ use crate::error::AppError;
 use crate::extract::Query;
 use crate::i18n::Tr;
 use crate::pages::csrf::{self, CsrfForm};
-use crate::pages::guard::OwnerPage;
+use crate::pages::guard::{MemberPage, OwnerPage};
 use crate::pages::{Chrome, PageError, PageResult, render, view};
 use crate::state::AppState;
 
@@ -92,7 +92,9 @@ struct ListPage {
     rows: Vec<Row>,
     older_url: Option<String>,
     newest_url: Option<String>,
-    /// The media retention form: days (empty: keep), its refusal.
+    /// The media retention form (the owner's only): days (empty: keep),
+    /// its refusal.
+    show_retention: bool,
     retention_days: String,
     retention_error: Option<String>,
     notice: Option<String>,
@@ -106,10 +108,10 @@ struct ListQuery {
     notice: Option<String>,
 }
 
-#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %page.member.tenant_id))]
 async fn list(
     State(state): State<AppState>,
-    page: OwnerPage,
+    page: MemberPage,
     Query(query): Query<ListQuery>,
 ) -> PageResult {
     let view = list_view(&state, &page, query).await?;
@@ -118,10 +120,10 @@ async fn list(
 
 async fn list_view(
     state: &AppState,
-    page: &OwnerPage,
+    page: &MemberPage,
     query: ListQuery,
 ) -> Result<ListPage, PageError> {
-    let tenant = page.owner.tenant_id;
+    let tenant = page.member.tenant_id;
     let filter = query
         .filter
         .as_deref()
@@ -175,6 +177,7 @@ async fn list_view(
             .map(|c| with(filter, Some(c))),
         newest_url: cursor.map(|_| with(filter, None)),
         q,
+        show_retention: page.is_owner(),
         retention_days: retention.map(|d| d.to_string()).unwrap_or_default(),
         retention_error: None,
         notice: (query.notice.as_deref() == Some("retention"))
@@ -214,7 +217,7 @@ async fn retention(
     }
     // Shown on the inbox as it was, the refused value in its field.
     let tr = crate::i18n::current();
-    let mut view = list_view(&state, &page, ListQuery::default()).await?;
+    let mut view = list_view(&state, &page.into(), ListQuery::default()).await?;
     view.retention_days = form.days;
     view.retention_error = Some(tr.t1(
         "app-inbox-retention-invalid",
@@ -262,6 +265,9 @@ fn bubble(m: &inbox::InboxMessage, tz: Tz, tr: &Tr) -> Bubble {
         tr.t("app-inbox-assistant")
     } else if let Some(name) = &m.sent_by_name {
         name.clone()
+    } else if message.sent_by.is_some() {
+        // Their account is gone (a removed staff member).
+        tr.t("app-inbox-former-user")
     } else if message.bot_decision == Some(LoggedDecision::FromBusiness) {
         tr.t("app-inbox-from-phone")
     } else {
@@ -274,7 +280,7 @@ fn bubble(m: &inbox::InboxMessage, tz: Tz, tr: &Tr) -> Bubble {
         text: message.message_text.clone(),
         when: view::local_time(message.created_at, tz),
         status: message
-            .status
+            .delivery
             .map(|s| tr.t(&format!("app-inbox-status-{}", s.as_str().to_lowercase()))),
         file: message.media.as_ref().map(|f| FileLink {
             url: format!("/api/portal/tenant/current/media/{}", f.sha256),
@@ -335,11 +341,11 @@ struct ShowQuery {
 
 async fn conversation_page(
     state: &AppState,
-    page: &OwnerPage,
+    page: &MemberPage,
     raw: &str,
     before: Option<String>,
 ) -> Result<ConversationPage, PageError> {
-    let tenant = page.owner.tenant_id;
+    let tenant = page.member.tenant_id;
     let conversation = inbox::conversation_of(state, tenant, raw)
         .await
         .map_err(|_| PageError::not_found("conversation"))?;
@@ -404,10 +410,10 @@ async fn conversation_page(
     })
 }
 
-#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %page.member.tenant_id))]
 async fn show(
     State(state): State<AppState>,
-    page: OwnerPage,
+    page: MemberPage,
     Path(id): Path<String>,
     Query(query): Query<ShowQuery>,
 ) -> PageResult {
@@ -426,10 +432,10 @@ async fn show(
 
 /// The answer form (`multipart/form-data`: `csrf_token`, `text`, `file`),
 /// its token checked before anything is kept.
-#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %page.member.tenant_id))]
 async fn answer(
     State(state): State<AppState>,
-    page: OwnerPage,
+    page: MemberPage,
     Path(id): Path<String>,
     mut form: Multipart,
 ) -> Result<Response, PageError> {
@@ -458,9 +464,9 @@ async fn answer(
     if !csrf::matches(&page.chrome.csrf_token, &token) {
         return Err(PageError::Csrf);
     }
-    let tenant = page.owner.tenant_id;
+    let tenant = page.member.tenant_id;
     let sent = match inbox::check_answer_parts(text.clone(), file, quick_reply) {
-        Ok(parts) => inbox::answer(&state, tenant, &id, Some(page.owner.user.id), parts).await,
+        Ok(parts) => inbox::answer(&state, tenant, &id, Some(page.member.user.id), parts).await,
         Err(e) => Err(e),
     };
     match sent {
@@ -495,14 +501,14 @@ pub async fn read_file(
     Ok((!bytes.is_empty()).then(|| (name, mime, bytes.to_vec())))
 }
 
-#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %page.member.tenant_id))]
 async fn resolve(
     State(state): State<AppState>,
-    page: OwnerPage,
+    page: MemberPage,
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    inbox::resolve(&state, page.owner.tenant_id, &id)
+    inbox::resolve(&state, page.member.tenant_id, &id)
         .await
         .map_err(|_| PageError::not_found("conversation"))?;
     Ok(Redirect::to(&format!("/app/inbox/{id}?notice=resolved")).into_response())
@@ -513,15 +519,15 @@ struct AssistantForm {
     on: String,
 }
 
-#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %page.member.tenant_id))]
 async fn assistant(
     State(state): State<AppState>,
-    page: OwnerPage,
+    page: MemberPage,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<AssistantForm>,
 ) -> Result<Response, PageError> {
     let on = form.on == "1";
-    inbox::set_assistant(&state, page.owner.tenant_id, &id, on)
+    inbox::set_assistant(&state, page.member.tenant_id, &id, on)
         .await
         .map_err(|_| PageError::not_found("conversation"))?;
     let notice = if on { "assistant-on" } else { "assistant-off" };
@@ -538,10 +544,10 @@ struct ContactForm {
     notes: String,
 }
 
-#[tracing::instrument(skip_all, fields(tenant_id = %page.owner.tenant_id))]
+#[tracing::instrument(skip_all, fields(tenant_id = %page.member.tenant_id))]
 async fn contact(
     State(state): State<AppState>,
-    page: OwnerPage,
+    page: MemberPage,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<ContactForm>,
 ) -> Result<Response, PageError> {
@@ -557,7 +563,7 @@ async fn contact(
                 .map_err(|_| PageError::not_found("conversation"))?;
             state
                 .store
-                .patch_contact(page.owner.tenant_id, contact, &patch)
+                .patch_contact(page.member.tenant_id, contact, &patch)
                 .await?
                 .ok_or_else(|| PageError::not_found("conversation"))?;
             Ok(Redirect::to(&format!("/app/inbox/{id}?notice=saved")).into_response())

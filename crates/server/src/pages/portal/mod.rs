@@ -1,6 +1,8 @@
 //! The owner portal: `/app` (status and onboarding steps), `/app/setup`,
-//! `/app/inbox`, `/app/messages`, `/app/preview`, `/app/settings`, `/app/menu`, `/app/api-keys`. Everything here is the logged-in owner's
-//! own tenant; no page takes a tenant id.
+//! `/app/inbox`, `/app/messages`, `/app/preview`, `/app/settings`,
+//! `/app/menu`, `/app/api-keys`, `/app/staff`. Everything here is the
+//! logged-in person's own tenant; no page takes a tenant id. Staff get the
+//! inbox only (`guard::MemberPage`); the rest is the owner's (`OwnerPage`).
 
 pub mod api_keys;
 pub mod inbox;
@@ -10,6 +12,7 @@ pub mod preview;
 pub mod quick_replies;
 pub mod settings;
 pub mod setup;
+pub mod staff;
 pub mod status;
 
 use axum::Router;
@@ -27,4 +30,5 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(menu::router())
         .merge(api_keys::router())
+        .merge(staff::router())
 }
