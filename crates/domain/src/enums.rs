@@ -93,12 +93,34 @@ string_enum!(
 
 string_enum!(
     /// How far an outbound message got, as the channel reports it.
+    /// `FAILED`: the network reported it could not be delivered.
     DeliveryStatus {
         Sent => "SENT",
         Delivered => "DELIVERED",
         Read => "READ",
+        Failed => "FAILED",
     }
 );
+
+impl DeliveryStatus {
+    /// Receipts arrive in any order and more than once; a message only
+    /// moves forward: SENT, FAILED, DELIVERED, READ. (A failure reported
+    /// after the phone got it is stale; a delivery after a failure means a
+    /// retry got through.)
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Sent => 0,
+            Self::Failed => 1,
+            Self::Delivered => 2,
+            Self::Read => 3,
+        }
+    }
+
+    /// Whether a message at `self` moves to `next`.
+    pub fn advances_to(self, next: DeliveryStatus) -> bool {
+        next.rank() > self.rank()
+    }
+}
 
 string_enum!(
     /// What the bot did with an inbound message, as the message log keeps

@@ -38,10 +38,15 @@ pub enum Up {
     /// A change of session: QR code, pairing code, connected, logged out.
     Session { id: u64, update: SessionUpdate },
     /// Message logs from the outbox; the worker deletes them on
-    /// [`Down::Logged`] with the same id.
+    /// [`Down::Logged`] with the same id. `receipts` ride along: how far
+    /// messages sent earlier got. A worker ships receipts only with a batch
+    /// that empties its backlog, so the messages they name are logged by
+    /// then.
     Messages {
         id: u64,
         messages: Vec<LoggedMessage>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        receipts: Vec<Receipt>,
     },
     /// A [`Down::Command`] is applied (`error` when it could not be).
     Done {
@@ -244,6 +249,15 @@ impl SessionUpdate {
     }
 }
 
+/// The network's word on a message the business sent: delivered to the
+/// phone, read, or failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub wa_message_id: String,
+    pub delivery: crate::DeliveryStatus,
+    pub at: DateTime<Utc>,
+}
+
 /// One message log, as a worker ships it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoggedMessage {
@@ -297,6 +311,9 @@ pub struct SimPoll {
     /// poll looks for news (saves a round trip per burst).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ack: Vec<String>,
+    /// Receipts now safe in the worker's outbox, by their `seq`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ack_receipts: Vec<i64>,
     /// Whether the worker believes it is linked.
     pub linked: bool,
     /// The QR code the worker shows now.
@@ -315,6 +332,21 @@ pub struct SimView {
     pub qr_expires_at: Option<DateTime<Utc>>,
     /// Unacknowledged customer messages, oldest first (only when linked).
     pub messages: Vec<SimMessage>,
+    /// Unacknowledged receipts of what the business sent, oldest first
+    /// (only when linked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receipts: Vec<SimReceipt>,
+}
+
+/// A receipt on the simulated network: the customer's phone got a message
+/// (at once) or the customer read it (`POST /api/sim/tenants/{id}/read`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimReceipt {
+    /// Its place in the network's queue: what the worker acknowledges.
+    pub seq: i64,
+    pub wa_message_id: String,
+    pub delivery: crate::DeliveryStatus,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -111,6 +111,32 @@ pub fn message_events(
     }
 }
 
+/// `message.status`: a message the business sent moved forward (delivered
+/// to the phone, read, failed), as the network reported at `at`.
+pub fn status_event(
+    tenant: TenantId,
+    id: MessageLogId,
+    wa_message_id: &str,
+    to: &str,
+    delivery: crate::DeliveryStatus,
+    at: DateTime<Utc>,
+) -> WebhookEvent {
+    WebhookEvent::new(
+        EventType::MessageStatus,
+        tenant,
+        at,
+        json!({
+            "message": {
+                "id": id.to_string(),
+                "wa_message_id": wa_message_id,
+                "to": to,
+                "delivery": delivery.as_str(),
+            },
+            "at": at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        }),
+    )
+}
+
 /// The link's state as integrators see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SessionStatus {

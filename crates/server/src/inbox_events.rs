@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use flowhq_domain::inbox::Conversation;
-use flowhq_domain::{ContactId, Direction, TenantId};
+use flowhq_domain::{ContactId, DeliveryStatus, Direction, MessageLogId, TenantId};
 use serde::Serialize;
 use tokio::sync::broadcast;
 use utoipa::ToSchema;
@@ -33,6 +33,9 @@ pub enum InboxEvent {
     /// SSE `conversation`: a conversation's row changed (new message,
     /// unread, "wants a person", resolved, labels).
     Conversation(Box<Conversation>),
+    /// SSE `delivery`: a message the business sent was delivered, read or
+    /// failed.
+    Delivery(DeliveryEvent),
 }
 
 impl InboxEvent {
@@ -41,6 +44,7 @@ impl InboxEvent {
         match self {
             Self::Message(_) => "message",
             Self::Conversation(_) => "conversation",
+            Self::Delivery(_) => "delivery",
         }
     }
 }
@@ -53,6 +57,16 @@ pub struct MessageEvent {
     pub text: String,
     /// The file's name, when the message has one.
     pub file_name: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// SSE `delivery`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DeliveryEvent {
+    pub message_id: MessageLogId,
+    /// `None` when the message's contact is gone.
+    pub contact_id: Option<ContactId>,
+    pub delivery: DeliveryStatus,
     pub at: DateTime<Utc>,
 }
 

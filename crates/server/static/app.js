@@ -431,8 +431,9 @@
   }
 })();
 
-// The inbox follows the business's event stream: on a new message or a
-// changed conversation, the page's live parts ([data-inbox-part]) are
+// The inbox follows the business's event stream: on a new message, a
+// changed conversation or (on a conversation's page) a delivery or read
+// receipt, the page's live parts ([data-inbox-part]) are
 // fetched again and swapped in place, leaving the forms as they are. On a
 // conversation's page only its own contact's events count. The browser's
 // EventSource reconnects by itself after a network break.
@@ -469,6 +470,8 @@
   }
 
   function changed(event) {
+    // Ticks show on a conversation's page only.
+    if (event.type === "delivery" && !contact) { return; }
     if (contact) {
       var data = {};
       try { data = JSON.parse(event.data); } catch (e) { return; }
@@ -482,6 +485,7 @@
   var stream = new EventSource("/api/portal/tenant/current/events");
   stream.addEventListener("message", changed);
   stream.addEventListener("conversation", changed);
+  stream.addEventListener("delivery", changed);
   stream.addEventListener("lagged", function () { if (!pending) { pending = window.setTimeout(refresh, 250); } });
   scrollChat();
 })();

@@ -37,6 +37,7 @@ pub fn router(network: Arc<Network>, token: Option<String>) -> Router {
         .route("/api/sim/tenants/{id}/logout", post(logout))
         .route("/api/sim/tenants/{id}/inbound", post(inbound))
         .route("/api/sim/tenants/{id}/outbox", get(outbox))
+        .route("/api/sim/tenants/{id}/read", post(read))
         .route("/api/worker/{id}/sim/poll", post(poll))
         .route("/api/worker/{id}/sim/send", post(send))
         // Messages may carry files.
@@ -186,6 +187,27 @@ async fn inbound(
         .network
         .inbound(tenant, &body.from, &body.text, body.media)?;
     Ok(axum::Json(json!({ "wa_message_id": wa_message_id })).into_response())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReadBody {
+    from: String,
+}
+
+async fn read(
+    State(s): State<Served>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    authorized(&s, &headers)?;
+    let tenant = tenant(&id)?;
+    let body: ReadBody = json_body(&body, || ReadBody {
+        from: String::new(),
+    })?;
+    let read = s.network.read(tenant, &body.from)?;
+    Ok(axum::Json(json!({ "read": read })).into_response())
 }
 
 async fn outbox(State(s): State<Served>, Path(id): Path<String>, headers: HeaderMap) -> Answer {

@@ -47,6 +47,7 @@ pub fn new_qr_code() -> String {
 fn is_news(view: &SimView, poll: &SimPoll) -> bool {
     view.linked != poll.linked
         || !view.messages.is_empty()
+        || !view.receipts.is_empty()
         || (view.linked && view.credentials != poll.credentials)
         || (!view.linked && view.qr != poll.known_qr)
 }
@@ -80,9 +81,9 @@ impl Network {
     }
 
     fn view(&self, tenant: TenantId) -> Result<SimView> {
-        let (device, pending) = self
-            .store
-            .view(tenant, POLL_BATCH, Utc::now(), new_qr_code)?;
+        let (device, pending, receipts) =
+            self.store
+                .view(tenant, POLL_BATCH, Utc::now(), new_qr_code)?;
         Ok(SimView {
             linked: device.linked,
             credentials: device.credentials.filter(|_| device.linked),
@@ -98,6 +99,7 @@ impl Network {
                     at: m.at,
                 })
                 .collect(),
+            receipts,
         })
     }
 
@@ -107,6 +109,10 @@ impl Network {
     pub async fn poll(&self, tenant: TenantId, poll: &SimPoll) -> Result<SimView> {
         if !poll.ack.is_empty() {
             self.store.ack(tenant, &poll.ack, Utc::now())?;
+        }
+        if !poll.ack_receipts.is_empty() {
+            self.store
+                .ack_receipts(tenant, &poll.ack_receipts, Utc::now())?;
         }
         let deadline =
             tokio::time::Instant::now() + Duration::from_millis(poll.wait_ms).min(MAX_WAIT);
@@ -260,6 +266,23 @@ impl Network {
         )?;
         self.poke(tenant);
         Ok(wa_message_id)
+    }
+
+    /// The customer `from` reads their chat with the tenant: READ receipts
+    /// for what the business sent them. Returns how many messages.
+    pub fn read(&self, tenant: TenantId, from: &str) -> Result<u64> {
+        let from = from.trim();
+        if from.is_empty() || from.len() > 64 {
+            return Err(SimError::Invalid {
+                field: "from",
+                message: "from must be 1 to 64 characters".into(),
+            });
+        }
+        let read = self.store.read(tenant, from, Utc::now())?;
+        if read > 0 {
+            self.poke(tenant);
+        }
+        Ok(read)
     }
 
     /// What the tenant's bot sent, oldest first.

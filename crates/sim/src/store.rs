@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use flowhq_domain::TenantId;
-use flowhq_domain::protocol::SimMedia;
+use flowhq_domain::protocol::{SimMedia, SimReceipt};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +57,19 @@ CREATE TABLE IF NOT EXISTS outbound (
     sent_at        INTEGER NOT NULL,
     UNIQUE (tenant_id, client_id)
 );
+-- Receipts of what the bot sent, on their way to the tenant's worker and
+-- redelivered until it acknowledges them: DELIVERED when a send reaches
+-- the customer's phone (at once), READ when the customer reads the chat.
+CREATE TABLE IF NOT EXISTS receipt (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id      TEXT NOT NULL,
+    wa_message_id  TEXT NOT NULL,
+    delivery       TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    acked_at       INTEGER,
+    UNIQUE (wa_message_id, delivery)
+);
+CREATE INDEX IF NOT EXISTS receipt_pending ON receipt (tenant_id, acked_at, seq);
 ";
 
 /// Columns added since the first schema; a `sim.db` from before gains them
@@ -166,15 +179,15 @@ impl SimStore {
     }
 
     /// What a worker's poll sees: the device as [`SimStore::device`] gives
-    /// it and, while linked, up to `limit` messages not yet acknowledged,
-    /// oldest first.
+    /// it and, while linked, up to `limit` messages and `limit` receipts not
+    /// yet acknowledged, oldest first.
     pub fn view(
         &self,
         tenant: TenantId,
         limit: u32,
         now: DateTime<Utc>,
         new_qr: impl FnOnce() -> String,
-    ) -> Result<(SimDevice, Vec<SimInbound>)> {
+    ) -> Result<(SimDevice, Vec<SimInbound>, Vec<SimReceipt>)> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let device = device_in(&tx, tenant, now, new_qr)?;
@@ -196,8 +209,64 @@ impl SimStore {
             })?;
             messages = rows.collect::<rusqlite::Result<_>>()?;
         }
+        let mut receipts = Vec::new();
+        if device.linked {
+            let mut statement = tx.prepare_cached(&format!(
+                "SELECT seq, wa_message_id, delivery, created_at FROM receipt \
+                 WHERE tenant_id = ?1 AND acked_at IS NULL ORDER BY seq LIMIT {limit}"
+            ))?;
+            let rows = statement.query_map([tenant.to_string()], |row| {
+                let delivery: String = row.get(2)?;
+                Ok(SimReceipt {
+                    seq: row.get(0)?,
+                    wa_message_id: row.get(1)?,
+                    delivery: delivery.parse().map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            2,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
+                    })?,
+                    at: time(row.get(3)?),
+                })
+            })?;
+            receipts = rows.collect::<rusqlite::Result<_>>()?;
+        }
         tx.commit()?;
-        Ok((device, messages))
+        Ok((device, messages, receipts))
+    }
+
+    /// The worker acknowledges receipts (by `seq`): not delivered again.
+    pub fn ack_receipts(&self, tenant: TenantId, seqs: &[i64], now: DateTime<Utc>) -> Result<u64> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut acked = 0;
+        {
+            let mut statement = tx.prepare_cached(
+                "UPDATE receipt SET acked_at = ?1 \
+                 WHERE seq = ?2 AND tenant_id = ?3 AND acked_at IS NULL",
+            )?;
+            let tenant = tenant.to_string();
+            for seq in seqs {
+                acked += statement.execute(params![now.timestamp_millis(), seq, tenant])? as u64;
+            }
+        }
+        tx.commit()?;
+        Ok(acked)
+    }
+
+    /// The customer `from` opens the chat: every message the bot sent them
+    /// and they had not read yet gets a READ receipt. Returns how many.
+    pub fn read(&self, tenant: TenantId, from: &str, now: DateTime<Utc>) -> Result<u64> {
+        let read = self
+            .conn()
+            .prepare_cached(
+                "INSERT OR IGNORE INTO receipt (tenant_id, wa_message_id, delivery, created_at) \
+                 SELECT tenant_id, wa_message_id, 'READ', ?3 FROM outbound \
+                 WHERE tenant_id = ?1 AND to_number = ?2 ORDER BY seq",
+            )?
+            .execute(params![tenant.to_string(), from, now.timestamp_millis()])?;
+        Ok(read as u64)
     }
 
     /// The phone scans the current QR code: the device is linked and gets
@@ -323,6 +392,16 @@ impl SimStore {
             text,
             now.timestamp_millis(),
             media.map(to_json),
+        ])?;
+        // The customer's phone is always on: delivered at once.
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO receipt (tenant_id, wa_message_id, delivery, created_at) \
+             VALUES (?1, ?2, 'DELIVERED', ?3)",
+        )?
+        .execute(params![
+            tenant.to_string(),
+            wa_message_id,
+            now.timestamp_millis()
         ])?;
         tx.commit()?;
         Ok(SimOutbound {
@@ -452,6 +531,7 @@ fn device_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flowhq_domain::DeliveryStatus;
 
     #[test]
     fn the_network_delivers_until_acknowledged_and_sends_once() {
@@ -470,7 +550,7 @@ mod tests {
         };
         store.push_inbound(tenant, &message).unwrap();
         // Not linked: nothing delivered, a QR code to scan.
-        let (device, pending) = store.view(tenant, 10, now, || "2@qr".into()).unwrap();
+        let (device, pending, _) = store.view(tenant, 10, now, || "2@qr".into()).unwrap();
         assert!(!device.linked);
         assert_eq!(device.qr.as_deref(), Some("2@qr"));
         assert!(pending.is_empty());
@@ -483,7 +563,7 @@ mod tests {
             store.link(tenant, "again", now),
             Err(SimError::Conflict(_))
         ));
-        let (_, pending) = store.view(tenant, 10, now, || unreachable!()).unwrap();
+        let (_, pending, _) = store.view(tenant, 10, now, || unreachable!()).unwrap();
         assert_eq!(pending, vec![message.clone()]);
         let sent = store
             .send(tenant, "c1", "+34600", "hello", None, "out-1", now)
@@ -492,12 +572,32 @@ mod tests {
             .send(tenant, "c1", "+34600", "hello", None, "out-2", now)
             .unwrap();
         assert_eq!(sent, again, "a retried send is the first one");
+        // Delivered at once, read when the customer opens the chat; each
+        // receipt once, until acknowledged.
+        assert_eq!(store.read(tenant, "+34600", now).unwrap(), 1);
+        assert_eq!(store.read(tenant, "+34600", now).unwrap(), 0);
+        let (_, _, receipts) = store.view(tenant, 10, now, || unreachable!()).unwrap();
+        let seen: Vec<_> = receipts
+            .iter()
+            .map(|r| (r.wa_message_id.as_str(), r.delivery))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("out-1", DeliveryStatus::Delivered),
+                ("out-1", DeliveryStatus::Read)
+            ]
+        );
+        let seqs: Vec<i64> = receipts.iter().map(|r| r.seq).collect();
+        assert_eq!(store.ack_receipts(tenant, &seqs, now).unwrap(), 2);
+        let (_, _, receipts) = store.view(tenant, 10, now, || unreachable!()).unwrap();
+        assert!(receipts.is_empty());
         assert_eq!(store.ack(tenant, &["w1".into()], now).unwrap(), 1);
         assert_eq!(store.ack(tenant, &["w1".into()], now).unwrap(), 0);
         // It survives a restart.
         drop(store);
         let store = SimStore::open(&path).unwrap();
-        let (device, pending) = store.view(tenant, 10, now, || unreachable!()).unwrap();
+        let (device, pending, _) = store.view(tenant, 10, now, || unreachable!()).unwrap();
         assert!(device.linked);
         assert_eq!(device.credentials.as_deref(), Some("secret"));
         assert!(pending.is_empty());

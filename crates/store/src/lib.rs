@@ -28,6 +28,7 @@ pub mod mail;
 pub mod media;
 pub mod messages;
 pub mod quick_replies;
+pub mod receipts;
 pub mod sends;
 pub mod sessions;
 pub mod setup_requests;

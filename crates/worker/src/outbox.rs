@@ -1,7 +1,7 @@
 //! The worker's durable outbox: a small SQLite file in its data dir.
 //!
-//! It holds message logs until the control plane acknowledges them, the
-//! replies decided but not yet sent, the ids of inbound messages already
+//! It holds message logs and the receipts of sent messages until the
+//! control plane acknowledges them, the replies decided but not yet sent, the ids of inbound messages already
 //! handled (a redelivery is recognised even after its log was shipped),
 //! and the bot's conversation state. An inbound message, the decision it
 //! led to and the new bot state are written in one transaction.
@@ -13,7 +13,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use flowhq_domain::bot::{self, BotConfig, ConversationState, Inbound, TenantState};
 use flowhq_domain::media::Attachment;
-use flowhq_domain::protocol::LoggedMessage;
+use flowhq_domain::protocol::{LoggedMessage, Receipt};
 use flowhq_domain::{Direction, LoggedDecision};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rusqlite_migration::{M, Migrations};
@@ -22,7 +22,7 @@ use crate::Result;
 use crate::channel::{InboundMessage, Outgoing, Sent};
 
 /// The outbox's schema, one step per version (`PRAGMA user_version`).
-const SCHEMA: [&str; 6] = [
+const SCHEMA: [&str; 7] = [
     "CREATE TABLE IF NOT EXISTS outbox (
         seq            INTEGER PRIMARY KEY AUTOINCREMENT,
         direction      TEXT NOT NULL,
@@ -64,6 +64,14 @@ const SCHEMA: [&str; 6] = [
     "ALTER TABLE outbox ADD COLUMN menu_item INTEGER;",
     // Inbound: the name the contact gave themselves, for the inbox.
     "ALTER TABLE outbox ADD COLUMN push_name TEXT;",
+    // Receipts of sent messages waiting to ship: the furthest one each
+    // (DELIVERED, then READ), so a burst of them ships as one row.
+    "CREATE TABLE IF NOT EXISTS receipt (
+        wa_message_id  TEXT PRIMARY KEY,
+        delivery       TEXT NOT NULL,
+        rank           INTEGER NOT NULL,
+        at             INTEGER NOT NULL
+    );",
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -323,6 +331,63 @@ impl Outbox {
             ))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Keeps receipts until they ship: per message the furthest one (a
+    /// receipt that comes late or twice changes nothing).
+    pub fn record_receipts(&self, receipts: &[Receipt]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut statement = tx.prepare_cached(
+                "INSERT INTO receipt (wa_message_id, delivery, rank, at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (wa_message_id) DO UPDATE SET delivery = excluded.delivery, \
+                 rank = excluded.rank, at = excluded.at WHERE excluded.rank > receipt.rank",
+            )?;
+            for r in receipts {
+                statement.execute(params![
+                    r.wa_message_id,
+                    r.delivery.as_str(),
+                    r.delivery.rank(),
+                    r.at.timestamp_millis()
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Up to `limit` receipts ready to ship, oldest first.
+    pub fn ready_receipts(&self, limit: u32) -> Result<Vec<Receipt>> {
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT wa_message_id, delivery, at FROM receipt ORDER BY at, wa_message_id LIMIT {limit}"
+        ))?;
+        let rows = statement.query_map([], |row| {
+            let at: i64 = row.get("at")?;
+            Ok(Receipt {
+                wa_message_id: row.get("wa_message_id")?,
+                delivery: parsed(row, "delivery")?.ok_or_else(|| null(row, "delivery"))?,
+                at: DateTime::from_timestamp_millis(at).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Forgets shipped receipts, unless a further one came meanwhile (that
+    /// one ships next).
+    pub fn delete_receipts(&self, shipped: &[Receipt]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut statement = tx
+                .prepare_cached("DELETE FROM receipt WHERE wa_message_id = ?1 AND delivery = ?2")?;
+            for r in shipped {
+                statement.execute(params![r.wa_message_id, r.delivery.as_str()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Forgets logs the control plane acknowledged, in one commit that need
@@ -631,6 +696,33 @@ mod tests {
 
     fn message(id: &str, text: &str) -> InboundMessage {
         InboundMessage::direct(id, "+34600000001", text, Utc::now())
+    }
+
+    #[test]
+    fn receipts_keep_the_furthest_until_shipped() {
+        use flowhq_domain::DeliveryStatus::{Delivered, Read};
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db")).unwrap();
+        let at = DateTime::from_timestamp_millis(1_700_000_000_000).unwrap();
+        let receipt = |id: &str, delivery| Receipt {
+            wa_message_id: id.into(),
+            delivery,
+            at,
+        };
+        outbox
+            .record_receipts(&[
+                receipt("a", Read),
+                receipt("a", Delivered),
+                receipt("b", Delivered),
+            ])
+            .unwrap();
+        let ready = outbox.ready_receipts(10).unwrap();
+        assert_eq!(ready, [receipt("a", Read), receipt("b", Delivered)]);
+        // "b" is read while its delivery is on its way: only the delivery
+        // is forgotten, the read ships next.
+        outbox.record_receipts(&[receipt("b", Read)]).unwrap();
+        outbox.delete_receipts(&ready).unwrap();
+        assert_eq!(outbox.ready_receipts(10).unwrap(), [receipt("b", Read)]);
     }
 
     #[test]

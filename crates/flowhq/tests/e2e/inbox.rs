@@ -205,6 +205,45 @@ async fn the_owner_answers_from_the_inbox_and_the_bot_steps_aside(mut env: Env) 
     assert_eq!(logged[0]["direction"], "OUTBOUND");
     assert_eq!(logged[0]["sent_by"], user_id.as_str());
 
+    // The network reports the phone got it, then the customer reads the
+    // chat: the answer's delivery follows (the worker's receipts).
+    let delivery = |wanted: &'static str| {
+        let owner = &owner;
+        let messages = &messages;
+        let portal = &portal;
+        async move {
+            let page: Value = owner
+                .get(portal(messages))
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            page["items"]
+                .as_array()?
+                .iter()
+                .any(|m| {
+                    m["message_text"] == "Hi, Ana here. How can I help?" && m["delivery"] == wanted
+                })
+                .then_some(())
+        }
+    };
+    eventually("DELIVERED", Duration::from_secs(5), || {
+        delivery("DELIVERED")
+    })
+    .await;
+    let read = env
+        .client
+        .post(format!("{}/api/sim/tenants/{id}/read", sim.url))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({"from": CUSTOMER}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 200);
+    eventually("READ", Duration::from_secs(5), || delivery("READ")).await;
+
     // The customer writes again: a person has the chat, the bot is quiet.
     let quiet = writes(&env, &sim, id, "menu").await;
     let log = super::commands::logged(&env, id, &quiet).await;

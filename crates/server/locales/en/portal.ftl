@@ -368,6 +368,7 @@ app-inbox-from-api = Through the API
 app-inbox-status-sent = sent
 app-inbox-status-delivered = delivered
 app-inbox-status-read = read
+app-inbox-status-failed = not delivered
 app-inbox-notice-sent = Sent to the customer's WhatsApp. The assistant stays quiet in this chat until you resolve it or 12 hours pass.
 app-inbox-notice-resolved = Resolved: the assistant answers this customer again.
 app-inbox-notice-assistant-on = The assistant answers this customer again.

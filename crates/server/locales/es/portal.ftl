@@ -368,6 +368,7 @@ app-inbox-from-api = Por la API
 app-inbox-status-sent = enviado
 app-inbox-status-delivered = entregado
 app-inbox-status-read = leído
+app-inbox-status-failed = no entregado
 app-inbox-notice-sent = Enviado al WhatsApp del cliente. El asistente no interviene en este chat hasta que lo resuelvas o pasen 12 horas.
 app-inbox-notice-resolved = Resuelto: el asistente vuelve a responder a este cliente.
 app-inbox-notice-assistant-on = El asistente vuelve a responder a este cliente.

@@ -368,6 +368,7 @@ app-inbox-from-api = Pela API
 app-inbox-status-sent = enviada
 app-inbox-status-delivered = entregue
 app-inbox-status-read = lida
+app-inbox-status-failed = não entregue
 app-inbox-notice-sent = Enviada ao WhatsApp do cliente. O assistente fica quieto nesta conversa até você resolvê-la ou passarem 12 horas.
 app-inbox-notice-resolved = Resolvida: o assistente volta a responder este cliente.
 app-inbox-notice-assistant-on = O assistente volta a responder este cliente.

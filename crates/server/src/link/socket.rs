@@ -15,7 +15,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use flowhq_domain::protocol::{
-    Command, Commanded, Down, Heartbeat, LoggedMessage, SessionUpdate, Up,
+    Command, Commanded, Down, Heartbeat, LoggedMessage, Receipt, SessionUpdate, Up,
 };
 use flowhq_domain::{TenantId, TenantStatus, WorkerStatus};
 use flowhq_store::sends::WELCOME_SENDS;
@@ -336,7 +336,11 @@ async fn handle(
                 },
             ]
         }
-        Up::Messages { id, messages } => vec![log(state, tenant, id, messages).await],
+        Up::Messages {
+            id,
+            messages,
+            receipts,
+        } => vec![log(state, tenant, id, messages, receipts).await],
         Up::Done { id, error } => {
             state.supervisor.link().done(tenant, &id, error.clone());
             if error.is_none()
@@ -364,16 +368,43 @@ fn refused(tenant: TenantId, id: u64, what: &str, error: &dyn std::fmt::Display)
 }
 
 /// Logs a batch idempotently: a batch sent again (its acknowledgement was
-/// lost) inserts nothing twice.
-async fn log(state: &AppState, tenant: TenantId, id: u64, messages: Vec<LoggedMessage>) -> Down {
-    if messages.len() > MAX_BATCH {
+/// lost) inserts nothing twice, and its receipts move nothing twice.
+async fn log(
+    state: &AppState,
+    tenant: TenantId,
+    id: u64,
+    messages: Vec<LoggedMessage>,
+    receipts: Vec<Receipt>,
+) -> Down {
+    if messages.len() > MAX_BATCH || receipts.len() > MAX_BATCH {
         return Down::Refused {
             id,
-            error: format!("at most {MAX_BATCH} messages per batch"),
+            error: format!("at most {MAX_BATCH} messages and {MAX_BATCH} receipts per batch"),
         };
     }
     let accepted = messages.len() as u64;
-    match state.store.log_messages(tenant, &messages).await {
+    let logged = state.store.log_messages(tenant, &messages).await;
+    // After the messages: a batch's receipts may name its own messages.
+    let logged = match logged {
+        Ok(inserted) => match state.store.apply_receipts(tenant, &receipts).await {
+            Ok(changes) => {
+                if !changes.is_empty() {
+                    state.webhooks.wake();
+                    if state.inbox.watched(tenant) {
+                        tokio::spawn(crate::api::inbox::publish_deliveries(
+                            state.clone(),
+                            tenant,
+                            changes,
+                        ));
+                    }
+                }
+                Ok(inserted)
+            }
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    match logged {
         Ok(inserted) => {
             if inserted > 0 {
                 // Their webhook deliveries were queued with them.

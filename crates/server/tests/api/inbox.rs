@@ -6,8 +6,8 @@
 //! the link, so every frame is checked.
 
 use chrono::Utc;
-use flowhq_domain::protocol::{Command, Down, LoggedMessage, Up};
-use flowhq_domain::{Direction, LoggedDecision, SessionState};
+use flowhq_domain::protocol::{Command, Down, LoggedMessage, Receipt, Up};
+use flowhq_domain::{DeliveryStatus, Direction, LoggedDecision, SessionState};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -45,7 +45,12 @@ fn inbound(id: &str, from: &str, text: &str, decision: LoggedDecision) -> Logged
 /// The worker ships `messages` and the control plane logs them.
 async fn ship(link: &mut FakeWorker, id: u64, messages: Vec<LoggedMessage>) {
     let n = messages.len() as u64;
-    link.send(&Up::Messages { id, messages }).await;
+    link.send(&Up::Messages {
+        id,
+        messages,
+        receipts: vec![],
+    })
+    .await;
     match link.receive().await {
         Down::Logged {
             id: got, inserted, ..
@@ -217,6 +222,7 @@ async fn the_owner_answers_a_customer_who_asked_for_a_person(app: TestApp) {
     link.send(&Up::Messages {
         id: 3,
         messages: vec![sent_log],
+        receipts: vec![],
     })
     .await;
     assert!(matches!(
@@ -244,6 +250,77 @@ async fn the_owner_answers_a_customer_who_asked_for_a_person(app: TestApp) {
     assert_eq!(conversation["handoff"], false, "a person answered");
     assert_eq!(conversation["unread"], 0);
     assert!(conversation["person_answered_at"].is_string());
+
+    // Receipts: read, then a late "delivered" (never back), and one for a
+    // message nobody logged; integrators hear each move once.
+    let hook: Value = owner
+        .post(app.url("/api/portal/tenant/current/webhooks"))
+        .json(&json!({"url": "https://hooks.example.com/flowhq", "events": ["message.status"]}))
+        .sent()
+        .await
+        .json()
+        .await
+        .unwrap();
+    let receipt = |id: &str, delivery: DeliveryStatus| Receipt {
+        wa_message_id: id.into(),
+        delivery,
+        at: Utc::now(),
+    };
+    for (frame, receipts) in [
+        (
+            4,
+            vec![
+                receipt("out-1", DeliveryStatus::Delivered),
+                receipt("out-1", DeliveryStatus::Read),
+            ],
+        ),
+        (
+            5,
+            vec![
+                receipt("out-1", DeliveryStatus::Delivered),
+                receipt("never-logged", DeliveryStatus::Read),
+            ],
+        ),
+    ] {
+        link.send(&Up::Messages {
+            id: frame,
+            messages: vec![],
+            receipts,
+        })
+        .await;
+        assert!(matches!(
+            link.receive().await,
+            Down::Logged { id, inserted: 0, .. } if id == frame
+        ));
+    }
+    let live = event(&mut stream, &mut buffer, "delivery", "\"READ\"").await;
+    assert_eq!(live["contact_id"], contact.as_str());
+    let messages = get(&app, &owner, &path).await;
+    assert_eq!(messages["items"][0]["delivery"], "READ");
+    let deliveries = get(
+        &app,
+        &owner,
+        &format!(
+            "/api/portal/tenant/current/webhooks/{}/deliveries",
+            hook["id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    let told: Vec<&str> = deliveries["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            d["payload"]["data"]["message"]["delivery"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(told.len(), 2, "{deliveries}");
+    assert!(
+        told.contains(&"DELIVERED") && told.contains(&"READ"),
+        "{told:?}"
+    );
 
     // Resolve: the worker hears it, and the bot may answer again.
     let resolve = owner

@@ -188,6 +188,7 @@ async fn an_invited_staff_member_answers_from_the_inbox_and_nothing_else(app: Te
     link.send(&Up::Messages {
         id: 1,
         messages: vec![message("wa-1", Direction::Inbound, "Is anyone there?")],
+        receipts: vec![],
     })
     .await;
     assert!(matches!(
@@ -251,6 +252,7 @@ async fn an_invited_staff_member_answers_from_the_inbox_and_nothing_else(app: Te
     link.send(&Up::Messages {
         id: 2,
         messages: vec![sent],
+        receipts: vec![],
     })
     .await;
     assert!(matches!(

@@ -149,6 +149,7 @@ async fn message_batches_are_logged_idempotently(app: TestApp) {
         link.send(&Up::Messages {
             id,
             messages: messages.clone(),
+            receipts: vec![],
         })
         .await;
         assert_eq!(
@@ -532,6 +533,7 @@ async fn worker_traffic_is_shed_first_when_the_database_is_busy(app: TestApp) {
     link.send(&Up::Messages {
         id: 1,
         messages: messages.clone(),
+        receipts: vec![],
     })
     .await;
     assert!(matches!(link.receive().await, Down::Refused { id: 1, .. }));
@@ -544,7 +546,12 @@ async fn worker_traffic_is_shed_first_when_the_database_is_busy(app: TestApp) {
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
     // Room again: the batch goes through.
     drop(turns);
-    link.send(&Up::Messages { id: 2, messages }).await;
+    link.send(&Up::Messages {
+        id: 2,
+        messages,
+        receipts: vec![],
+    })
+    .await;
     assert_eq!(
         link.receive().await,
         Down::Logged {

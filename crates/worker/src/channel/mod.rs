@@ -79,6 +79,8 @@ pub enum ChannelEvent {
     /// code follows.
     LoggedOut,
     Inbound(InboundMessage),
+    /// Messages the business sent were delivered, read or failed.
+    Receipts(Vec<flowhq_domain::protocol::Receipt>),
 }
 
 /// A text or a file to send, with its idempotency key.

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use flowhq_domain::protocol::{SimMedia, SimMessage, SimPoll, SimSend, SimView, sim_pairing_code};
+use flowhq_domain::protocol::{
+    Receipt, SimMedia, SimMessage, SimPoll, SimSend, SimView, sim_pairing_code,
+};
 
 use super::{Channel, ChannelEvent, InboundMessage, Outgoing, Sent};
 use crate::backoff::Backoff;
@@ -36,6 +38,9 @@ pub struct SimulatorChannel {
     pending: VecDeque<ChannelEvent>,
     /// Acknowledged by the runtime, told to the network with the next poll.
     unacked: Vec<String>,
+    /// Receipts handed to the runtime, acknowledged with the next poll: the
+    /// runtime asks for the next event only once it stored them.
+    unacked_receipts: Vec<i64>,
     backoff: Backoff,
     media: Arc<MediaCache>,
 }
@@ -56,6 +61,7 @@ impl SimulatorChannel {
             pairing: false,
             pending: VecDeque::new(),
             unacked: Vec::new(),
+            unacked_receipts: Vec::new(),
             backoff: Backoff::new(Duration::from_millis(200), Duration::from_secs(5)),
             media,
         }
@@ -119,6 +125,20 @@ impl SimulatorChannel {
                 let message = self.inbound(m);
                 self.pending.push_back(ChannelEvent::Inbound(message));
             }
+            if !view.receipts.is_empty() {
+                self.unacked_receipts
+                    .extend(view.receipts.iter().map(|r| r.seq));
+                self.pending.push_back(ChannelEvent::Receipts(
+                    view.receipts
+                        .into_iter()
+                        .map(|r| Receipt {
+                            wa_message_id: r.wa_message_id,
+                            delivery: r.delivery,
+                            at: r.at,
+                        })
+                        .collect(),
+                ));
+            }
         } else {
             if self.linked || self.credentials.is_some() {
                 // Unlinked by the phone: the saved credentials are void.
@@ -163,6 +183,7 @@ impl Channel for SimulatorChannel {
             let poll = SimPoll {
                 credentials: self.credentials.clone(),
                 ack: self.unacked.clone(),
+                ack_receipts: self.unacked_receipts.clone(),
                 linked: self.linked,
                 known_qr: self.known_qr.clone(),
                 wait_ms: POLL_WAIT.as_millis() as u64,
@@ -171,6 +192,7 @@ impl Channel for SimulatorChannel {
                 Ok(view) => {
                     self.backoff.reset();
                     self.unacked.clear();
+                    self.unacked_receipts.clear();
                     self.absorb(view)?;
                 }
                 Err(e) if e.is_revoked() => return Err(e),

@@ -114,8 +114,8 @@ impl Decider {
                 self.trouble = None;
                 SessionUpdate::state(SessionState::LoggedOut)
             }
-            ChannelEvent::Inbound(_) => {
-                debug_assert!(false, "inbound messages are the main loop's");
+            ChannelEvent::Inbound(_) | ChannelEvent::Receipts(_) => {
+                debug_assert!(false, "messages and receipts are the main loop's");
                 return Vec::new();
             }
         };

@@ -15,7 +15,7 @@ use std::time::Duration;
 use chrono::Utc;
 use flowhq_domain::SessionState;
 use flowhq_domain::protocol::{
-    Command, Commanded, Down, Heartbeat, SessionUpdate, TENANT_HEADER, Up, WorkerConfig,
+    Command, Commanded, Down, Heartbeat, Receipt, SessionUpdate, TENANT_HEADER, Up, WorkerConfig,
 };
 use futures_util::{SinkExt, StreamExt};
 use http::{HeaderName, HeaderValue};
@@ -203,8 +203,9 @@ struct Connection<'a> {
     shared: &'a Arc<Shared>,
     socket: Socket,
     next_id: u64,
-    /// The batch on its way: its frame id and the outbox rows it holds.
-    shipping: Option<(u64, Vec<i64>)>,
+    /// The batch on its way: its frame id, the outbox rows it holds and
+    /// the receipts riding with it.
+    shipping: Option<(u64, Vec<i64>, Vec<Receipt>)>,
     /// When to look into the outbox next.
     ship_at: Option<Instant>,
     /// Logs became ready while a batch was on its way: look again once it
@@ -329,7 +330,20 @@ impl Connection<'_> {
                 return Ok(());
             }
         };
-        if batch.is_empty() {
+        // Receipts ride only with a batch that empties the backlog: the
+        // messages they name are then logged before them.
+        let receipts = if batch.len() < SHIP_BATCH as usize {
+            self.shared
+                .outbox
+                .ready_receipts(SHIP_BATCH)
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "reading the outbox's receipts");
+                    Vec::new()
+                })
+        } else {
+            Vec::new()
+        };
+        if batch.is_empty() && receipts.is_empty() {
             return Ok(());
         }
         let (seqs, messages): (Vec<i64>, Vec<_>) = batch.into_iter().unzip();
@@ -345,14 +359,20 @@ impl Connection<'_> {
             }
         }
         let id = self.id();
-        self.shipping = Some((id, seqs));
-        self.up(&Up::Messages { id, messages }).await
+        self.shipping = Some((id, seqs, receipts.clone()));
+        self.up(&Up::Messages {
+            id,
+            messages,
+            receipts,
+        })
+        .await
     }
 
     async fn down(&mut self, frame: Down) -> Result<(), String> {
         match frame {
             Down::Logged { id, accepted, .. } => {
-                let Some((shipped, seqs)) = self.shipping.take_if(|(s, _)| *s == id) else {
+                let Some((shipped, seqs, receipts)) = self.shipping.take_if(|(s, ..)| *s == id)
+                else {
                     return Ok(());
                 };
                 debug_assert_eq!(shipped, id);
@@ -366,7 +386,13 @@ impl Connection<'_> {
                     // Shipped again later; the control plane ignores repeats.
                     tracing::error!(error = %e, "forgetting shipped logs");
                 }
-                if seqs.len() == SHIP_BATCH as usize || std::mem::take(&mut self.look_again) {
+                if let Err(e) = self.shared.outbox.delete_receipts(&receipts) {
+                    tracing::error!(error = %e, "forgetting shipped receipts");
+                }
+                if seqs.len() == SHIP_BATCH as usize
+                    || receipts.len() == SHIP_BATCH as usize
+                    || std::mem::take(&mut self.look_again)
+                {
                     // A full batch (more may be waiting), or logs became
                     // ready while it was on its way.
                     self.ship_at = Some(Instant::now());
@@ -381,7 +407,7 @@ impl Connection<'_> {
                 if self
                     .shipping
                     .as_ref()
-                    .is_some_and(|(shipped, _)| *shipped == id)
+                    .is_some_and(|(shipped, ..)| *shipped == id)
                 {
                     self.shipping = None;
                     self.ship_at = Some(again);

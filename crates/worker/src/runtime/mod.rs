@@ -279,6 +279,14 @@ async fn serve(shared: Arc<Shared>, channel: &mut impl Channel) -> Result<()> {
                     handle_inbound(&shared, channel, &batch).await?;
                     continue;
                 }
+                ChannelEvent::Receipts(receipts) => {
+                    // Kept before the channel hears of them again (its next
+                    // poll acknowledges them), then shipped with the logs.
+                    shared.outbox.record_receipts(&receipts)?;
+                    shared.ship.notify_one();
+                    next = channel.take_ready();
+                    continue;
+                }
                 other => other,
             };
             log_channel_event(&event);
@@ -303,7 +311,7 @@ fn log_channel_event(event: &ChannelEvent) {
             tracing::warn!(%error, retrying, "not connected");
         }
         ChannelEvent::LoggedOut => tracing::warn!("logged out by the phone"),
-        ChannelEvent::Inbound(_) => {}
+        ChannelEvent::Inbound(_) | ChannelEvent::Receipts(_) => {}
     }
 }
 

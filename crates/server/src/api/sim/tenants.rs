@@ -1,5 +1,6 @@
 //! `/api/sim/tenants/{id}/…`: scan the QR (or type the pairing code),
-//! unlink, send as a customer, read what the bot sent.
+//! unlink, send as a customer, read what the bot sent, and read it as the
+//! customer does (READ receipts).
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::response::IntoResponse;
@@ -31,6 +32,48 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .layer(DefaultBodyLimit::max(flowhq_sim::MAX_BODY_BYTES)),
         )
         .routes(routes!(outbox))
+        .routes(routes!(read))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ReadBody {
+    /// The customer who opens their chat with the business.
+    from: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimRead {
+    /// How many messages the business sent them became READ.
+    pub read: u64,
+}
+
+/// The customer `from` opens the chat: what the business sent them and
+/// they had not read gets a READ receipt, which the worker reports like
+/// WhatsApp's blue ticks. (Every send is DELIVERED at once.)
+#[utoipa::path(
+    post,
+    path = "/tenants/{id}/read",
+    operation_id = "sim_read",
+    params(("id" = TenantId, Path, description = "The tenant's id")),
+    request_body = ReadBody,
+    responses(
+        (status = 200, description = "The customer read the chat", body = SimRead),
+        BodyErrors,
+        AdminAuthErrors,
+        NotFound,
+    )
+)]
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant))]
+async fn read(
+    State(state): State<AppState>,
+    _admin: Admin,
+    TenantPath(tenant): TenantPath,
+    Json(body): Json<ReadBody>,
+) -> AppResult<impl IntoResponse> {
+    state.store.tenant(tenant).await?;
+    let read = network(&state)?.read(tenant, &body.from)?;
+    Ok(axum::Json(SimRead { read }))
 }
 
 /// What the phone does: scan the QR code on show (no body), or type the

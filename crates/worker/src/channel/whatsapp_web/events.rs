@@ -2,7 +2,10 @@
 //! and the words the operator reads in `last_error` when it is down.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use flowhq_domain::DeliveryStatus;
+use flowhq_domain::protocol::Receipt;
 use whatsapp_rust::wacore::types::events::{ConnectFailureReason, Event};
+use whatsapp_rust::wacore::types::presence::ReceiptType;
 
 use crate::channel::ChannelEvent;
 
@@ -93,6 +96,28 @@ pub fn map(event: &Event, now: DateTime<Utc>) -> Option<ChannelEvent> {
             error: format!("WhatsApp closed the stream (code {}); reconnecting", e.code),
             retrying: true,
         },
+        Event::Receipt(receipt) => {
+            // The recipient's phone on what the business sent: delivered,
+            // read (or a voice note played), or the server failing it. The
+            // business's own devices' receipts ("read by me") say nothing.
+            let delivery = match receipt.r#type {
+                ReceiptType::Delivered => DeliveryStatus::Delivered,
+                ReceiptType::Read | ReceiptType::Played => DeliveryStatus::Read,
+                ReceiptType::ServerError => DeliveryStatus::Failed,
+                _ => return None,
+            };
+            ChannelEvent::Receipts(
+                receipt
+                    .message_ids
+                    .iter()
+                    .map(|id| Receipt {
+                        wa_message_id: id.clone(),
+                        delivery,
+                        at: receipt.timestamp,
+                    })
+                    .collect(),
+            )
+        }
         _ => return None,
     })
 }
