@@ -287,6 +287,12 @@ pub struct LoggedMessage {
     /// asked for, that command's id (which says who asked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    /// The contact's private id (WhatsApp's LID, `…@lid`) when the message
+    /// names them by phone number and the network revealed both: the
+    /// control plane merges what it logged under the private id into the
+    /// number's conversation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_id: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

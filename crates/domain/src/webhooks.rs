@@ -435,6 +435,7 @@ mod tests {
             media: None,
             push_name: None,
             client_id: None,
+            hidden_id: None,
             created_at: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
         }
     }

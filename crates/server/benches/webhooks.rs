@@ -135,6 +135,7 @@ async fn bench(backend: Backend) {
                         media: None,
                         push_name: None,
                         client_id: None,
+                        hidden_id: None,
                         created_at: chrono::Utc::now(),
                     })
                     .collect();

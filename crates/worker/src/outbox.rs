@@ -22,7 +22,7 @@ use crate::Result;
 use crate::channel::{InboundMessage, Outgoing, Sent};
 
 /// The outbox's schema, one step per version (`PRAGMA user_version`).
-const SCHEMA: [&str; 7] = [
+const SCHEMA: [&str; 8] = [
     "CREATE TABLE IF NOT EXISTS outbox (
         seq            INTEGER PRIMARY KEY AUTOINCREMENT,
         direction      TEXT NOT NULL,
@@ -72,6 +72,8 @@ const SCHEMA: [&str; 7] = [
         rank           INTEGER NOT NULL,
         at             INTEGER NOT NULL
     );",
+    // The contact's private id (LID) when `from`/`to` is their number.
+    "ALTER TABLE outbox ADD COLUMN hidden_id TEXT;",
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -223,6 +225,7 @@ impl Outbox {
                         text,
                         wa_message_id: None,
                         client_id: Some(id),
+                        hidden_id: None,
                         bot_decision: None,
                         reply_to: None,
                         menu_item: None,
@@ -305,8 +308,8 @@ impl Outbox {
         // a statement with a bound LIMIT every time it is bound again.
         let mut statement = conn.prepare_cached(&format!(
             "SELECT seq, direction, from_number, to_number, message_text, wa_message_id, \
-             client_id, bot_decision, reply_to, media_json, menu_item, push_name, created_at \
-             FROM outbox \
+             client_id, bot_decision, reply_to, media_json, menu_item, push_name, hidden_id, \
+             created_at FROM outbox \
              WHERE wa_message_id IS NOT NULL \
              ORDER BY seq LIMIT {limit}"
         ))?;
@@ -326,6 +329,7 @@ impl Outbox {
                     media: media(row)?,
                     push_name: row.get("push_name")?,
                     client_id: row.get("client_id")?,
+                    hidden_id: row.get("hidden_id")?,
                     created_at: DateTime::from_timestamp_millis(created_at).unwrap_or_default(),
                 },
             ))
@@ -470,6 +474,7 @@ fn record_one(
             text: &message.text,
             wa_message_id: Some(&message.wa_message_id),
             client_id: None,
+            hidden_id: message.hidden_id.as_deref(),
             bot_decision: Some(decision),
             reply_to: None,
             menu_item,
@@ -491,6 +496,7 @@ fn record_one(
                 text: &reply.text,
                 wa_message_id: None,
                 client_id: Some(&client_id),
+                hidden_id: None,
                 bot_decision: None,
                 reply_to: Some(&message.wa_message_id),
                 menu_item: None,
@@ -546,6 +552,8 @@ struct LogRow<'a> {
     text: &'a str,
     wa_message_id: Option<&'a str>,
     client_id: Option<&'a str>,
+    /// Inbound: the contact's private id when `from` is their number.
+    hidden_id: Option<&'a str>,
     bot_decision: Option<LoggedDecision>,
     reply_to: Option<&'a str>,
     menu_item: Option<u8>,
@@ -557,8 +565,9 @@ struct LogRow<'a> {
 fn insert_log(tx: &Transaction<'_>, row: &LogRow<'_>) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO outbox (direction, from_number, to_number, message_text, wa_message_id, \
-         client_id, bot_decision, reply_to, created_at, media_json, menu_item, push_name) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         client_id, bot_decision, reply_to, created_at, media_json, menu_item, push_name, \
+         hidden_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         row.direction.as_str(),
@@ -573,6 +582,7 @@ fn insert_log(tx: &Transaction<'_>, row: &LogRow<'_>) -> Result<()> {
         row.media.map(to_json),
         row.menu_item,
         row.push_name,
+        row.hidden_id,
     ])?;
     Ok(())
 }

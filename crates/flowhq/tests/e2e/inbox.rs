@@ -449,6 +449,7 @@ async fn a_thousand_open_inbox_streams_cost_little(mut env: Env) {
                 media: None,
                 push_name: None,
                 client_id: None,
+                hidden_id: None,
                 created_at: chrono::Utc::now(),
             }],
         )

@@ -392,6 +392,7 @@ async fn messages_are_listed_newest_first(app: TestApp) {
             media: None,
             push_name: None,
             client_id: None,
+            hidden_id: None,
             created_at: base + chrono::Duration::seconds(i),
         })
         .collect();

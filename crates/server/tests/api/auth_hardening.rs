@@ -468,6 +468,7 @@ async fn customer_text_is_isolated_on_the_pages(app: TestApp) {
                 media: None,
                 push_name: None,
                 client_id: None,
+                hidden_id: None,
                 created_at: chrono::Utc::now(),
             }],
         )

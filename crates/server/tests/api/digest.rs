@@ -32,6 +32,7 @@ fn inbound(
         media: None,
         push_name: None,
         client_id: None,
+        hidden_id: None,
         created_at: at,
     }
 }

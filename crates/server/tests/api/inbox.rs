@@ -38,6 +38,7 @@ fn inbound(id: &str, from: &str, text: &str, decision: LoggedDecision) -> Logged
         media: None,
         push_name: Some("Maria".into()),
         client_id: None,
+        hidden_id: None,
         created_at: Utc::now(),
     }
 }

@@ -292,6 +292,7 @@ async fn owners_only_see_their_own_tenant(app: TestApp) {
         media: None,
         push_name: None,
         client_id: None,
+        hidden_id: None,
         created_at: chrono::Utc::now(),
     };
     app.store.log_messages(a_id, &[message]).await.unwrap();

@@ -1123,6 +1123,7 @@ async fn the_tenant_page_shows_the_last_days_activity(app: TestApp) {
         media: None,
         push_name: None,
         client_id: None,
+        hidden_id: None,
         created_at: now,
     };
     app.store

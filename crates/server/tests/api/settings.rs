@@ -605,6 +605,7 @@ async fn the_owner_exports_messages_as_csv(app: TestApp) {
         media: None,
         push_name: None,
         client_id: None,
+        hidden_id: None,
         created_at: at(when),
     };
     app.store

@@ -28,6 +28,7 @@ fn inbound(i: usize, at: chrono::DateTime<Utc>) -> LoggedMessage {
         media: None,
         push_name: None,
         client_id: None,
+        hidden_id: None,
         created_at: at,
     }
 }

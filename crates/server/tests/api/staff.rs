@@ -36,6 +36,7 @@ fn message(id: &str, direction: Direction, text: &str) -> LoggedMessage {
         media: None,
         push_name: Some("Maria".into()),
         client_id: None,
+        hidden_id: None,
         created_at: chrono::Utc::now(),
     }
 }

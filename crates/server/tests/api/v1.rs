@@ -48,6 +48,7 @@ async fn wrote(
         media: None,
         push_name: None,
         client_id: None,
+        hidden_id: None,
         created_at: at,
     };
     app.store.log_messages(tenant, &[message]).await.unwrap();

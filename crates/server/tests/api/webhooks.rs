@@ -55,6 +55,7 @@ fn inbound(wa_id: &str, text: &str) -> LoggedMessage {
         media: None,
         push_name: None,
         client_id: None,
+        hidden_id: None,
         created_at: chrono::Utc::now(),
     }
 }

@@ -129,6 +129,7 @@ fn inbound(from: &str, at: chrono::DateTime<Utc>) -> LoggedMessage {
         media: None,
         push_name: None,
         client_id: None,
+        hidden_id: None,
         created_at: at,
     }
 }

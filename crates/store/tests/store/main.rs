@@ -47,6 +47,7 @@ flowhq_store::backend_tests!(run:
     emails_are_unique_regardless_of_case,
     data_survives_a_reconnect_and_migrations_run_once,
     daily_totals_are_the_same_rolled_up_or_live,
+    a_hidden_id_revealed_joins_the_numbers_conversation,
 );
 
 fn new_tenant(name: &str, phone: &str) -> NewTenant {
@@ -332,6 +333,7 @@ fn message(direction: Direction, wa_id: &str) -> LoggedMessage {
         media: None,
         push_name: None,
         client_id: None,
+        hidden_id: None,
         created_at: Utc::now(),
     }
 }
@@ -354,6 +356,7 @@ async fn message_logging_is_idempotent_and_pages(store: Store, _url: String) {
         .map(|i| LoggedMessage {
             push_name: None,
             client_id: None,
+            hidden_id: None,
             created_at: base + Duration::seconds(i),
             bot_decision: Some(LoggedDecision::Welcome),
             ..message(Direction::Inbound, &format!("wa-{i}"))
@@ -491,6 +494,7 @@ async fn daily_totals_are_the_same_rolled_up_or_live(store: Store, _url: String)
     let at = |days_ago: i64, direction, id: &str, decision| LoggedMessage {
         push_name: None,
         client_id: None,
+        hidden_id: None,
         created_at: now - chrono::Duration::days(days_ago),
         bot_decision: decision,
         ..message(direction, id)
@@ -582,6 +586,7 @@ async fn daily_totals_are_the_same_rolled_up_or_live(store: Store, _url: String)
     let reply = |id: &str, to: &str, seconds_after: i64| LoggedMessage {
         push_name: None,
         client_id: None,
+        hidden_id: None,
         created_at: now - chrono::Duration::days(1) + chrono::Duration::seconds(seconds_after),
         reply_to: Some(to.into()),
         menu_item: None,
@@ -638,5 +643,125 @@ async fn daily_totals_are_the_same_rolled_up_or_live(store: Store, _url: String)
     assert_eq!(
         store.daily_totals(None, since, now).await.unwrap()[1].inbound,
         4
+    );
+}
+
+async fn a_hidden_id_revealed_joins_the_numbers_conversation(store: Store, _url: String) {
+    use flowhq_domain::inbox::ContactPatch;
+    use flowhq_store::contacts::ConversationQuery;
+    let tenant = store
+        .create_tenant(&new_tenant("H", "+5511900000008"))
+        .await
+        .unwrap()
+        .tenant
+        .id;
+    const HIDDEN: &str = "123456789012345@lid";
+    const NUMBER: &str = "+5511955554444";
+    let from = |id: &str, who: &str, hidden: Option<&str>, minutes: i64| LoggedMessage {
+        from_number: who.into(),
+        hidden_id: hidden.map(Into::into),
+        created_at: Utc::now() - Duration::minutes(minutes),
+        ..message(Direction::Inbound, id)
+    };
+    let list = || async {
+        store
+            .conversations(
+                tenant,
+                &ConversationQuery {
+                    limit: 50,
+                    ..ConversationQuery::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items
+    };
+    // Known first by the hidden id only; the owner labels them.
+    store
+        .log_messages(
+            tenant,
+            &[from("h-1", HIDDEN, None, 30), from("h-2", HIDDEN, None, 29)],
+        )
+        .await
+        .unwrap();
+    let hidden = list().await;
+    assert_eq!(hidden.len(), 1);
+    let id = hidden[0].contact.id;
+    store
+        .patch_contact(
+            tenant,
+            id,
+            &ContactPatch {
+                labels: Some(vec!["vip".into()]),
+                notes: Some("asked about cakes".into()),
+                ..ContactPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    // WhatsApp reveals the number: one conversation, the same contact,
+    // every message under the number.
+    let revealed = [from("n-1", NUMBER, Some(HIDDEN), 5)];
+    store.log_messages(tenant, &revealed).await.unwrap();
+    store.log_messages(tenant, &revealed).await.unwrap();
+    let merged = list().await;
+    assert_eq!(merged.len(), 1, "{merged:?}");
+    let c = &merged[0];
+    assert_eq!(c.contact.id, id, "the contact keeps its id");
+    assert_eq!(c.contact.wa_id, NUMBER);
+    assert_eq!(c.contact.phone.as_deref(), Some(NUMBER));
+    assert_eq!(c.contact.labels, ["vip"]);
+    assert_eq!(c.unread, 3);
+    let log = store
+        .list_contact_messages(tenant, NUMBER, 50, None)
+        .await
+        .unwrap();
+    assert_eq!(log.items.len(), 3);
+    assert!(log.items.iter().all(|m| m.contact_id == Some(id)));
+
+    // A second hidden id whose number already has a conversation: folded
+    // into it (its unread count and notes where the number has none).
+    const OTHER: &str = "999999999999999@lid";
+    const SECOND: &str = "+5511966665555";
+    store
+        .log_messages(
+            tenant,
+            &[from("s-1", SECOND, None, 20), from("o-1", OTHER, None, 10)],
+        )
+        .await
+        .unwrap();
+    let other = list()
+        .await
+        .into_iter()
+        .find(|c| c.contact.wa_id == OTHER)
+        .unwrap();
+    store
+        .patch_contact(
+            tenant,
+            other.contact.id,
+            &ContactPatch {
+                notes: Some("from the hidden chat".into()),
+                ..ContactPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .log_messages(tenant, &[from("s-2", SECOND, Some(OTHER), 1)])
+        .await
+        .unwrap();
+    let all = list().await;
+    assert_eq!(all.len(), 2, "{all:?}");
+    let second = all.iter().find(|c| c.contact.wa_id == SECOND).unwrap();
+    assert_eq!(second.unread, 3);
+    assert_eq!(second.contact.notes, "from the hidden chat");
+    assert_eq!(
+        store
+            .list_contact_messages(tenant, SECOND, 50, None)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        3
     );
 }

@@ -23,6 +23,9 @@ pub struct InboundMessage {
     pub from: String,
     /// The name the contact gave themselves, when the network says.
     pub push_name: Option<String>,
+    /// Their private id (LID) when `from` is their number and the network
+    /// told both: the control plane merges the two histories.
+    pub hidden_id: Option<String>,
     /// The text, or the caption of `media`.
     pub text: String,
     /// An image, document, voice note, … the contact sent, kept in the
@@ -42,6 +45,7 @@ impl InboundMessage {
             wa_message_id: wa_message_id.to_owned(),
             from: from.to_owned(),
             push_name: None,
+            hidden_id: None,
             text: text.to_owned(),
             media: None,
             at,

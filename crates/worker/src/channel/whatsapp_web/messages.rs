@@ -75,15 +75,26 @@ pub fn contact_of(info: &MessageInfo, known_phone: Option<&str>) -> String {
         .unwrap_or_else(|| primary.to_non_ad_string())
 }
 
+/// Who the message is with, as the network addressed them.
+fn primary(info: &MessageInfo) -> &Jid {
+    if info.source.is_from_me || !(info.source.is_group || info.source.chat.is_group()) {
+        &info.source.chat
+    } else {
+        &info.source.sender
+    }
+}
+
+/// The contact's hidden id when the log names them by `contact`, their
+/// number: the control plane merges what it logged under the hidden id.
+pub fn revealed_hidden_id(info: &MessageInfo, contact: &str) -> Option<String> {
+    let primary = primary(info);
+    (primary.is_lid() && contact.starts_with('+')).then(|| primary.to_non_ad_string())
+}
+
 /// The hidden id (`…@lid`) whose phone number the library may know, when
 /// the message itself does not carry a number.
 pub fn hidden_id_to_resolve(info: &MessageInfo) -> Option<Jid> {
-    let primary =
-        if info.source.is_from_me || !(info.source.is_group || info.source.chat.is_group()) {
-            &info.source.chat
-        } else {
-            &info.source.sender
-        };
+    let primary = primary(info);
     let alt_has_phone = [&info.source.sender_alt, &info.source.recipient_alt]
         .into_iter()
         .flatten()
@@ -102,9 +113,11 @@ pub fn inbound(
     let push_name = Some(info.push_name.trim())
         .filter(|n| !n.is_empty() && !info.source.is_from_me)
         .map(str::to_owned);
+    let from = contact_of(info, known_phone);
     Some(InboundMessage {
         wa_message_id: info.id.to_string(),
-        from: contact_of(info, known_phone),
+        hidden_id: revealed_hidden_id(info, &from),
+        from,
         push_name,
         text,
         // Downloaded by the channel, which holds the client.
@@ -243,10 +256,22 @@ mod tests {
             Some("123456789012345@lid")
         );
         assert_eq!(contact_of(&i, None), "123456789012345@lid");
+        assert_eq!(revealed_hidden_id(&i, "123456789012345@lid"), None);
         assert_eq!(contact_of(&i, Some("5511900000000")), "+5511900000000");
         i.source.sender_alt = Some("5511912345678@s.whatsapp.net".parse().unwrap());
         assert_eq!(hidden_id_to_resolve(&i), None);
         assert_eq!(contact_of(&i, None), "+5511912345678");
+        // Both known: the log merges the hidden id's history into the number's.
+        assert_eq!(
+            revealed_hidden_id(&i, "+5511912345678").as_deref(),
+            Some("123456789012345@lid")
+        );
+        let by_number = info(
+            "5511912345678@s.whatsapp.net",
+            "5511912345678@s.whatsapp.net",
+            false,
+        );
+        assert_eq!(revealed_hidden_id(&by_number, "+5511912345678"), None);
     }
 
     #[test]
