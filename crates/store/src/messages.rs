@@ -109,37 +109,42 @@ impl Store {
         before: Option<MessageLogId>,
     ) -> Result<Page<MessageLog>> {
         let limit = limit.clamp(1, 500);
-        // The (tenant_id, from_number, created_at) and (tenant_id,
-        // to_number, created_at) indexes serve the two sides of the OR.
-        let (cursor, cursor_id) = match before {
-            None => ("", String::new()),
-            Some(id) => (
-                " AND (m.created_at < k.created_at OR (m.created_at = k.created_at AND m.id < k.id))",
-                id.to_string(),
-            ),
-        };
-        let keyed = if before.is_some() {
-            ", (SELECT created_at, id FROM message_log WHERE tenant_id = $1 AND id = $3) k"
+        // Each side of the chat is one range of its index, (tenant_id,
+        // from_number, created_at) and (tenant_id, to_number, created_at),
+        // read newest first up to the page; the page is then the newest of
+        // the two. (An OR of both sides in one WHERE let the planner walk
+        // the tenant's whole log by date: 400 ms a page at a million
+        // messages.)
+        let cursor = if before.is_some() {
+            " AND (created_at < (SELECT created_at FROM message_log WHERE tenant_id = $1 AND id = $3) \
+               OR (created_at = (SELECT created_at FROM message_log WHERE tenant_id = $1 AND id = $3) \
+                   AND id < $3))"
         } else {
             ""
+        };
+        let side = |column: &str| {
+            format!(
+                "SELECT id FROM (SELECT id FROM message_log WHERE tenant_id = $1 AND {column} = $2{cursor} \
+                 ORDER BY created_at DESC, id DESC {}) AS {column}_side",
+                crate::placeholders::limit(limit + 1)
+            )
         };
         let sql = format!(
             concat!(
                 "SELECT ",
                 message_columns!(),
-                " FROM message_log m{} WHERE m.tenant_id = $1 \
-                 AND (m.from_number = $2 OR m.to_number = $2){} \
+                " FROM message_log m WHERE m.id IN ({} UNION ALL {}) \
                  ORDER BY m.created_at DESC, m.id DESC {}"
             ),
-            keyed,
-            cursor,
+            side("from_number"),
+            side("to_number"),
             crate::placeholders::limit(limit + 1)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(tenant.to_string())
             .bind(contact);
-        if before.is_some() {
-            query = query.bind(cursor_id);
+        if let Some(id) = before {
+            query = query.bind(id.to_string());
         }
         let rows = query.fetch_all(self.pool()).await?;
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
