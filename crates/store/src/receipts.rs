@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use flowhq_domain::protocol::Receipt;
-use flowhq_domain::{DeliveryStatus, MessageLogId, TenantId, webhooks};
+use flowhq_domain::{ContactId, DeliveryStatus, MessageLogId, TenantId, webhooks};
 use sqlx::Row;
 
 use crate::{Result, Store, StoreError};
@@ -13,8 +13,9 @@ use crate::{Result, Store, StoreError};
 pub struct DeliveryChange {
     pub message_id: MessageLogId,
     pub wa_message_id: String,
-    /// The customer it went to.
+    /// The customer it went to, and their contact (`None` when gone).
     pub to: String,
+    pub contact_id: Option<ContactId>,
     pub delivery: DeliveryStatus,
     pub at: DateTime<Utc>,
 }
@@ -41,7 +42,9 @@ impl Store {
                  WHERE tenant_id = $2 AND direction = 'OUTBOUND' AND wa_message_id = $3 \
                  AND (CASE COALESCE(status, 'SENT') WHEN 'FAILED' THEN 1 WHEN 'DELIVERED' THEN 2 \
                       WHEN 'READ' THEN 3 ELSE 0 END) < $4 \
-                 RETURNING id, to_number",
+                 RETURNING id, to_number, (SELECT c.id FROM contact c \
+                   WHERE c.tenant_id = message_log.tenant_id AND c.wa_id = message_log.to_number) \
+                   AS contact_id",
             )
             .bind(receipt.delivery.as_str())
             .bind(tenant.to_string())
@@ -51,12 +54,17 @@ impl Store {
             .await?;
             let Some(row) = row else { continue };
             let id: String = row.try_get("id")?;
+            let contact: Option<String> = row.try_get("contact_id")?;
             changes.push(DeliveryChange {
                 message_id: id
                     .parse()
                     .map_err(|_| StoreError::Corrupt(format!("message id {id:?}")))?,
                 wa_message_id: receipt.wa_message_id.clone(),
                 to: row.try_get("to_number")?,
+                contact_id: contact
+                    .map(|c| c.parse())
+                    .transpose()
+                    .map_err(|_| StoreError::Corrupt("a contact id".into()))?,
                 delivery: receipt.delivery,
                 at: receipt.at,
             });

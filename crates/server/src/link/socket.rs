@@ -391,11 +391,7 @@ async fn log(
                 if !changes.is_empty() {
                     state.webhooks.wake();
                     if state.inbox.watched(tenant) {
-                        tokio::spawn(crate::api::inbox::publish_deliveries(
-                            state.clone(),
-                            tenant,
-                            changes,
-                        ));
+                        crate::api::inbox::publish_deliveries(state, tenant, &changes);
                     }
                 }
                 Ok(inserted)

@@ -606,32 +606,19 @@ pub async fn publish_logged(state: AppState, tenant: TenantId, messages: Vec<Log
     );
 }
 
-/// Tells `tenant`'s streams that messages moved forward (`delivery`).
-pub async fn publish_deliveries(
-    state: AppState,
+/// Tells `tenant`'s streams that messages moved forward (`delivery`); the
+/// store's moves name their contacts, so nothing is read again.
+pub fn publish_deliveries(
+    state: &AppState,
     tenant: TenantId,
-    changes: Vec<flowhq_store::receipts::DeliveryChange>,
+    changes: &[flowhq_store::receipts::DeliveryChange],
 ) {
-    let mut peers: Vec<&str> = changes.iter().map(|c| c.to.as_str()).collect();
-    peers.sort_unstable();
-    peers.dedup();
-    let conversations = match state.store.conversations_of(tenant, &peers).await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::warn!(tenant_id = %tenant, error = %e, "reading conversations for the inbox's streams");
-            return;
-        }
-    };
-    let ids: HashMap<&str, ContactId> = conversations
-        .iter()
-        .map(|c| (c.contact.wa_id.as_str(), c.contact.id))
-        .collect();
     state.inbox.publish(
         tenant,
         changes.iter().map(|c| {
             InboxEvent::Delivery(crate::inbox_events::DeliveryEvent {
                 message_id: c.message_id,
-                contact_id: ids.get(c.to.as_str()).copied(),
+                contact_id: c.contact_id,
                 delivery: c.delivery,
                 at: c.at,
             })

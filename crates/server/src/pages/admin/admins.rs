@@ -62,20 +62,31 @@ async fn rows(state: &AppState) -> Result<Vec<Row>, AppError> {
         .list_admins()
         .await?
         .into_iter()
-        .map(|(user, invited_until)| Row {
-            name: user.name.to_string(),
-            email: user.email.to_string(),
-            state: match invited_until {
-                Some(until) => tr.t1("console-invited-until", "at", tr.utc_time(until)),
-                None => tr.t("console-active"),
-            },
-            tone: if invited_until.is_some() {
-                "wait"
-            } else {
-                "ok"
-            },
+        .map(|(user, invited_until)| {
+            let (state, tone) = account_state(tr, invited_until);
+            Row {
+                name: user.name.to_string(),
+                email: user.email.to_string(),
+                state,
+                tone,
+            }
         })
         .collect())
+}
+
+/// An account's badge: "Invited, until …" while its invitation is open,
+/// else "Active"; and the badge's tone. The staff page shows the same.
+pub fn account_state(
+    tr: crate::i18n::Tr,
+    invited_until: Option<chrono::DateTime<chrono::Utc>>,
+) -> (String, &'static str) {
+    match invited_until {
+        Some(until) => (
+            tr.t1("console-invited-until", "at", tr.utc_time(until)),
+            "wait",
+        ),
+        None => (tr.t("console-active"), "ok"),
+    }
 }
 
 #[tracing::instrument(skip_all)]

@@ -19,6 +19,7 @@ use crate::api::portal::staff::{invite_staff, members, remove_staff};
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::i18n::refusal;
+use crate::pages::admin::admins::account_state;
 use crate::pages::csrf::CsrfForm;
 use crate::pages::guard::OwnerPage;
 use crate::pages::{Chrome, PageError, PageResult, render, view};
@@ -74,6 +75,7 @@ async fn rows(state: &AppState, page: &OwnerPage) -> Result<Vec<Row>, AppError> 
         .into_iter()
         .map(|account| {
             let (user, invited_until) = (account.user, account.invited_until);
+            let (state, tone) = account_state(tr, invited_until);
             Row {
                 id: user.id.to_string(),
                 name: user.name.to_string(),
@@ -82,15 +84,8 @@ async fn rows(state: &AppState, page: &OwnerPage) -> Result<Vec<Row>, AppError> 
                     Role::Staff => "app-staff-role-staff",
                     _ => "app-staff-role-owner",
                 }),
-                state: match invited_until {
-                    Some(until) => tr.t1("console-invited-until", "at", tr.utc_time(until)),
-                    None => tr.t("console-active"),
-                },
-                tone: if invited_until.is_some() {
-                    "wait"
-                } else {
-                    "ok"
-                },
+                state,
+                tone,
                 removable: user.role == Role::Staff,
             }
         })
