@@ -8,13 +8,18 @@
 //! longer before each attempt; when the schedule is spent, the tenant
 //! stays ERROR with the worker's reason for an operator to read. A tenant
 //! that has stayed out of ERROR for [`FORGET_AFTER`] starts afresh.
+//!
+//! A worker can also fail while its tenant cannot go ERROR: still
+//! APPROVED (it never reported; say, a restart right after a retry, on a
+//! machine too busy to link it in time) or PAUSED. Then the worker alone
+//! is ERROR, and the same schedule restarts it, the tenant's status kept.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use flowhq_domain::TenantId;
 use flowhq_domain::lifecycle::Event;
+use flowhq_domain::{TenantId, TenantStatus};
 
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -56,10 +61,11 @@ impl Healer {
     /// One pass: retries the tenants in ERROR that are due.
     pub async fn tick(&mut self, state: &AppState, schedule: &[Duration]) -> AppResult<()> {
         let now = Utc::now();
-        let errored = state.store.tenants_in_error().await?;
-        self.attempts
-            .retain(|tenant, a| errored.contains(tenant) || now - a.seen_at < FORGET_AFTER);
-        for tenant in errored {
+        let errored = state.store.tenants_to_heal().await?;
+        self.attempts.retain(|tenant, a| {
+            errored.iter().any(|(t, _)| t == tenant) || now - a.seen_at < FORGET_AFTER
+        });
+        for (tenant, status) in errored {
             let attempts = self.attempts.entry(tenant).or_insert_with(|| Attempts {
                 made: 0,
                 next_at: None,
@@ -83,7 +89,7 @@ impl Healer {
             attempts.made += 1;
             attempts.next_at = None;
             let made = attempts.made;
-            match retry(state, tenant).await {
+            match retry(state, tenant, status).await {
                 Ok(()) => tracing::info!(
                     tenant_id = %tenant,
                     attempt = made,
@@ -105,7 +111,9 @@ impl Healer {
     }
 }
 
-async fn retry(state: &AppState, tenant: TenantId) -> AppResult<()> {
-    state.store.apply_event(tenant, Event::Retry, ACTOR).await?;
+async fn retry(state: &AppState, tenant: TenantId, status: TenantStatus) -> AppResult<()> {
+    if status == TenantStatus::Error {
+        state.store.apply_event(tenant, Event::Retry, ACTOR).await?;
+    }
     crate::lifecycle::after_retry(state, tenant).await
 }

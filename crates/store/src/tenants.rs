@@ -249,15 +249,22 @@ impl Store {
 
     /// Tenants newest first, filtered, one page at a time.
     /// The tenants in ERROR (a handful at most, on a healthy platform).
-    pub async fn tenants_in_error(&self) -> Result<Vec<TenantId>> {
-        let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM tenant WHERE status = 'ERROR'")
-            .fetch_all(self.pool())
-            .await?;
-        ids.into_iter()
-            .map(|(id,)| {
-                id.parse()
-                    .map_err(|_| crate::StoreError::Corrupt(format!("tenant id {id}")))
-            })
+    /// The tenants an automatic retry may bring back, with their status:
+    /// those in ERROR, and those whose worker failed (stale or crash-
+    /// looping) while the tenant could not go ERROR: still APPROVED (the
+    /// worker never reported) or PAUSED. Without this such a tenant would
+    /// keep its status with no worker, waiting for nothing.
+    pub async fn tenants_to_heal(&self) -> Result<Vec<(TenantId, TenantStatus)>> {
+        let rows = sqlx::query(
+            "SELECT t.id AS id, t.status AS status FROM tenant t \
+             LEFT JOIN worker_process w ON w.tenant_id = t.id \
+             WHERE t.status = 'ERROR' \
+             OR (t.status IN ('APPROVED', 'PAUSED') AND w.status = 'ERROR')",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.parsed("id")?, row.parsed("status")?)))
             .collect()
     }
 

@@ -55,6 +55,7 @@ pub async fn link(
     // A first check before the upgrade: a busy control plane refuses new
     // links outright (the turn for the welcome is taken after the hello).
     if state.supervisor.link().admit().await.is_none() {
+        state.supervisor.note_alive(auth.tenant);
         return Err(AppError::Unavailable("the control plane is busy"));
     }
     let upgrade = match upgrade {
@@ -119,6 +120,7 @@ async fn serve(state: &AppState, tenant: TenantId, mut socket: WebSocket) {
         Err(e) => {
             // The worker retries with backoff; it serves customers meanwhile.
             tracing::warn!(tenant_id = %tenant, error = %e, "welcoming a worker");
+            state.supervisor.note_alive(tenant);
             hub.detach(tenant, generation);
             let _ = socket.send(Message::Close(None)).await;
             return;

@@ -35,6 +35,22 @@ impl Beats {
         lock(&self.latest).insert(tenant, beat).is_none()
     }
 
+    /// Notes a sign of life that is not a heartbeat (a link attempt the
+    /// control plane turned away because it was busy): the time moves on,
+    /// the backlog last reported stays.
+    pub fn alive(&self, tenant: TenantId, at: DateTime<Utc>) {
+        let mut latest = lock(&self.latest);
+        let outbox_backlog = latest.get(&tenant).map_or(0, |b| b.outbox_backlog);
+        latest.insert(
+            tenant,
+            Beat {
+                at,
+                outbox_backlog,
+                persisted: false,
+            },
+        );
+    }
+
     pub fn last(&self, tenant: TenantId) -> Option<DateTime<Utc>> {
         lock(&self.latest).get(&tenant).map(|b| b.at)
     }
@@ -69,5 +85,22 @@ impl Beats {
             }
         }
         Ok(pending.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sign_of_life_moves_the_time_and_keeps_the_backlog() {
+        let beats = Beats::default();
+        let tenant = TenantId::new();
+        let first = Utc::now() - chrono::Duration::seconds(30);
+        beats.record(tenant, first, 7);
+        let later = Utc::now();
+        beats.alive(tenant, later);
+        assert_eq!(beats.last(tenant), Some(later));
+        assert_eq!(beats.outbox_backlog(tenant), Some(7));
     }
 }

@@ -217,6 +217,13 @@ impl Supervisor {
         self.shared().beats.record(tenant, at, outbox_backlog)
     }
 
+    /// Notes that `tenant`'s worker is alive though it sent no heartbeat:
+    /// it tried to link and was told to come back later. Shedding its
+    /// traffic must not get a healthy worker judged stale and killed.
+    pub fn note_alive(&self, tenant: TenantId) {
+        self.shared().beats.alive(tenant, Utc::now());
+    }
+
     pub fn last_beat(&self, tenant: TenantId) -> Option<DateTime<Utc>> {
         self.shared().beats.last(tenant)
     }
