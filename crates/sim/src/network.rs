@@ -107,12 +107,9 @@ impl Network {
     /// when something differs from what the worker knows or a message
     /// waits, or after `wait_ms` (25 s at most).
     pub async fn poll(&self, tenant: TenantId, poll: &SimPoll) -> Result<SimView> {
-        if !poll.ack.is_empty() {
-            self.store.ack(tenant, &poll.ack, Utc::now())?;
-        }
-        if !poll.ack_receipts.is_empty() {
+        if !poll.ack.is_empty() || !poll.ack_receipts.is_empty() {
             self.store
-                .ack_receipts(tenant, &poll.ack_receipts, Utc::now())?;
+                .acknowledge(tenant, &poll.ack, &poll.ack_receipts, Utc::now())?;
         }
         let deadline =
             tokio::time::Instant::now() + Duration::from_millis(poll.wait_ms).min(MAX_WAIT);

@@ -236,25 +236,6 @@ impl SimStore {
         Ok((device, messages, receipts))
     }
 
-    /// The worker acknowledges receipts (by `seq`): not delivered again.
-    pub fn ack_receipts(&self, tenant: TenantId, seqs: &[i64], now: DateTime<Utc>) -> Result<u64> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let mut acked = 0;
-        {
-            let mut statement = tx.prepare_cached(
-                "UPDATE receipt SET acked_at = ?1 \
-                 WHERE seq = ?2 AND tenant_id = ?3 AND acked_at IS NULL",
-            )?;
-            let tenant = tenant.to_string();
-            for seq in seqs {
-                acked += statement.execute(params![now.timestamp_millis(), seq, tenant])? as u64;
-            }
-        }
-        tx.commit()?;
-        Ok(acked)
-    }
-
     /// The customer `from` opens the chat: every message the bot sent them
     /// and they had not read yet gets a READ receipt. Returns how many.
     pub fn read(&self, tenant: TenantId, from: &str, now: DateTime<Utc>) -> Result<u64> {
@@ -327,28 +308,39 @@ impl SimStore {
         Ok(())
     }
 
-    /// The worker acknowledges messages: they are not delivered again.
-    pub fn ack(
+    /// The worker acknowledges inbound messages (by id) and receipts (by
+    /// `seq`), in one commit: neither is delivered again. Returns how many
+    /// of each were still waiting.
+    pub fn acknowledge(
         &self,
         tenant: TenantId,
         wa_message_ids: &[String],
+        receipt_seqs: &[i64],
         now: DateTime<Utc>,
-    ) -> Result<u64> {
+    ) -> Result<(u64, u64)> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let mut acked = 0;
+        let (mut messages, mut receipts) = (0, 0);
         {
+            let tenant = tenant.to_string();
+            let at = now.timestamp_millis();
             let mut statement = tx.prepare_cached(
                 "UPDATE inbound SET acked_at = ?1 \
                  WHERE wa_message_id = ?2 AND tenant_id = ?3 AND acked_at IS NULL",
             )?;
-            let tenant = tenant.to_string();
             for id in wa_message_ids {
-                acked += statement.execute(params![now.timestamp_millis(), id, tenant])? as u64;
+                messages += statement.execute(params![at, id, tenant])? as u64;
+            }
+            let mut statement = tx.prepare_cached(
+                "UPDATE receipt SET acked_at = ?1 \
+                 WHERE seq = ?2 AND tenant_id = ?3 AND acked_at IS NULL",
+            )?;
+            for seq in receipt_seqs {
+                receipts += statement.execute(params![at, seq, tenant])? as u64;
             }
         }
         tx.commit()?;
-        Ok(acked)
+        Ok((messages, receipts))
     }
 
     /// The bot sends a message. Idempotent on `client_id`: a retried send
@@ -589,11 +581,17 @@ mod tests {
             ]
         );
         let seqs: Vec<i64> = receipts.iter().map(|r| r.seq).collect();
-        assert_eq!(store.ack_receipts(tenant, &seqs, now).unwrap(), 2);
+        assert_eq!(store.acknowledge(tenant, &[], &seqs, now).unwrap(), (0, 2));
         let (_, _, receipts) = store.view(tenant, 10, now, || unreachable!()).unwrap();
         assert!(receipts.is_empty());
-        assert_eq!(store.ack(tenant, &["w1".into()], now).unwrap(), 1);
-        assert_eq!(store.ack(tenant, &["w1".into()], now).unwrap(), 0);
+        assert_eq!(
+            store.acknowledge(tenant, &["w1".into()], &[], now).unwrap(),
+            (1, 0)
+        );
+        assert_eq!(
+            store.acknowledge(tenant, &["w1".into()], &[], now).unwrap(),
+            (0, 0)
+        );
         // It survives a restart.
         drop(store);
         let store = SimStore::open(&path).unwrap();

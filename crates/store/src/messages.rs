@@ -37,7 +37,11 @@ impl Store {
             .flat_map(|(message, id)| {
                 webhooks::message_events(tenant, *id, message)
                     .into_iter()
-                    .map(|event| (event, Some(id.to_string())))
+                    .map(|event| crate::webhooks::Queued {
+                        event,
+                        message: Some(id.to_string()),
+                        behind: None,
+                    })
             })
             .collect();
         statements.extend(crate::webhooks::queue_statements(

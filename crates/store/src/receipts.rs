@@ -4,9 +4,11 @@
 use chrono::{DateTime, Utc};
 use flowhq_domain::protocol::Receipt;
 use flowhq_domain::{ContactId, DeliveryStatus, MessageLogId, TenantId, webhooks};
-use sqlx::Row;
 
-use crate::{Result, Store, StoreError};
+use crate::rows::RowExt;
+use crate::webhooks::Queued;
+use crate::writer::Statement;
+use crate::{Result, Store};
 
 /// A message that moved forward.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,70 +22,135 @@ pub struct DeliveryChange {
     pub at: DateTime<Utc>,
 }
 
+/// How far a delivery got, in SQL, as [`DeliveryStatus::rank`] ranks it
+/// (a message with no status yet is SENT).
+pub(crate) fn delivery_rank(column: &str) -> String {
+    format!(
+        "(CASE COALESCE({column}, 'SENT') WHEN 'FAILED' THEN 1 WHEN 'DELIVERED' THEN 2 \
+         WHEN 'READ' THEN 3 ELSE 0 END)"
+    )
+}
+
+/// Receipts named per read of the messages they name.
+const READ_CHUNK: usize = 500;
+
+/// An outbound message a receipt names, as the log holds it.
+struct Logged {
+    id: MessageLogId,
+    wa_message_id: String,
+    to: String,
+    contact_id: Option<ContactId>,
+    delivery: DeliveryStatus,
+}
+
 impl Store {
     /// Moves the outbound messages `receipts` name forward, never back (a
     /// receipt may come late, twice, or after a later one), and queues a
-    /// `message.status` webhook for each move, in one transaction. A
+    /// `message.status` webhook for each move, in one unit of work. A
     /// receipt for a message not logged (another device's, or older than
     /// the log) changes nothing. Returns the moves.
+    ///
+    /// The messages are read first, off the write path; the moves then go
+    /// through [`Store::write`] with the log batches (on SQLite the group-
+    /// commit writer, the one path for the hot writes). Each move and its
+    /// webhook are guarded by the rank they move from, so a receipt that
+    /// another overtook between the read and the write moves nothing. (On
+    /// PostgreSQL, two units naming one message at the same instant, a
+    /// worker's old and new connection, could both queue its event; the
+    /// webhooks are delivered at least once anyway.)
     pub async fn apply_receipts(
         &self,
         tenant: TenantId,
         receipts: &[Receipt],
     ) -> Result<Vec<DeliveryChange>> {
-        let mut changes = Vec::new();
-        if receipts.is_empty() {
-            return Ok(changes);
+        // Where each message named stands now, read off the write path.
+        let mut logged: Vec<Logged> = Vec::new();
+        for chunk in receipts.chunks(READ_CHUNK) {
+            let sql = format!(
+                "SELECT m.id AS id, m.wa_message_id AS wa_message_id, m.to_number AS to_number, \
+                 m.status AS status, (SELECT c.id FROM contact c \
+                   WHERE c.tenant_id = m.tenant_id AND c.wa_id = m.to_number) AS contact_id \
+                 FROM message_log m WHERE m.tenant_id = $1 AND m.direction = 'OUTBOUND' \
+                 AND m.wa_message_id IN ({})",
+                crate::placeholders::list(2, chunk.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.to_string());
+            for receipt in chunk {
+                query = query.bind(receipt.wa_message_id.as_str());
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                let id: MessageLogId = row.parsed("id")?;
+                if logged.iter().any(|l| l.id == id) {
+                    continue;
+                }
+                logged.push(Logged {
+                    id,
+                    wa_message_id: row.text("wa_message_id")?,
+                    to: row.text("to_number")?,
+                    contact_id: row.parsed_opt("contact_id")?,
+                    delivery: row.parsed_opt("status")?.unwrap_or(DeliveryStatus::Sent),
+                });
+            }
         }
-        let mut tx = self.begin().await?;
+        // The receipts in the order they came, each a move if it is further.
+        let mut moves = Vec::new();
         for receipt in receipts {
-            let row = sqlx::query(
-                "UPDATE message_log SET status = $1 \
-                 WHERE tenant_id = $2 AND direction = 'OUTBOUND' AND wa_message_id = $3 \
-                 AND (CASE COALESCE(status, 'SENT') WHEN 'FAILED' THEN 1 WHEN 'DELIVERED' THEN 2 \
-                      WHEN 'READ' THEN 3 ELSE 0 END) < $4 \
-                 RETURNING id, to_number, (SELECT c.id FROM contact c \
-                   WHERE c.tenant_id = message_log.tenant_id AND c.wa_id = message_log.to_number) \
-                   AS contact_id",
-            )
-            .bind(receipt.delivery.as_str())
-            .bind(tenant.to_string())
-            .bind(&receipt.wa_message_id)
-            .bind(i64::from(receipt.delivery.rank()))
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(row) = row else { continue };
-            let id: String = row.try_get("id")?;
-            let contact: Option<String> = row.try_get("contact_id")?;
-            changes.push(DeliveryChange {
-                message_id: id
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("message id {id:?}")))?,
-                wa_message_id: receipt.wa_message_id.clone(),
-                to: row.try_get("to_number")?,
-                contact_id: contact
-                    .map(|c| c.parse())
-                    .transpose()
-                    .map_err(|_| StoreError::Corrupt("a contact id".into()))?,
-                delivery: receipt.delivery,
-                at: receipt.at,
-            });
+            for message in logged
+                .iter_mut()
+                .filter(|l| l.wa_message_id == receipt.wa_message_id)
+            {
+                if !message.delivery.advances_to(receipt.delivery) {
+                    continue;
+                }
+                message.delivery = receipt.delivery;
+                moves.push(DeliveryChange {
+                    message_id: message.id,
+                    wa_message_id: receipt.wa_message_id.clone(),
+                    to: message.to.clone(),
+                    contact_id: message.contact_id,
+                    delivery: receipt.delivery,
+                    at: receipt.at,
+                });
+            }
         }
-        let events: Vec<_> = changes
-            .iter()
-            .map(|c| {
-                webhooks::status_event(
+        if moves.is_empty() {
+            return Ok(moves);
+        }
+        // Each move's event, guarded by the rank it moves from, then the
+        // move itself.
+        let now = Utc::now();
+        let rank = delivery_rank("status");
+        let mut statements = Vec::with_capacity(moves.len() * 2);
+        for m in &moves {
+            let queued = Queued {
+                event: webhooks::status_event(
                     tenant,
-                    c.message_id,
-                    &c.wa_message_id,
-                    &c.to,
-                    c.delivery,
-                    c.at,
-                )
-            })
-            .collect();
-        self.queue_webhooks_in(&mut tx, tenant, &events).await?;
-        tx.commit().await?;
-        Ok(changes)
+                    m.message_id,
+                    &m.wa_message_id,
+                    &m.to,
+                    m.delivery,
+                    m.at,
+                ),
+                message: Some(m.message_id.to_string()),
+                behind: Some(i64::from(m.delivery.rank())),
+            };
+            statements.extend(crate::webhooks::queue_statements(tenant, &[queued], now));
+            statements.push(Statement::new(
+                format!("UPDATE message_log SET status = $1 WHERE id = $2 AND {rank} < $3"),
+                vec![
+                    m.delivery.as_str().into(),
+                    m.message_id.to_string().into(),
+                    i64::from(m.delivery.rank()).into(),
+                ],
+            ));
+        }
+        let affected = self.write(statements).await?;
+        // Every second statement is a move.
+        Ok(moves
+            .into_iter()
+            .zip(affected.chunks(2))
+            .filter(|(_, pair)| pair[1] > 0)
+            .map(|(m, _)| m)
+            .collect())
     }
 }

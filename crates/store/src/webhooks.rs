@@ -181,7 +181,7 @@ const DELIVERY_COLUMNS: &str = "endpoint_id, event_id, event_type, payload, stat
                                 next_attempt_at, last_error, last_status_code, created_at, \
                                 delivered_at";
 
-/// Events per queueing statement: 4 values each, far under either
+/// Events per queueing statement: 5 values each, far under either
 /// backend's limit on bound parameters.
 const EVENT_CHUNK: usize = 500;
 
@@ -190,13 +190,33 @@ const EVENT_CHUNK: usize = 500;
 /// for days is switched off.
 pub const DISABLE_AFTER: Duration = Duration::days(3);
 
+/// An event to queue, and what it waits on in the same unit of work.
+pub(crate) struct Queued {
+    pub event: WebhookEvent,
+    /// The message log row it is about: queued only if that row exists,
+    /// so a message skipped as a duplicate in the same unit queues nothing.
+    pub message: Option<String>,
+    /// With `message`: queued only while that message's delivery ranks
+    /// below this (`DeliveryStatus::rank`), so a receipt that a concurrent
+    /// one overtook queues nothing. Placed before the move it announces.
+    pub behind: Option<i64>,
+}
+
+impl Queued {
+    pub fn event(event: WebhookEvent) -> Self {
+        Self {
+            event,
+            message: None,
+            behind: None,
+        }
+    }
+}
+
 /// The statements that queue `events` of `tenant` for every active endpoint
-/// subscribed to them: the tenant's and the operators'. An event tied to a
-/// message log row (`Some(id)`) is queued only if that row exists, so a
-/// message skipped as a duplicate in the same unit queues nothing.
+/// subscribed to them: the tenant's and the operators'.
 pub(crate) fn queue_statements(
     tenant: TenantId,
-    events: &[(WebhookEvent, Option<String>)],
+    events: &[Queued],
     now: DateTime<Utc>,
 ) -> Vec<Statement> {
     events
@@ -210,16 +230,19 @@ pub(crate) fn queue_statements(
                  FROM (VALUES {}) AS v, webhook_endpoint e \
                  WHERE (e.tenant_id = $1 OR e.tenant_id IS NULL) AND e.disabled_at IS NULL \
                  AND e.events LIKE '%,' || v.column2 || ',%' \
-                 AND (v.column4 IS NULL OR EXISTS (SELECT 1 FROM message_log m WHERE m.id = v.column4))",
-                crate::placeholders::rows(3, chunk.len(), 4)
+                 AND (v.column4 IS NULL OR EXISTS (SELECT 1 FROM message_log m \
+                      WHERE m.id = v.column4 AND (v.column5 IS NULL OR {} < v.column5)))",
+                crate::placeholders::rows(3, chunk.len(), 5),
+                crate::receipts::delivery_rank("m.status"),
             );
             let mut params: Vec<Param> = vec![tenant.to_string().into(), millis(now).into()];
-            for (event, message) in chunk {
+            for queued in chunk {
                 params.extend([
-                    event.id.as_str().into(),
-                    event.event_type.as_str().into(),
-                    event.payload.as_str().into(),
-                    message.as_deref().into(),
+                    queued.event.id.as_str().into(),
+                    queued.event.event_type.as_str().into(),
+                    queued.event.payload.as_str().into(),
+                    queued.message.as_deref().into(),
+                    queued.behind.into(),
                 ]);
             }
             Statement::new(sql, params)
@@ -236,7 +259,7 @@ impl Store {
         tenant: TenantId,
         events: &[WebhookEvent],
     ) -> Result<()> {
-        let events: Vec<_> = events.iter().map(|e| (e.clone(), None)).collect();
+        let events: Vec<_> = events.iter().cloned().map(Queued::event).collect();
         for statement in queue_statements(tenant, &events, Utc::now()) {
             statement.sqlx().execute(&mut **tx).await?;
         }

@@ -151,17 +151,24 @@ impl Outbox {
         bot: Option<&BotConfig>,
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
-        let mut recorded =
-            self.record_inbound_batch(std::slice::from_ref(message), business_number, bot, now)?;
+        let mut recorded = self.record_inbound_batch(
+            std::slice::from_ref(message),
+            &[],
+            business_number,
+            bot,
+            now,
+        )?;
         Ok(recorded.remove(0))
     }
 
     /// [`Outbox::record_inbound`] for messages that arrived together, in one
     /// transaction: one disk flush for the lot, which is what lets a worker
-    /// keep up with a burst.
+    /// keep up with a burst. The receipts that came with them are kept in
+    /// the same commit ([`Outbox::record_receipts`]).
     pub fn record_inbound_batch(
         &self,
         messages: &[InboundMessage],
+        receipts: &[Receipt],
         business_number: &str,
         bot: Option<&BotConfig>,
         now: DateTime<Utc>,
@@ -179,6 +186,7 @@ impl Outbox {
                 .iter()
                 .map(|message| record_one(&tx, message, business_number, bot, now))
                 .collect::<Result<Vec<_>>>()?;
+            keep_receipts(&tx, receipts)?;
             tx.commit()?;
             Ok(recorded)
         })();
@@ -301,7 +309,7 @@ impl Outbox {
     }
 
     /// Up to `limit` logs ready to ship, oldest first, with their sequence
-    /// numbers for [`Outbox::delete`].
+    /// numbers for [`Outbox::forget_shipped`].
     pub fn ready_batch(&self, limit: u32) -> Result<Vec<(i64, LoggedMessage)>> {
         let conn = self.conn();
         // The limit is written into the statement: SQLite (3.51) recompiles
@@ -342,21 +350,7 @@ impl Outbox {
     pub fn record_receipts(&self, receipts: &[Receipt]) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        {
-            let mut statement = tx.prepare_cached(
-                "INSERT INTO receipt (wa_message_id, delivery, rank, at) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (wa_message_id) DO UPDATE SET delivery = excluded.delivery, \
-                 rank = excluded.rank, at = excluded.at WHERE excluded.rank > receipt.rank",
-            )?;
-            for r in receipts {
-                statement.execute(params![
-                    r.wa_message_id,
-                    r.delivery.as_str(),
-                    r.delivery.rank(),
-                    r.at.timestamp_millis()
-                ])?;
-            }
-        }
+        keep_receipts(&tx, receipts)?;
         tx.commit()?;
         Ok(())
     }
@@ -378,31 +372,22 @@ impl Outbox {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Forgets shipped receipts, unless a further one came meanwhile (that
-    /// one ships next).
-    pub fn delete_receipts(&self, shipped: &[Receipt]) -> Result<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        {
-            let mut statement = tx
-                .prepare_cached("DELETE FROM receipt WHERE wa_message_id = ?1 AND delivery = ?2")?;
-            for r in shipped {
-                statement.execute(params![r.wa_message_id, r.delivery.as_str()])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Forgets logs the control plane acknowledged, in one commit that need
-    /// not reach the disk: a log forgotten late is only shipped again.
-    pub fn delete(&self, seqs: &[i64]) -> Result<()> {
+    /// Forgets what the control plane acknowledged, logs and receipts, in
+    /// one commit that need not reach the disk: a log or receipt forgotten
+    /// late is only shipped again. A receipt overtaken by a further one
+    /// meanwhile stays (that one ships next).
+    pub fn forget_shipped(&self, seqs: &[i64], receipts: &[Receipt]) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         {
             let mut statement = tx.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?;
             for seq in seqs {
                 statement.execute([seq])?;
+            }
+            let mut statement = tx
+                .prepare_cached("DELETE FROM receipt WHERE wa_message_id = ?1 AND delivery = ?2")?;
+            for r in receipts {
+                statement.execute(params![r.wa_message_id, r.delivery.as_str()])?;
             }
         }
         tx.commit()?;
@@ -427,6 +412,25 @@ impl Outbox {
         conn.execute("DELETE FROM handled_command WHERE at < ?1", [before])?;
         Ok(())
     }
+}
+
+/// Per message the furthest receipt (one that comes late or twice
+/// changes nothing).
+fn keep_receipts(tx: &Transaction, receipts: &[Receipt]) -> Result<()> {
+    let mut statement = tx.prepare_cached(
+        "INSERT INTO receipt (wa_message_id, delivery, rank, at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (wa_message_id) DO UPDATE SET delivery = excluded.delivery, \
+         rank = excluded.rank, at = excluded.at WHERE excluded.rank > receipt.rank",
+    )?;
+    for r in receipts {
+        statement.execute(params![
+            r.wa_message_id,
+            r.delivery.as_str(),
+            r.delivery.rank(),
+            r.at.timestamp_millis()
+        ])?;
+    }
+    Ok(())
 }
 
 /// Records one inbound message inside the caller's transaction.
@@ -731,7 +735,7 @@ mod tests {
         // "b" is read while its delivery is on its way: only the delivery
         // is forgotten, the read ships next.
         outbox.record_receipts(&[receipt("b", Read)]).unwrap();
-        outbox.delete_receipts(&ready).unwrap();
+        outbox.forget_shipped(&[], &ready).unwrap();
         assert_eq!(outbox.ready_receipts(10).unwrap(), [receipt("b", Read)]);
     }
 
@@ -878,7 +882,7 @@ mod tests {
             "the command's id ships with the log: it says who asked"
         );
         let seqs: Vec<i64> = batch.iter().map(|(seq, _)| *seq).collect();
-        outbox.delete(&seqs).unwrap();
+        outbox.forget_shipped(&seqs, &[]).unwrap();
         // Shipped and forgotten, and across a restart: still recognised.
         drop(outbox);
         let outbox = Outbox::open(&path).unwrap();
@@ -953,7 +957,7 @@ mod tests {
             .collect();
         assert_eq!(ids, vec!["m1", "out-1"], "in the order they happened");
         // Only the first was acknowledged.
-        outbox.delete(&[batch[0].0]).unwrap();
+        outbox.forget_shipped(&[batch[0].0], &[]).unwrap();
         let rest = outbox.ready_batch(10).unwrap();
         let ids: Vec<_> = rest.iter().map(|(_, m)| m.wa_message_id.as_str()).collect();
         assert_eq!(ids, vec!["out-1", "m2"]);

@@ -382,12 +382,9 @@ impl Connection<'_> {
                         seqs.len()
                     ));
                 }
-                if let Err(e) = self.shared.outbox.delete(&seqs) {
+                if let Err(e) = self.shared.outbox.forget_shipped(&seqs, &receipts) {
                     // Shipped again later; the control plane ignores repeats.
-                    tracing::error!(error = %e, "forgetting shipped logs");
-                }
-                if let Err(e) = self.shared.outbox.delete_receipts(&receipts) {
-                    tracing::error!(error = %e, "forgetting shipped receipts");
+                    tracing::error!(error = %e, "forgetting shipped logs and receipts");
                 }
                 if seqs.len() == SHIP_BATCH as usize
                     || receipts.len() == SHIP_BATCH as usize

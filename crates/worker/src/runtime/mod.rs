@@ -15,7 +15,7 @@ use flowhq_domain::SessionState;
 use flowhq_domain::bot::{BotConfig, BotSettings};
 use flowhq_domain::calendar::Calendar;
 use flowhq_domain::hours::OpeningHours;
-use flowhq_domain::protocol::{DesiredState, SessionUpdate, WorkerConfig};
+use flowhq_domain::protocol::{DesiredState, Receipt, SessionUpdate, WorkerConfig};
 use tokio::sync::{Notify, watch};
 
 use self::events::{Action, Decider, Event};
@@ -264,19 +264,22 @@ async fn serve(shared: Arc<Shared>, channel: &mut impl Channel) -> Result<()> {
         while let Some(event) = next.take() {
             let event = match event {
                 ChannelEvent::Inbound(first) => {
-                    // Take the rest of a burst along; an event of another
+                    // Take the rest of a burst along, and the receipts that
+                    // came with it (one commit for all); an event of another
                     // kind waits its turn.
                     let mut batch = vec![first];
+                    let mut receipts = Vec::new();
                     while batch.len() < INBOUND_BATCH {
                         match channel.take_ready() {
                             Some(ChannelEvent::Inbound(message)) => batch.push(message),
+                            Some(ChannelEvent::Receipts(more)) => receipts.extend(more),
                             other => {
                                 next = other;
                                 break;
                             }
                         }
                     }
-                    handle_inbound(&shared, channel, &batch).await?;
+                    handle_inbound(&shared, channel, &batch, &receipts).await?;
                     continue;
                 }
                 ChannelEvent::Receipts(receipts) => {
@@ -345,6 +348,7 @@ async fn handle_inbound(
     shared: &Shared,
     channel: &mut impl Channel,
     messages: &[InboundMessage],
+    receipts: &[Receipt],
 ) -> Result<()> {
     let bot = shared.config.borrow().clone();
     let Some(bot) = bot else {
@@ -354,6 +358,7 @@ async fn handle_inbound(
     let engine = (!paused).then_some(&bot.engine);
     let recorded = shared.outbox.record_inbound_batch(
         messages,
+        receipts,
         &bot.config.phone_number,
         engine,
         Utc::now(),
@@ -383,7 +388,7 @@ async fn handle_inbound(
     if replies > 0 {
         send_pending(shared, channel).await;
     }
-    if fresh > 0 {
+    if fresh > 0 || !receipts.is_empty() {
         shared.ship.notify_one();
     }
     Ok(())
