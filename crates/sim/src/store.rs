@@ -320,25 +320,9 @@ impl SimStore {
     ) -> Result<(u64, u64)> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let (mut messages, mut receipts) = (0, 0);
-        {
-            let tenant = tenant.to_string();
-            let at = now.timestamp_millis();
-            let mut statement = tx.prepare_cached(
-                "UPDATE inbound SET acked_at = ?1 \
-                 WHERE wa_message_id = ?2 AND tenant_id = ?3 AND acked_at IS NULL",
-            )?;
-            for id in wa_message_ids {
-                messages += statement.execute(params![at, id, tenant])? as u64;
-            }
-            let mut statement = tx.prepare_cached(
-                "UPDATE receipt SET acked_at = ?1 \
-                 WHERE seq = ?2 AND tenant_id = ?3 AND acked_at IS NULL",
-            )?;
-            for seq in receipt_seqs {
-                receipts += statement.execute(params![at, seq, tenant])? as u64;
-            }
-        }
+        let (tenant, at) = (tenant.to_string(), now.timestamp_millis());
+        let messages = mark_acked(&tx, "inbound", "wa_message_id", wa_message_ids, at, &tenant)?;
+        let receipts = mark_acked(&tx, "receipt", "seq", receipt_seqs, at, &tenant)?;
         tx.commit()?;
         Ok((messages, receipts))
     }
@@ -425,6 +409,28 @@ fn outbound_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SimOutbound> {
         sent_at: time(row.get(3)?),
         media: json(row, 4)?,
     })
+}
+
+/// Marks the rows of `table` whose `key` is in `keys` acknowledged at
+/// `at`; returns how many were still waiting. `table` and `key` are the
+/// callers' literals, never input.
+fn mark_acked(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    key: &str,
+    keys: &[impl rusqlite::ToSql],
+    at: i64,
+    tenant: &str,
+) -> Result<u64> {
+    let mut statement = tx.prepare_cached(&format!(
+        "UPDATE {table} SET acked_at = ?1 \
+         WHERE {key} = ?2 AND tenant_id = ?3 AND acked_at IS NULL"
+    ))?;
+    let mut acked = 0;
+    for k in keys {
+        acked += statement.execute(params![at, k, tenant])? as u64;
+    }
+    Ok(acked)
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
