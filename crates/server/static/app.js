@@ -487,6 +487,9 @@
   stream.addEventListener("conversation", changed);
   stream.addEventListener("delivery", changed);
   stream.addEventListener("lagged", function () { if (!pending) { pending = window.setTimeout(refresh, 250); } });
+  // What happened between the page's render and the stream's (re)opening
+  // came as no event: look once each time it opens.
+  stream.addEventListener("open", function () { if (!pending) { pending = window.setTimeout(refresh, 0); } });
   scrollChat();
 })();
 

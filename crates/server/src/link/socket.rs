@@ -385,34 +385,31 @@ async fn log(
         };
     }
     let accepted = messages.len() as u64;
-    let logged = state.store.log_messages(tenant, &messages).await;
-    // After the messages: a batch's receipts may name its own messages.
-    let logged = match logged {
-        Ok(inserted) => match state.store.apply_receipts(tenant, &receipts).await {
-            Ok(changes) => {
-                if !changes.is_empty() {
-                    state.webhooks.wake();
-                    if state.inbox.watched(tenant) {
-                        crate::api::inbox::publish_deliveries(state, tenant, &changes);
-                    }
-                }
-                Ok(inserted)
-            }
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
+    let inserted = match state.store.log_messages(tenant, &messages).await {
+        Ok(inserted) => inserted,
+        Err(e) => return refused(tenant, id, "message logs", &e),
     };
-    match logged {
-        Ok(inserted) => {
-            if inserted > 0 {
-                // Their webhook deliveries were queued with them.
+    // Told at once, whatever becomes of the receipts: the logs are
+    // committed, and the batch sent again would insert none of them, so
+    // this is the only moment an open inbox hears of them.
+    if inserted > 0 {
+        // Their webhook deliveries were queued with them.
+        state.webhooks.wake();
+        if state.inbox.watched(tenant) {
+            tokio::spawn(crate::api::inbox::publish_logged(
+                state.clone(),
+                tenant,
+                messages,
+            ));
+        }
+    }
+    // After the messages: a batch's receipts may name its own messages.
+    match state.store.apply_receipts(tenant, &receipts).await {
+        Ok(changes) => {
+            if !changes.is_empty() {
                 state.webhooks.wake();
                 if state.inbox.watched(tenant) {
-                    tokio::spawn(crate::api::inbox::publish_logged(
-                        state.clone(),
-                        tenant,
-                        messages,
-                    ));
+                    crate::api::inbox::publish_deliveries(state, tenant, &changes);
                 }
             }
             Down::Logged {
@@ -421,7 +418,7 @@ async fn log(
                 inserted,
             }
         }
-        Err(e) => refused(tenant, id, "message logs", &e),
+        Err(e) => refused(tenant, id, "receipts", &e),
     }
 }
 
