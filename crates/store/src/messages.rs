@@ -23,10 +23,8 @@ impl Store {
             return Ok(0);
         }
         let ids: Vec<MessageLogId> = messages.iter().map(|_| MessageLogId::new()).collect();
-        let mut statements = messages
-            .chunks(LOG_CHUNK)
-            .zip(ids.chunks(LOG_CHUNK))
-            .map(|(chunk, ids)| insert_logs(tenant, chunk, ids))
+        let mut statements = crate::placeholders::runs(messages.len())
+            .map(|run| insert_logs(tenant, &messages[run.clone()], &ids[run]))
             .collect::<Vec<_>>();
         let logs = statements.len();
         // The webhook events of each message, in the same unit: a message
@@ -199,10 +197,6 @@ impl Store {
         Ok((count("INBOUND"), count("OUTBOUND")))
     }
 }
-
-/// Logs per statement: 13 parameters each, well under either backend's
-/// limit on bound parameters.
-const LOG_CHUNK: usize = 1000;
 
 fn insert_logs(tenant: TenantId, messages: &[LoggedMessage], ids: &[MessageLogId]) -> Statement {
     let sql = format!(

@@ -31,9 +31,6 @@ pub(crate) fn delivery_rank(column: &str) -> String {
     )
 }
 
-/// Receipts named per read of the messages they name.
-const READ_CHUNK: usize = 500;
-
 /// An outbound message a receipt names, as the log holds it.
 struct Logged {
     id: MessageLogId,
@@ -65,7 +62,8 @@ impl Store {
     ) -> Result<Vec<DeliveryChange>> {
         // Where each message named stands now, read off the write path.
         let mut logged: Vec<Logged> = Vec::new();
-        for chunk in receipts.chunks(READ_CHUNK) {
+        for run in crate::placeholders::runs(receipts.len()) {
+            let chunk = &receipts[run];
             let sql = format!(
                 "SELECT m.id AS id, m.wa_message_id AS wa_message_id, m.to_number AS to_number, \
                  m.status AS status, (SELECT c.id FROM contact c \

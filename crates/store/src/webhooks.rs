@@ -181,10 +181,6 @@ const DELIVERY_COLUMNS: &str = "endpoint_id, event_id, event_type, payload, stat
                                 next_attempt_at, last_error, last_status_code, created_at, \
                                 delivered_at";
 
-/// Events per queueing statement: 5 values each, far under either
-/// backend's limit on bound parameters.
-const EVENT_CHUNK: usize = 500;
-
 /// How long an endpoint may fail without a single success before it is
 /// disabled: past the default retry window, so that only a receiver gone
 /// for days is switched off.
@@ -219,9 +215,9 @@ pub(crate) fn queue_statements(
     events: &[Queued],
     now: DateTime<Utc>,
 ) -> Vec<Statement> {
-    events
-        .chunks(EVENT_CHUNK)
-        .map(|chunk| {
+    crate::placeholders::runs(events.len())
+        .map(|run| {
+            let chunk = &events[run];
             // VALUES columns are column1.. on both SQLite and PostgreSQL.
             let sql = format!(
                 "INSERT INTO webhook_delivery (endpoint_id, event_id, tenant_id, event_type, \

@@ -106,9 +106,6 @@ fn runtime_from_row(row: &AnyRow) -> Result<WorkerRuntime> {
     })
 }
 
-/// Heartbeat times are written in chunks of this many rows per statement.
-const HEARTBEAT_CHUNK: usize = 400;
-
 impl Store {
     pub async fn worker(&self, tenant: TenantId) -> Result<WorkerProcess> {
         Ok(self.worker_runtime(tenant).await?.worker)
@@ -267,7 +264,8 @@ impl Store {
 
     /// Persists heartbeat times kept in memory, many rows per statement.
     pub async fn record_heartbeats(&self, beats: &[(TenantId, DateTime<Utc>)]) -> Result<()> {
-        for chunk in beats.chunks(HEARTBEAT_CHUNK) {
+        for run in crate::placeholders::runs(beats.len()) {
+            let chunk = &beats[run];
             let sql = format!(
                 "WITH v (tid, at) AS (VALUES {}) \
                  UPDATE worker_process SET last_heartbeat_at = v.at FROM v \

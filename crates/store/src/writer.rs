@@ -214,8 +214,8 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     }
     // This thread checkpoints on its own clock (see `serve`).
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-    // Multi-row inserts come in as many shapes as batch sizes.
-    conn.set_prepared_statement_cache_capacity(64);
+    // Multi-row statements come in a few shapes each (`placeholders::runs`).
+    conn.set_prepared_statement_cache_capacity(128);
     Ok(conn)
 }
 
