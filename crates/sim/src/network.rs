@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use flowhq_domain::TenantId;
 use flowhq_domain::media::MAX_MEDIA_BYTES;
 use flowhq_domain::protocol::{
@@ -27,6 +27,11 @@ const MAX_WAIT: Duration = Duration::from_secs(25);
 const POLL_BATCH: u32 = 100;
 /// The most a customer may write at once, like WhatsApp.
 const MAX_TEXT: usize = 4096;
+/// How long receipts wait for other news before a poll is answered for
+/// them alone. Phones report deliveries a moment late and several at once;
+/// a busy chat's receipts then come with its next message, and the worker
+/// stores both in one commit instead of a poll and a commit for each.
+const RECEIPT_DELAY: Duration = Duration::from_millis(500);
 
 /// The simulated network: its store and the long polls waiting on it.
 #[derive(Debug)]
@@ -44,12 +49,18 @@ pub fn new_qr_code() -> String {
     format!("2@sim{body}")
 }
 
-fn is_news(view: &SimView, poll: &SimPoll) -> bool {
+fn is_news(view: &SimView, poll: &SimPoll, now: DateTime<Utc>) -> bool {
     view.linked != poll.linked
         || !view.messages.is_empty()
-        || !view.receipts.is_empty()
+        || receipts_due_at(view).is_some_and(|due| due <= now)
         || (view.linked && view.credentials != poll.credentials)
         || (!view.linked && view.qr != poll.known_qr)
+}
+
+/// When the oldest receipt waiting has waited [`RECEIPT_DELAY`].
+fn receipts_due_at(view: &SimView) -> Option<DateTime<Utc>> {
+    let oldest = view.receipts.iter().map(|r| r.at).min()?;
+    Some(oldest + RECEIPT_DELAY)
 }
 
 impl Network {
@@ -122,16 +133,20 @@ impl Network {
             tokio::pin!(notified);
             notified.as_mut().enable();
             let current = self.view(tenant)?;
-            if is_news(&current, poll)
+            if is_news(&current, poll, Utc::now())
                 || tokio::time::Instant::now() >= deadline
                 || *closing.borrow()
             {
                 return Ok(current);
             }
-            // Wake in time to hand out the next QR code when this one expires.
+            // Wake in time to hand out the next QR code when this one
+            // expires, and the receipts waiting when they are due.
             let mut wake = deadline;
-            if let Some(expires) = current.qr_expires_at {
-                let left = (expires - Utc::now()).to_std().unwrap_or_default();
+            for at in [current.qr_expires_at, receipts_due_at(&current)]
+                .into_iter()
+                .flatten()
+            {
+                let left = (at - Utc::now()).to_std().unwrap_or_default();
                 wake = wake.min(tokio::time::Instant::now() + left + Duration::from_millis(10));
             }
             tokio::select! {
