@@ -125,7 +125,7 @@ impl Outbox {
         // A commit reaches the OS at once, so a killed worker loses
         // nothing; only the commits that must survive a power cut as well
         // wait for the disk (`record_inbound_batch`).
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        run_pragma(&conn, SYNC_NORMAL)?;
         conn.set_prepared_statement_cache_capacity(32);
         number_an_unversioned_outbox(&conn)?;
         migrations().to_latest(&mut conn)?;
@@ -179,7 +179,7 @@ impl Outbox {
         // means resending under the same client ids, or shipping logs
         // again, and both are idempotent at the other end.
         let mut conn = self.conn();
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        run_pragma(&conn, SYNC_FULL)?;
         let result = (|| {
             let tx = conn.transaction()?;
             let recorded = messages
@@ -190,7 +190,7 @@ impl Outbox {
             tx.commit()?;
             Ok(recorded)
         })();
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        run_pragma(&conn, SYNC_NORMAL)?;
         result
     }
 
@@ -215,7 +215,7 @@ impl Outbox {
         // The control plane forgets the send once this is acknowledged:
         // the commit waits for the disk, like an inbound message's.
         let mut conn = self.conn();
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        run_pragma(&conn, SYNC_FULL)?;
         let result = (|| {
             let tx = conn.transaction()?;
             let fresh = tx
@@ -249,7 +249,7 @@ impl Outbox {
             tx.commit()?;
             Ok(fresh == 1)
         })();
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        run_pragma(&conn, SYNC_NORMAL)?;
         result
     }
 
@@ -430,6 +430,19 @@ fn keep_receipts(tx: &Transaction, receipts: &[Receipt]) -> Result<()> {
             r.at.timestamp_millis()
         ])?;
     }
+    Ok(())
+}
+
+/// Commits wait for the disk.
+const SYNC_FULL: &str = "PRAGMA synchronous = FULL";
+/// Commits reach the OS only.
+const SYNC_NORMAL: &str = "PRAGMA synchronous = NORMAL";
+
+/// Runs a pragma that returns nothing through the statement cache: the
+/// durability switches run twice per inbound batch, and compiling them
+/// each time showed in profiles of busy workers.
+fn run_pragma(conn: &Connection, sql: &'static str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([])?;
     Ok(())
 }
 
@@ -651,7 +664,6 @@ fn load_state<T: serde::de::DeserializeOwned + Default>(
         .unwrap_or_default())
 }
 
-/// The error for a NULL where the schema allows none.
 /// The `media_json` of a row.
 fn media(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Attachment>> {
     let json: Option<String> = row.get("media_json")?;
@@ -663,6 +675,7 @@ fn media(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Attachment>> {
     .transpose()
 }
 
+/// The error for a NULL where the schema allows none.
 fn null(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Error {
     let index = row.as_ref().column_index(column).unwrap_or(0);
     rusqlite::Error::InvalidColumnType(index, column.into(), rusqlite::types::Type::Null)
@@ -923,6 +936,29 @@ mod tests {
         // Only the inbound log is ready to ship until the reply is sent.
         assert_eq!(outbox.ready_batch(10).unwrap().len(), 1);
         assert_eq!(outbox.backlog().unwrap(), 2);
+    }
+
+    #[test]
+    fn only_the_inbound_commit_waits_for_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db")).unwrap();
+        let synchronous = |outbox: &Outbox| -> i64 {
+            outbox
+                .conn()
+                .pragma_query_value(None, "synchronous", |row| row.get(0))
+                .unwrap()
+        };
+        // 1: NORMAL, 2: FULL.
+        assert_eq!(synchronous(&outbox), 1);
+        {
+            let conn = outbox.conn();
+            run_pragma(&conn, SYNC_FULL).unwrap();
+        }
+        assert_eq!(synchronous(&outbox), 2, "the switch takes effect");
+        outbox
+            .record_inbound(&message("m1", "hello"), "+3491", Some(&bot()), Utc::now())
+            .unwrap();
+        assert_eq!(synchronous(&outbox), 1, "and is set back after the batch");
     }
 
     #[test]
