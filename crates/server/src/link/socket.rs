@@ -207,7 +207,7 @@ async fn until(flag: &mut tokio::sync::watch::Receiver<bool>) {
 async fn receive(socket: &mut WebSocket) -> Result<Option<Up>, End> {
     match socket.recv().await {
         None | Some(Err(_)) | Some(Ok(Message::Close(_))) => Err(End::Gone),
-        Some(Ok(Message::Text(text))) => serde_json::from_str(text.as_str())
+        Some(Ok(Message::Text(text))) => Up::from_json(text.as_str())
             .map(Some)
             .map_err(|e| End::Protocol(format!("unreadable frame: {e}"))),
         Some(Ok(Message::Binary(_))) => Err(End::Protocol("binary frame".into())),
