@@ -366,6 +366,9 @@ async fn the_owner_answers_from_the_inbox_and_the_bot_steps_aside(mut env: Env) 
     )
     .await;
     assert_eq!(logged, 1, "logged once");
+    // Workers outlive their control plane by design: stop them on purpose.
+    let (status, _) = env.post("/api/admin/workers/stop-all", json!({})).await;
+    assert_eq!(status, 200);
     server.stop().await;
 }
 

@@ -118,5 +118,8 @@ async fn an_integration_answers_a_customer_through_the_public_api(mut env: Env) 
             .any(|m| m["message_text"] == "is my order ready?"),
         "{log}"
     );
+    // Workers outlive their control plane by design: stop them on purpose.
+    let (status, _) = env.post("/api/admin/workers/stop-all", json!({})).await;
+    assert_eq!(status, 200);
     server.stop().await;
 }
