@@ -114,13 +114,12 @@ impl Store {
         if moves.is_empty() {
             return Ok(moves);
         }
-        // Each move's event, guarded by the rank it moves from, then the
-        // move itself.
-        let now = Utc::now();
-        let rank = delivery_rank("status");
-        let mut statements = Vec::with_capacity(moves.len() * 2);
-        for m in &moves {
-            let queued = Queued {
+        // The moves' events, each guarded by the rank its move starts from
+        // (checked before any move of the unit, so two moves of one message
+        // in one batch both announce themselves), then the moves.
+        let queued: Vec<Queued> = moves
+            .iter()
+            .map(|m| Queued {
                 event: webhooks::status_event(
                     tenant,
                     m.message_id,
@@ -131,23 +130,30 @@ impl Store {
                 ),
                 message: Some(m.message_id.to_string()),
                 behind: Some(i64::from(m.delivery.rank())),
-            };
-            statements.extend(crate::webhooks::queue_statements(tenant, &[queued], now));
-            statements.push(Statement::new(
-                format!("UPDATE message_log SET status = $1 WHERE id = $2 AND {rank} < $3"),
+            })
+            .collect();
+        let mut statements = crate::webhooks::queue_statements(tenant, &queued, Utc::now());
+        let update = format!(
+            "UPDATE message_log SET status = $1 WHERE id = $2 AND {} < $3",
+            delivery_rank("status")
+        );
+        statements.extend(moves.iter().map(|m| {
+            Statement::new(
+                update.clone(),
                 vec![
                     m.delivery.as_str().into(),
                     m.message_id.to_string().into(),
                     i64::from(m.delivery.rank()).into(),
                 ],
-            ));
-        }
+            )
+        }));
         let affected = self.write(statements).await?;
-        // Every second statement is a move.
+        // The last statements are the moves, one each.
+        let moved = &affected[affected.len() - moves.len()..];
         Ok(moves
             .into_iter()
-            .zip(affected.chunks(2))
-            .filter(|(_, pair)| pair[1] > 0)
+            .zip(moved)
+            .filter(|(_, n)| **n > 0)
             .map(|(m, _)| m)
             .collect())
     }

@@ -247,8 +247,6 @@ impl Store {
         crate::rows::found(row, tenant_from_row, "tenant")
     }
 
-    /// Tenants newest first, filtered, one page at a time.
-    /// The tenants in ERROR (a handful at most, on a healthy platform).
     /// The tenants an automatic retry may bring back, with their status:
     /// those in ERROR, and those whose worker failed (stale or crash-
     /// looping) while the tenant could not go ERROR: still APPROVED (the
@@ -268,6 +266,7 @@ impl Store {
             .collect()
     }
 
+    /// Tenants newest first, filtered, one page at a time.
     pub async fn list_tenants(&self, filter: &TenantFilter) -> Result<Page<TenantDetail>> {
         let mut sql = String::from(tenant_detail_select!());
         let Some((conditions, binds)) = filter_conditions(filter, true) else {
