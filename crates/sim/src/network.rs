@@ -115,8 +115,9 @@ impl Network {
     }
 
     /// A worker's long poll: acknowledges what it carries, then answers
-    /// when something differs from what the worker knows or a message
-    /// waits, or after `wait_ms` (25 s at most).
+    /// when something differs from what the worker knows, a message waits
+    /// or receipts have waited [`RECEIPT_DELAY`], or after `wait_ms` (25 s
+    /// at most).
     pub async fn poll(&self, tenant: TenantId, poll: &SimPoll) -> Result<SimView> {
         if !poll.ack.is_empty() || !poll.ack_receipts.is_empty() {
             self.store

@@ -178,20 +178,14 @@ impl Outbox {
         // writes need not: losing the last of them to a power cut only
         // means resending under the same client ids, or shipping logs
         // again, and both are idempotent at the other end.
-        let mut conn = self.conn();
-        run_pragma(&conn, SYNC_FULL)?;
-        let result = (|| {
-            let tx = conn.transaction()?;
+        durably(&mut self.conn(), |tx| {
             let recorded = messages
                 .iter()
-                .map(|message| record_one(&tx, message, business_number, bot, now))
+                .map(|message| record_one(tx, message, business_number, bot, now))
                 .collect::<Result<Vec<_>>>()?;
-            keep_receipts(&tx, receipts)?;
-            tx.commit()?;
+            keep_receipts(tx, receipts)?;
             Ok(recorded)
-        })();
-        run_pragma(&conn, SYNC_NORMAL)?;
-        result
+        })
     }
 
     /// Records a text (or a file, `text` its caption) the control plane
@@ -214,10 +208,7 @@ impl Outbox {
     ) -> Result<bool> {
         // The control plane forgets the send once this is acknowledged:
         // the commit waits for the disk, like an inbound message's.
-        let mut conn = self.conn();
-        run_pragma(&conn, SYNC_FULL)?;
-        let result = (|| {
-            let tx = conn.transaction()?;
+        durably(&mut self.conn(), |tx| {
             let fresh = tx
                 .prepare_cached(
                     "INSERT INTO handled_command (id, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -225,7 +216,7 @@ impl Outbox {
                 .execute(params![id, now.timestamp_millis()])?;
             if fresh == 1 {
                 insert_log(
-                    &tx,
+                    tx,
                     &LogRow {
                         direction: Direction::Outbound,
                         from: business_number,
@@ -243,14 +234,11 @@ impl Outbox {
                     },
                 )?;
                 if let Some(config) = quiet_for {
-                    update_contact(&tx, to, |state| state.person_answered(config, now))?;
+                    update_contact(tx, to, |state| state.person_answered(config, now))?;
                 }
             }
-            tx.commit()?;
             Ok(fresh == 1)
-        })();
-        run_pragma(&conn, SYNC_NORMAL)?;
-        result
+        })
     }
 
     /// The chat with `contact` was marked resolved at `at`: the bot may
@@ -437,6 +425,23 @@ fn keep_receipts(tx: &Transaction, receipts: &[Receipt]) -> Result<()> {
 const SYNC_FULL: &str = "PRAGMA synchronous = FULL";
 /// Commits reach the OS only.
 const SYNC_NORMAL: &str = "PRAGMA synchronous = NORMAL";
+
+/// Runs `work` in one transaction whose commit waits for the disk
+/// (`synchronous = FULL` for it alone), then sets the cheaper mode back.
+fn durably<T>(
+    conn: &mut Connection,
+    work: impl FnOnce(&Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    run_pragma(conn, SYNC_FULL)?;
+    let result = (|| {
+        let tx = conn.transaction()?;
+        let out = work(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    })();
+    run_pragma(conn, SYNC_NORMAL)?;
+    result
+}
 
 /// Runs a pragma that returns nothing through the statement cache: the
 /// durability switches run twice per inbound batch, and compiling them
