@@ -8,6 +8,7 @@ use flowhq_domain::media::Attachment;
 use flowhq_domain::{ApiKeyId, TenantId, UserId};
 
 use crate::rows::{RowExt, millis};
+use crate::writer::Statement;
 use crate::{Result, Store, StoreError, Tx};
 
 fn to_json(media: &Attachment) -> String {
@@ -157,15 +158,21 @@ impl Store {
     /// The worker has `id` in its outbox. Returns whether it was one of
     /// `tenant`'s sends still waiting (a repeated acknowledgement is not).
     pub async fn send_handed_over(&self, tenant: TenantId, id: &str) -> Result<bool> {
-        let result = sqlx::query(
-            "UPDATE worker_send SET handed_at = $1 \
-             WHERE id = $2 AND tenant_id = $3 AND handed_at IS NULL",
-        )
-        .bind(millis(Utc::now()))
-        .bind(id)
-        .bind(tenant.to_string())
-        .execute(self.pool())
-        .await?;
-        Ok(result.rows_affected() == 1)
+        // Every acknowledged command comes here (the caller cannot tell a
+        // send's id from another command's): through the group-commit
+        // writer on SQLite, so that it never holds a pool connection while
+        // it waits for the write lock.
+        let affected = self
+            .write(vec![Statement::new(
+                "UPDATE worker_send SET handed_at = $1 \
+                 WHERE id = $2 AND tenant_id = $3 AND handed_at IS NULL",
+                vec![
+                    millis(Utc::now()).into(),
+                    id.into(),
+                    tenant.to_string().into(),
+                ],
+            )])
+            .await?;
+        Ok(affected == [1])
     }
 }
