@@ -246,6 +246,12 @@ pub(crate) fn queue_statements(
         .collect()
 }
 
+/// Deliveries due at `$1` to endpoints still enabled, as `d` and `e`: the
+/// sender's look and its claim read the same set.
+const DUE_NOW: &str = "FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id \
+                       WHERE d.status = 'PENDING' AND d.next_attempt_at <= $1 \
+                       AND e.disabled_at IS NULL";
+
 impl Store {
     /// Queues `events` inside the caller's transaction: a status change, a
     /// session report.
@@ -534,23 +540,17 @@ impl Store {
         // write lock, and waiting for it behind the group-commit writer
         // held one of the pool's four connections most of the time under
         // load, which people's requests then waited for.
-        let due = sqlx::query(
-            "SELECT 1 FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id \
-             WHERE d.status = 'PENDING' AND d.next_attempt_at <= $1 AND e.disabled_at IS NULL \
-             LIMIT 1",
-        )
-        .bind(millis(now))
-        .fetch_optional(self.pool())
-        .await?;
+        let due = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT 1 {DUE_NOW} LIMIT 1")))
+            .bind(millis(now))
+            .fetch_optional(self.pool())
+            .await?;
         if due.is_none() {
             return Ok(Vec::new());
         }
         let mut tx = self.begin().await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT d.endpoint_id, d.event_id, d.payload, d.attempts, e.url, e.secret, \
-             e.previous_secret, e.previous_secret_until \
-             FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id \
-             WHERE d.status = 'PENDING' AND d.next_attempt_at <= $1 AND e.disabled_at IS NULL \
+             e.previous_secret, e.previous_secret_until {DUE_NOW} \
              ORDER BY d.next_attempt_at {}{}",
             crate::placeholders::limit(limit),
             match self.backend() {
