@@ -125,9 +125,11 @@ async fn a_worker_that_failed_before_reporting_is_restarted(app: TestApp) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         let runtime = loop {
             let runtime = app.store.worker_runtime(tenant).await.unwrap();
-            if runtime.worker.status != WorkerStatus::Error
-                || tokio::time::Instant::now() > deadline
-            {
+            // The restart passes through other states (its stop, then its
+            // start): wait for where it ends, not its first step.
+            let restarted =
+                runtime.worker.status != WorkerStatus::Error && runtime.desired == Desired::Running;
+            if restarted || tokio::time::Instant::now() > deadline {
                 break runtime;
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
