@@ -75,6 +75,10 @@ fn main() -> anyhow::Result<ExitCode> {
 }
 
 fn run(command: Command) -> anyhow::Result<()> {
+    if let Command::Serve(_) = command {
+        // Before the runtime's threads start.
+        malloc::return_large_blocks_to_the_os();
+    }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     match command {
         Command::Worker(_) | Command::Stress(_) => unreachable!("handled in main"),
@@ -83,7 +87,6 @@ fn run(command: Command) -> anyhow::Result<()> {
             runtime.block_on(sim::run(args))
         }
         Command::Serve(args) => {
-            malloc::return_large_blocks_to_the_os();
             let (settings, log_format) = args.resolve()?;
             settings::init_tracing(log_format);
             runtime.block_on(async {
