@@ -277,20 +277,22 @@ async fn time_commands(api: &Api, tenants: &[Tenant], n: usize, errors: &Errors)
     latencies
 }
 
-/// How often the admin probe asks for a tenant during the traffic.
-const ADMIN_PROBE_EVERY: Duration = Duration::from_millis(100);
+/// How often the probes ask during the traffic.
+const PROBE_EVERY: Duration = Duration::from_millis(100);
 
-/// An operator's look at a tenant every 100 ms while the run goes on: how
-/// long people wait when the platform is busiest. Returns the latencies.
-async fn admin_probe(
+/// A GET of `path` every 100 ms while the run goes on: how long people
+/// wait when the platform is busiest. The admin probe asks for a tenant;
+/// the floor probe asks `/healthz`, which touches no database, so what it
+/// waits is what getting a CPU costs on the machine at that moment.
+/// Returns the latencies.
+async fn probe(
     api: Api,
-    tenant: String,
+    path: String,
     mut stop: tokio::sync::watch::Receiver<bool>,
     errors: Errors,
 ) -> Vec<i64> {
-    let path = format!("/api/admin/tenants/{tenant}");
     let mut latencies = Vec::new();
-    let mut tick = tokio::time::interval(ADMIN_PROBE_EVERY);
+    let mut tick = tokio::time::interval(PROBE_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         tokio::select! {
@@ -302,8 +304,8 @@ async fn admin_probe(
             Ok(status) if status.is_success() => {
                 latencies.push(started.elapsed().as_millis() as i64);
             }
-            Ok(status) => errors.push(format!("admin probe: {status}")),
-            Err(e) => errors.push(format!("admin probe: {e:#}")),
+            Ok(status) => errors.push(format!("probe of {path}: {status}")),
+            Err(e) => errors.push(format!("probe of {path}: {e:#}")),
         }
     }
 }
@@ -324,9 +326,15 @@ async fn drive(
     let mut command_latencies = time_commands(api, &tenants, args.commands, errors).await;
     let baseline = api.inbound_logged().await?;
     let (stop_probe, probe_stopped) = tokio::sync::watch::channel(false);
-    let probe = tokio::spawn(admin_probe(
+    let admin = tokio::spawn(probe(
         api.clone(),
-        tenants[0].id.clone(),
+        format!("/api/admin/tenants/{}", tenants[0].id),
+        probe_stopped.clone(),
+        errors.clone(),
+    ));
+    let floor = tokio::spawn(probe(
+        api.clone(),
+        "/healthz".into(),
         probe_stopped,
         errors.clone(),
     ));
@@ -420,7 +428,8 @@ async fn drive(
 
     let (cp_cpu_after, sim_cpu_after) = processes.cpu_seconds();
     let _ = stop_probe.send(true);
-    let mut admin_latencies = probe.await.context("admin probe task")?;
+    let mut admin_latencies = admin.await.context("admin probe task")?;
+    let mut floor_latencies = floor.await.context("floor probe task")?;
     let per_message = |before: Option<f64>, after: Option<f64>| {
         Some((after? - before?) * 1000.0 / (total_sent.max(1) as f64))
     };
@@ -437,6 +446,7 @@ async fn drive(
         worker_rss,
     );
     report.admin_p99_ms = check::quantile(&mut admin_latencies, 0.99);
+    report.healthz_p99_ms = check::quantile(&mut floor_latencies, 0.99);
     report.command_p99_ms = check::quantile(&mut command_latencies, 0.99);
     if let Some((cpu_percent, rss_mib)) = idle {
         report.idle_cpu_percent = Some(report::round(cpu_percent));

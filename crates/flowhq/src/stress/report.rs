@@ -53,6 +53,9 @@ pub struct Report {
     pub errors_5xx: u64,
     /// An admin GET every 100 ms during the traffic: its p99.
     pub admin_p99_ms: Option<i64>,
+    /// `/healthz` (no database) every 100 ms beside it: the part of the
+    /// admin p99 that is the wait for a CPU, not the control plane's work.
+    pub healthz_p99_ms: Option<i64>,
     /// The control plane's CPU during the traffic, per inbound message.
     pub control_plane_cpu_ms_per_msg: Option<f64>,
     /// The simulated network's, when it runs apart (`flowhq sim`).
@@ -117,6 +120,7 @@ impl Report {
             errors: 0,
             errors_5xx: 0,
             admin_p99_ms: None,
+            healthz_p99_ms: None,
             control_plane_cpu_ms_per_msg: None,
             sim_cpu_ms_per_msg: None,
             sim_rss_mib: None,

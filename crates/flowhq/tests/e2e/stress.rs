@@ -52,6 +52,7 @@ async fn small_stress_run_loses_and_doubles_nothing(backend: Backend) {
     // Overload is shed, never a 5xx; operators were answered meanwhile.
     assert_eq!(report["errors_5xx"], 0, "{report}");
     assert!(report["admin_p99_ms"].is_i64(), "{report}");
+    assert!(report["healthz_p99_ms"].is_i64(), "{report}");
     // The network ran apart: both processes' CPU is measured, separately.
     assert!(
         report["control_plane_cpu_ms_per_msg"].as_f64().unwrap() > 0.0,
