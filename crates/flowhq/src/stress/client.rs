@@ -102,8 +102,9 @@ impl Api {
             .await
     }
 
-    /// An admin GET that only says how it went: its status.
-    pub async fn admin_probe(&self, path: &str) -> anyhow::Result<reqwest::StatusCode> {
+    /// A GET (with the admin token, which `/healthz` ignores) that only
+    /// says how it went: its status.
+    pub async fn probe(&self, path: &str) -> anyhow::Result<reqwest::StatusCode> {
         let response = self.admin(Method::GET, path).send().await?;
         let status = response.status();
         if status.is_server_error() {

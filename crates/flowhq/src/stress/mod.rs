@@ -300,7 +300,7 @@ async fn probe(
             _ = stop.changed() => return latencies,
         }
         let started = Instant::now();
-        match api.admin_probe(&path).await {
+        match api.probe(&path).await {
             Ok(status) if status.is_success() => {
                 latencies.push(started.elapsed().as_millis() as i64);
             }
