@@ -13,7 +13,7 @@ use flowhq_domain::entities::WorkerProcess;
 use flowhq_domain::{TenantId, WorkerStatus};
 use flowhq_store::workers::Desired;
 
-use super::{Result, Shared, Strategy, SupervisorError, lock, process};
+use super::{Pass, Result, Shared, Strategy, SupervisorError, lock, process};
 use crate::config::{ChannelKind, Settings};
 
 /// A worker that dies within this long of starting failed fast.
@@ -302,12 +302,13 @@ impl Strategy for Local {
         Ok(())
     }
 
-    async fn tick(&self, rotate_logs: bool) {
+    async fn tick(&self, pass: Pass) {
         let now = Instant::now();
         let mut died = Vec::new();
         let mut due = Vec::new();
         for (tenant, slot) in lock(&self.slots).iter_mut() {
             match slot {
+                Slot::Running(p) if p.child.is_some() && !pass.children => {}
                 Slot::Running(p) => {
                     if let Some(exit) = exited(p, &WorkerProcess::process_name_for(*tenant)) {
                         let fast = p.started.elapsed() < FAST_FAILURE;
@@ -337,7 +338,7 @@ impl Strategy for Local {
                 tracing::error!(tenant_id = %tenant, error = %e, "restarting a worker");
             }
         }
-        if rotate_logs {
+        if pass.rotate_logs {
             self.rotate_logs();
         }
     }
