@@ -409,3 +409,21 @@ impl ChildSignals {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The supervisor's passes check children only after a SIGCHLD: a
+    /// child's end must wake it (or its restart waits for the 10 s scan).
+    #[tokio::test]
+    async fn a_child_that_ends_raises_sigchld() {
+        let mut signals = ChildSignals::listen();
+        assert!(signals.is_listening());
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        tokio::time::timeout(Duration::from_secs(5), signals.next())
+            .await
+            .expect("no SIGCHLD within 5 s of a child's end");
+        child.wait().unwrap();
+    }
+}
