@@ -308,6 +308,7 @@ impl Strategy for Local {
         let mut due = Vec::new();
         for (tenant, slot) in lock(&self.slots).iter_mut() {
             match slot {
+                // Our child, and no SIGCHLD since the last look: still running.
                 Slot::Running(p) if p.child.is_some() && !pass.children => {}
                 Slot::Running(p) => {
                     if let Some(exit) = exited(p, &WorkerProcess::process_name_for(*tenant)) {
