@@ -104,6 +104,20 @@ pub fn is_worker(pid: u32, process_name: &str) -> bool {
     }
 }
 
+/// Whether a process with this pid exists and we may signal it: one
+/// `kill(pid, 0)`, not [`is_worker`]'s two `/proc` reads (about 0.5 µs
+/// against 12 µs), for the supervisor's frequent look at re-adopted
+/// workers. It does not tell a worker from a process that reused its pid,
+/// so [`is_worker`] still runs now and then. A pid taken by another
+/// user's process answers EPERM and counts as gone: workers are ours.
+pub fn exists(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill(2) with signal 0 sends nothing; it only checks.
+    pid > 0 && unsafe { libc::kill(pid, 0) } == 0
+}
+
 pub fn terminate(pid: u32) {
     signal(pid, libc::SIGTERM);
 }
@@ -185,5 +199,16 @@ mod tests {
         assert!(is_worker(me, &argv0));
         assert!(!is_worker(me, "flowhq-worker-someone-else"));
         assert!(!is_worker(u32::MAX - 1, &argv0));
+    }
+
+    #[test]
+    fn a_reaped_process_no_longer_exists() {
+        assert!(exists(std::process::id()));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!exists(pid));
+        assert!(!exists(0), "0 would mean our own process group");
+        assert!(!exists(u32::MAX), "-1 would mean every process");
     }
 }
