@@ -114,7 +114,8 @@ struct Pass {
     /// A child may have ended since the last pass: check each of ours.
     /// Asking 2,000 children every 250 ms was 8,000 `wait4` calls a second
     /// of the control plane's CPU, so a pass only does when SIGCHLD
-    /// arrived, and now and then in case a signal was missed.
+    /// arrived, and now and then in case a signal was missed. Such a pass
+    /// also tells re-adopted workers from reused pids (`local::exited`).
     children: bool,
 }
 

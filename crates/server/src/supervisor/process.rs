@@ -111,11 +111,7 @@ pub fn is_worker(pid: u32, process_name: &str) -> bool {
 /// so [`is_worker`] still runs now and then. A pid taken by another
 /// user's process answers EPERM and counts as gone: workers are ours.
 pub fn exists(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: kill(2) with signal 0 sends nothing; it only checks.
-    pid > 0 && unsafe { libc::kill(pid, 0) } == 0
+    signal(pid, 0)
 }
 
 pub fn terminate(pid: u32) {
@@ -126,18 +122,19 @@ pub fn kill(pid: u32) {
     signal(pid, libc::SIGKILL);
 }
 
-fn signal(pid: u32, signal: libc::c_int) {
+/// kill(2) for one process (signal 0 sends nothing, only checks); whether
+/// it was delivered. Pids that would name a group or every process are
+/// refused.
+fn signal(pid: u32, signal: libc::c_int) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return;
+        return false;
     };
     if pid <= 0 {
-        return;
+        return false;
     }
     // SAFETY: kill(2) has no memory-safety preconditions; a pid that has
     // gone away makes it fail with ESRCH, which is fine.
-    unsafe {
-        libc::kill(pid, signal);
-    }
+    unsafe { libc::kill(pid, signal) == 0 }
 }
 
 pub fn log_path(data_dir: &Path, process_name: &str) -> PathBuf {
