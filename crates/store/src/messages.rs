@@ -11,16 +11,32 @@ use crate::rows::{RowExt, millis};
 use crate::writer::{Param, Statement};
 use crate::{Page, Result, Store};
 
+/// What logging a batch did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Logged {
+    /// Messages new to the log (the others were logged before).
+    pub inserted: u64,
+    /// Webhook deliveries queued for them: none when no endpoint of the
+    /// tenant's (or the operator's) subscribes, so the sender need not look.
+    pub webhooks_queued: u64,
+}
+
 impl Store {
     /// Logs a batch of messages for one tenant. Idempotent: a message already
     /// logged (same tenant, direction and WhatsApp id) is skipped, so a
     /// worker may resend a batch it is unsure about. Returns how many rows
     /// were new.
     pub async fn log_messages(&self, tenant: TenantId, messages: &[LoggedMessage]) -> Result<u64> {
+        Ok(self.log_batch(tenant, messages).await?.inserted)
+    }
+
+    /// [`Store::log_messages`], telling also how many webhook deliveries
+    /// the batch queued.
+    pub async fn log_batch(&self, tenant: TenantId, messages: &[LoggedMessage]) -> Result<Logged> {
         // One multi-row statement per chunk, all chunks atomic, through the
         // group-commit writer: a batch is usually one chunk.
         if messages.is_empty() {
-            return Ok(0);
+            return Ok(Logged::default());
         }
         let ids: Vec<MessageLogId> = messages.iter().map(|_| MessageLogId::new()).collect();
         let mut statements = crate::placeholders::runs(messages.len())
@@ -47,9 +63,14 @@ impl Store {
             &events,
             Utc::now(),
         ));
+        let queues = statements.len() - logs;
         // The conversations they belong to, and who wrote the inbox's.
         statements.extend(crate::contacts::log_statements(tenant, messages, &ids));
-        Ok(self.write(statements).await?[..logs].iter().sum())
+        let affected = self.write(statements).await?;
+        Ok(Logged {
+            inserted: affected[..logs].iter().sum(),
+            webhooks_queued: affected[logs..logs + queues].iter().sum(),
+        })
     }
 
     /// A tenant's messages, newest first; `before` is the cursor of the

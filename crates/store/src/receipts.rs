@@ -31,6 +31,16 @@ pub(crate) fn delivery_rank(column: &str) -> String {
     )
 }
 
+/// What applying a batch of receipts did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Receipted {
+    /// The messages that moved forward, in the order their receipts came.
+    pub changes: Vec<DeliveryChange>,
+    /// `message.status` deliveries queued for them: none when no endpoint
+    /// subscribes, so the sender need not look.
+    pub webhooks_queued: u64,
+}
+
 /// An outbound message a receipt names, as the log holds it.
 struct Logged {
     id: MessageLogId,
@@ -45,7 +55,7 @@ impl Store {
     /// receipt may come late, twice, or after a later one), and queues a
     /// `message.status` webhook for each move, in one unit of work. A
     /// receipt for a message not logged (another device's, or older than
-    /// the log) changes nothing. Returns the moves.
+    /// the log) changes nothing. Returns the moves that happened.
     ///
     /// The messages are read first, off the write path; the moves then go
     /// through [`Store::write`] with the log batches (on SQLite the group-
@@ -59,7 +69,7 @@ impl Store {
         &self,
         tenant: TenantId,
         receipts: &[Receipt],
-    ) -> Result<Vec<DeliveryChange>> {
+    ) -> Result<Receipted> {
         // Where each message named stands now, read off the write path.
         let mut logged: Vec<Logged> = Vec::new();
         for run in crate::placeholders::runs(receipts.len()) {
@@ -112,7 +122,7 @@ impl Store {
             }
         }
         if moves.is_empty() {
-            return Ok(moves);
+            return Ok(Receipted::default());
         }
         // The moves' events, each guarded by the rank its move starts from
         // (checked before any move of the unit, so two moves of one message
@@ -133,6 +143,7 @@ impl Store {
             })
             .collect();
         let mut statements = crate::webhooks::queue_statements(tenant, &queued, Utc::now());
+        let queues = statements.len();
         let update = format!(
             "UPDATE message_log SET status = $1 WHERE id = $2 AND {} < $3",
             delivery_rank("status")
@@ -148,13 +159,16 @@ impl Store {
             )
         }));
         let affected = self.write(statements).await?;
-        // The last statements are the moves, one each.
-        let moved = &affected[affected.len() - moves.len()..];
-        Ok(moves
-            .into_iter()
-            .zip(moved)
-            .filter(|(_, n)| **n > 0)
-            .map(|(m, _)| m)
-            .collect())
+        // The queues first, then the moves, one each.
+        let moved = &affected[queues..];
+        Ok(Receipted {
+            changes: moves
+                .into_iter()
+                .zip(moved)
+                .filter(|(_, n)| **n > 0)
+                .map(|(m, _)| m)
+                .collect(),
+            webhooks_queued: affected[..queues].iter().sum(),
+        })
     }
 }

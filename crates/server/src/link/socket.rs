@@ -385,32 +385,35 @@ async fn log(
         };
     }
     let accepted = messages.len() as u64;
-    let inserted = match state.store.log_messages(tenant, &messages).await {
-        Ok(inserted) => inserted,
+    let logged = match state.store.log_batch(tenant, &messages).await {
+        Ok(logged) => logged,
         Err(e) => return refused(tenant, id, "message logs", &e),
     };
+    let inserted = logged.inserted;
+    // The sender is woken only for deliveries queued with the batch: with
+    // no endpoint subscribed, a look per batch would be a pool read per
+    // message for nothing (its tick still looks four times a second).
+    if logged.webhooks_queued > 0 {
+        state.webhooks.wake();
+    }
     // Told at once, whatever becomes of the receipts: the logs are
     // committed, and the batch sent again would insert none of them, so
     // this is the only moment an open inbox hears of them.
-    if inserted > 0 {
-        // Their webhook deliveries were queued with them.
-        state.webhooks.wake();
-        if state.inbox.watched(tenant) {
-            tokio::spawn(crate::api::inbox::publish_logged(
-                state.clone(),
-                tenant,
-                messages,
-            ));
-        }
+    if inserted > 0 && state.inbox.watched(tenant) {
+        tokio::spawn(crate::api::inbox::publish_logged(
+            state.clone(),
+            tenant,
+            messages,
+        ));
     }
     // After the messages: a batch's receipts may name its own messages.
     match state.store.apply_receipts(tenant, &receipts).await {
-        Ok(changes) => {
-            if !changes.is_empty() {
+        Ok(receipted) => {
+            if receipted.webhooks_queued > 0 {
                 state.webhooks.wake();
-                if state.inbox.watched(tenant) {
-                    crate::api::inbox::publish_deliveries(state, tenant, &changes);
-                }
+            }
+            if !receipted.changes.is_empty() && state.inbox.watched(tenant) {
+                crate::api::inbox::publish_deliveries(state, tenant, &receipted.changes);
             }
             Down::Logged {
                 id,

@@ -3,7 +3,9 @@
 use chrono::{Duration, Utc};
 use flowhq_domain::Direction;
 use flowhq_domain::lifecycle::Event;
+use flowhq_domain::protocol::Receipt;
 use flowhq_domain::webhooks::{EndpointUrl, EventType, WebhookSecret};
+use flowhq_store::messages::Logged;
 use flowhq_store::webhooks::{DeliveryStatus, EndpointPatch, NewEndpoint, Outcome, Owner};
 use flowhq_store::{Store, StoreError};
 
@@ -66,30 +68,42 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
     assert_eq!(mine.tenant_id, Some(a));
     assert_eq!(ops.tenant_id, None);
 
+    // Each batch tells how many deliveries it queued (the link wakes the
+    // sender on that alone).
+    let logged = |inserted, webhooks_queued| Logged {
+        inserted,
+        webhooks_queued,
+    };
     let inbound = message(Direction::Inbound, "wa-1");
     assert_eq!(
         store
-            .log_messages(a, std::slice::from_ref(&inbound))
+            .log_batch(a, std::slice::from_ref(&inbound))
             .await
             .unwrap(),
-        1
+        logged(1, 2)
     );
     // A's endpoint and the operators' each get message.received.
     assert_eq!(pending(&store).await, 2);
     // The same message again logs nothing and queues nothing.
-    store
-        .log_messages(a, std::slice::from_ref(&inbound))
-        .await
-        .unwrap();
+    assert_eq!(
+        store
+            .log_batch(a, std::slice::from_ref(&inbound))
+            .await
+            .unwrap(),
+        logged(0, 0)
+    );
     assert_eq!(pending(&store).await, 2);
     // Nobody subscribed to message.sent.
-    store
-        .log_messages(a, &[message(Direction::Outbound, "wa-2")])
-        .await
-        .unwrap();
+    assert_eq!(
+        store
+            .log_batch(a, &[message(Direction::Outbound, "wa-2")])
+            .await
+            .unwrap(),
+        logged(1, 0)
+    );
     assert_eq!(pending(&store).await, 2);
     // B has no endpoint of its own: only the operators hear of it.
-    store.log_messages(b, &[inbound]).await.unwrap();
+    assert_eq!(store.log_batch(b, &[inbound]).await.unwrap(), logged(1, 1));
     assert_eq!(pending(&store).await, 3);
     // A status change is queued with the transition.
     store
@@ -128,6 +142,34 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
         .await
         .unwrap();
     assert_eq!(mine_page.items.len(), 1);
+
+    // Receipts: a move nobody subscribes to queues nothing; one with a
+    // subscriber queues its message.status once.
+    let delivered = |delivery| {
+        [Receipt {
+            wa_message_id: "wa-2".into(),
+            delivery,
+            at: Utc::now(),
+        }]
+    };
+    let receipted = store
+        .apply_receipts(a, &delivered(flowhq_domain::DeliveryStatus::Delivered))
+        .await
+        .unwrap();
+    assert_eq!((receipted.changes.len(), receipted.webhooks_queued), (1, 0));
+    store
+        .create_webhook_endpoint(
+            Owner::Tenant(a),
+            &endpoint("http://127.0.0.1:1/status", &[EventType::MessageStatus]),
+        )
+        .await
+        .unwrap();
+    let read = delivered(flowhq_domain::DeliveryStatus::Read);
+    let receipted = store.apply_receipts(a, &read).await.unwrap();
+    assert_eq!((receipted.changes.len(), receipted.webhooks_queued), (1, 1));
+    // The same receipt again moves nothing and queues nothing.
+    let receipted = store.apply_receipts(a, &read).await.unwrap();
+    assert_eq!((receipted.changes.len(), receipted.webhooks_queued), (0, 0));
 }
 
 async fn deliveries_are_claimed_once_retried_dead_and_replayed(store: Store, _url: String) {
