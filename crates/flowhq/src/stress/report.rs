@@ -56,7 +56,9 @@ pub struct Report {
     /// `/healthz` (no database) every 100 ms beside it: the part of the
     /// admin p99 that is the wait for a CPU, not the control plane's work.
     pub healthz_p99_ms: Option<i64>,
-    /// The control plane's CPU during the traffic, per inbound message.
+    /// The control plane's CPU during the traffic (until every inbound
+    /// message is logged, the checks' reads not counted), per inbound
+    /// message.
     pub control_plane_cpu_ms_per_msg: Option<f64>,
     /// The simulated network's, when it runs apart (`flowhq sim`).
     pub sim_cpu_ms_per_msg: Option<f64>,
