@@ -25,14 +25,12 @@ impl Store {
     /// Logs a batch of messages for one tenant. Idempotent: a message already
     /// logged (same tenant, direction and WhatsApp id) is skipped, so a
     /// worker may resend a batch it is unsure about. Returns how many rows
-    /// were new.
-    pub async fn log_messages(&self, tenant: TenantId, messages: &[LoggedMessage]) -> Result<u64> {
-        Ok(self.log_batch(tenant, messages).await?.inserted)
-    }
-
-    /// [`Store::log_messages`], telling also how many webhook deliveries
-    /// the batch queued.
-    pub async fn log_batch(&self, tenant: TenantId, messages: &[LoggedMessage]) -> Result<Logged> {
+    /// were new, and how many webhook deliveries the batch queued.
+    pub async fn log_messages(
+        &self,
+        tenant: TenantId,
+        messages: &[LoggedMessage],
+    ) -> Result<Logged> {
         // One multi-row statement per chunk, all chunks atomic, through the
         // group-commit writer: a batch is usually one chunk.
         if messages.is_empty() {

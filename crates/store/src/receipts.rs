@@ -42,7 +42,7 @@ pub struct Receipted {
 }
 
 /// An outbound message a receipt names, as the log holds it.
-struct Logged {
+struct Named {
     id: MessageLogId,
     wa_message_id: String,
     to: String,
@@ -71,7 +71,7 @@ impl Store {
         receipts: &[Receipt],
     ) -> Result<Receipted> {
         // Where each message named stands now, read off the write path.
-        let mut logged: Vec<Logged> = Vec::new();
+        let mut logged: Vec<Named> = Vec::new();
         for run in crate::placeholders::runs(receipts.len()) {
             let chunk = &receipts[run];
             let sql = format!(
@@ -91,7 +91,7 @@ impl Store {
                 if logged.iter().any(|l| l.id == id) {
                     continue;
                 }
-                logged.push(Logged {
+                logged.push(Named {
                     id,
                     wa_message_id: row.text("wa_message_id")?,
                     to: row.text("to_number")?,

@@ -385,7 +385,7 @@ async fn log(
         };
     }
     let accepted = messages.len() as u64;
-    let logged = match state.store.log_batch(tenant, &messages).await {
+    let logged = match state.store.log_messages(tenant, &messages).await {
         Ok(logged) => logged,
         Err(e) => return refused(tenant, id, "message logs", &e),
     };

@@ -419,9 +419,10 @@ fn exited(p: &mut Proc, tenant: TenantId, thorough: bool) -> Option<String> {
             Err(e) => Some(format!("unknown ({e})")),
         },
         None => {
-            let running = match thorough {
-                true => process::is_worker(p.pid, &WorkerProcess::process_name_for(tenant)),
-                false => process::exists(p.pid),
+            let running = if thorough {
+                process::is_worker(p.pid, &WorkerProcess::process_name_for(tenant))
+            } else {
+                process::exists(p.pid)
             };
             (!running).then(|| "exited".to_owned())
         }

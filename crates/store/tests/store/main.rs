@@ -362,7 +362,7 @@ async fn message_logging_is_idempotent_and_pages(store: Store, _url: String) {
             ..message(Direction::Inbound, &format!("wa-{i}"))
         })
         .collect();
-    assert_eq!(store.log_messages(a, &batch).await.unwrap(), 7);
+    assert_eq!(store.log_messages(a, &batch).await.unwrap().inserted, 7);
     // The same batch again, plus the reply to one: only the reply is new.
     let mut retry = batch.clone();
     retry.push(LoggedMessage {
@@ -371,21 +371,24 @@ async fn message_logging_is_idempotent_and_pages(store: Store, _url: String) {
         media: None,
         ..message(Direction::Outbound, "wa-0")
     });
-    assert_eq!(store.log_messages(a, &retry).await.unwrap(), 1);
+    assert_eq!(store.log_messages(a, &retry).await.unwrap().inserted, 1);
     // Another tenant may use the same WhatsApp ids.
-    assert_eq!(store.log_messages(b, &batch[..2]).await.unwrap(), 2);
+    assert_eq!(
+        store.log_messages(b, &batch[..2]).await.unwrap().inserted,
+        2
+    );
     // A row twice in one batch is logged once.
     let twice = [
         message(Direction::Inbound, "wa-twice"),
         message(Direction::Inbound, "wa-twice"),
     ];
-    assert_eq!(store.log_messages(b, &twice).await.unwrap(), 1);
+    assert_eq!(store.log_messages(b, &twice).await.unwrap().inserted, 1);
     // A batch bigger than one statement takes is logged whole.
     let big: Vec<_> = (0..1_205)
         .map(|i| message(Direction::Inbound, &format!("wa-big-{i}")))
         .collect();
-    assert_eq!(store.log_messages(b, &big).await.unwrap(), 1_205);
-    assert_eq!(store.log_messages(b, &big).await.unwrap(), 0);
+    assert_eq!(store.log_messages(b, &big).await.unwrap().inserted, 1_205);
+    assert_eq!(store.log_messages(b, &big).await.unwrap().inserted, 0);
 
     let first = store.list_messages(a, 3, None).await.unwrap();
     assert_eq!(first.items.len(), 3);

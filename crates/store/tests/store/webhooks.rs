@@ -1,6 +1,7 @@
 //! Webhook endpoints and deliveries, on both backends.
 
 use chrono::{Duration, Utc};
+use flowhq_domain::DeliveryStatus as Delivery;
 use flowhq_domain::Direction;
 use flowhq_domain::lifecycle::Event;
 use flowhq_domain::protocol::Receipt;
@@ -77,7 +78,7 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
     let inbound = message(Direction::Inbound, "wa-1");
     assert_eq!(
         store
-            .log_batch(a, std::slice::from_ref(&inbound))
+            .log_messages(a, std::slice::from_ref(&inbound))
             .await
             .unwrap(),
         logged(1, 2)
@@ -87,7 +88,7 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
     // The same message again logs nothing and queues nothing.
     assert_eq!(
         store
-            .log_batch(a, std::slice::from_ref(&inbound))
+            .log_messages(a, std::slice::from_ref(&inbound))
             .await
             .unwrap(),
         logged(0, 0)
@@ -96,14 +97,17 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
     // Nobody subscribed to message.sent.
     assert_eq!(
         store
-            .log_batch(a, &[message(Direction::Outbound, "wa-2")])
+            .log_messages(a, &[message(Direction::Outbound, "wa-2")])
             .await
             .unwrap(),
         logged(1, 0)
     );
     assert_eq!(pending(&store).await, 2);
     // B has no endpoint of its own: only the operators hear of it.
-    assert_eq!(store.log_batch(b, &[inbound]).await.unwrap(), logged(1, 1));
+    assert_eq!(
+        store.log_messages(b, &[inbound]).await.unwrap(),
+        logged(1, 1)
+    );
     assert_eq!(pending(&store).await, 3);
     // A status change is queued with the transition.
     store
@@ -153,7 +157,7 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
         }]
     };
     let receipted = store
-        .apply_receipts(a, &delivered(flowhq_domain::DeliveryStatus::Delivered))
+        .apply_receipts(a, &delivered(Delivery::Delivered))
         .await
         .unwrap();
     assert_eq!((receipted.changes.len(), receipted.webhooks_queued), (1, 0));
@@ -164,7 +168,7 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
         )
         .await
         .unwrap();
-    let read = delivered(flowhq_domain::DeliveryStatus::Read);
+    let read = delivered(Delivery::Read);
     let receipted = store.apply_receipts(a, &read).await.unwrap();
     assert_eq!((receipted.changes.len(), receipted.webhooks_queued), (1, 1));
     // The same receipt again moves nothing and queues nothing.
