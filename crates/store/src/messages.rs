@@ -2,11 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use flowhq_domain::entities::MessageLog;
-use flowhq_domain::protocol::LoggedMessage;
+use flowhq_domain::protocol::{LoggedMessage, Receipt};
 use flowhq_domain::webhooks;
 use flowhq_domain::{DeliveryStatus, Direction, LoggedDecision, MessageLogId, TenantId};
 use sqlx::any::AnyRow;
 
+use crate::receipts::Receipted;
 use crate::rows::{RowExt, millis};
 use crate::writer::{Param, Statement};
 use crate::{Page, Result, Store};
@@ -21,21 +22,25 @@ pub struct Logged {
     pub webhooks_queued: u64,
 }
 
-impl Store {
-    /// Logs a batch of messages for one tenant. Idempotent: a message already
-    /// logged (same tenant, direction and WhatsApp id) is skipped, so a
-    /// worker may resend a batch it is unsure about. Returns how many rows
-    /// were new, and how many webhook deliveries the batch queued.
-    pub async fn log_messages(
-        &self,
-        tenant: TenantId,
-        messages: &[LoggedMessage],
-    ) -> Result<Logged> {
-        // One multi-row statement per chunk, all chunks atomic, through the
-        // group-commit writer: a batch is usually one chunk.
-        if messages.is_empty() {
-            return Ok(Logged::default());
-        }
+/// What logging a worker's batch did, its messages and its receipts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shipped {
+    pub logged: Logged,
+    pub receipted: Receipted,
+}
+
+/// The statements that log a batch of messages, and what they did.
+struct LogStatements {
+    statements: Vec<Statement>,
+    /// How many of `statements`, first, insert logs; the webhook queues
+    /// follow, then the contacts.
+    logs: usize,
+    queues: usize,
+}
+
+impl LogStatements {
+    fn new(tenant: TenantId, messages: &[LoggedMessage]) -> Self {
+        // One multi-row statement per chunk: a batch is usually one chunk.
         let ids: Vec<MessageLogId> = messages.iter().map(|_| MessageLogId::new()).collect();
         let mut statements = crate::placeholders::runs(messages.len())
             .map(|run| insert_logs(tenant, &messages[run.clone()], &ids[run]))
@@ -64,10 +69,72 @@ impl Store {
         let queues = statements.len() - logs;
         // The conversations they belong to, and who wrote the inbox's.
         statements.extend(crate::contacts::log_statements(tenant, messages, &ids));
-        let affected = self.write(statements).await?;
-        Ok(Logged {
-            inserted: affected[..logs].iter().sum(),
-            webhooks_queued: affected[logs..logs + queues].iter().sum(),
+        Self {
+            statements,
+            logs,
+            queues,
+        }
+    }
+
+    fn outcome(&self, affected: &[u64]) -> Logged {
+        Logged {
+            inserted: affected[..self.logs].iter().sum(),
+            webhooks_queued: affected[self.logs..self.logs + self.queues].iter().sum(),
+        }
+    }
+}
+
+impl Store {
+    /// Logs a batch of messages for one tenant. Idempotent: a message already
+    /// logged (same tenant, direction and WhatsApp id) is skipped, so a
+    /// worker may resend a batch it is unsure about. Returns how many rows
+    /// were new, and how many webhook deliveries the batch queued.
+    pub async fn log_messages(
+        &self,
+        tenant: TenantId,
+        messages: &[LoggedMessage],
+    ) -> Result<Logged> {
+        Ok(self.log_batch(tenant, messages, &[]).await?.logged)
+    }
+
+    /// A worker's batch as one unit of work: its messages as
+    /// [`Store::log_messages`] logs them, then its receipts as
+    /// [`Store::apply_receipts`] applies them (they may name the batch's
+    /// own messages). On SQLite the whole unit runs on the group-commit
+    /// writer's connection, reads included: one turn of the writer, no
+    /// pool connection. On PostgreSQL it is one transaction.
+    pub async fn log_batch(
+        &self,
+        tenant: TenantId,
+        messages: &[LoggedMessage],
+        receipts: &[Receipt],
+    ) -> Result<Shipped> {
+        if messages.is_empty() && receipts.is_empty() {
+            return Ok(Shipped::default());
+        }
+        let logs = LogStatements::new(tenant, messages);
+        if let Some(writer) = &self.writer {
+            let receipts = receipts.to_vec();
+            return writer
+                .run(move |conn| {
+                    let affected = crate::writer::execute_all(conn, &logs.statements)?;
+                    Ok(Shipped {
+                        logged: logs.outcome(&affected),
+                        receipted: crate::receipts::apply_on(conn, tenant, &receipts)?,
+                    })
+                })
+                .await;
+        }
+        let mut tx = self.begin().await?;
+        let mut affected = Vec::with_capacity(logs.statements.len());
+        for statement in &logs.statements {
+            affected.push(statement.sqlx().execute(&mut *tx).await?.rows_affected());
+        }
+        let receipted = crate::receipts::apply_in(&mut tx, tenant, receipts).await?;
+        tx.commit().await?;
+        Ok(Shipped {
+            logged: logs.outcome(&affected),
+            receipted,
         })
     }
 

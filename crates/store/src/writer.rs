@@ -124,7 +124,7 @@ impl Store {
     /// pool on PostgreSQL. Returns once the unit is committed.
     pub(crate) async fn write(&self, statements: Vec<Statement>) -> Result<Vec<u64>> {
         if let Some(writer) = &self.writer {
-            return writer.run(statements).await;
+            return writer.run(move |conn| execute_all(conn, &statements)).await;
         }
         if let [statement] = statements.as_slice() {
             return Ok(vec![
@@ -141,14 +141,47 @@ impl Store {
     }
 }
 
-/// A caller's statements and where its answer goes.
-struct Job {
-    statements: Vec<Statement>,
-    reply: oneshot::Sender<rusqlite::Result<Vec<u64>>>,
+/// A caller's work, run on the writer's connection inside a savepoint of
+/// its own, and answered once the transaction is committed.
+trait Unit: Send {
+    /// Runs the work; an error is this caller's alone (its savepoint is
+    /// undone, the others' stand).
+    fn run(&mut self, conn: &Connection) -> rusqlite::Result<()>;
+    /// Answers the caller: with what `run` produced, or with `error`.
+    fn answer(self: Box<Self>, error: Option<rusqlite::Error>);
+}
+
+/// A [`Unit`] that hands its caller a `T`.
+struct Job<T, F> {
+    work: Option<F>,
+    output: Option<T>,
+    reply: oneshot::Sender<rusqlite::Result<T>>,
+}
+
+impl<T, F> Unit for Job<T, F>
+where
+    T: Send,
+    F: FnOnce(&Connection) -> rusqlite::Result<T> + Send,
+{
+    fn run(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        let work = self.work.take().ok_or_else(|| failure("a job ran twice"))?;
+        self.output = Some(work(conn)?);
+        Ok(())
+    }
+
+    fn answer(self: Box<Self>, error: Option<rusqlite::Error>) {
+        let result = match (error, self.output) {
+            (Some(e), _) => Err(e),
+            (None, Some(output)) => Ok(output),
+            (None, None) => Err(failure("a job was answered before it ran")),
+        };
+        // A caller that gave up waiting no longer needs its answer.
+        let _ = self.reply.send(result);
+    }
 }
 
 enum Message {
-    Job(Job),
+    Job(Box<dyn Unit>),
     /// Checkpoint and stop; answered once done.
     Close(oneshot::Sender<()>),
 }
@@ -172,10 +205,21 @@ impl Writer {
         Ok(Self { queue })
     }
 
-    async fn run(&self, statements: Vec<Statement>) -> Result<Vec<u64>> {
+    /// Runs `work` on the writer's connection, as one atomic unit inside
+    /// the next group transaction; returns its output once committed.
+    pub async fn run<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
         let (reply, answer) = oneshot::channel();
+        let job = Job {
+            work: Some(work),
+            output: None,
+            reply,
+        };
         self.queue
-            .send(Message::Job(Job { statements, reply }))
+            .send(Message::Job(Box::new(job)))
             .map_err(|_| stopped())?;
         answer
             .await
@@ -272,14 +316,14 @@ fn serve(conn: &Connection, queue: &mpsc::Receiver<Message>) {
     }
 }
 
-fn commit_batch(conn: &Connection, batch: Vec<Job>) {
+fn commit_batch(conn: &Connection, mut batch: Vec<Box<dyn Unit>>) {
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         answer_all(batch, &e);
         return;
     }
-    let mut results = Vec::with_capacity(batch.len());
-    for job in &batch {
-        let result = in_savepoint(conn, &job.statements);
+    let mut errors = Vec::with_capacity(batch.len());
+    for job in &mut batch {
+        let result = in_savepoint(conn, |conn| job.run(conn));
         if conn.is_autocommit() {
             // Some errors (a full disk, an I/O error) make SQLite roll back
             // the whole transaction, not just the statement: nothing of
@@ -290,35 +334,37 @@ fn commit_batch(conn: &Connection, batch: Vec<Job>) {
             answer_all(batch, &e);
             return;
         }
-        results.push(result);
+        errors.push(result.err());
     }
     if let Err(e) = conn.execute_batch("COMMIT") {
         let _ = conn.execute_batch("ROLLBACK");
         answer_all(batch, &e);
         return;
     }
-    for (job, result) in batch.into_iter().zip(results) {
-        // A caller that gave up waiting no longer needs its answer.
-        let _ = job.reply.send(result);
+    for (job, error) in batch.into_iter().zip(errors) {
+        job.answer(error);
     }
 }
 
-fn answer_all(batch: Vec<Job>, e: &rusqlite::Error) {
+fn answer_all(batch: Vec<Box<dyn Unit>>, e: &rusqlite::Error) {
     for job in batch {
-        let _ = job.reply.send(Err(copy_error(e)));
+        job.answer(Some(copy_error(e)));
     }
 }
 
-/// One caller's statements, all or nothing, inside the batch's
-/// transaction. Its own error is what it returns, even when undoing it
-/// fails too (the caller of this checks the transaction is still open).
-fn in_savepoint(conn: &Connection, statements: &[Statement]) -> rusqlite::Result<Vec<u64>> {
+/// One caller's work, all or nothing, inside the batch's transaction. Its
+/// own error is what it returns, even when undoing it fails too (the
+/// caller of this checks the transaction is still open).
+fn in_savepoint<T>(
+    conn: &Connection,
+    work: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
     // Prepared once: compiling these two for every caller showed in profiles.
     conn.prepare_cached("SAVEPOINT job")?.execute([])?;
-    match statements.iter().map(|s| execute(conn, s)).collect() {
-        Ok(affected) => {
+    match work(conn) {
+        Ok(output) => {
             conn.prepare_cached("RELEASE job")?.execute([])?;
-            Ok(affected)
+            Ok(output)
         }
         Err(e) => {
             if !conn.is_autocommit() {
@@ -329,10 +375,43 @@ fn in_savepoint(conn: &Connection, statements: &[Statement]) -> rusqlite::Result
     }
 }
 
-/// Binds `$n` to `params[n - 1]` by name, like sqlx: binding by position
-/// would swap values silently in a statement that names `$2` before `$1`.
+/// Runs `statements` in order; the rows each affected.
+pub(crate) fn execute_all(
+    conn: &Connection,
+    statements: &[Statement],
+) -> rusqlite::Result<Vec<u64>> {
+    statements.iter().map(|s| execute(conn, s)).collect()
+}
+
+/// Runs one statement; the rows it affected.
 fn execute(conn: &Connection, statement: &Statement) -> rusqlite::Result<u64> {
     let mut prepared = conn.prepare_cached(&statement.sql)?;
+    bind(&mut prepared, statement)?;
+    Ok(prepared.raw_execute()? as u64)
+}
+
+/// Runs one query; each row as `row` reads it.
+pub(crate) fn query<T>(
+    conn: &Connection,
+    statement: &Statement,
+    mut row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut prepared = conn.prepare_cached(&statement.sql)?;
+    bind(&mut prepared, statement)?;
+    let mut rows = prepared.raw_query();
+    let mut read = Vec::new();
+    while let Some(r) = rows.next()? {
+        read.push(row(r)?);
+    }
+    Ok(read)
+}
+
+/// Binds `$n` to `params[n - 1]` by name, like sqlx: binding by position
+/// would swap values silently in a statement that names `$2` before `$1`.
+fn bind(
+    prepared: &mut rusqlite::CachedStatement<'_>,
+    statement: &Statement,
+) -> rusqlite::Result<()> {
     let mut highest = 0;
     for index in 1..=prepared.parameter_count() {
         let n = prepared
@@ -357,7 +436,7 @@ fn execute(conn: &Connection, statement: &Statement) -> rusqlite::Result<u64> {
             statement.params.len(),
         ));
     }
-    Ok(prepared.raw_execute()? as u64)
+    Ok(())
 }
 
 /// A passive checkpoint never waits for readers: what it cannot copy yet,
@@ -422,11 +501,16 @@ mod tests {
         assert_eq!(rows(&path), vec![1, 3, 4]);
     }
 
-    fn batch(jobs: Vec<Vec<Statement>>) -> (Vec<Job>, Vec<Answer>) {
+    fn batch(jobs: Vec<Vec<Statement>>) -> (Vec<Box<dyn Unit>>, Vec<Answer>) {
         jobs.into_iter()
             .map(|statements| {
                 let (reply, answer) = oneshot::channel();
-                (Job { statements, reply }, answer)
+                let job = Job {
+                    work: Some(move |conn: &Connection| execute_all(conn, &statements)),
+                    output: None,
+                    reply,
+                };
+                (Box::new(job) as Box<dyn Unit>, answer)
             })
             .unzip()
     }
@@ -504,13 +588,16 @@ mod tests {
         let writer = Writer::start(&path).unwrap();
         let queued = tokio::spawn({
             let writer = writer.clone();
-            async move { writer.run(vec![insert(1)]).await }
+            async move { writer.run(|c| execute_all(c, &[insert(1)])).await }
         });
         tokio::task::yield_now().await;
         writer.close().await;
         assert_eq!(queued.await.unwrap().unwrap(), vec![1]);
         assert_eq!(rows(&path), vec![1]);
-        let err = writer.run(vec![insert(2)]).await.unwrap_err();
+        let err = writer
+            .run(|c| execute_all(c, &[insert(2)]))
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("stopped"), "{err}");
     }
 
@@ -524,7 +611,8 @@ mod tests {
                 let writer = writer.clone();
                 let path = path.clone();
                 tokio::spawn(async move {
-                    assert_eq!(writer.run(vec![insert(x)]).await.unwrap(), vec![1]);
+                    let affected = writer.run(move |c| execute_all(c, &[insert(x)]));
+                    assert_eq!(affected.await.unwrap(), vec![1]);
                     // Answered only once committed: another connection sees it.
                     let conn = Connection::open(&path).unwrap();
                     let seen: i64 = conn

@@ -18,6 +18,7 @@ use flowhq_domain::protocol::{
     Command, Commanded, Down, Heartbeat, LoggedMessage, Receipt, SessionUpdate, Up,
 };
 use flowhq_domain::{TenantId, TenantStatus, WorkerStatus};
+use flowhq_store::messages::Shipped;
 use flowhq_store::sends::WELCOME_SENDS;
 use flowhq_store::sessions::implied_events;
 use flowhq_store::workers::Desired;
@@ -385,43 +386,35 @@ async fn log(
         };
     }
     let accepted = messages.len() as u64;
-    let logged = match state.store.log_messages(tenant, &messages).await {
-        Ok(logged) => logged,
-        Err(e) => return refused(tenant, id, "message logs", &e),
-    };
-    let inserted = logged.inserted;
+    // Messages and receipts in one unit: a batch's receipts may name its
+    // own messages, and the batch is stored or refused (sent again) whole.
+    let Shipped { logged, receipted } =
+        match state.store.log_batch(tenant, &messages, &receipts).await {
+            Ok(shipped) => shipped,
+            Err(e) => return refused(tenant, id, "message logs", &e),
+        };
     // The sender is woken only for deliveries queued with the batch: with
     // no endpoint subscribed, a look per batch would be a pool read per
     // message for nothing (its tick still looks four times a second).
-    if logged.webhooks_queued > 0 {
+    if logged.webhooks_queued + receipted.webhooks_queued > 0 {
         state.webhooks.wake();
     }
-    // Told at once, whatever becomes of the receipts: the logs are
-    // committed, and the batch sent again would insert none of them, so
-    // this is the only moment an open inbox hears of them.
-    if inserted > 0 && state.inbox.watched(tenant) {
-        tokio::spawn(crate::api::inbox::publish_logged(
-            state.clone(),
-            tenant,
-            messages,
-        ));
-    }
-    // After the messages: a batch's receipts may name its own messages.
-    match state.store.apply_receipts(tenant, &receipts).await {
-        Ok(receipted) => {
-            if receipted.webhooks_queued > 0 {
-                state.webhooks.wake();
-            }
-            if !receipted.changes.is_empty() && state.inbox.watched(tenant) {
-                crate::api::inbox::publish_deliveries(state, tenant, &receipted.changes);
-            }
-            Down::Logged {
-                id,
-                accepted,
-                inserted,
-            }
+    if state.inbox.watched(tenant) {
+        if logged.inserted > 0 {
+            tokio::spawn(crate::api::inbox::publish_logged(
+                state.clone(),
+                tenant,
+                messages,
+            ));
         }
-        Err(e) => refused(tenant, id, "receipts", &e),
+        if !receipted.changes.is_empty() {
+            crate::api::inbox::publish_deliveries(state, tenant, &receipted.changes);
+        }
+    }
+    Down::Logged {
+        id,
+        accepted,
+        inserted: logged.inserted,
     }
 }
 

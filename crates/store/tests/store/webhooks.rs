@@ -174,6 +174,44 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
     // The same receipt again moves nothing and queues nothing.
     let receipted = store.apply_receipts(a, &read).await.unwrap();
     assert_eq!((receipted.changes.len(), receipted.webhooks_queued), (0, 0));
+
+    // A worker's batch is one unit: its receipts see its own messages, and
+    // one naming a message never logged moves nothing.
+    let receipt = |wa: &str| Receipt {
+        wa_message_id: wa.into(),
+        delivery: Delivery::Delivered,
+        at: Utc::now(),
+    };
+    let shipped = store
+        .log_batch(
+            a,
+            &[message(Direction::Outbound, "wa-7")],
+            &[receipt("wa-7"), receipt("wa-unknown")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shipped.logged.inserted, 1);
+    let moved: Vec<_> = shipped
+        .receipted
+        .changes
+        .iter()
+        .map(|c| (c.wa_message_id.as_str(), c.delivery))
+        .collect();
+    assert_eq!(moved, [("wa-7", Delivery::Delivered)]);
+    assert_eq!(shipped.receipted.webhooks_queued, 1);
+    // Sent again (its acknowledgement lost): nothing twice.
+    let again = store
+        .log_batch(
+            a,
+            &[message(Direction::Outbound, "wa-7")],
+            &[receipt("wa-7")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.logged.inserted, again.receipted.changes.len()),
+        (0, 0)
+    );
 }
 
 async fn deliveries_are_claimed_once_retried_dead_and_replayed(store: Store, _url: String) {
