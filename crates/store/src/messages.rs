@@ -29,30 +29,43 @@ pub struct Shipped {
     pub receipted: Receipted,
 }
 
-/// The statements that log a batch of messages, and what they did.
+/// The statements that log a batch of messages.
 struct LogStatements {
-    statements: Vec<Statement>,
-    /// How many of `statements`, first, insert logs; the webhook queues
-    /// follow, then the contacts.
-    logs: usize,
-    queues: usize,
+    tenant: TenantId,
+    /// The logs, one multi-row statement per run: a batch is usually one.
+    inserts: Vec<Statement>,
+    /// The conversations they belong to, and who wrote the inbox's.
+    contacts: Vec<Statement>,
+    /// The messages and their new ids, for their webhook events: built only
+    /// in a unit that found an endpoint to queue them for.
+    messages: Vec<LoggedMessage>,
+    ids: Vec<MessageLogId>,
 }
 
 impl LogStatements {
     fn new(tenant: TenantId, messages: &[LoggedMessage]) -> Self {
-        // One multi-row statement per chunk: a batch is usually one chunk.
         let ids: Vec<MessageLogId> = messages.iter().map(|_| MessageLogId::new()).collect();
-        let mut statements = crate::placeholders::runs(messages.len())
-            .map(|run| insert_logs(tenant, &messages[run.clone()], &ids[run]))
-            .collect::<Vec<_>>();
-        let logs = statements.len();
-        // The webhook events of each message, in the same unit: a message
-        // skipped as already logged queues none (see `queue_statements`).
-        let events: Vec<_> = messages
+        Self {
+            tenant,
+            inserts: crate::placeholders::runs(messages.len())
+                .map(|run| insert_logs(tenant, &messages[run.clone()], &ids[run]))
+                .collect(),
+            contacts: crate::contacts::log_statements(tenant, messages, &ids),
+            messages: messages.to_vec(),
+            ids,
+        }
+    }
+
+    /// The statements that queue each message's webhook events, to run
+    /// after the inserts: a message skipped as already logged queues none
+    /// (see `queue_statements`).
+    fn queues(&self) -> Vec<Statement> {
+        let events: Vec<_> = self
+            .messages
             .iter()
-            .zip(&ids)
+            .zip(&self.ids)
             .flat_map(|(message, id)| {
-                webhooks::message_events(tenant, *id, message)
+                webhooks::message_events(self.tenant, *id, message)
                     .into_iter()
                     .map(|event| crate::webhooks::Queued {
                         event,
@@ -61,26 +74,7 @@ impl LogStatements {
                     })
             })
             .collect();
-        statements.extend(crate::webhooks::queue_statements(
-            tenant,
-            &events,
-            Utc::now(),
-        ));
-        let queues = statements.len() - logs;
-        // The conversations they belong to, and who wrote the inbox's.
-        statements.extend(crate::contacts::log_statements(tenant, messages, &ids));
-        Self {
-            statements,
-            logs,
-            queues,
-        }
-    }
-
-    fn outcome(&self, affected: &[u64]) -> Logged {
-        Logged {
-            inserted: affected[..self.logs].iter().sum(),
-            webhooks_queued: affected[self.logs..self.logs + self.queues].iter().sum(),
-        }
+        crate::webhooks::queue_statements(self.tenant, &events, Utc::now())
     }
 }
 
@@ -113,29 +107,47 @@ impl Store {
             return Ok(Shipped::default());
         }
         let logs = LogStatements::new(tenant, messages);
+        // Webhook events are built only for a tenant with an endpoint that
+        // may want them (the tenant's, or an operator's): most have none,
+        // and building each message's payload cost more than logging it.
         if let Some(writer) = &self.writer {
             let receipts = receipts.to_vec();
             return writer
                 .run(move |conn| {
-                    let affected = crate::writer::execute_all(conn, &logs.statements)?;
+                    let hooked = crate::webhooks::hooked_on(conn, tenant)?;
+                    let inserted = crate::writer::execute_all(conn, &logs.inserts)?;
+                    let queued = match hooked {
+                        true => crate::writer::execute_all(conn, &logs.queues())?,
+                        false => Vec::new(),
+                    };
+                    crate::writer::execute_all(conn, &logs.contacts)?;
                     Ok(Shipped {
-                        logged: logs.outcome(&affected),
-                        receipted: crate::receipts::apply_on(conn, tenant, &receipts)?,
+                        logged: Logged {
+                            inserted: inserted.iter().sum(),
+                            webhooks_queued: queued.iter().sum(),
+                        },
+                        receipted: crate::receipts::apply_on(conn, tenant, &receipts, hooked)?,
                     })
                 })
                 .await;
         }
         let mut tx = self.begin().await?;
-        let mut affected = Vec::with_capacity(logs.statements.len());
-        for statement in &logs.statements {
-            affected.push(statement.sqlx().execute(&mut *tx).await?.rows_affected());
+        let hooked = crate::webhooks::hooked_in(&mut tx, tenant).await?;
+        let mut logged = Logged::default();
+        for statement in &logs.inserts {
+            logged.inserted += statement.sqlx().execute(&mut *tx).await?.rows_affected();
         }
-        let receipted = crate::receipts::apply_in(&mut tx, tenant, receipts).await?;
+        if hooked {
+            for statement in &logs.queues() {
+                logged.webhooks_queued += statement.sqlx().execute(&mut *tx).await?.rows_affected();
+            }
+        }
+        for statement in &logs.contacts {
+            statement.sqlx().execute(&mut *tx).await?;
+        }
+        let receipted = crate::receipts::apply_in(&mut tx, tenant, receipts, hooked).await?;
         tx.commit().await?;
-        Ok(Shipped {
-            logged: logs.outcome(&affected),
-            receipted,
-        })
+        Ok(Shipped { logged, receipted })
     }
 
     /// A tenant's messages, newest first; `before` is the cursor of the

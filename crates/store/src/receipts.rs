@@ -169,7 +169,9 @@ impl Plan {
     /// message further; each move and its webhook are guarded by the rank
     /// they move from, so a receipt that another overtook since the read
     /// moves nothing.
-    fn new(tenant: TenantId, receipts: &[Receipt], mut named: Vec<Named>) -> Self {
+    /// `hooked`: whether an endpoint may want the moves' `message.status`
+    /// events; without one they are not built.
+    fn new(tenant: TenantId, receipts: &[Receipt], mut named: Vec<Named>, hooked: bool) -> Self {
         let mut moves = Vec::new();
         for receipt in receipts {
             for message in named
@@ -195,6 +197,7 @@ impl Plan {
         // in one batch both announce themselves), then the moves.
         let queued: Vec<Queued> = moves
             .iter()
+            .filter(|_| hooked)
             .map(|m| Queued {
                 event: webhooks::status_event(
                     tenant,
@@ -253,11 +256,17 @@ pub(crate) async fn apply_in(
     tx: &mut crate::Tx,
     tenant: TenantId,
     receipts: &[Receipt],
+    hooked: bool,
 ) -> Result<Receipted> {
     if receipts.is_empty() {
         return Ok(Receipted::default());
     }
-    let plan = Plan::new(tenant, receipts, named_in(tx, tenant, receipts).await?);
+    let plan = Plan::new(
+        tenant,
+        receipts,
+        named_in(tx, tenant, receipts).await?,
+        hooked,
+    );
     let mut affected = Vec::with_capacity(plan.statements.len());
     for statement in &plan.statements {
         affected.push(statement.sqlx().execute(&mut **tx).await?.rows_affected());
@@ -270,11 +279,12 @@ pub(crate) fn apply_on(
     conn: &rusqlite::Connection,
     tenant: TenantId,
     receipts: &[Receipt],
+    hooked: bool,
 ) -> rusqlite::Result<Receipted> {
     if receipts.is_empty() {
         return Ok(Receipted::default());
     }
-    let plan = Plan::new(tenant, receipts, named_on(conn, tenant, receipts)?);
+    let plan = Plan::new(tenant, receipts, named_on(conn, tenant, receipts)?, hooked);
     let affected = crate::writer::execute_all(conn, &plan.statements)?;
     Ok(plan.outcome(&affected))
 }

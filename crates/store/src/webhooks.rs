@@ -246,6 +246,32 @@ pub(crate) fn queue_statements(
         .collect()
 }
 
+/// Whether an enabled endpoint, the tenant's or an operator's, could want
+/// an event of `tenant`'s: without one, the unit need not build events
+/// that `queue_statements` would queue for nobody.
+fn hooked_query(tenant: TenantId) -> Statement {
+    Statement::new(
+        "SELECT 1 FROM webhook_endpoint \
+         WHERE (tenant_id = $1 OR tenant_id IS NULL) AND disabled_at IS NULL LIMIT 1",
+        vec![tenant.to_string().into()],
+    )
+}
+
+/// [`hooked_query`] on the SQLite writer's connection, inside its unit.
+pub(crate) fn hooked_on(conn: &rusqlite::Connection, tenant: TenantId) -> rusqlite::Result<bool> {
+    let found = crate::writer::query(conn, &hooked_query(tenant), |_| Ok(()))?;
+    Ok(!found.is_empty())
+}
+
+/// [`hooked_query`] inside a PostgreSQL unit's transaction.
+pub(crate) async fn hooked_in(tx: &mut Tx, tenant: TenantId) -> Result<bool> {
+    let found = hooked_query(tenant)
+        .sqlx()
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// Deliveries due at `$1` to endpoints still enabled, as `d` and `e`: the
 /// sender's look and its claim read the same set.
 const DUE_NOW: &str = "FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id \
