@@ -109,16 +109,17 @@ impl Store {
         let logs = LogStatements::new(tenant, messages);
         // Webhook events are built only for a tenant with an endpoint that
         // may want them (the tenant's, or an operator's): most have none,
-        // and building each message's payload cost more than logging it.
+        // and their payloads' JSON showed in profiles for nothing.
         if let Some(writer) = &self.writer {
             let receipts = receipts.to_vec();
             return writer
                 .run(move |conn| {
                     let hooked = crate::webhooks::hooked_on(conn, tenant)?;
                     let inserted = crate::writer::execute_all(conn, &logs.inserts)?;
-                    let queued = match hooked {
-                        true => crate::writer::execute_all(conn, &logs.queues())?,
-                        false => Vec::new(),
+                    let queued = if hooked {
+                        crate::writer::execute_all(conn, &logs.queues())?
+                    } else {
+                        Vec::new()
                     };
                     crate::writer::execute_all(conn, &logs.contacts)?;
                     Ok(Shipped {

@@ -95,11 +95,14 @@ fn parsed<T: std::str::FromStr>(row: &rusqlite::Row<'_>, column: &str) -> rusqli
 where
     T::Err: std::fmt::Display,
 {
-    parsed_opt(row, column)?.ok_or(rusqlite::Error::InvalidColumnType(
-        row.as_ref().column_index(column)?,
-        column.to_owned(),
-        rusqlite::types::Type::Null,
-    ))
+    match parsed_opt(row, column)? {
+        Some(value) => Ok(value),
+        None => Err(rusqlite::Error::InvalidColumnType(
+            row.as_ref().column_index(column)?,
+            column.to_owned(),
+            rusqlite::types::Type::Null,
+        )),
+    }
 }
 
 fn parsed_opt<T: std::str::FromStr>(

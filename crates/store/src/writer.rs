@@ -9,13 +9,16 @@
 //! cache dropped after it (`BENCHMARKS.md` has the profile).
 //!
 //! Here one thread owns one connection and commits everything that queued
-//! up while it was busy as one transaction. Each caller's statements run in
-//! a savepoint of their own, so a failing caller rolls back only itself,
-//! and callers hear back only once the transaction is committed. The same
-//! thread checkpoints the WAL about once a second, off every request's path.
+//! up while it was busy as one transaction. Each caller's work (a list of
+//! statements, or a closure that also reads, as a worker's log batch does)
+//! runs in a savepoint of its own, so a failing caller rolls back only
+//! itself, and callers hear back only once the transaction is committed.
+//! The same thread checkpoints the WAL about once a second, off every
+//! request's path.
 //!
 //! PostgreSQL needs none of this (the server does its own group commit):
-//! there the same statements go through the pool ([`Store::write`] picks).
+//! there the same statements go through the pool ([`Store::write`] picks),
+//! and a batch's closure has a transaction as its counterpart.
 
 use std::path::Path;
 use std::sync::mpsc;
