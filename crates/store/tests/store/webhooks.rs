@@ -149,15 +149,13 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
 
     // Receipts: a move nobody subscribes to queues nothing; one with a
     // subscriber queues its message.status once.
-    let delivered = |delivery| {
-        [Receipt {
-            wa_message_id: "wa-2".into(),
-            delivery,
-            at: Utc::now(),
-        }]
+    let receipt = |wa: &str, delivery| Receipt {
+        wa_message_id: wa.into(),
+        delivery,
+        at: Utc::now(),
     };
     let receipted = store
-        .apply_receipts(a, &delivered(Delivery::Delivered))
+        .apply_receipts(a, &[receipt("wa-2", Delivery::Delivered)])
         .await
         .unwrap();
     assert_eq!((receipted.changes.len(), receipted.webhooks_queued), (1, 0));
@@ -168,7 +166,7 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
         )
         .await
         .unwrap();
-    let read = delivered(Delivery::Read);
+    let read = [receipt("wa-2", Delivery::Read)];
     let receipted = store.apply_receipts(a, &read).await.unwrap();
     assert_eq!((receipted.changes.len(), receipted.webhooks_queued), (1, 1));
     // The same receipt again moves nothing and queues nothing.
@@ -177,16 +175,14 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
 
     // A worker's batch is one unit: its receipts see its own messages, and
     // one naming a message never logged moves nothing.
-    let receipt = |wa: &str| Receipt {
-        wa_message_id: wa.into(),
-        delivery: Delivery::Delivered,
-        at: Utc::now(),
-    };
     let shipped = store
         .log_batch(
             a,
             &[message(Direction::Outbound, "wa-7")],
-            &[receipt("wa-7"), receipt("wa-unknown")],
+            &[
+                receipt("wa-7", Delivery::Delivered),
+                receipt("wa-unknown", Delivery::Delivered),
+            ],
         )
         .await
         .unwrap();
@@ -204,7 +200,7 @@ async fn events_are_queued_with_their_cause_for_subscribed_endpoints_only(
         .log_batch(
             a,
             &[message(Direction::Outbound, "wa-7")],
-            &[receipt("wa-7")],
+            &[receipt("wa-7", Delivery::Delivered)],
         )
         .await
         .unwrap();
