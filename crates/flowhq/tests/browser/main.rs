@@ -125,19 +125,39 @@ impl Shots {
 }
 
 async fn fill(client: &Client, css: &str, text: &str) {
-    let field = client.find(Locator::Css(css)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
+    fresh(client, css, |field| async move {
+        field.clear().await?;
+        field.send_keys(text).await
+    })
+    .await;
 }
 
 async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
+    fresh(client, css, |element| async move { element.click().await }).await;
+}
+
+/// Finds `css` and acts on it, finding it again when the page replaced
+/// the element in between (a form re-rendered by a live update): a stale
+/// reference is the page moving on, not the test failing.
+async fn fresh<F, Fut>(client: &Client, css: &str, act: F)
+where
+    F: Fn(fantoccini::elements::Element) -> Fut,
+    Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+{
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let element = client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        match act(element).await {
+            Ok(()) => return,
+            Err(e) if e.is_stale_element_reference() && Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
 }
 
 async fn path_of(client: &Client) -> String {
