@@ -51,9 +51,6 @@ const RESTART_AT_FRAMES: i64 = 4_096;
 /// milliseconds, and one that takes longer only puts the restart off to
 /// the next second.
 const RESTART_WAIT: Duration = Duration::from_millis(100);
-/// The busy timeout of every connection (`SQLITE_PRAGMAS`), put back after
-/// a restart.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// What the log file is cut back to when it starts over, should a burst
 /// have grown it past that.
 const WAL_LIMIT_BYTES: i64 = 64 << 20;
@@ -464,10 +461,7 @@ fn bind(
 /// A passive checkpoint never waits for readers: what it cannot copy yet,
 /// the next one will. A long log is then restarted ([`RESTART_AT_FRAMES`]).
 fn checkpoint(conn: &Connection) {
-    // The second column: the frames in the log.
-    match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
-        row.get::<_, i64>(1)
-    }) {
+    match passive_checkpoint(conn) {
         Ok(frames) if frames >= RESTART_AT_FRAMES => {
             if let Err(e) = restart(conn) {
                 tracing::warn!(error = %e, "WAL restart failed; retrying in a second");
@@ -478,15 +472,23 @@ fn checkpoint(conn: &Connection) {
     }
 }
 
+/// Copies back what no reader still needs; returns the frames in the log
+/// (the pragma's second column).
+fn passive_checkpoint(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
+}
+
 /// Waits up to [`RESTART_WAIT`] for the readers in the log to finish, so
 /// that the next transaction writes it from the start. Readers that begin
 /// meanwhile read the database file alone and are not waited for. Still
 /// busy after the wait, it leaves the log as it is (the pragma says so in
 /// its first column, not as an error).
 fn restart(conn: &Connection) -> rusqlite::Result<()> {
+    // The connection's own timeout (`SQLITE_PRAGMAS`) is put back after.
+    let busy: i64 = conn.pragma_query_value(None, "busy_timeout", |row| row.get(0))?;
     conn.busy_timeout(RESTART_WAIT)?;
     let restarted = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "busy_timeout", busy)?;
     restarted
 }
 
@@ -544,12 +546,6 @@ mod tests {
         assert_eq!(rows(&path), vec![1, 3, 4]);
     }
 
-    /// The frames in the log.
-    fn log_frames(conn: &Connection) -> i64 {
-        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
-            .unwrap()
-    }
-
     #[test]
     fn a_long_log_starts_over_once_its_readers_are_done() {
         let dir = tempfile::tempdir().unwrap();
@@ -570,10 +566,16 @@ mod tests {
             thread::sleep(RESTART_WAIT / 3);
             reader.execute_batch("COMMIT").unwrap();
         });
+        let busy = |conn: &Connection| -> i64 {
+            conn.pragma_query_value(None, "busy_timeout", |row| row.get(0))
+                .unwrap()
+        };
+        let timeout = busy(&conn);
         checkpoint(&conn);
+        assert_eq!(busy(&conn), timeout, "the restart puts the timeout back");
         conn.execute("INSERT INTO t (x) VALUES (-1)", []).unwrap();
         done.join().unwrap();
-        let frames = log_frames(&conn);
+        let frames = passive_checkpoint(&conn).unwrap();
         assert!(frames < 10, "the log went on to {frames} frames");
     }
 
