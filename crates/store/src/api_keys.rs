@@ -275,10 +275,11 @@ impl Store {
             return Ok(ApiSendOutcome::RateLimited { retry_after });
         }
         if any_contact == 0 {
-            let wrote: Option<(i64,)> = sqlx::query_as(
-                "SELECT created_at FROM message_log WHERE tenant_id = $1 AND from_number = $2 \
-                 AND direction = 'INBOUND' AND created_at > $3 LIMIT 1",
-            )
+            let wrote: Option<(i64,)> = sqlx::query_as(concat!(
+                "SELECT created_at FROM message_log WHERE tenant_id = $1 AND ",
+                message_peer!(),
+                " = $2 AND direction = 'INBOUND' AND created_at > $3 LIMIT 1"
+            ))
             .bind(tenant.to_string())
             .bind(&request.send.to)
             .bind(millis(now - request.contact_window))

@@ -59,17 +59,40 @@ macro_rules! user_columns {
     };
 }
 
+/// A message's customer: who wrote it when it is inbound, whom it went
+/// to otherwise. Spelled exactly as the index `message_log_peer_idx`
+/// spells it (migration 0025), so that both databases use that index for
+/// it; the argument is the table's alias in the query, if any.
+macro_rules! message_peer {
+    () => {
+        "CASE direction WHEN 'INBOUND' THEN from_number ELSE to_number END"
+    };
+    ($alias:literal) => {
+        concat!(
+            "CASE ",
+            $alias,
+            ".direction WHEN 'INBOUND' THEN ",
+            $alias,
+            ".from_number ELSE ",
+            $alias,
+            ".to_number END"
+        )
+    };
+}
+
 macro_rules! message_columns {
     () => {
-        "m.id AS m_id, m.tenant_id AS m_tenant_id, m.direction AS m_direction, \
+        concat!(
+            "m.id AS m_id, m.tenant_id AS m_tenant_id, m.direction AS m_direction, \
          m.from_number AS m_from_number, m.to_number AS m_to_number, \
          m.message_text AS m_message_text, m.wa_message_id AS m_wa_message_id, \
          m.bot_decision AS m_bot_decision, m.reply_to AS m_reply_to, \
          m.media_json AS m_media_json, m.sent_by AS m_sent_by, m.status AS m_status, \
          m.created_at AS m_created_at, \
-         (SELECT c.id FROM contact c WHERE c.tenant_id = m.tenant_id AND c.wa_id = \
-           CASE m.direction WHEN 'INBOUND' THEN m.from_number ELSE m.to_number END) \
-           AS m_contact_id"
+         (SELECT c.id FROM contact c WHERE c.tenant_id = m.tenant_id AND c.wa_id = ",
+            message_peer!("m"),
+            ") AS m_contact_id"
+        )
     };
 }
 

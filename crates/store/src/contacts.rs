@@ -160,12 +160,22 @@ fn merge_statements(tenant: TenantId, hidden: &str, number: &str) -> Vec<Stateme
             "UPDATE contact SET wa_id = $3, phone = $3 WHERE tenant_id = $1 AND wa_id = $2",
             params(),
         ),
+        // The log's rows are found through the peer index: this runs on
+        // the writer, inside a worker's batch.
         Statement::new(
-            "UPDATE message_log SET from_number = $3 WHERE tenant_id = $1 AND from_number = $2",
+            concat!(
+                "UPDATE message_log SET from_number = $3 WHERE tenant_id = $1 AND ",
+                message_peer!(),
+                " = $2 AND direction = 'INBOUND'"
+            ),
             params(),
         ),
         Statement::new(
-            "UPDATE message_log SET to_number = $3 WHERE tenant_id = $1 AND to_number = $2",
+            concat!(
+                "UPDATE message_log SET to_number = $3 WHERE tenant_id = $1 AND ",
+                message_peer!(),
+                " = $2 AND direction = 'OUTBOUND'"
+            ),
             params(),
         ),
     ]
@@ -333,9 +343,9 @@ impl Store {
                 "LOWER(COALESCE(c.name, '')) LIKE ${n} ESCAPE '\\' \
                  OR LOWER(COALESCE(c.push_name, '')) LIKE ${n} ESCAPE '\\' \
                  OR LOWER(c.wa_id) LIKE ${n} ESCAPE '\\' \
-                 OR c.wa_id IN (SELECT CASE m.direction WHEN 'INBOUND' THEN m.from_number \
-                    ELSE m.to_number END FROM message_log m WHERE m.tenant_id = $1 \
-                    AND LOWER(m.message_text) LIKE ${n} ESCAPE '\\')"
+                 OR c.wa_id IN (SELECT {peer} FROM message_log m WHERE m.tenant_id = $1 \
+                    AND LOWER(m.message_text) LIKE ${n} ESCAPE '\\')",
+                peer = message_peer!("m"),
             );
             // "98765 4321" finds +55 11 98765-4321.
             let digits: String = search.chars().filter(char::is_ascii_digit).collect();

@@ -210,35 +210,31 @@ impl Store {
         before: Option<MessageLogId>,
     ) -> Result<Page<MessageLog>> {
         let limit = limit.clamp(1, 500);
-        // Each side of the chat is one range of its index, (tenant_id,
-        // from_number, created_at) and (tenant_id, to_number, created_at),
-        // read newest first up to the page; the page is then the newest of
-        // the two. (An OR of both sides in one WHERE let the planner walk
-        // the tenant's whole log by date: 400 ms a page at a million
-        // messages.)
-        let cursor = if before.is_some() {
-            " AND (created_at < (SELECT created_at FROM message_log WHERE tenant_id = $1 AND id = $3) \
-               OR (created_at = (SELECT created_at FROM message_log WHERE tenant_id = $1 AND id = $3) \
-                   AND id < $3))"
-        } else {
-            ""
-        };
-        let side = |column: &str| {
-            format!(
-                "SELECT id FROM (SELECT id FROM message_log WHERE tenant_id = $1 AND {column} = $2{cursor} \
-                 ORDER BY created_at DESC, id DESC {}) AS {column}_side",
-                crate::placeholders::limit(limit + 1)
+        // One range of the peer index, (tenant_id, peer, created_at), read
+        // newest first up to the page. (An OR of `from_number` and
+        // `to_number` in one WHERE let the planner walk the tenant's whole
+        // log by date: 400 ms a page at a million messages.) The cursor is
+        // a message id, resolved to its position.
+        let (cursor, after) = if before.is_some() {
+            (
+                ", (SELECT created_at, id FROM message_log WHERE tenant_id = $1 AND id = $3) k",
+                // The first term bounds the range read; the second skips
+                // the cursor's equals.
+                " AND m.created_at <= k.created_at AND (m.created_at < k.created_at OR m.id < k.id)",
             )
+        } else {
+            ("", "")
         };
         let sql = format!(
             concat!(
                 "SELECT ",
                 message_columns!(),
-                " FROM message_log m WHERE m.id IN ({} UNION ALL {}) \
-                 ORDER BY m.created_at DESC, m.id DESC {}"
+                " FROM message_log m{} WHERE m.tenant_id = $1 AND ",
+                message_peer!("m"),
+                " = $2{} ORDER BY m.created_at DESC, m.id DESC {}"
             ),
-            side("from_number"),
-            side("to_number"),
+            cursor,
+            after,
             crate::placeholders::limit(limit + 1)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))

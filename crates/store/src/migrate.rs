@@ -50,7 +50,7 @@ enum Source {
 }
 
 /// Version, file name (without `.sql`) and SQL of every migration.
-const MIGRATIONS: [(i64, &str, Source); 24] = migrations!(
+const MIGRATIONS: [(i64, &str, Source); 25] = migrations!(
     1 "0001_initial",
     2 "0002_web_sessions",
     3 "0003_workers",
@@ -75,6 +75,7 @@ const MIGRATIONS: [(i64, &str, Source); 24] = migrations!(
     22 "0022_quick_replies",
     23 "0023_media_retention",
     24 "0024_staff" per_backend,
+    25 "0025_message_peer",
 );
 
 fn migrator(backend: Backend) -> Migrator {
