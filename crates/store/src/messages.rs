@@ -178,16 +178,16 @@ impl Store {
                 .await?
             }
             Some(cursor) => {
+                let (position, older) = older_than(2);
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     concat!(
                         "SELECT ",
                         message_columns!(),
-                        " FROM message_log m, \
-                           (SELECT created_at, id FROM message_log WHERE tenant_id = $1 AND id = $2) k \
-                         WHERE m.tenant_id = $1 \
-                           AND (m.created_at < k.created_at OR (m.created_at = k.created_at AND m.id < k.id)) \
+                        " FROM message_log m{} WHERE m.tenant_id = $1{} \
                          ORDER BY m.created_at DESC, m.id DESC {}"
                     ),
+                    position,
+                    older,
                     crate::placeholders::limit(limit + 1)
                 )))
                 .bind(tenant.to_string())
@@ -213,17 +213,11 @@ impl Store {
         // One range of the peer index, (tenant_id, peer, created_at), read
         // newest first up to the page. (An OR of `from_number` and
         // `to_number` in one WHERE let the planner walk the tenant's whole
-        // log by date: 400 ms a page at a million messages.) The cursor is
-        // a message id, resolved to its position.
-        let (cursor, after) = if before.is_some() {
-            (
-                ", (SELECT created_at, id FROM message_log WHERE tenant_id = $1 AND id = $3) k",
-                // The first term bounds the range read; the second skips
-                // the cursor's equals.
-                " AND m.created_at <= k.created_at AND (m.created_at < k.created_at OR m.id < k.id)",
-            )
+        // log by date: 400 ms a page at a million messages.)
+        let (position, older) = if before.is_some() {
+            older_than(3)
         } else {
-            ("", "")
+            (String::new(), String::new())
         };
         let sql = format!(
             concat!(
@@ -233,8 +227,8 @@ impl Store {
                 message_peer!("m"),
                 " = $2{} ORDER BY m.created_at DESC, m.id DESC {}"
             ),
-            cursor,
-            after,
+            position,
+            older,
             crate::placeholders::limit(limit + 1)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -329,6 +323,19 @@ fn insert_logs(tenant: TenantId, messages: &[LoggedMessage], ids: &[MessageLogId
         ]);
     }
     Statement::new(sql, params)
+}
+
+/// A page's cursor, the message id bound as `$n` of a query on
+/// `message_log m` (with the tenant as `$1`): a join that looks up the
+/// message's position, and the condition for the messages before it by
+/// (created_at, id). The condition's first term bounds the range an index
+/// on `created_at` reads; the second skips the cursor's equals.
+fn older_than(n: usize) -> (String, String) {
+    (
+        format!(", (SELECT created_at, id FROM message_log WHERE tenant_id = $1 AND id = ${n}) k"),
+        " AND m.created_at <= k.created_at AND (m.created_at < k.created_at OR m.id < k.id)"
+            .to_owned(),
+    )
 }
 
 fn from_row(row: &AnyRow) -> Result<MessageLog> {
